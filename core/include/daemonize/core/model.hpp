@@ -1,0 +1,184 @@
+// The normalized service model: one manifest after parsing, per-OS merge and defaults.
+// Every field already holds its default; renderers and the watchdog never re-apply defaults.
+// String fields that allow interpolation keep their raw `${...}` text; use
+// daemonize/core/interpolation.hpp to parse or resolve them.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace daemonize {
+
+using Duration = std::chrono::milliseconds;
+
+// The operating system a manifest is merged for (selects [os.linux] / [os.macos] / [os.windows]).
+enum class TargetOs { linux, macos, windows };
+
+enum class Scope { system, user };
+enum class SupervisorMode { daemonize, native };
+enum class RestartPolicy { always, on_failure, never };
+enum class Signal { term, interrupt, hangup, quit, usr1, usr2, kill };
+enum class RotateEvery { none, hourly, daily, weekly };
+enum class LogTimezone { utc, local };
+enum class HealthCheckKind { http, tcp, exec };
+enum class WindowsBackend { service, task };
+enum class WindowsStart { automatic, delayed_automatic, demand, disabled };
+enum class TaskTrigger { boot, logon };
+
+// Where one output stream of the child goes.
+struct LogStream {
+  enum class Kind { file, inherit, null };
+  Kind kind = Kind::file;
+  std::string file_name;  // only for Kind::file: a file name inside LogsConfig::directory
+  friend bool operator==(const LogStream&, const LogStream&) = default;
+};
+
+struct RestartConfig {
+  RestartPolicy policy = RestartPolicy::on_failure;
+  Duration delay = std::chrono::seconds(1);
+  Duration max_delay = std::chrono::minutes(1);
+  double multiplier = 2.0;
+  Duration reset_after = std::chrono::seconds(30);
+  std::uint32_t max_restarts = 10;  // 0 = unlimited
+  Duration window = std::chrono::minutes(5);
+  std::vector<int> success_exit_codes{0};
+};
+
+struct StopConfig {
+  Signal signal = Signal::term;
+  Duration timeout = std::chrono::seconds(30);
+};
+
+struct ReloadConfig {
+  Signal signal = Signal::hangup;
+};
+
+struct LogsConfig {
+  std::string directory;  // default filled per platform and scope by the loader
+  LogStream stdout_stream{LogStream::Kind::file, "stdout.log"};
+  LogStream stderr_stream{LogStream::Kind::file, "stderr.log"};
+  std::uint64_t max_size = 10ULL * 1024 * 1024;  // bytes; 0 = no size rotation
+  std::uint32_t max_files = 5;
+  RotateEvery rotate_every = RotateEvery::none;
+  LogTimezone timezone = LogTimezone::utc;
+  bool compress = false;
+  bool timestamps = false;
+};
+
+struct HealthConfig {
+  HealthCheckKind check = HealthCheckKind::http;
+  std::string url;                   // http (may use interpolation)
+  std::string address;               // tcp, "host:port" (may use interpolation)
+  std::vector<std::string> command;  // exec argv (may use interpolation)
+  Duration interval = std::chrono::seconds(10);
+  Duration timeout = std::chrono::seconds(2);
+  std::uint32_t retries = 3;
+  Duration start_period = std::chrono::seconds(0);
+};
+
+struct LimitsConfig {
+  std::optional<std::uint64_t> memory;  // bytes
+  std::optional<double> cpu;            // cores
+  std::optional<std::uint64_t> nofile;
+  std::optional<std::uint64_t> nproc;
+};
+
+struct DependenciesConfig {
+  std::vector<std::string> after;
+  std::vector<std::string> requires_units;  // the manifest key is `requires`
+};
+
+struct SystemdConfig {
+  bool hardening = false;
+  std::map<std::string, std::string> extra;  // "Section.Key" -> value, allow-listed by the renderer
+};
+
+struct LaunchdConfig {
+  std::string label;  // default "org.daemonize.<name>"
+  std::string process_type = "Standard";
+};
+
+struct WindowsConfig {
+  WindowsBackend backend = WindowsBackend::service;
+  WindowsStart start = WindowsStart::automatic;
+  std::string account;  // default "NT SERVICE\<name>"
+  TaskTrigger task_trigger = TaskTrigger::boot;  // default boot (system) / logon (user)
+};
+
+struct KubernetesConfig {
+  std::optional<std::string> image;  // required for the kubernetes target only
+  std::uint32_t replicas = 1;
+  std::string namespace_name = "default";
+  std::string service_account;  // default: the DNS-1123-normalized service name
+  std::optional<std::uint16_t> port;
+};
+
+// Line and column (1-based) of a key or value in the manifest file.
+struct SourcePosition {
+  int line = 0;
+  int column = 0;
+};
+
+struct Service {
+  int schema = 1;
+  std::string name;
+  std::string display_name;  // default = name
+  std::string description;
+  std::string command;            // may use interpolation
+  std::vector<std::string> args;  // may use interpolation
+  std::string working_directory;  // may use interpolation; empty = not set
+  std::string user;               // empty = not set
+  std::string group;              // empty = the user's primary group
+  bool create_user = false;
+  Scope scope = Scope::system;
+  SupervisorMode supervisor = SupervisorMode::daemonize;
+  std::optional<std::uint32_t> umask;  // parsed from the octal string
+  std::vector<std::string> env_files;  // a leading "-" marks an optional file
+  std::vector<std::string> required_env;
+  std::map<std::string, std::string> env;  // values may use interpolation
+
+  RestartConfig restart;
+  StopConfig stop;
+  ReloadConfig reload;
+  LogsConfig logs;
+  std::optional<HealthConfig> health;
+  LimitsConfig limits;
+  DependenciesConfig dependencies;
+  SystemdConfig systemd;
+  LaunchdConfig launchd;
+  WindowsConfig windows;
+  KubernetesConfig kubernetes;
+
+  // The OS this model was merged for, and the manifest it came from.
+  TargetOs os = TargetOs::linux;
+  std::string manifest_path;
+  // Positions of keys by dotted path ("service.command", "env.FOO", "service.args[2]",
+  // "restart"), so later stages (renderers, the watchdog) can report FILE:LINE:COL.
+  std::map<std::string, SourcePosition> positions;
+
+  // Position of `key`, or of its closest enclosing key/table that has one; {0,0} if none.
+  [[nodiscard]] SourcePosition position_of(const std::string& key) const;
+};
+
+// Names as written in manifests ("TERM", "on-failure", "daily", ...).
+[[nodiscard]] const char* to_string(Signal signal);
+[[nodiscard]] const char* to_string(RestartPolicy policy);
+[[nodiscard]] const char* to_string(RotateEvery every);
+[[nodiscard]] const char* to_string(HealthCheckKind kind);
+[[nodiscard]] const char* to_string(Scope scope);
+[[nodiscard]] const char* to_string(SupervisorMode mode);
+[[nodiscard]] const char* to_string(WindowsStart start);
+[[nodiscard]] const char* to_string(WindowsBackend backend);
+[[nodiscard]] const char* to_string(TaskTrigger trigger);
+[[nodiscard]] const char* to_string(TargetOs os);
+[[nodiscard]] const char* to_string(LogTimezone timezone);
+
+// POSIX signal number of a manifest signal (the value of SIGTERM etc. on Linux/macOS).
+[[nodiscard]] int posix_signal_number(Signal signal);
+
+}  // namespace daemonize
