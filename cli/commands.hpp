@@ -1,0 +1,26 @@
+// Wiring of the `daemonize` subcommands. Each add_*_command() lives in its own *_command.cpp
+// and stores its exit code in CliContext::exit_code when it runs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "daemonize/core/backend.hpp"
+
+namespace daemonize::cli {
+
+struct CliContext {
+  BackendRegistry registry;
+  int exit_code = 0;
+};
+
+// Generated from the backends that registered themselves (cli/registered_backends.cpp.in).
+void register_backends(BackendRegistry& registry);
+
+// "daemonize X.Y.Z" and the compiled-in backends, for --version.
+std::string version_text(const BackendRegistry& registry);
+
+void add_validate_command(CLI::App& app, CliContext& context);
+void add_render_command(CLI::App& app, CliContext& context);
+
+}  // namespace daemonize::cli

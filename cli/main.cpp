@@ -1,0 +1,29 @@
+// The `daemonize` command: parses the command line and runs one subcommand.
+#include <exception>
+#include <iostream>
+
+#include "commands.hpp"
+#include "daemonize/core/exit_codes.hpp"
+
+int main(int argc, char** argv) {
+  using namespace daemonize;
+  cli::CliContext context;
+  cli::register_backends(context.registry);
+
+  CLI::App app{"daemonize: one manifest, a well-behaved service on every platform", "daemonize"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", cli::version_text(context.registry));
+  cli::add_validate_command(app, context);
+  cli::add_render_command(app, context);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : exit_code::usage;
+  } catch (const std::exception& error) {
+    std::cerr << "daemonize: internal error: " << error.what() << '\n';
+    return exit_code::software;
+  }
+  return context.exit_code;
+}
