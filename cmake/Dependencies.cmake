@@ -1,5 +1,5 @@
 # Every dependency comes from a Debian 12 package (scripts/install-deps.sh installs them).
-find_package(Boost 1.81 EXACT REQUIRED CONFIG COMPONENTS json log filesystem thread iostreams)
+find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS json log filesystem thread iostreams)
 find_package(CLI11 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(TOMLPLUSPLUS REQUIRED IMPORTED_TARGET tomlplusplus)

@@ -1,0 +1,58 @@
+#include "manifest_loading.hpp"
+
+#include <iostream>
+#include <set>
+
+#include "daemonize/core/exit_codes.hpp"
+
+namespace daemonize::cli {
+
+const LoadResult& ManifestCache::load(TargetOs os) {
+  auto found = results_.find(os);
+  if (found == results_.end()) found = results_.emplace(os, load_manifest_file(path_, os)).first;
+  return found->second;
+}
+
+RenderResult render_for(const Backend& backend, const Service& service, const RenderOptions& options) {
+  auto result = backend.render(service, options);
+  const std::string prefix = std::string(backend.name()) + ": ";
+  for (auto& diagnostic : result.diagnostics) {
+    if (diagnostic.message.rfind(prefix, 0) != 0) diagnostic.message = prefix + diagnostic.message;
+  }
+  attach_positions(result.diagnostics, service);
+  return result;
+}
+
+void print_diagnostics(const std::vector<Diagnostic>& diagnostics) {
+  std::set<std::string> printed;
+  for (const auto& diagnostic : diagnostics) {
+    auto line = format_diagnostic(diagnostic);
+    if (printed.insert(line).second) std::cerr << line << '\n';
+  }
+}
+
+int load_failure_exit_code(const LoadResult& result) {
+  return result.file_unreadable ? exit_code::no_input : exit_code::data_error;
+}
+
+std::optional<std::vector<const Backend*>> select_backends(const BackendRegistry& registry,
+                                                           const std::vector<std::string>& names) {
+  std::vector<const Backend*> selected;
+  for (const auto& name : names) {
+    if (name == "all") {
+      for (const auto* backend : registry.all()) selected.push_back(backend);
+      continue;
+    }
+    const auto* backend = registry.find(name);
+    if (backend == nullptr) {
+      std::string known;
+      for (const auto& candidate : registry.names()) known += (known.empty() ? "" : ", ") + candidate;
+      std::cerr << "daemonize: unknown target '" << name << "' (this build knows: " << known << ", all)\n";
+      return std::nullopt;
+    }
+    selected.push_back(backend);
+  }
+  return selected;
+}
+
+}  // namespace daemonize::cli

@@ -1,0 +1,39 @@
+// Loading a manifest for one or more targets, shared by the commands that read manifests.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemonize/core/backend.hpp"
+#include "daemonize/core/loader.hpp"
+
+namespace daemonize::cli {
+
+// Loads a manifest once per OS and remembers the results.
+class ManifestCache {
+ public:
+  explicit ManifestCache(std::string path) : path_(std::move(path)) {}
+  const LoadResult& load(TargetOs os);
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::map<TargetOs, LoadResult> results_;
+};
+
+// Renders with `backend`; prefixes renderer messages with the target name and fills positions.
+RenderResult render_for(const Backend& backend, const Service& service, const RenderOptions& options);
+
+// Prints diagnostics to stderr, each once (several OS loads may repeat a diagnostic).
+void print_diagnostics(const std::vector<Diagnostic>& diagnostics);
+
+// Exit code for a failed load: 66 (unreadable) or 65 (invalid).
+int load_failure_exit_code(const LoadResult& result);
+
+// Targets named on the command line, expanded ("all") and checked; nullopt after printing an error.
+std::optional<std::vector<const Backend*>> select_backends(const BackendRegistry& registry,
+                                                           const std::vector<std::string>& names);
+
+}  // namespace daemonize::cli

@@ -1,0 +1,92 @@
+// `daemonize validate FILE [--target T]... [--json]`
+#include <boost/json.hpp>
+#include <iostream>
+#include <set>
+
+#include "commands.hpp"
+#include "daemonize/core/exit_codes.hpp"
+#include "daemonize/core/model_json.hpp"
+#include "manifest_loading.hpp"
+
+namespace daemonize::cli {
+namespace {
+
+struct ValidateOptions {
+  std::string file;
+  std::vector<std::string> targets;
+  bool json = false;
+};
+
+boost::json::value diagnostics_json(const std::vector<Diagnostic>& diagnostics) {
+  boost::json::array array;
+  std::set<std::string> seen;
+  for (const auto& d : diagnostics) {
+    if (!seen.insert(format_diagnostic(d)).second) continue;
+    array.push_back(boost::json::object{{"severity", to_string(d.severity)},
+                                        {"file", d.file},
+                                        {"line", d.line},
+                                        {"column", d.column},
+                                        {"key", d.key},
+                                        {"message", d.message}});
+  }
+  return array;
+}
+
+int run_validate(const ValidateOptions& options, const BackendRegistry& registry) {
+  auto backends = select_backends(registry, options.targets);
+  if (!backends) return exit_code::usage;
+
+  ManifestCache cache(options.file);
+  std::vector<Diagnostic> diagnostics;
+  const Service* shown = nullptr;  // the model printed by --json: the first target's OS, else the host's
+  bool unreadable = false;
+
+  auto load = [&](TargetOs os) -> const Service* {
+    const auto& result = cache.load(os);
+    diagnostics.insert(diagnostics.end(), result.diagnostics.begin(), result.diagnostics.end());
+    unreadable = unreadable || result.file_unreadable;
+    return result.service ? &*result.service : nullptr;
+  };
+
+  if (backends->empty()) {
+    shown = load(host_os());
+  }
+  for (const auto* backend : *backends) {
+    const auto* service = load(backend->os());
+    if (shown == nullptr) shown = service;
+    if (service == nullptr) continue;
+    if (auto reason = backend->unsupported_reason(*service)) {
+      diagnostics.push_back({Severity::error, options.file, 0, 0, "",
+                             std::string(backend->name()) + ": cannot render this manifest: " + *reason});
+      continue;
+    }
+    auto rendered = render_for(*backend, *service, RenderOptions{});
+    diagnostics.insert(diagnostics.end(), rendered.diagnostics.begin(), rendered.diagnostics.end());
+  }
+
+  const bool ok = !unreadable && !has_errors(diagnostics);
+  if (options.json) {
+    boost::json::object output{{"ok", ok}, {"diagnostics", diagnostics_json(diagnostics)}};
+    output["service"] = shown != nullptr ? to_json(*shown) : boost::json::value(nullptr);
+    std::cout << boost::json::serialize(output) << '\n';
+  } else {
+    print_diagnostics(diagnostics);
+    if (ok) std::cout << options.file << ": ok\n";
+  }
+  if (unreadable) return exit_code::no_input;
+  return ok ? exit_code::success : exit_code::data_error;
+}
+
+}  // namespace
+
+void add_validate_command(CLI::App& app, CliContext& context) {
+  auto options = std::make_shared<ValidateOptions>();
+  auto* command = app.add_subcommand("validate", "Check a manifest and print its diagnostics");
+  command->add_option("file", options->file, "The manifest (service.toml)")->required();
+  command->add_option("--target,-t", options->targets,
+                      "Also check what this target cannot express (repeatable; 'all')");
+  command->add_flag("--json", options->json, "Print diagnostics and the normalized model as JSON");
+  command->callback([options, &context] { context.exit_code = run_validate(*options, context.registry); });
+}
+
+}  // namespace daemonize::cli

@@ -1,0 +1,191 @@
+// The watchdog's decisions as a pure state machine: Supervisor::on(Event) -> Actions.
+//
+// The supervisor never touches the host. The driver (watchdog/) turns OS happenings (a child
+// reaped, a signal to the watchdog, a timer) into events and carries out the returned actions
+// (spawn, signal, arm the single timer, notify the service manager, write the state file, exit).
+// Time comes from an injected clock, so tests step through it event by event without sleeping.
+//
+//   idle --Start--> starting --Spawned--> running --ChildExited--> backing_off --Timer--> starting
+//                      |                     |                         |
+//                      +--SpawnFailed--------+--StopRequested--> stopping --TreeEmpty--> stopped
+//                                            +-- too many restarts in window ----------> gave_up
+//
+// `stopping` is also used after an unrequested exit when the child left descendants behind:
+// they get stop.signal, then SIGKILL after stop.timeout, and only then the restart decision
+// is carried out, so two generations of the service never overlap.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "daemonize/core/model.hpp"
+
+namespace daemonize {
+
+enum class SupervisorState { idle, starting, running, stopping, backing_off, stopped, gave_up };
+
+[[nodiscard]] const char* to_string(SupervisorState state);
+
+// How a child ended: exit code, killed by a signal, or never started (exec failed).
+struct ExitStatus {
+  enum class Kind { exited, signaled, spawn_failed };
+  Kind kind = Kind::exited;
+  int value = 0;  // exit code (exited) or signal number (signaled); 0 for spawn_failed
+
+  [[nodiscard]] static ExitStatus exited(int code) { return {Kind::exited, code}; }
+  [[nodiscard]] static ExitStatus signaled(int signal) { return {Kind::signaled, signal}; }
+  [[nodiscard]] static ExitStatus spawn_failed() { return {Kind::spawn_failed, 0}; }
+  // "exit code 3", "signal 9 (KILL)", "spawn failed".
+  [[nodiscard]] std::string describe() const;
+  friend bool operator==(const ExitStatus&, const ExitStatus&) = default;
+};
+
+// Time source of the supervisor. steady_now() drives every decision; system_now() only
+// timestamps what the state file shows.
+class SupervisorClock {
+ public:
+  virtual ~SupervisorClock() = default;
+  [[nodiscard]] virtual std::chrono::steady_clock::time_point steady_now() const = 0;
+  [[nodiscard]] virtual std::chrono::system_clock::time_point system_now() const = 0;
+};
+
+// The real clocks.
+class SystemSupervisorClock final : public SupervisorClock {
+ public:
+  [[nodiscard]] std::chrono::steady_clock::time_point steady_now() const override;
+  [[nodiscard]] std::chrono::system_clock::time_point system_now() const override;
+};
+
+namespace supervisor_event {
+struct Start {};                                  // the watchdog finished its start-up checks
+struct Spawned { int pid = 0; int process_group = 0; };  // the child exec'd successfully
+struct SpawnFailed { std::string reason; };       // fork/exec or child-side setup failed
+// The main child was reaped. tree_empty: no other supervised process (adopted descendant) is left.
+struct ChildExited { ExitStatus status; bool tree_empty = true; };
+struct TreeEmpty {};                              // the last supervised process is gone
+struct TimerExpired {};                           // the single timer armed by StartTimer fired
+struct StopRequested { std::string reason; };     // SIGTERM/SIGINT to the watchdog, SCM stop...
+struct ReloadRequested {};                        // SIGHUP to the watchdog
+struct Ready {};                                  // first healthy probe (health checks, issue 8)
+// Restart the running child (e.g. health: retries failed probes); counted by the restart policy.
+struct RestartRequested { std::string reason; };
+}  // namespace supervisor_event
+
+using SupervisorEvent =
+    std::variant<supervisor_event::Start, supervisor_event::Spawned, supervisor_event::SpawnFailed,
+                 supervisor_event::ChildExited, supervisor_event::TreeEmpty,
+                 supervisor_event::TimerExpired, supervisor_event::StopRequested,
+                 supervisor_event::ReloadRequested, supervisor_event::Ready,
+                 supervisor_event::RestartRequested>;
+
+enum class SupervisorLogLevel { debug, info, notice, warning, error };
+
+namespace supervisor_action {
+struct SpawnChild {};  // answer with Spawned or SpawnFailed
+// Send `signal` to the child's process group and to every adopted descendant outside it.
+struct SignalTree { Signal signal = Signal::term; };
+struct SignalMainChild { Signal signal = Signal::hangup; };  // reload: the main process only
+struct KillTree {};  // SIGKILL to every supervised process left; TreeEmpty follows
+struct StartTimer { Duration after{0}; };  // (re)arms the single timer
+struct CancelTimer {};
+struct NotifyReady {};                        // READY=1 (sent at most once)
+struct NotifyStatus { std::string text; };    // STATUS=...
+struct NotifyStopping {};                     // STOPPING=1
+struct Log { SupervisorLogLevel level = SupervisorLogLevel::info; std::string message; };
+struct PersistState {};                       // write the state file from snapshot()
+struct Exit { int code = 0; };                // the watchdog exits with this code
+}  // namespace supervisor_action
+
+using SupervisorAction =
+    std::variant<supervisor_action::SpawnChild, supervisor_action::SignalTree,
+                 supervisor_action::SignalMainChild, supervisor_action::KillTree,
+                 supervisor_action::StartTimer, supervisor_action::CancelTimer,
+                 supervisor_action::NotifyReady, supervisor_action::NotifyStatus,
+                 supervisor_action::NotifyStopping, supervisor_action::Log,
+                 supervisor_action::PersistState, supervisor_action::Exit>;
+
+using SupervisorActions = std::vector<SupervisorAction>;
+
+struct SupervisorOptions {
+  RestartConfig restart;
+  StopConfig stop;
+  ReloadConfig reload;
+  // false: READY=1 as soon as the child exec'd; true: wait for a Ready event (health checks).
+  bool ready_requires_event = false;
+};
+
+// Everything the state file shows, as of the last event.
+struct SupervisorSnapshot {
+  SupervisorState state = SupervisorState::idle;
+  int pid = 0;            // main child, 0 when none
+  int process_group = 0;  // of the current/last child, 0 when none
+  bool ready = false;
+  std::uint64_t restarts = 0;            // restarts scheduled since the watchdog started
+  std::uint64_t restarts_in_window = 0;  // those inside restart.window, as of the last decision
+  std::optional<ExitStatus> last_exit;
+  std::string last_restart_reason;  // "exit code 1", "signal 11 (SEGV)", "health"...
+  Duration next_delay{0};           // the delay the next restart would wait
+  std::vector<Duration> recent_delays;  // the last backoff delays, oldest first (at most 32)
+  std::optional<std::chrono::system_clock::time_point> child_started_at;
+  std::optional<std::chrono::system_clock::time_point> last_exit_at;
+  std::chrono::system_clock::time_point changed_at{};
+  std::optional<int> exit_code;  // set once the supervisor decided to exit
+};
+
+class Supervisor {
+ public:
+  Supervisor(SupervisorOptions options, const SupervisorClock& clock);
+
+  // Feeds one event; returns what the driver must do, in order.
+  [[nodiscard]] SupervisorActions on(const SupervisorEvent& event);
+
+  [[nodiscard]] SupervisorState state() const { return state_; }
+  [[nodiscard]] const SupervisorSnapshot& snapshot() const { return snapshot_; }
+
+ private:
+  enum class After { restart, exit };
+
+  void handle(const supervisor_event::Start&, SupervisorActions& out);
+  void handle(const supervisor_event::Spawned& event, SupervisorActions& out);
+  void handle(const supervisor_event::SpawnFailed& event, SupervisorActions& out);
+  void handle(const supervisor_event::ChildExited& event, SupervisorActions& out);
+  void handle(const supervisor_event::TreeEmpty&, SupervisorActions& out);
+  void handle(const supervisor_event::TimerExpired&, SupervisorActions& out);
+  void handle(const supervisor_event::StopRequested& event, SupervisorActions& out);
+  void handle(const supervisor_event::ReloadRequested&, SupervisorActions& out);
+  void handle(const supervisor_event::Ready&, SupervisorActions& out);
+  void handle(const supervisor_event::RestartRequested& event, SupervisorActions& out);
+
+  void child_gone(const ExitStatus& status, bool tree_empty, SupervisorActions& out);
+  void begin_stopping(SupervisorActions& out);
+  void finish(SupervisorActions& out);
+  void schedule_restart(SupervisorActions& out);
+  void exit_with(SupervisorState final_state, int code, SupervisorActions& out);
+  void set_state(SupervisorState state, SupervisorActions& out);
+  [[nodiscard]] bool wants_restart(const ExitStatus& status) const;
+  [[nodiscard]] int exit_code_for(const ExitStatus& status) const;
+
+  SupervisorOptions options_;
+  const SupervisorClock& clock_;
+  SupervisorState state_ = SupervisorState::idle;
+  SupervisorSnapshot snapshot_;
+
+  After after_stop_ = After::exit;
+  int exit_code_after_stop_ = 0;
+  bool stop_requested_ = false;
+  bool child_alive_ = false;
+  bool stopping_notified_ = false;
+  bool ready_notified_ = false;
+  bool kill_sent_ = false;
+  std::chrono::steady_clock::time_point spawned_at_{};
+  Duration uptime_at_exit_{0};
+  Duration current_delay_{0};
+  std::deque<std::chrono::steady_clock::time_point> restart_times_;
+};
+
+}  // namespace daemonize

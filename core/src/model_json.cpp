@@ -1,0 +1,128 @@
+#include "daemonize/core/model_json.hpp"
+
+#include <boost/json.hpp>
+
+namespace daemonize {
+namespace {
+
+boost::json::array string_array(const std::vector<std::string>& values) {
+  boost::json::array array;
+  for (const auto& value : values) array.emplace_back(value);
+  return array;
+}
+
+boost::json::value optional_number(const std::optional<std::uint64_t>& value) {
+  return value ? boost::json::value(*value) : boost::json::value(nullptr);
+}
+
+boost::json::value log_stream(const LogStream& stream) {
+  switch (stream.kind) {
+    case LogStream::Kind::inherit: return "inherit";
+    case LogStream::Kind::null: return "null";
+    case LogStream::Kind::file: break;
+  }
+  return boost::json::value(stream.file_name);
+}
+
+}  // namespace
+
+boost::json::value to_json(const Service& s) {
+  boost::json::object service{
+      {"name", s.name},
+      {"display_name", s.display_name},
+      {"description", s.description},
+      {"command", s.command},
+      {"args", string_array(s.args)},
+      {"working_directory", s.working_directory},
+      {"user", s.user},
+      {"group", s.group},
+      {"create_user", s.create_user},
+      {"scope", to_string(s.scope)},
+      {"supervisor", to_string(s.supervisor)},
+      {"env_files", string_array(s.env_files)},
+      {"required_env", string_array(s.required_env)},
+  };
+  if (s.umask) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%04o", *s.umask);
+    service["umask"] = text;
+  } else {
+    service["umask"] = nullptr;
+  }
+  boost::json::object env;
+  for (const auto& [name, value] : s.env) env[name] = value;
+
+  boost::json::array success_codes;
+  for (int code : s.restart.success_exit_codes) success_codes.emplace_back(code);
+  boost::json::object restart{
+      {"policy", to_string(s.restart.policy)},
+      {"delay_ms", s.restart.delay.count()},
+      {"max_delay_ms", s.restart.max_delay.count()},
+      {"multiplier", s.restart.multiplier},
+      {"reset_after_ms", s.restart.reset_after.count()},
+      {"max_restarts", s.restart.max_restarts},
+      {"window_ms", s.restart.window.count()},
+      {"success_exit_codes", success_codes},
+  };
+  boost::json::object stop{{"signal", to_string(s.stop.signal)}, {"timeout_ms", s.stop.timeout.count()}};
+  boost::json::object reload{{"signal", to_string(s.reload.signal)}};
+  boost::json::object logs{
+      {"directory", s.logs.directory},
+      {"stdout", log_stream(s.logs.stdout_stream)},
+      {"stderr", log_stream(s.logs.stderr_stream)},
+      {"max_size", s.logs.max_size},
+      {"max_files", s.logs.max_files},
+      {"rotate_every", s.logs.rotate_every == RotateEvery::none ? boost::json::value(nullptr)
+                                                                 : boost::json::value(to_string(s.logs.rotate_every))},
+      {"timezone", to_string(s.logs.timezone)},
+      {"compress", s.logs.compress},
+      {"timestamps", s.logs.timestamps},
+  };
+  boost::json::value health = nullptr;
+  if (s.health) {
+    const auto& h = *s.health;
+    boost::json::object object{
+        {"check", to_string(h.check)},
+        {"interval_ms", h.interval.count()},
+        {"timeout_ms", h.timeout.count()},
+        {"retries", h.retries},
+        {"start_period_ms", h.start_period.count()},
+    };
+    if (h.check == HealthCheckKind::http) object["url"] = h.url;
+    if (h.check == HealthCheckKind::tcp) object["address"] = h.address;
+    if (h.check == HealthCheckKind::exec) object["command"] = string_array(h.command);
+    health = object;
+  }
+  boost::json::object limits{
+      {"memory", optional_number(s.limits.memory)},
+      {"cpu", s.limits.cpu ? boost::json::value(*s.limits.cpu) : boost::json::value(nullptr)},
+      {"nofile", optional_number(s.limits.nofile)},
+      {"nproc", optional_number(s.limits.nproc)},
+  };
+  boost::json::object dependencies{{"after", string_array(s.dependencies.after)},
+                                   {"requires", string_array(s.dependencies.requires_units)}};
+  boost::json::object extra;
+  for (const auto& [key, value] : s.systemd.extra) extra[key] = value;
+  boost::json::object systemd{{"hardening", s.systemd.hardening}, {"extra", extra}};
+  boost::json::object launchd{{"label", s.launchd.label}, {"process_type", s.launchd.process_type}};
+  boost::json::object windows{{"backend", to_string(s.windows.backend)},
+                              {"start", to_string(s.windows.start)},
+                              {"account", s.windows.account},
+                              {"task_trigger", to_string(s.windows.task_trigger)}};
+  boost::json::object kubernetes{
+      {"image", s.kubernetes.image ? boost::json::value(*s.kubernetes.image) : boost::json::value(nullptr)},
+      {"replicas", s.kubernetes.replicas},
+      {"namespace", s.kubernetes.namespace_name},
+      {"service_account", s.kubernetes.service_account},
+      {"port", s.kubernetes.port ? boost::json::value(*s.kubernetes.port) : boost::json::value(nullptr)},
+  };
+  return boost::json::object{
+      {"schema", s.schema},       {"os", to_string(s.os)},   {"service", service},
+      {"env", env},               {"restart", restart},      {"stop", stop},
+      {"reload", reload},         {"logs", logs},            {"health", health},
+      {"limits", limits},         {"dependencies", dependencies}, {"systemd", systemd},
+      {"launchd", launchd},       {"windows", windows},      {"kubernetes", kubernetes},
+  };
+}
+
+}  // namespace daemonize

@@ -1,0 +1,424 @@
+#include "daemonize/core/supervisor.hpp"
+
+#include <algorithm>
+#include <csignal>
+#include <type_traits>
+#include <utility>
+
+namespace daemonize {
+namespace {
+
+constexpr std::size_t kRecentDelaysKept = 32;
+
+// Human text of a delay for logs and STATUS=: "0ms", "250ms", "1.5s", "2m3s".
+std::string describe_delay(Duration delay) {
+  const auto ms = delay.count();
+  if (ms < 1000) return std::to_string(ms) + "ms";
+  if (ms < 60'000) {
+    std::string text = std::to_string(ms / 1000);
+    if (ms % 1000 != 0) {
+      std::string fraction = std::to_string(1000 + ms % 1000).substr(1);
+      while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+      text += "." + fraction;
+    }
+    return text + "s";
+  }
+  std::string text = std::to_string(ms / 60'000) + "m";
+  if (ms % 60'000 >= 1000) text += std::to_string(ms % 60'000 / 1000) + "s";
+  return text;
+}
+
+const char* signal_name(int signal) {
+  switch (signal) {
+    case SIGINT: return "INT";
+    case SIGILL: return "ILL";
+    case SIGABRT: return "ABRT";
+    case SIGFPE: return "FPE";
+    case SIGSEGV: return "SEGV";
+    case SIGTERM: return "TERM";
+#ifdef SIGKILL
+    case SIGHUP: return "HUP";
+    case SIGQUIT: return "QUIT";
+    case SIGKILL: return "KILL";
+    case SIGBUS: return "BUS";
+    case SIGPIPE: return "PIPE";
+    case SIGALRM: return "ALRM";
+    case SIGUSR1: return "USR1";
+    case SIGUSR2: return "USR2";
+#endif
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+const char* to_string(SupervisorState state) {
+  switch (state) {
+    case SupervisorState::idle: return "idle";
+    case SupervisorState::starting: return "starting";
+    case SupervisorState::running: return "running";
+    case SupervisorState::stopping: return "stopping";
+    case SupervisorState::backing_off: return "backing_off";
+    case SupervisorState::stopped: return "stopped";
+    case SupervisorState::gave_up: return "gave_up";
+  }
+  return "idle";
+}
+
+std::string ExitStatus::describe() const {
+  switch (kind) {
+    case Kind::exited: return "exit code " + std::to_string(value);
+    case Kind::signaled: {
+      std::string text = "signal " + std::to_string(value);
+      if (const char* name = signal_name(value)) text += std::string(" (") + name + ")";
+      return text;
+    }
+    case Kind::spawn_failed: return "spawn failed";
+  }
+  return "unknown";
+}
+
+std::chrono::steady_clock::time_point SystemSupervisorClock::steady_now() const {
+  return std::chrono::steady_clock::now();
+}
+
+std::chrono::system_clock::time_point SystemSupervisorClock::system_now() const {
+  return std::chrono::system_clock::now();
+}
+
+Supervisor::Supervisor(SupervisorOptions options, const SupervisorClock& clock)
+    : options_(std::move(options)), clock_(clock) {
+  current_delay_ = std::min(options_.restart.delay, options_.restart.max_delay);
+  snapshot_.next_delay = current_delay_;
+  snapshot_.changed_at = clock_.system_now();
+}
+
+SupervisorActions Supervisor::on(const SupervisorEvent& event) {
+  SupervisorActions out;
+  std::visit([&](const auto& concrete) { handle(concrete, out); }, event);
+  // Every event that did something is persisted, before the watchdog exits.
+  if (!out.empty()) {
+    const auto exit_action = std::find_if(out.begin(), out.end(), [](const SupervisorAction& a) {
+      return std::holds_alternative<supervisor_action::Exit>(a);
+    });
+    out.insert(exit_action, supervisor_action::PersistState{});
+  }
+  return out;
+}
+
+void Supervisor::set_state(SupervisorState state, SupervisorActions& /*out*/) {
+  state_ = state;
+  snapshot_.state = state;
+  snapshot_.changed_at = clock_.system_now();
+}
+
+void Supervisor::handle(const supervisor_event::Start&, SupervisorActions& out) {
+  if (state_ != SupervisorState::idle) return;
+  set_state(SupervisorState::starting, out);
+  out.emplace_back(supervisor_action::SpawnChild{});
+}
+
+void Supervisor::handle(const supervisor_event::Spawned& event, SupervisorActions& out) {
+  if (state_ != SupervisorState::starting) {
+    out.emplace_back(supervisor_action::Log{SupervisorLogLevel::warning,
+                                            "unexpected spawn report while " +
+                                                std::string(to_string(state_))});
+    return;
+  }
+  child_alive_ = true;
+  spawned_at_ = clock_.steady_now();
+  snapshot_.pid = event.pid;
+  snapshot_.process_group = event.process_group;
+  snapshot_.child_started_at = clock_.system_now();
+  set_state(SupervisorState::running, out);
+  out.emplace_back(supervisor_action::Log{SupervisorLogLevel::info,
+                                          "spawned pid " + std::to_string(event.pid)});
+  out.emplace_back(
+      supervisor_action::NotifyStatus{"running, pid " + std::to_string(event.pid)});
+  if (!options_.ready_requires_event) {
+    snapshot_.ready = true;
+    if (!ready_notified_) {
+      ready_notified_ = true;
+      out.emplace_back(supervisor_action::NotifyReady{});
+    }
+  }
+  // A stop that arrived while the spawn was in flight is carried out now.
+  if (stop_requested_) begin_stopping(out);
+}
+
+void Supervisor::handle(const supervisor_event::SpawnFailed& event, SupervisorActions& out) {
+  if (state_ != SupervisorState::starting) return;
+  out.emplace_back(
+      supervisor_action::Log{SupervisorLogLevel::error, "spawn failed: " + event.reason});
+  uptime_at_exit_ = Duration{0};
+  child_gone(ExitStatus::spawn_failed(), /*tree_empty=*/true, out);
+}
+
+void Supervisor::handle(const supervisor_event::ChildExited& event, SupervisorActions& out) {
+  const bool expected_state = state_ == SupervisorState::running ||
+                              (state_ == SupervisorState::stopping && child_alive_);
+  if (!expected_state) return;
+  uptime_at_exit_ =
+      std::chrono::duration_cast<Duration>(clock_.steady_now() - spawned_at_);
+  child_gone(event.status, event.tree_empty, out);
+}
+
+void Supervisor::child_gone(const ExitStatus& status, bool tree_empty, SupervisorActions& out) {
+  const bool was_running = state_ == SupervisorState::running ||
+                           state_ == SupervisorState::starting;
+  const int pid = snapshot_.pid;
+  child_alive_ = false;
+  snapshot_.pid = 0;
+  snapshot_.ready = false;
+  snapshot_.last_exit = status;
+  snapshot_.last_exit_at = clock_.system_now();
+
+  if (status.kind != ExitStatus::Kind::spawn_failed) {
+    const bool clean_exit =
+        status.kind == ExitStatus::Kind::exited && exit_code_for(status) == 0;
+    const auto level =
+        stop_requested_ || clean_exit ? SupervisorLogLevel::info : SupervisorLogLevel::warning;
+    out.emplace_back(supervisor_action::Log{
+        level, "pid " + std::to_string(pid) + " exited with " + status.describe() + " after " +
+                   describe_delay(uptime_at_exit_) + " of uptime"});
+  }
+
+  if (was_running) {
+    if (stop_requested_) {
+      after_stop_ = After::exit;
+      exit_code_after_stop_ = 0;
+    } else if (wants_restart(status)) {
+      after_stop_ = After::restart;
+      snapshot_.last_restart_reason = status.describe();
+    } else {
+      after_stop_ = After::exit;
+      exit_code_after_stop_ = exit_code_for(status);
+    }
+  }
+
+  if (tree_empty) {
+    if (state_ == SupervisorState::stopping) out.emplace_back(supervisor_action::CancelTimer{});
+    finish(out);
+    return;
+  }
+  if (state_ != SupervisorState::stopping) {
+    // Descendants outlived the main process: stop them like a requested stop before deciding.
+    out.emplace_back(supervisor_action::Log{
+        SupervisorLogLevel::notice, "the child left processes behind; sending them " +
+                                        std::string(to_string(options_.stop.signal))});
+    begin_stopping(out);
+  }
+}
+
+void Supervisor::handle(const supervisor_event::TreeEmpty&, SupervisorActions& out) {
+  if (state_ != SupervisorState::stopping || child_alive_) return;
+  out.emplace_back(supervisor_action::CancelTimer{});
+  finish(out);
+}
+
+void Supervisor::handle(const supervisor_event::TimerExpired&, SupervisorActions& out) {
+  if (state_ == SupervisorState::backing_off) {
+    set_state(SupervisorState::starting, out);
+    out.emplace_back(supervisor_action::SpawnChild{});
+    return;
+  }
+  if (state_ == SupervisorState::stopping && !kill_sent_) {
+    kill_sent_ = true;
+    out.emplace_back(supervisor_action::Log{
+        SupervisorLogLevel::warning, "stop timeout of " + describe_delay(options_.stop.timeout) +
+                                         " expired; killing every process left"});
+    out.emplace_back(supervisor_action::KillTree{});
+  }
+}
+
+void Supervisor::handle(const supervisor_event::StopRequested& event, SupervisorActions& out) {
+  const std::string why = event.reason.empty() ? "" : " (" + event.reason + ")";
+  switch (state_) {
+    case SupervisorState::idle:
+      stop_requested_ = true;
+      exit_with(SupervisorState::stopped, 0, out);
+      return;
+    case SupervisorState::starting:
+      stop_requested_ = true;
+      return;
+    case SupervisorState::running:
+      stop_requested_ = true;
+      after_stop_ = After::exit;
+      exit_code_after_stop_ = 0;
+      out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice, "stopping" + why});
+      begin_stopping(out);
+      return;
+    case SupervisorState::stopping:
+      if (stop_requested_) return;
+      // Leftovers of an exited child (or a health restart) are being stopped: never restart now.
+      stop_requested_ = true;
+      after_stop_ = After::exit;
+      exit_code_after_stop_ = 0;
+      out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice, "stopping" + why});
+      stopping_notified_ = true;
+      out.emplace_back(supervisor_action::NotifyStopping{});
+      return;
+    case SupervisorState::backing_off:
+      stop_requested_ = true;
+      out.emplace_back(supervisor_action::CancelTimer{});
+      out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice, "stopping" + why});
+      stopping_notified_ = true;
+      out.emplace_back(supervisor_action::NotifyStopping{});
+      exit_with(SupervisorState::stopped, 0, out);
+      return;
+    case SupervisorState::stopped:
+    case SupervisorState::gave_up:
+      return;
+  }
+}
+
+void Supervisor::handle(const supervisor_event::ReloadRequested&, SupervisorActions& out) {
+  if (state_ != SupervisorState::running) {
+    out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice,
+                                            "reload ignored: no child is running"});
+    return;
+  }
+  out.emplace_back(supervisor_action::Log{
+      SupervisorLogLevel::info, "reload: sending " +
+                                    std::string(to_string(options_.reload.signal)) + " to pid " +
+                                    std::to_string(snapshot_.pid)});
+  out.emplace_back(supervisor_action::SignalMainChild{options_.reload.signal});
+}
+
+void Supervisor::handle(const supervisor_event::Ready&, SupervisorActions& out) {
+  if (state_ != SupervisorState::running || snapshot_.ready) return;
+  snapshot_.ready = true;
+  snapshot_.changed_at = clock_.system_now();
+  out.emplace_back(supervisor_action::Log{SupervisorLogLevel::info, "ready"});
+  if (!ready_notified_) {
+    ready_notified_ = true;
+    out.emplace_back(supervisor_action::NotifyReady{});
+  }
+}
+
+void Supervisor::handle(const supervisor_event::RestartRequested& event, SupervisorActions& out) {
+  if (state_ != SupervisorState::running) return;
+  after_stop_ = After::restart;
+  snapshot_.last_restart_reason = event.reason;
+  out.emplace_back(
+      supervisor_action::Log{SupervisorLogLevel::warning, "restarting: " + event.reason});
+  begin_stopping(out);
+}
+
+void Supervisor::begin_stopping(SupervisorActions& out) {
+  set_state(SupervisorState::stopping, out);
+  kill_sent_ = false;
+  if (stop_requested_ && !stopping_notified_) {
+    stopping_notified_ = true;
+    out.emplace_back(supervisor_action::NotifyStopping{});
+  }
+  out.emplace_back(supervisor_action::NotifyStatus{"stopping"});
+  if (options_.stop.signal == Signal::kill) {
+    kill_sent_ = true;
+    out.emplace_back(supervisor_action::KillTree{});
+    return;
+  }
+  out.emplace_back(supervisor_action::SignalTree{options_.stop.signal});
+  out.emplace_back(supervisor_action::StartTimer{options_.stop.timeout});
+}
+
+void Supervisor::finish(SupervisorActions& out) {
+  kill_sent_ = false;
+  snapshot_.process_group = 0;
+  if (stop_requested_ || after_stop_ == After::exit) {
+    exit_with(SupervisorState::stopped, stop_requested_ ? 0 : exit_code_after_stop_, out);
+    return;
+  }
+  schedule_restart(out);
+}
+
+void Supervisor::schedule_restart(SupervisorActions& out) {
+  const auto now = clock_.steady_now();
+  const auto& policy = options_.restart;
+  while (!restart_times_.empty() && now - restart_times_.front() >= policy.window) {
+    restart_times_.pop_front();
+  }
+  snapshot_.restarts_in_window = restart_times_.size();
+  if (policy.max_restarts > 0 && restart_times_.size() >= policy.max_restarts) {
+    const std::string message = "giving up after " + std::to_string(restart_times_.size()) +
+                                " restarts within " + describe_delay(policy.window) +
+                                " (last: " + snapshot_.last_restart_reason + ")";
+    out.emplace_back(supervisor_action::Log{SupervisorLogLevel::error, message});
+    out.emplace_back(supervisor_action::NotifyStatus{message});
+    exit_with(SupervisorState::gave_up, 75, out);
+    return;
+  }
+
+  if (uptime_at_exit_ >= policy.reset_after) current_delay_ = std::min(policy.delay, policy.max_delay);
+  const Duration delay = current_delay_;
+  const double grown = static_cast<double>(delay.count()) * std::max(policy.multiplier, 1.0);
+  const double cap = static_cast<double>(policy.max_delay.count());
+  current_delay_ = Duration{static_cast<Duration::rep>(std::min(grown, cap))};
+  if (current_delay_ < delay) current_delay_ = delay;  // a zero delay stays zero; never shrink
+
+  restart_times_.push_back(now);
+  ++snapshot_.restarts;
+  snapshot_.restarts_in_window = restart_times_.size();
+  snapshot_.next_delay = current_delay_;
+  snapshot_.recent_delays.push_back(delay);
+  if (snapshot_.recent_delays.size() > kRecentDelaysKept) {
+    snapshot_.recent_delays.erase(snapshot_.recent_delays.begin());
+  }
+
+  const std::string counter =
+      policy.max_restarts > 0
+          ? std::to_string(restart_times_.size()) + " of " + std::to_string(policy.max_restarts)
+          : std::to_string(snapshot_.restarts);
+  if (delay.count() == 0) {
+    out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice,
+                                            "restarting now (restart " + counter + ")"});
+    set_state(SupervisorState::starting, out);
+    out.emplace_back(supervisor_action::SpawnChild{});
+    return;
+  }
+  set_state(SupervisorState::backing_off, out);
+  const std::string message = "backing off " + std::to_string(delay.count()) +
+                              " ms before restart " + counter + " (after " +
+                              snapshot_.last_restart_reason + ")";
+  out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice, message});
+  out.emplace_back(supervisor_action::NotifyStatus{message});
+  out.emplace_back(supervisor_action::StartTimer{delay});
+}
+
+void Supervisor::exit_with(SupervisorState final_state, int code, SupervisorActions& out) {
+  set_state(final_state, out);
+  snapshot_.exit_code = code;
+  if (final_state == SupervisorState::stopped) {
+    out.emplace_back(supervisor_action::Log{SupervisorLogLevel::info,
+                                            "stopped; exiting with " + std::to_string(code)});
+  }
+  out.emplace_back(supervisor_action::Exit{code});
+}
+
+bool Supervisor::wants_restart(const ExitStatus& status) const {
+  switch (options_.restart.policy) {
+    case RestartPolicy::always: return true;
+    case RestartPolicy::never: return false;
+    case RestartPolicy::on_failure: {
+      if (status.kind != ExitStatus::Kind::exited) return true;
+      const auto& codes = options_.restart.success_exit_codes;
+      return std::find(codes.begin(), codes.end(), status.value) == codes.end();
+    }
+  }
+  return true;
+}
+
+int Supervisor::exit_code_for(const ExitStatus& status) const {
+  switch (status.kind) {
+    case ExitStatus::Kind::exited: {
+      const auto& codes = options_.restart.success_exit_codes;
+      if (std::find(codes.begin(), codes.end(), status.value) != codes.end()) return 0;
+      return status.value;
+    }
+    case ExitStatus::Kind::signaled: return 128 + status.value;
+    case ExitStatus::Kind::spawn_failed: return 127;
+  }
+  return 1;
+}
+
+}  // namespace daemonize
