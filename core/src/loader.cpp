@@ -285,6 +285,12 @@ class ManifestDecoder {
     message += table_path.empty() ? " at the top level" : " in [" + table_path + "]";
     if (auto suggestion = schema::closest(name, candidates); !suggestion.empty()) {
       message += "; did you mean '" + suggestion + "'?";
+    } else if (name == "schema") {
+      message += " (schema = N goes at the top of the file, before any table)";
+    } else if (candidates.size() <= 4) {
+      std::string expected;
+      for (const auto& candidate : candidates) expected += (expected.empty() ? "" : ", ") + candidate;
+      message += " (expected one of: " + expected + ")";
     }
     error(position_of(key.source()), join_path(table_path, name), message);
   }
@@ -311,10 +317,14 @@ class ManifestDecoder {
       return section_view;
     };
 
-    if (service_view.empty() && root.get("service") == nullptr) {
+    if (service_view.empty()) {
       error({1, 1}, "service", "missing [service] table (with at least 'name' and 'command')");
+      service_missing_ = true;
     }
-    record_table_position(root, "service");
+    for (const auto& name : schema::top_level_names()) record_table_position(root, name);
+    if (override_table != nullptr) {
+      service_.positions["os." + std::string(to_string(os_))] = position_of(override_table->source());
+    }
     decode_service(service_view);
     decode_env(section("env"));
     decode_restart(section("restart"));
@@ -482,17 +492,24 @@ class ManifestDecoder {
     }
   }
 
+  // An absolute path of any platform is accepted here; one of the other platform only warns, so a
+  // Windows-only manifest validates on Linux. Targets enforce their own kind (validate --target).
   void check_absolute(const std::string& path, const std::string& text) {
     auto parsed = parse_template(text);
     if (std::holds_alternative<Template>(parsed) && std::get<Template>(parsed).has_references()) {
       return;  // checked by the watchdog after interpolation
     }
-    if (!is_absolute_for(text, os_)) {
-      error(service_.position_of(path), path,
-            "'" + path + "' must be an absolute " +
-                std::string(os_ == TargetOs::windows ? "Windows path (like C:\\dir\\app.exe)" : "path") +
-                ", got '" + text + "'");
+    if (is_absolute_for(text, os_)) return;
+    const bool windows_path = is_windows_absolute(text);
+    const bool posix_path = !text.empty() && text.front() == '/';
+    if (windows_path || posix_path) {
+      warning(service_.position_of(path), path,
+              "'" + path + "' is a " + (windows_path ? "Windows" : "POSIX") + " path; this manifest cannot run on " +
+                  to_string(os_) + " unless [os." + to_string(os_) + "] sets " + (windows_path ? "a POSIX" : "a Windows") +
+                  " one");
+      return;
     }
+    error(service_.position_of(path), path, "'" + path + "' must be an absolute path, got '" + text + "'");
   }
 
   template <typename Enum>
@@ -526,7 +543,7 @@ class ManifestDecoder {
               "'service.name' must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$, got '" + *name + "'");
       }
       service_.name = *name;
-    } else if (view.find("name").node == nullptr) {
+    } else if (view.find("name").node == nullptr && !service_missing_) {
       error(service_.position_of("service"), "service.name", "missing required key 'name' in [service]");
     }
     if (auto display_name = string_value(view, s, "display_name")) {
@@ -545,7 +562,7 @@ class ManifestDecoder {
         check_template("service.command", *command);
         check_absolute("service.command", *command);
       }
-    } else if (view.find("command").node == nullptr) {
+    } else if (view.find("command").node == nullptr && !service_missing_) {
       error(service_.position_of("service"), "service.command",
             "missing required key 'command' in [service]" +
                 std::string(os_ == TargetOs::windows ? " (or [os.windows])" : ""));
@@ -1011,6 +1028,7 @@ class ManifestDecoder {
   Service service_;
   std::vector<Diagnostic> diagnostics_;
   bool task_trigger_set_ = false;
+  bool service_missing_ = false;
 };
 
 }  // namespace
