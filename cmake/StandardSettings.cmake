@@ -21,6 +21,13 @@ if(DAEMONIZE_SANITIZE)
   target_link_options(standard_settings INTERFACE -fsanitize=address,undefined)
 endif()
 
+if(DAEMONIZE_FUZZ)
+  # Instrument everything for coverage; only fuzz targets link the libFuzzer main.
+  target_compile_options(standard_settings INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  target_link_options(standard_settings INTERFACE -fsanitize=address,undefined)
+endif()
+
 find_program(CCACHE_PROGRAM ccache)
 if(CCACHE_PROGRAM)
   set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})

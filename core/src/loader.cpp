@@ -886,8 +886,8 @@ class ManifestDecoder {
   void decode_systemd(const TableView& view) {
     if (auto hardening = bool_value(view, "systemd", "hardening")) service_.systemd.hardening = *hardening;
     const auto extra = view.child("extra");
-    if (view.find("extra").node != nullptr && !view.find("extra").node->is_table()) {
-      error(position_of(view.find("extra").node->source()), "systemd.extra", "'systemd.extra' must be a table");
+    if (const auto* node = view.find("extra").node; node != nullptr && !node->is_table()) {
+      error(position_of(node->source()), "systemd.extra", "'systemd.extra' must be a table");
       return;
     }
     for (const auto& [name, entry] : extra.merged_entries()) {

@@ -44,7 +44,7 @@ boost::json::value to_json(const Service& s) {
   };
   if (s.umask) {
     char text[8];
-    std::snprintf(text, sizeof text, "%04o", *s.umask);
+    (void)std::snprintf(text, sizeof text, "%04o", *s.umask);
     service["umask"] = text;
   } else {
     service["umask"] = nullptr;

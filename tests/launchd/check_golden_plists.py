@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""Checks every launchd golden plist with the tools a Mac would use, without a Mac.
+
+For each tests/golden/launchd/<case>.plist:
+  * `plistutil -i FILE -o /dev/null` (libplist) must accept it, and converting it to a binary
+    plist and back with plistutil must give the same values as the XML;
+  * Python's plistlib must parse it, and the document must declare UTF-8 and the Apple DOCTYPE;
+  * the values must be exactly what tests/manifests/launchd/<case>.toml says (parsed
+    independently here with tomllib, [os.macos] merged): for native-mode manifests
+    ProgramArguments, EnvironmentVariables, KeepAlive, WorkingDirectory and the log paths; for
+    daemonize mode the watchdog command line, KeepAlive {Crashed = true} and no environment.
+
+Exit 0 = all good, 1 = a check failed, 77 = a tool is missing (only when CI is not "true").
+"""
+import argparse
+import os
+import plistlib
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SKIP = 77
+
+
+def missing_tool(message):
+    if os.environ.get("CI") == "true":
+        print(f"FAIL: {message} (CI=true: missing tools are failures)")
+        sys.exit(1)
+    print(f"SKIP: {message}")
+    sys.exit(SKIP)
+
+
+try:
+    import tomllib  # Python >= 3.11
+except ModuleNotFoundError:
+    missing_tool(f"python {sys.version.split()[0]} has no tomllib (needs >= 3.11)")
+
+DAEMONIZE_PATH = "/usr/local/bin/daemonize"
+
+
+def deep_merge(base, override):
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def seconds_rounded_up(text, default):
+    """A manifest duration ("500ms", "30s", "5m", "1h", "1d", bare seconds) in whole seconds."""
+    value = text if text is not None else default
+    if isinstance(value, int):
+        return value
+    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+    for suffix in sorted(units, key=len, reverse=True):
+        if value.endswith(suffix):
+            milliseconds = int(value[: -len(suffix)]) * round(units[suffix] * 1000)
+            return -(-milliseconds // 1000)
+    return int(value)
+
+
+def manifest_for_macos(path):
+    with open(path, "rb") as handle:
+        document = tomllib.load(handle)
+    overrides = document.get("os", {}).get("macos", {})
+    document = {key: value for key, value in document.items() if key != "os"}
+    # [os.macos] holds [service] keys directly (command = ...) and other tables by name
+    # ([os.macos.env]); manifest.md: "ANY key of ANY table above, deep-merged".
+    tables = {key: value for key, value in overrides.items() if isinstance(value, dict)}
+    service_keys = {key: value for key, value in overrides.items() if not isinstance(value, dict)}
+    merged = deep_merge(document, tables)
+    merged["service"] = deep_merge(merged.get("service", {}), service_keys)
+    return merged
+
+
+def literal(text):
+    """The value launchd must see for a native-mode manifest string: `$$` is a literal `$`."""
+    assert "${" not in text.replace("$$", ""), f"native golden with a variable reference: {text!r}"
+    return text.replace("$$", "$")
+
+
+def expected_values(manifest):
+    """The launchd values the manifest asks for, computed independently of the C++ renderer."""
+    service = manifest["service"]
+    name = service["name"]
+    scope = service.get("scope", "system")
+    native = service.get("supervisor", "daemonize") == "native"
+    policy = manifest.get("restart", {}).get("policy", "on-failure")
+    logs = manifest.get("logs", {})
+    if scope == "user":
+        default_logs = f"~/Library/Logs/{name}"
+    else:
+        default_logs = f"/Library/Logs/{name}"
+    directory = logs.get("directory", default_logs)
+    expected = {"Label": manifest.get("launchd", {}).get("label", f"org.daemonize.{name}"),
+                "RunAtLoad": True}
+    absent = []
+    if native:
+        expected["ProgramArguments"] = [literal(service["command"])] + [
+            literal(argument) for argument in service.get("args", [])]
+        env = {key: literal(value) for key, value in manifest.get("env", {}).items()}
+        if env:
+            expected["EnvironmentVariables"] = env
+        else:
+            absent.append("EnvironmentVariables")
+        expected["KeepAlive"] = {"always": True, "on-failure": {"SuccessfulExit": False},
+                                 "never": False}[policy]
+        if "working_directory" in service:
+            expected["WorkingDirectory"] = literal(service["working_directory"])
+        else:
+            absent.append("WorkingDirectory")
+        for stream, plist_key, default in (("stdout", "StandardOutPath", "stdout.log"),
+                                           ("stderr", "StandardErrorPath", "stderr.log")):
+            target = logs.get(stream, default)
+            if target == "null":
+                expected[plist_key] = "/dev/null"
+            elif target == "inherit":
+                absent.append(plist_key)
+            else:
+                expected[plist_key] = directory.rstrip("/") + "/" + target
+    else:
+        if scope == "user":
+            manifest_path = f"~/Library/Application Support/daemonize/{name}.toml"
+        else:
+            manifest_path = f"/usr/local/etc/daemonize/{name}.toml"
+        expected["ProgramArguments"] = [DAEMONIZE_PATH, "run", manifest_path]
+        expected["KeepAlive"] = {"Crashed": True}
+        absent += ["EnvironmentVariables", "WorkingDirectory"]
+        watchdog_log = directory.rstrip("/") + "/watchdog.log"
+        expected["StandardOutPath"] = watchdog_log
+        expected["StandardErrorPath"] = watchdog_log
+    if scope == "system":
+        for key, plist_key in (("user", "UserName"), ("group", "GroupName")):
+            if key in service:
+                expected[plist_key] = service[key]
+            else:
+                absent.append(plist_key)
+    else:
+        absent += ["UserName", "GroupName"]
+    delay = seconds_rounded_up(manifest.get("restart", {}).get("delay"), "1s")
+    timeout = seconds_rounded_up(manifest.get("stop", {}).get("timeout"), "30s")
+    expected["ThrottleInterval"] = max(1, delay)
+    # launchd's ExitTimeOut 0 means "forever"; daemonize mode adds the watchdog's 5 s margin.
+    expected["ExitTimeOut"] = max(1, timeout) if native else timeout + 5
+    if "umask" in service:
+        expected["Umask"] = int(service["umask"], 8)
+    expected["ProcessType"] = manifest.get("launchd", {}).get("process_type", "Standard")
+    limits = manifest.get("limits", {})
+    resource_limits = {}
+    if "nofile" in limits:
+        resource_limits["NumberOfFiles"] = limits["nofile"]
+    if "nproc" in limits:
+        resource_limits["NumberOfProcesses"] = limits["nproc"]
+    if resource_limits:
+        expected["SoftResourceLimits"] = resource_limits
+        expected["HardResourceLimits"] = resource_limits
+    return expected, absent
+
+
+def check_types(plist):
+    """launchd.plist(5) types of every key the renderer writes."""
+    types = {"Label": str, "ProgramArguments": list, "RunAtLoad": bool, "KeepAlive": (bool, dict),
+             "ThrottleInterval": int, "ExitTimeOut": int, "ProcessType": str, "UserName": str,
+             "GroupName": str, "Umask": int, "WorkingDirectory": str, "EnvironmentVariables": dict,
+             "StandardOutPath": str, "StandardErrorPath": str, "SoftResourceLimits": dict,
+             "HardResourceLimits": dict}
+    problems = []
+    for key, value in plist.items():
+        if key not in types:
+            problems.append(f"unexpected key {key!r}")
+        elif not isinstance(value, types[key]) or (types[key] is int and isinstance(value, bool)):
+            problems.append(f"{key} has type {type(value).__name__}")
+    for key in ("ThrottleInterval", "ExitTimeOut"):
+        if not isinstance(plist.get(key), int) or plist[key] < 1:
+            problems.append(f"{key} must be a positive integer, got {plist.get(key)!r}")
+    return problems
+
+
+def check_case(golden, manifest_path, plistutil):
+    problems = []
+    raw = open(golden, "rb").read()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(f"not UTF-8: {error}")
+    if not raw.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE plist PUBLIC '
+                          b'"-//Apple//DTD PLIST 1.0//EN" '
+                          b'"http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n'):
+        problems.append("missing the UTF-8 XML declaration or the Apple plist DOCTYPE")
+
+    run = subprocess.run([plistutil, "-i", golden, "-o", "/dev/null"], capture_output=True)
+    if run.returncode != 0:
+        problems.append(f"plistutil rejected it (exit {run.returncode}): "
+                        f"{run.stderr.decode(errors='replace').strip()}")
+
+    try:
+        plist = plistlib.loads(raw)
+    except Exception as error:  # noqa: BLE001 - any parse failure is the finding
+        return problems + [f"plistlib cannot parse it: {error}"]
+
+    # libplist's reading must agree with plistlib's: XML -> binary -> plistlib.
+    with tempfile.TemporaryDirectory() as scratch:
+        binary = os.path.join(scratch, "converted.bplist")
+        run = subprocess.run([plistutil, "-i", golden, "-o", binary, "-f", "bin"],
+                             capture_output=True)
+        if run.returncode != 0:
+            problems.append(f"plistutil cannot convert it to binary (exit {run.returncode})")
+        else:
+            with open(binary, "rb") as handle:
+                if plistlib.load(handle) != plist:
+                    problems.append("libplist reads different values than plistlib")
+
+    problems += check_types(plist)
+    expected, absent = expected_values(manifest_for_macos(manifest_path))
+    for key, value in expected.items():
+        if key not in plist:
+            problems.append(f"{key} missing (manifest says {value!r})")
+        elif plist[key] != value:
+            problems.append(f"{key} is {plist[key]!r}, manifest says {value!r}")
+    for key in absent:
+        if key in plist:
+            problems.append(f"{key} must be absent, got {plist[key]!r}")
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--manifests", required=True)
+    parser.add_argument("--goldens", required=True)
+    arguments = parser.parse_args()
+
+    plistutil = shutil.which("plistutil")
+    if plistutil is None:
+        missing_tool("plistutil not found (Debian package libplist-utils)")
+
+    goldens = sorted(entry for entry in os.listdir(arguments.goldens) if entry.endswith(".plist"))
+    if len(goldens) < 10:
+        print(f"FAIL: only {len(goldens)} golden plists in {arguments.goldens} (need >= 10)")
+        return 1
+    failures = 0
+    for entry in goldens:
+        case = entry[: -len(".plist")]
+        manifest = os.path.join(arguments.manifests, case + ".toml")
+        if not os.path.exists(manifest):
+            print(f"FAIL {case}: no manifest {manifest}")
+            failures += 1
+            continue
+        problems = check_case(os.path.join(arguments.goldens, entry), manifest, plistutil)
+        if problems:
+            failures += 1
+            print(f"FAIL {case}:")
+            for problem in problems:
+                print(f"  - {problem}")
+        else:
+            print(f"ok   {case}")
+    # Issue 4's acceptance case, spelled out independently of the manifest parser.
+    acceptance = os.path.join(arguments.goldens, "native_acceptance_args.plist")
+    if not os.path.exists(acceptance):
+        print("FAIL: the acceptance golden native_acceptance_args.plist is missing")
+        failures += 1
+    else:
+        with open(acceptance, "rb") as handle:
+            arguments_seen = plistlib.load(handle).get("ProgramArguments")
+        if arguments_seen != ["/usr/bin/printf", "<a&b>", "]]>", "x y"]:
+            print(f"FAIL acceptance: ProgramArguments is {arguments_seen!r}")
+            failures += 1
+    print(f"{len(goldens) - failures}/{len(goldens)} golden plists pass plistutil, plistlib and "
+          "the manifest comparison")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
