@@ -1,0 +1,137 @@
+#include <sstream>
+
+#include "daemonize/cron/backend.hpp"
+
+namespace daemonize::cron {
+namespace {
+
+constexpr std::string_view home_prefix = "$HOME/";
+
+std::string daemonize_path(const Service& service, const RenderOptions& options) {
+  if (!options.daemonize_path.empty()) return options.daemonize_path;
+  // Without root there is no /usr/local/bin to install into.
+  return service.scope == Scope::user ? "$HOME/.local/bin/daemonize" : "/usr/local/bin/daemonize";
+}
+
+std::string manifest_path(const Service& service, const RenderOptions& options) {
+  if (!options.installed_manifest_path.empty()) return options.installed_manifest_path;
+  return service.scope == Scope::user ? "$HOME/.config/daemonize/" + service.name + ".toml"
+                                      : "/etc/daemonize/" + service.name + ".toml";
+}
+
+// Single-quotes for sh; '%' is cron's newline marker and must be written "\%" even inside quotes.
+std::string quote_plain(std::string_view word) {
+  std::string quoted = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else if (c == '%') {
+      quoted += "'\\%'";
+    } else {
+      quoted += c;
+    }
+  }
+  quoted += '\'';
+  return quoted;
+}
+
+class CronBackend final : public Backend {
+ public:
+  [[nodiscard]] std::string_view name() const override { return "cron"; }
+  [[nodiscard]] TargetOs os() const override { return TargetOs::linux; }
+  [[nodiscard]] std::optional<std::string> unsupported_reason(const Service&) const override {
+    return std::nullopt;
+  }
+  [[nodiscard]] RenderResult render(const Service& service, const RenderOptions& options) const override {
+    return render_cron_block(service, options);
+  }
+};
+
+}  // namespace
+
+std::string begin_marker(const std::string& service_name) {
+  return "# BEGIN daemonize " + service_name + " (managed by `daemonize deploy --target cron`; edits are replaced)";
+}
+
+std::string end_marker(const std::string& service_name) { return "# END daemonize " + service_name; }
+
+std::string quote_for_crontab(std::string_view word) {
+  if (word.substr(0, home_prefix.size()) == home_prefix) {
+    return "\"$HOME\"/" + quote_plain(word.substr(home_prefix.size()));
+  }
+  return quote_plain(word);
+}
+
+RenderResult render_cron_block(const Service& service, const RenderOptions& options) {
+  RenderResult result;
+  auto warn = [&](std::string key, std::string message) {
+    result.diagnostics.push_back({Severity::warning, "", 0, 0, std::move(key), std::move(message)});
+  };
+  for (char c : service.name) {
+    if (c == '\n' || c == '\r') return result;  // the loader's name pattern already forbids this
+  }
+  if (service.supervisor == SupervisorMode::native) {
+    warn("service.supervisor",
+         "cron: supervisor = \"native\" is not expressible (cron does not supervise); the crontab runs the "
+         "daemonize watchdog, which applies [restart], [stop] and [logs]");
+  }
+  if (!service.dependencies.after.empty() || !service.dependencies.requires_units.empty()) {
+    warn("dependencies", "cron: dependencies are not expressible; @reboot starts the service without ordering");
+  }
+  if (service.limits.memory || service.limits.cpu) {
+    warn("limits", "cron: limits.memory and limits.cpu are not enforced (no cgroup); nofile/nproc are set by the watchdog");
+  }
+
+  const std::string command = quote_for_crontab(daemonize_path(service, options)) + " run " +
+                              quote_for_crontab(manifest_path(service, options)) + " --detach";
+  // stdout carries "already running (pid N)" every minute: discard it so cron mails only errors.
+  const std::string line_tail = command + " >/dev/null";
+  std::ostringstream block;
+  block << begin_marker(service.name) << '\n'
+        << "@reboot " << line_tail << '\n'
+        << "* * * * * " << line_tail << '\n'
+        << end_marker(service.name) << '\n';
+
+  Artifact artifact;
+  artifact.file_name = service.name + ".crontab";
+  artifact.install_path = "";  // merged into the user's crontab by deploy, not written as a file
+  artifact.content = block.str();
+  artifact.mode = 0600;
+  result.artifacts.push_back(std::move(artifact));
+  return result;
+}
+
+std::string merge_block(const std::string& crontab, const std::string& service_name, const std::string& block) {
+  const std::string begin = begin_marker(service_name);
+  const std::string end = end_marker(service_name);
+  std::istringstream lines(crontab);
+  std::string line;
+  std::string merged;
+  bool inside = false;
+  bool replaced = false;
+  while (std::getline(lines, line)) {
+    // Compare the marker prefix only, so a changed marker text still finds old blocks.
+    if (!inside && line.rfind("# BEGIN daemonize " + service_name + " ", 0) == 0) {
+      inside = true;
+      if (!replaced) merged += block;
+      replaced = true;
+      continue;
+    }
+    if (inside) {
+      if (line == end) inside = false;
+      continue;
+    }
+    merged += line + '\n';
+  }
+  if (!replaced && !block.empty()) {
+    if (!merged.empty() && merged.back() != '\n') merged += '\n';
+    merged += block;
+  }
+  return merged;
+}
+
+}  // namespace daemonize::cron
+
+namespace daemonize {
+std::unique_ptr<Backend> make_cron_backend() { return std::make_unique<cron::CronBackend>(); }
+}  // namespace daemonize
