@@ -13,7 +13,8 @@ const LoadResult& ManifestCache::load(TargetOs os) {
   return found->second;
 }
 
-RenderResult render_for(const Backend& backend, const Service& service, const RenderOptions& options) {
+RenderResult render_for(const Backend& backend, const Service& service,
+                        const RenderOptions& options) {
   auto result = backend.render(service, options);
   const std::string prefix = std::string(backend.name()) + ": ";
   for (auto& diagnostic : result.diagnostics) {
@@ -46,8 +47,10 @@ std::optional<std::vector<const Backend*>> select_backends(const BackendRegistry
     const auto* backend = registry.find(name);
     if (backend == nullptr) {
       std::string known;
-      for (const auto& candidate : registry.names()) known += (known.empty() ? "" : ", ") + candidate;
-      std::cerr << "daemonize: unknown target '" << name << "' (this build knows: " << known << ", all)\n";
+      for (const auto& candidate : registry.names())
+        known += (known.empty() ? "" : ", ") + candidate;
+      std::cerr << "daemonize: unknown target '" << name << "' (this build knows: " << known
+                << ", all)\n";
       return std::nullopt;
     }
     selected.push_back(backend);

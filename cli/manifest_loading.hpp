@@ -24,7 +24,8 @@ class ManifestCache {
 };
 
 // Renders with `backend`; prefixes renderer messages with the target name and fills positions.
-RenderResult render_for(const Backend& backend, const Service& service, const RenderOptions& options);
+RenderResult render_for(const Backend& backend, const Service& service,
+                        const RenderOptions& options);
 
 // Prints diagnostics to stderr, each once (several OS loads may repeat a diagnostic).
 void print_diagnostics(const std::vector<Diagnostic>& diagnostics);

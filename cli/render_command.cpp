@@ -54,8 +54,9 @@ int run_render(const RenderCommandOptions& options, const BackendRegistry& regis
         std::cerr << "daemonize: skipped " << backend->name() << ": " << *reason << '\n';
         continue;
       }
-      diagnostics.push_back({Severity::error, options.file, 0, 0, "",
-                             std::string(backend->name()) + ": cannot render this manifest: " + *reason});
+      diagnostics.push_back(
+          {Severity::error, options.file, 0, 0, "",
+           std::string(backend->name()) + ": cannot render this manifest: " + *reason});
       failure = exit_code::data_error;
       continue;
     }
@@ -93,14 +94,19 @@ int run_render(const RenderCommandOptions& options, const BackendRegistry& regis
 
 void add_render_command(CLI::App& app, CliContext& context) {
   auto options = std::make_shared<RenderCommandOptions>();
-  auto* command = app.add_subcommand("render", "Render native service definitions without touching the system");
+  auto* command =
+      app.add_subcommand("render", "Render native service definitions without touching the system");
   command->add_option("file", options->file, "The manifest (service.toml)")->required();
-  command->add_option("--target,-t", options->target, "systemd, launchd, windows-service, windows-task, kubernetes, cron or all")
+  command
+      ->add_option("--target,-t", options->target,
+                   "systemd, launchd, windows-service, windows-task, kubernetes, cron or all")
       ->required();
-  command->add_option("-o,--output-dir", options->output_directory, "Write DIR/<target>/<file> instead of printing");
+  command->add_option("-o,--output-dir", options->output_directory,
+                      "Write DIR/<target>/<file> instead of printing");
   command->add_option("--daemonize-path", options->daemonize_path,
                       "The watchdog path units execute (default: the install location)");
-  command->callback([options, &context] { context.exit_code = run_render(*options, context.registry); });
+  command->callback(
+      [options, &context] { context.exit_code = run_render(*options, context.registry); });
 }
 
 }  // namespace daemonize::cli

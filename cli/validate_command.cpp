@@ -38,7 +38,8 @@ int run_validate(const ValidateOptions& options, const BackendRegistry& registry
 
   ManifestCache cache(options.file);
   std::vector<Diagnostic> diagnostics;
-  const Service* shown = nullptr;  // the model printed by --json: the first target's OS, else the host's
+  const Service* shown =
+      nullptr;  // the model printed by --json: the first target's OS, else the host's
   bool unreadable = false;
 
   auto load = [&](TargetOs os) -> const Service* {
@@ -56,8 +57,9 @@ int run_validate(const ValidateOptions& options, const BackendRegistry& registry
     if (shown == nullptr) shown = service;
     if (service == nullptr) continue;
     if (auto reason = backend->unsupported_reason(*service)) {
-      diagnostics.push_back({Severity::error, options.file, 0, 0, "",
-                             std::string(backend->name()) + ": cannot render this manifest: " + *reason});
+      diagnostics.push_back(
+          {Severity::error, options.file, 0, 0, "",
+           std::string(backend->name()) + ": cannot render this manifest: " + *reason});
       continue;
     }
     auto rendered = render_for(*backend, *service, RenderOptions{});
@@ -86,7 +88,8 @@ void add_validate_command(CLI::App& app, CliContext& context) {
   command->add_option("--target,-t", options->targets,
                       "Also check what this target cannot express (repeatable; 'all')");
   command->add_flag("--json", options->json, "Print diagnostics and the normalized model as JSON");
-  command->callback([options, &context] { context.exit_code = run_validate(*options, context.registry); });
+  command->callback(
+      [options, &context] { context.exit_code = run_validate(*options, context.registry); });
 }
 
 }  // namespace daemonize::cli

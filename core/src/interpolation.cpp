@@ -48,7 +48,8 @@ std::variant<Template, TemplateError> parse_template(std::string_view text) {
       continue;
     }
     if (text[i + 1] != '{') {
-      return TemplateError{"'$' must be followed by '{' or '$' (write '$$' for a literal '$')", dollar};
+      return TemplateError{"'$' must be followed by '{' or '$' (write '$$' for a literal '$')",
+                           dollar};
     }
     std::size_t j = i + 2;
     if (j >= text.size() || !is_name_start(text[j])) {
@@ -80,7 +81,8 @@ std::variant<Template, TemplateError> parse_template(std::string_view text) {
             j += 2;
             continue;
           }
-          return TemplateError{"nested '$' inside '${...}' is not supported (write '$$' for '$')", j};
+          return TemplateError{"nested '$' inside '${...}' is not supported (write '$$' for '$')",
+                               j};
         }
         argument += text[j++];
       }
@@ -124,9 +126,9 @@ Resolution resolve_template(const Template& parsed, const VariableLookup& lookup
           resolution.value += *value;
         } else {
           resolution.unresolved.push_back(
-              {reference.name, reference.name + ": " +
-                                   (reference.argument.empty() ? std::string("is not set")
-                                                               : reference.argument)});
+              {reference.name,
+               reference.name + ": " +
+                   (reference.argument.empty() ? std::string("is not set") : reference.argument)});
         }
         break;
     }

@@ -33,16 +33,26 @@ std::string join_path(const std::string& prefix, std::string_view key) {
 
 const char* type_name(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    case toml::node_type::none: break;
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    case toml::node_type::none:
+      break;
   }
   return "nothing";
 }
@@ -153,7 +163,9 @@ class TableView {
     return entries;
   }
 
-  [[nodiscard]] const toml::table* first() const { return layers_.empty() ? nullptr : layers_.front(); }
+  [[nodiscard]] const toml::table* first() const {
+    return layers_.empty() ? nullptr : layers_.front();
+  }
 
  private:
   std::vector<const toml::table*> layers_;
@@ -170,7 +182,8 @@ class ManifestDecoder {
   Service& service() { return service_; }
 
   void error(SourcePosition at, std::string key, std::string message) {
-    diagnostics_.push_back({Severity::error, path_, at.line, at.column, std::move(key), std::move(message)});
+    diagnostics_.push_back(
+        {Severity::error, path_, at.line, at.column, std::move(key), std::move(message)});
   }
   void warning(SourcePosition at, std::string key, std::string message) {
     diagnostics_.push_back(
@@ -206,8 +219,9 @@ class ManifestDecoder {
     for (const auto& [key, other] : root) {
       const auto other_at = position_of(key.source());
       if (&other != &node && (other_at.line < position_of(it->first.source()).line)) {
-        error(position_of(it->first.source()), "schema",
-              "'schema' must be the first key of the file, before [" + std::string(key.str()) + "]");
+        error(
+            position_of(it->first.source()), "schema",
+            "'schema' must be the first key of the file, before [" + std::string(key.str()) + "]");
         break;
       }
     }
@@ -226,7 +240,8 @@ class ManifestDecoder {
   void check_os_tables(const toml::node& node) {
     const auto* os_table = node.as_table();
     if (os_table == nullptr) {
-      error(position_of(node.source()), "os", std::string("'os' must be a table, got ") + type_name(node));
+      error(position_of(node.source()), "os",
+            std::string("'os' must be a table, got ") + type_name(node));
       return;
     }
     static const std::vector<std::string> os_names{"linux", "macos", "windows"};
@@ -259,7 +274,8 @@ class ManifestDecoder {
     }
   }
 
-  void check_section(const schema::Section& section, const toml::node& node, const std::string& path) {
+  void check_section(const schema::Section& section, const toml::node& node,
+                     const std::string& path) {
     const auto* table = node.as_table();
     if (table == nullptr) {
       error(position_of(node.source()), path,
@@ -289,7 +305,8 @@ class ManifestDecoder {
       message += " (schema = N goes at the top of the file, before any table)";
     } else if (candidates.size() <= 4) {
       std::string expected;
-      for (const auto& candidate : candidates) expected += (expected.empty() ? "" : ", ") + candidate;
+      for (const auto& candidate : candidates)
+        expected += (expected.empty() ? "" : ", ") + candidate;
       message += " (expected one of: " + expected + ")";
     }
     error(position_of(key.source()), join_path(table_path, name), message);
@@ -307,7 +324,8 @@ class ManifestDecoder {
     TableView service_view = view.child("service");
     service_view.add_layer(override_table);
     if (override_table != nullptr) {
-      if (const auto* node = override_table->get("service")) service_view.add_layer(node->as_table());
+      if (const auto* node = override_table->get("service"))
+        service_view.add_layer(node->as_table());
     }
     auto section = [&](std::string_view name) {
       TableView section_view = view.child(name);
@@ -323,7 +341,8 @@ class ManifestDecoder {
     }
     for (const auto& name : schema::top_level_names()) record_table_position(root, name);
     if (override_table != nullptr) {
-      service_.positions["os." + std::string(to_string(os_))] = position_of(override_table->source());
+      service_.positions["os." + std::string(to_string(os_))] =
+          position_of(override_table->source());
     }
     decode_service(service_view);
     decode_env(section("env"));
@@ -343,7 +362,8 @@ class ManifestDecoder {
 
  private:
   void record_table_position(const toml::table& root, std::string_view name) {
-    if (const auto* node = root.get(name)) service_.positions[std::string(name)] = position_of(node->source());
+    if (const auto* node = root.get(name))
+      service_.positions[std::string(name)] = position_of(node->source());
   }
 
   // Looks a key up, records its position, and checks its type with `accept`.
@@ -364,20 +384,25 @@ class ManifestDecoder {
 
   std::optional<std::string> string_value(const TableView& view, const std::string& section,
                                           std::string_view key) {
-    const auto* node = value(view, section, key, "a string", [](const toml::node& n) { return n.is_string(); });
+    const auto* node =
+        value(view, section, key, "a string", [](const toml::node& n) { return n.is_string(); });
     if (node == nullptr) return std::nullopt;
     return node->as_string()->get();
   }
 
-  std::optional<bool> bool_value(const TableView& view, const std::string& section, std::string_view key) {
-    const auto* node = value(view, section, key, "true or false", [](const toml::node& n) { return n.is_boolean(); });
+  std::optional<bool> bool_value(const TableView& view, const std::string& section,
+                                 std::string_view key) {
+    const auto* node = value(view, section, key, "true or false",
+                             [](const toml::node& n) { return n.is_boolean(); });
     if (node == nullptr) return std::nullopt;
     return node->as_boolean()->get();
   }
 
   std::optional<std::int64_t> integer_value(const TableView& view, const std::string& section,
-                                            std::string_view key, std::int64_t minimum, std::int64_t maximum) {
-    const auto* node = value(view, section, key, "an integer", [](const toml::node& n) { return n.is_integer(); });
+                                            std::string_view key, std::int64_t minimum,
+                                            std::int64_t maximum) {
+    const auto* node =
+        value(view, section, key, "an integer", [](const toml::node& n) { return n.is_integer(); });
     if (node == nullptr) return std::nullopt;
     const auto number = node->as_integer()->get();
     if (number < minimum || number > maximum) {
@@ -392,8 +417,9 @@ class ManifestDecoder {
 
   std::optional<double> number_value(const TableView& view, const std::string& section,
                                      std::string_view key) {
-    const auto* node = value(view, section, key, "a number",
-                             [](const toml::node& n) { return n.is_integer() || n.is_floating_point(); });
+    const auto* node = value(view, section, key, "a number", [](const toml::node& n) {
+      return n.is_integer() || n.is_floating_point();
+    });
     if (node == nullptr) return std::nullopt;
     if (const auto* integer = node->as_integer()) return static_cast<double>(integer->get());
     return node->as_floating_point()->get();
@@ -433,8 +459,8 @@ class ManifestDecoder {
     if (node == nullptr) return std::nullopt;
     const std::string path = join_path(section, key);
     const auto at = position_of(node->source());
-    const std::string text = node->is_integer() ? std::to_string(node->as_integer()->get())
-                                                : node->as_string()->get();
+    const std::string text =
+        node->is_integer() ? std::to_string(node->as_integer()->get()) : node->as_string()->get();
     auto parsed = parse_size(text);
     if (auto* failure = std::get_if<UnitError>(&parsed)) {
       error(at, path, "'" + path + "': " + failure->message);
@@ -444,8 +470,10 @@ class ManifestDecoder {
   }
 
   // An array of strings; `allow_empty_entries` = whether "" is a valid element.
-  std::optional<std::vector<std::string>> string_array(const TableView& view, const std::string& section,
-                                                       std::string_view key, bool allow_empty_entries) {
+  std::optional<std::vector<std::string>> string_array(const TableView& view,
+                                                       const std::string& section,
+                                                       std::string_view key,
+                                                       bool allow_empty_entries) {
     const auto* node = value(view, section, key, "an array of strings",
                              [](const toml::node& n) { return n.is_array(); });
     if (node == nullptr) return std::nullopt;
@@ -458,7 +486,8 @@ class ManifestDecoder {
       const auto at = position_of(element.source());
       service_.positions[element_path] = at;
       if (!element.is_string()) {
-        error(at, element_path, "'" + element_path + "' must be a string, got " + type_name(element));
+        error(at, element_path,
+              "'" + element_path + "' must be a string, got " + type_name(element));
         ok = false;
       } else if (!allow_empty_entries && element.as_string()->get().empty()) {
         error(at, element_path, "'" + element_path + "' must not be empty");
@@ -487,8 +516,9 @@ class ManifestDecoder {
   void reject_control_characters(const std::string& path, const std::string& text, bool allow_tab,
                                  const char* what) {
     if (has_control_character(text, allow_tab)) {
-      error(service_.position_of(path), path,
-            "'" + path + "' must be " + what + " without control characters (newline, tab, NUL...)");
+      error(
+          service_.position_of(path), path,
+          "'" + path + "' must be " + what + " without control characters (newline, tab, NUL...)");
     }
   }
 
@@ -504,16 +534,18 @@ class ManifestDecoder {
     const bool posix_path = !text.empty() && text.front() == '/';
     if (windows_path || posix_path) {
       warning(service_.position_of(path), path,
-              "'" + path + "' is a " + (windows_path ? "Windows" : "POSIX") + " path; this manifest cannot run on " +
-                  to_string(os_) + " unless [os." + to_string(os_) + "] sets " + (windows_path ? "a POSIX" : "a Windows") +
-                  " one");
+              "'" + path + "' is a " + (windows_path ? "Windows" : "POSIX") +
+                  " path; this manifest cannot run on " + to_string(os_) + " unless [os." +
+                  to_string(os_) + "] sets " + (windows_path ? "a POSIX" : "a Windows") + " one");
       return;
     }
-    error(service_.position_of(path), path, "'" + path + "' must be an absolute path, got '" + text + "'");
+    error(service_.position_of(path), path,
+          "'" + path + "' must be an absolute path, got '" + text + "'");
   }
 
   template <typename Enum>
-  std::optional<Enum> enum_value(const TableView& view, const std::string& section, std::string_view key,
+  std::optional<Enum> enum_value(const TableView& view, const std::string& section,
+                                 std::string_view key,
                                  const std::vector<std::pair<std::string, Enum>>& choices) {
     auto text = string_value(view, section, key);
     if (!text) return std::nullopt;
@@ -544,7 +576,8 @@ class ManifestDecoder {
       }
       service_.name = *name;
     } else if (view.find("name").node == nullptr && !service_missing_) {
-      error(service_.position_of("service"), "service.name", "missing required key 'name' in [service]");
+      error(service_.position_of("service"), "service.name",
+            "missing required key 'name' in [service]");
     }
     if (auto display_name = string_value(view, s, "display_name")) {
       reject_control_characters("service.display_name", *display_name, false, "one line");
@@ -557,7 +590,8 @@ class ManifestDecoder {
     if (auto command = string_value(view, s, "command")) {
       service_.command = *command;
       if (command->empty()) {
-        error(service_.position_of("service.command"), "service.command", "'service.command' must not be empty");
+        error(service_.position_of("service.command"), "service.command",
+              "'service.command' must not be empty");
       } else {
         check_template("service.command", *command);
         check_absolute("service.command", *command);
@@ -593,16 +627,19 @@ class ManifestDecoder {
       }
     }
     if (auto create_user = bool_value(view, s, "create_user")) service_.create_user = *create_user;
-    if (auto scope = enum_value<Scope>(view, s, "scope", {{"system", Scope::system}, {"user", Scope::user}})) {
+    if (auto scope = enum_value<Scope>(view, s, "scope",
+                                       {{"system", Scope::system}, {"user", Scope::user}})) {
       service_.scope = *scope;
     }
     if (auto mode = enum_value<SupervisorMode>(
-            view, s, "supervisor", {{"daemonize", SupervisorMode::daemonize}, {"native", SupervisorMode::native}})) {
+            view, s, "supervisor",
+            {{"daemonize", SupervisorMode::daemonize}, {"native", SupervisorMode::native}})) {
       service_.supervisor = *mode;
     }
     if (auto umask = string_value(view, s, "umask")) {
-      const bool octal = !umask->empty() && umask->size() <= 4 &&
-                         std::all_of(umask->begin(), umask->end(), [](char c) { return c >= '0' && c <= '7'; });
+      const bool octal =
+          !umask->empty() && umask->size() <= 4 &&
+          std::all_of(umask->begin(), umask->end(), [](char c) { return c >= '0' && c <= '7'; });
       if (!octal) {
         error(service_.position_of("service.umask"), "service.umask",
               "'service.umask' must be an octal string like \"0027\", got \"" + *umask + "\"");
@@ -616,7 +653,8 @@ class ManifestDecoder {
         const std::string path = file.front() == '-' ? file.substr(1) : file;
         if (!is_absolute_for(path, os_)) {
           const std::string key = "service.env_files[" + std::to_string(i) + "]";
-          error(service_.position_of(key), key, "'" + key + "' must be an absolute path, got '" + file + "'");
+          error(service_.position_of(key), key,
+                "'" + key + "' must be an absolute path, got '" + file + "'");
         }
       }
       service_.env_files = *files;
@@ -676,13 +714,15 @@ class ManifestDecoder {
         restart.multiplier = *multiplier;
       }
     }
-    if (auto reset_after = duration_value(view, s, "reset_after")) restart.reset_after = *reset_after;
+    if (auto reset_after = duration_value(view, s, "reset_after"))
+      restart.reset_after = *reset_after;
     if (auto max_restarts = integer_value(view, s, "max_restarts", 0, 1'000'000)) {
       restart.max_restarts = static_cast<std::uint32_t>(*max_restarts);
     }
     if (auto window = duration_value(view, s, "window")) {
       if (window->count() == 0) {
-        error(service_.position_of("restart.window"), "restart.window", "'restart.window' must be longer than 0");
+        error(service_.position_of("restart.window"), "restart.window",
+              "'restart.window' must be longer than 0");
       } else {
         restart.window = *window;
       }
@@ -705,20 +745,24 @@ class ManifestDecoder {
       restart.success_exit_codes = codes;
     }
     if (restart.max_delay < restart.delay) {
-      const std::string key = service_.positions.count("restart.max_delay") ? "restart.max_delay" : "restart.delay";
+      const std::string key =
+          service_.positions.count("restart.max_delay") ? "restart.max_delay" : "restart.delay";
       error(service_.position_of(key), key,
-            "'restart.max_delay' (" + format_duration(restart.max_delay) + ") must not be shorter than 'restart.delay' (" +
-                format_duration(restart.delay) + ")");
+            "'restart.max_delay' (" + format_duration(restart.max_delay) +
+                ") must not be shorter than 'restart.delay' (" + format_duration(restart.delay) +
+                ")");
     }
   }
 
   static std::vector<std::pair<std::string, Signal>> signal_choices() {
-    return {{"TERM", Signal::term}, {"INT", Signal::interrupt}, {"HUP", Signal::hangup}, {"QUIT", Signal::quit},
-            {"USR1", Signal::usr1}, {"USR2", Signal::usr2},     {"KILL", Signal::kill}};
+    return {{"TERM", Signal::term}, {"INT", Signal::interrupt}, {"HUP", Signal::hangup},
+            {"QUIT", Signal::quit}, {"USR1", Signal::usr1},     {"USR2", Signal::usr2},
+            {"KILL", Signal::kill}};
   }
 
   void decode_stop(const TableView& view) {
-    if (auto signal = enum_value<Signal>(view, "stop", "signal", signal_choices())) service_.stop.signal = *signal;
+    if (auto signal = enum_value<Signal>(view, "stop", "signal", signal_choices()))
+      service_.stop.signal = *signal;
     if (auto timeout = duration_value(view, "stop", "timeout")) service_.stop.timeout = *timeout;
   }
 
@@ -734,10 +778,12 @@ class ManifestDecoder {
     if (*text == "inherit") return LogStream{LogStream::Kind::inherit, ""};
     if (*text == "null") return LogStream{LogStream::Kind::null, ""};
     const std::string path = "logs." + std::string(key);
-    if (text->empty() || *text == "." || *text == ".." || text->find_first_of("/\\") != std::string::npos ||
-        has_control_character(*text, false)) {
+    if (text->empty() || *text == "." || *text == ".." ||
+        text->find_first_of("/\\") != std::string::npos || has_control_character(*text, false)) {
       error(service_.position_of(path), path,
-            "'" + path + "' must be \"inherit\", \"null\" or a file name inside logs.directory (no '/' or '\\'), got \"" +
+            "'" + path +
+                "' must be \"inherit\", \"null\" or a file name inside logs.directory (no '/' or "
+                "'\\'), got \"" +
                 *text + "\"");
       return std::nullopt;
     }
@@ -757,14 +803,16 @@ class ManifestDecoder {
     if (auto stream = log_stream(view, "stdout")) logs.stdout_stream = *stream;
     if (auto stream = log_stream(view, "stderr")) logs.stderr_stream = *stream;
     if (auto size = size_value(view, s, "max_size")) logs.max_size = *size;
-    if (auto files = integer_value(view, s, "max_files", 0, 10'000)) logs.max_files = static_cast<std::uint32_t>(*files);
-    if (auto every = enum_value<RotateEvery>(
-            view, s, "rotate_every",
-            {{"hourly", RotateEvery::hourly}, {"daily", RotateEvery::daily}, {"weekly", RotateEvery::weekly}})) {
+    if (auto files = integer_value(view, s, "max_files", 0, 10'000))
+      logs.max_files = static_cast<std::uint32_t>(*files);
+    if (auto every = enum_value<RotateEvery>(view, s, "rotate_every",
+                                             {{"hourly", RotateEvery::hourly},
+                                              {"daily", RotateEvery::daily},
+                                              {"weekly", RotateEvery::weekly}})) {
       logs.rotate_every = *every;
     }
-    if (auto timezone =
-            enum_value<LogTimezone>(view, s, "timezone", {{"utc", LogTimezone::utc}, {"local", LogTimezone::local}})) {
+    if (auto timezone = enum_value<LogTimezone>(
+            view, s, "timezone", {{"utc", LogTimezone::utc}, {"local", LogTimezone::local}})) {
       logs.timezone = *timezone;
     }
     if (auto compress = bool_value(view, s, "compress")) logs.compress = *compress;
@@ -775,8 +823,10 @@ class ManifestDecoder {
     if (view.empty()) return;
     const std::string s = "health";
     HealthConfig health;
-    auto check = enum_value<HealthCheckKind>(
-        view, s, "check", {{"http", HealthCheckKind::http}, {"tcp", HealthCheckKind::tcp}, {"exec", HealthCheckKind::exec}});
+    auto check = enum_value<HealthCheckKind>(view, s, "check",
+                                             {{"http", HealthCheckKind::http},
+                                              {"tcp", HealthCheckKind::tcp},
+                                              {"exec", HealthCheckKind::exec}});
     if (check) health.check = *check;
     if (!check && view.find("check").node == nullptr) {
       error(service_.position_of("health"), "health.check",
@@ -787,7 +837,8 @@ class ManifestDecoder {
       check_template("health.url", *url);
       if (url->rfind("http://", 0) != 0 && url->rfind("${", 0) != 0) {
         error(service_.position_of("health.url"), "health.url",
-              "'health.url' must start with http:// (https is not supported by the probe), got '" + *url + "'");
+              "'health.url' must start with http:// (https is not supported by the probe), got '" +
+                  *url + "'");
       }
     }
     if (auto address = string_value(view, s, "address")) {
@@ -806,22 +857,28 @@ class ManifestDecoder {
         check_template("health.command[" + std::to_string(i) + "]", (*command)[i]);
       }
       if (command->empty()) {
-        error(service_.position_of("health.command"), "health.command", "'health.command' must not be empty");
+        error(service_.position_of("health.command"), "health.command",
+              "'health.command' must not be empty");
       }
     }
     if (auto interval = duration_value(view, s, "interval")) health.interval = *interval;
     if (auto timeout = duration_value(view, s, "timeout")) health.timeout = *timeout;
-    if (auto retries = integer_value(view, s, "retries", 1, 1000)) health.retries = static_cast<std::uint32_t>(*retries);
-    if (auto start_period = duration_value(view, s, "start_period")) health.start_period = *start_period;
+    if (auto retries = integer_value(view, s, "retries", 1, 1000))
+      health.retries = static_cast<std::uint32_t>(*retries);
+    if (auto start_period = duration_value(view, s, "start_period"))
+      health.start_period = *start_period;
     for (const char* key : {"interval", "timeout"}) {
       const std::string path = "health." + std::string(key);
       const auto duration = std::string(key) == "interval" ? health.interval : health.timeout;
-      if (duration.count() == 0) error(service_.position_of(path), path, "'" + path + "' must be longer than 0");
+      if (duration.count() == 0)
+        error(service_.position_of(path), path, "'" + path + "' must be longer than 0");
     }
     if (check) {
       // The key that belongs to the check kind is required; the others conflict with it.
       const std::vector<std::pair<HealthCheckKind, std::string>> owners{
-          {HealthCheckKind::http, "url"}, {HealthCheckKind::tcp, "address"}, {HealthCheckKind::exec, "command"}};
+          {HealthCheckKind::http, "url"},
+          {HealthCheckKind::tcp, "address"},
+          {HealthCheckKind::exec, "command"}};
       for (const auto& [kind, key] : owners) {
         const bool present = view.find(key).node != nullptr;
         const std::string path = "health." + key;
@@ -830,8 +887,8 @@ class ManifestDecoder {
                 std::string("check = \"") + to_string(*check) + "\" needs 'health." + key + "'");
         } else if (kind != *check && present) {
           error(service_.position_of(path), path,
-                "'health." + key + "' conflicts with check = \"" + to_string(*check) + "\" (it belongs to check = \"" +
-                    to_string(kind) + "\")");
+                "'health." + key + "' conflicts with check = \"" + to_string(*check) +
+                    "\" (it belongs to check = \"" + to_string(kind) + "\")");
         }
       }
     }
@@ -842,20 +899,24 @@ class ManifestDecoder {
     const std::string s = "limits";
     if (auto memory = size_value(view, s, "memory")) {
       if (*memory == 0) {
-        error(service_.position_of("limits.memory"), "limits.memory", "'limits.memory' must be larger than 0");
+        error(service_.position_of("limits.memory"), "limits.memory",
+              "'limits.memory' must be larger than 0");
       } else {
         service_.limits.memory = *memory;
       }
     }
     if (auto cpu = number_value(view, s, "cpu")) {
       if (!(*cpu > 0.0 && *cpu <= 4096.0) || std::isnan(*cpu)) {
-        error(service_.position_of("limits.cpu"), "limits.cpu", "'limits.cpu' must be a number of cores > 0");
+        error(service_.position_of("limits.cpu"), "limits.cpu",
+              "'limits.cpu' must be a number of cores > 0");
       } else {
         service_.limits.cpu = *cpu;
       }
     }
-    if (auto nofile = integer_value(view, s, "nofile", 1, 1LL << 30)) service_.limits.nofile = static_cast<std::uint64_t>(*nofile);
-    if (auto nproc = integer_value(view, s, "nproc", 1, 1LL << 30)) service_.limits.nproc = static_cast<std::uint64_t>(*nproc);
+    if (auto nofile = integer_value(view, s, "nofile", 1, 1LL << 30))
+      service_.limits.nofile = static_cast<std::uint64_t>(*nofile);
+    if (auto nproc = integer_value(view, s, "nproc", 1, 1LL << 30))
+      service_.limits.nproc = static_cast<std::uint64_t>(*nproc);
   }
 
   void check_unit_names(const std::string& path, const std::vector<std::string>& names) {
@@ -863,11 +924,13 @@ class ManifestDecoder {
       const auto& name = names[i];
       const bool ok = std::all_of(name.begin(), name.end(), [](char c) {
         const auto byte = static_cast<unsigned char>(c);
-        return std::isalnum(byte) || c == '_' || c == '.' || c == '-' || c == '@' || c == ':' || c == '\\';
+        return std::isalnum(byte) || c == '_' || c == '.' || c == '-' || c == '@' || c == ':' ||
+               c == '\\';
       });
       if (!ok) {
         const std::string key = path + "[" + std::to_string(i) + "]";
-        error(service_.position_of(key), key, "'" + key + "' is not a valid service name: '" + name + "'");
+        error(service_.position_of(key), key,
+              "'" + key + "' is not a valid service name: '" + name + "'");
       }
     }
   }
@@ -884,7 +947,8 @@ class ManifestDecoder {
   }
 
   void decode_systemd(const TableView& view) {
-    if (auto hardening = bool_value(view, "systemd", "hardening")) service_.systemd.hardening = *hardening;
+    if (auto hardening = bool_value(view, "systemd", "hardening"))
+      service_.systemd.hardening = *hardening;
     const auto extra = view.child("extra");
     if (const auto* node = view.find("extra").node; node != nullptr && !node->is_table()) {
       error(position_of(node->source()), "systemd.extra", "'systemd.extra' must be a table");
@@ -897,7 +961,8 @@ class ManifestDecoder {
       const auto dot = name.find('.');
       if (dot == std::string::npos || dot == 0 || dot + 1 == name.size()) {
         error(position_of(entry.key->source()), path,
-              "[systemd.extra] keys are \"Section.Key\" (like \"Service.OOMScoreAdjust\"), got '" + name + "'");
+              "[systemd.extra] keys are \"Section.Key\" (like \"Service.OOMScoreAdjust\"), got '" +
+                  name + "'");
         continue;
       }
       if (!entry.node->is_string()) {
@@ -916,7 +981,8 @@ class ManifestDecoder {
       });
       if (!ok) {
         error(service_.position_of("launchd.label"), "launchd.label",
-              "'launchd.label' must be a reverse-DNS name like com.example.app, got '" + *label + "'");
+              "'launchd.label' must be a reverse-DNS name like com.example.app, got '" + *label +
+                  "'");
       }
       service_.launchd.label = *label;
     }
@@ -932,7 +998,8 @@ class ManifestDecoder {
   void decode_windows(const TableView& view) {
     const std::string s = "windows";
     if (auto backend = enum_value<WindowsBackend>(
-            view, s, "backend", {{"service", WindowsBackend::service}, {"task", WindowsBackend::task}})) {
+            view, s, "backend",
+            {{"service", WindowsBackend::service}, {"task", WindowsBackend::task}})) {
       service_.windows.backend = *backend;
     }
     if (auto start = enum_value<WindowsStart>(view, s, "start",
@@ -944,11 +1011,14 @@ class ManifestDecoder {
     }
     if (auto account = string_value(view, s, "account")) {
       reject_control_characters("windows.account", *account, false, "an account name");
-      if (account->empty()) error(service_.position_of("windows.account"), "windows.account", "'windows.account' must not be empty");
+      if (account->empty())
+        error(service_.position_of("windows.account"), "windows.account",
+              "'windows.account' must not be empty");
       service_.windows.account = *account;
     }
     if (auto trigger =
-            enum_value<TaskTrigger>(view, s, "task_trigger", {{"boot", TaskTrigger::boot}, {"logon", TaskTrigger::logon}})) {
+            enum_value<TaskTrigger>(view, s, "task_trigger",
+                                    {{"boot", TaskTrigger::boot}, {"logon", TaskTrigger::logon}})) {
       service_.windows.task_trigger = *trigger;
       task_trigger_set_ = true;
     }
@@ -957,7 +1027,8 @@ class ManifestDecoder {
   void decode_kubernetes(const TableView& view) {
     const std::string s = "kubernetes";
     if (auto image = string_value(view, s, "image")) {
-      if (image->empty() || has_control_character(*image, false) || image->find(' ') != std::string::npos) {
+      if (image->empty() || has_control_character(*image, false) ||
+          image->find(' ') != std::string::npos) {
         error(service_.position_of("kubernetes.image"), "kubernetes.image",
               "'kubernetes.image' must be an image reference like registry.example.com/app:1.0");
       }
@@ -969,7 +1040,9 @@ class ManifestDecoder {
     if (auto name = string_value(view, s, "namespace")) {
       if (!is_dns1123_label(*name)) {
         error(service_.position_of("kubernetes.namespace"), "kubernetes.namespace",
-              "'kubernetes.namespace' must be a DNS-1123 label (lowercase letters, digits, '-'), got '" + *name + "'");
+              "'kubernetes.namespace' must be a DNS-1123 label (lowercase letters, digits, '-'), "
+              "got '" +
+                  *name + "'");
       }
       service_.kubernetes.namespace_name = *name;
     }
@@ -980,7 +1053,8 @@ class ManifestDecoder {
       }
       service_.kubernetes.service_account = *account;
     }
-    if (auto port = integer_value(view, s, "port", 1, 65535)) service_.kubernetes.port = static_cast<std::uint16_t>(*port);
+    if (auto port = integer_value(view, s, "port", 1, 65535))
+      service_.kubernetes.port = static_cast<std::uint16_t>(*port);
   }
 
   void check_conflicts() {
@@ -989,7 +1063,8 @@ class ManifestDecoder {
     if (s.display_name.empty()) s.display_name = s.name;
     if (s.launchd.label.empty()) s.launchd.label = "org.daemonize." + s.name;
     if (s.windows.account.empty()) s.windows.account = "NT SERVICE\\" + s.name;
-    if (!task_trigger_set_) s.windows.task_trigger = s.scope == Scope::user ? TaskTrigger::logon : TaskTrigger::boot;
+    if (!task_trigger_set_)
+      s.windows.task_trigger = s.scope == Scope::user ? TaskTrigger::logon : TaskTrigger::boot;
     if (s.kubernetes.service_account.empty()) s.kubernetes.service_account = dns1123_from(s.name);
     if (s.logs.directory.empty()) s.logs.directory = default_log_directory();
     if (s.scope == Scope::user && s.create_user) {
@@ -997,17 +1072,22 @@ class ManifestDecoder {
             "'create_user' needs scope = \"system\" (a user service runs as the logged-in user)");
     }
     if (s.create_user && s.user.empty()) {
-      error(s.position_of("service.create_user"), "service.create_user", "'create_user = true' needs 'service.user'");
+      error(s.position_of("service.create_user"), "service.create_user",
+            "'create_user = true' needs 'service.user'");
     }
     if (!s.group.empty() && s.user.empty()) {
       warning(s.position_of("service.group"), "service.group",
-              "'service.group' without 'service.user': the service runs as the service manager's default user");
+              "'service.group' without 'service.user': the service runs as the service manager's "
+              "default user");
     }
     for (const auto& name : s.required_env) {
-      if (auto found = s.env.find(name); found != s.env.end() && found->second.find("${") == std::string::npos &&
+      if (auto found = s.env.find(name); found != s.env.end() &&
+                                         found->second.find("${") == std::string::npos &&
                                          !found->second.empty()) {
         warning(s.position_of("env." + name), "env." + name,
-                "'" + name + "' is listed in required_env but [env] sets it to a literal value; keep secrets in env_files");
+                "'" + name +
+                    "' is listed in required_env but [env] sets it to a literal value; keep "
+                    "secrets in env_files");
       }
     }
   }
@@ -1016,9 +1096,12 @@ class ManifestDecoder {
     const auto& name = service_.name;
     const bool user = service_.scope == Scope::user;
     switch (os_) {
-      case TargetOs::linux: return user ? "~/.local/state/" + name + "/log" : "/var/log/" + name;
-      case TargetOs::macos: return user ? "~/Library/Logs/" + name : "/Library/Logs/" + name;
-      case TargetOs::windows: return "%ProgramData%\\" + name + "\\logs";
+      case TargetOs::linux:
+        return user ? "~/.local/state/" + name + "/log" : "/var/log/" + name;
+      case TargetOs::macos:
+        return user ? "~/Library/Logs/" + name : "/Library/Logs/" + name;
+      case TargetOs::windows:
+        return "%ProgramData%\\" + name + "\\logs";
     }
     return "/var/log/" + name;
   }
@@ -1041,8 +1124,9 @@ LoadResult load_manifest_text(std::string_view text, const std::string& path, Ta
     document = toml::parse(text, path);
   } catch (const toml::parse_error& failure) {
     const auto at = position_of(failure.source());
-    result.diagnostics.push_back(Diagnostic{Severity::error, path, at.line, at.column, "",
-                                            "TOML syntax error: " + std::string(failure.description())});
+    result.diagnostics.push_back(
+        Diagnostic{Severity::error, path, at.line, at.column, "",
+                   "TOML syntax error: " + std::string(failure.description())});
     return result;
   }
   ManifestDecoder decoder(path, os);
@@ -1050,12 +1134,14 @@ LoadResult load_manifest_text(std::string_view text, const std::string& path, Ta
   decoder.decode(document);
   auto& diagnostics = decoder.diagnostics();
   // Report in file order; a key reported twice (schema + decode) is reported once.
-  std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-  });
+  std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                   });
   diagnostics.erase(std::unique(diagnostics.begin(), diagnostics.end(),
                                 [](const Diagnostic& a, const Diagnostic& b) {
-                                  return a.line == b.line && a.column == b.column && a.message == b.message;
+                                  return a.line == b.line && a.column == b.column &&
+                                         a.message == b.message;
                                 }),
                     diagnostics.end());
   result.diagnostics = diagnostics;
@@ -1069,7 +1155,8 @@ LoadResult load_manifest_file(const std::string& path, TargetOs os) {
     LoadResult result;
     result.file_unreadable = true;
     result.diagnostics.push_back(
-        {Severity::error, path, 0, 0, "", "cannot read the manifest: " + std::string(std::strerror(errno))});
+        {Severity::error, path, 0, 0, "",
+         "cannot read the manifest: " + std::string(std::strerror(errno))});
     return result;
   }
   std::ostringstream content;
@@ -1077,7 +1164,8 @@ LoadResult load_manifest_file(const std::string& path, TargetOs os) {
   if (file.bad()) {
     LoadResult result;
     result.file_unreadable = true;
-    result.diagnostics.push_back({Severity::error, path, 0, 0, "", "cannot read the manifest: read error"});
+    result.diagnostics.push_back(
+        {Severity::error, path, 0, 0, "", "cannot read the manifest: read error"});
     return result;
   }
   return load_manifest_text(content.str(), path, os);

@@ -17,41 +17,58 @@ SourcePosition Service::position_of(const std::string& key) const {
 
 const char* to_string(Signal signal) {
   switch (signal) {
-    case Signal::term: return "TERM";
-    case Signal::interrupt: return "INT";
-    case Signal::hangup: return "HUP";
-    case Signal::quit: return "QUIT";
-    case Signal::usr1: return "USR1";
-    case Signal::usr2: return "USR2";
-    case Signal::kill: return "KILL";
+    case Signal::term:
+      return "TERM";
+    case Signal::interrupt:
+      return "INT";
+    case Signal::hangup:
+      return "HUP";
+    case Signal::quit:
+      return "QUIT";
+    case Signal::usr1:
+      return "USR1";
+    case Signal::usr2:
+      return "USR2";
+    case Signal::kill:
+      return "KILL";
   }
   return "TERM";
 }
 
 const char* to_string(RestartPolicy policy) {
   switch (policy) {
-    case RestartPolicy::always: return "always";
-    case RestartPolicy::on_failure: return "on-failure";
-    case RestartPolicy::never: return "never";
+    case RestartPolicy::always:
+      return "always";
+    case RestartPolicy::on_failure:
+      return "on-failure";
+    case RestartPolicy::never:
+      return "never";
   }
   return "on-failure";
 }
 
 const char* to_string(RotateEvery every) {
   switch (every) {
-    case RotateEvery::none: return "none";
-    case RotateEvery::hourly: return "hourly";
-    case RotateEvery::daily: return "daily";
-    case RotateEvery::weekly: return "weekly";
+    case RotateEvery::none:
+      return "none";
+    case RotateEvery::hourly:
+      return "hourly";
+    case RotateEvery::daily:
+      return "daily";
+    case RotateEvery::weekly:
+      return "weekly";
   }
   return "none";
 }
 
 const char* to_string(HealthCheckKind kind) {
   switch (kind) {
-    case HealthCheckKind::http: return "http";
-    case HealthCheckKind::tcp: return "tcp";
-    case HealthCheckKind::exec: return "exec";
+    case HealthCheckKind::http:
+      return "http";
+    case HealthCheckKind::tcp:
+      return "tcp";
+    case HealthCheckKind::exec:
+      return "exec";
   }
   return "http";
 }
@@ -64,10 +81,14 @@ const char* to_string(SupervisorMode mode) {
 
 const char* to_string(WindowsStart start) {
   switch (start) {
-    case WindowsStart::automatic: return "auto";
-    case WindowsStart::delayed_automatic: return "delayed-auto";
-    case WindowsStart::demand: return "demand";
-    case WindowsStart::disabled: return "disabled";
+    case WindowsStart::automatic:
+      return "auto";
+    case WindowsStart::delayed_automatic:
+      return "delayed-auto";
+    case WindowsStart::demand:
+      return "demand";
+    case WindowsStart::disabled:
+      return "disabled";
   }
   return "auto";
 }
@@ -76,18 +97,25 @@ const char* to_string(WindowsBackend backend) {
   return backend == WindowsBackend::task ? "task" : "service";
 }
 
-const char* to_string(TaskTrigger trigger) { return trigger == TaskTrigger::logon ? "logon" : "boot"; }
+const char* to_string(TaskTrigger trigger) {
+  return trigger == TaskTrigger::logon ? "logon" : "boot";
+}
 
 const char* to_string(TargetOs os) {
   switch (os) {
-    case TargetOs::linux: return "linux";
-    case TargetOs::macos: return "macos";
-    case TargetOs::windows: return "windows";
+    case TargetOs::linux:
+      return "linux";
+    case TargetOs::macos:
+      return "macos";
+    case TargetOs::windows:
+      return "windows";
   }
   return "linux";
 }
 
-const char* to_string(LogTimezone timezone) { return timezone == LogTimezone::local ? "local" : "utc"; }
+const char* to_string(LogTimezone timezone) {
+  return timezone == LogTimezone::local ? "local" : "utc";
+}
 
 int posix_signal_number(Signal signal) {
 #if defined(_WIN32)
@@ -97,13 +125,20 @@ int posix_signal_number(Signal signal) {
   constexpr int hangup = SIGHUP, quit = SIGQUIT, kill = SIGKILL, usr1 = SIGUSR1, usr2 = SIGUSR2;
 #endif
   switch (signal) {
-    case Signal::term: return SIGTERM;
-    case Signal::interrupt: return SIGINT;
-    case Signal::hangup: return hangup;
-    case Signal::quit: return quit;
-    case Signal::usr1: return usr1;
-    case Signal::usr2: return usr2;
-    case Signal::kill: return kill;
+    case Signal::term:
+      return SIGTERM;
+    case Signal::interrupt:
+      return SIGINT;
+    case Signal::hangup:
+      return hangup;
+    case Signal::quit:
+      return quit;
+    case Signal::usr1:
+      return usr1;
+    case Signal::usr2:
+      return usr2;
+    case Signal::kill:
+      return kill;
   }
   return SIGTERM;
 }

@@ -17,9 +17,12 @@ boost::json::value optional_number(const std::optional<std::uint64_t>& value) {
 
 boost::json::value log_stream(const LogStream& stream) {
   switch (stream.kind) {
-    case LogStream::Kind::inherit: return "inherit";
-    case LogStream::Kind::null: return "null";
-    case LogStream::Kind::file: break;
+    case LogStream::Kind::inherit:
+      return "inherit";
+    case LogStream::Kind::null:
+      return "null";
+    case LogStream::Kind::file:
+      break;
   }
   return boost::json::value(stream.file_name);
 }
@@ -55,16 +58,13 @@ boost::json::value to_json(const Service& s) {
   boost::json::array success_codes;
   for (int code : s.restart.success_exit_codes) success_codes.emplace_back(code);
   boost::json::object restart{
-      {"policy", to_string(s.restart.policy)},
-      {"delay_ms", s.restart.delay.count()},
-      {"max_delay_ms", s.restart.max_delay.count()},
-      {"multiplier", s.restart.multiplier},
-      {"reset_after_ms", s.restart.reset_after.count()},
-      {"max_restarts", s.restart.max_restarts},
-      {"window_ms", s.restart.window.count()},
-      {"success_exit_codes", success_codes},
+      {"policy", to_string(s.restart.policy)},           {"delay_ms", s.restart.delay.count()},
+      {"max_delay_ms", s.restart.max_delay.count()},     {"multiplier", s.restart.multiplier},
+      {"reset_after_ms", s.restart.reset_after.count()}, {"max_restarts", s.restart.max_restarts},
+      {"window_ms", s.restart.window.count()},           {"success_exit_codes", success_codes},
   };
-  boost::json::object stop{{"signal", to_string(s.stop.signal)}, {"timeout_ms", s.stop.timeout.count()}};
+  boost::json::object stop{{"signal", to_string(s.stop.signal)},
+                           {"timeout_ms", s.stop.timeout.count()}};
   boost::json::object reload{{"signal", to_string(s.reload.signal)}};
   boost::json::object logs{
       {"directory", s.logs.directory},
@@ -72,8 +72,9 @@ boost::json::value to_json(const Service& s) {
       {"stderr", log_stream(s.logs.stderr_stream)},
       {"max_size", s.logs.max_size},
       {"max_files", s.logs.max_files},
-      {"rotate_every", s.logs.rotate_every == RotateEvery::none ? boost::json::value(nullptr)
-                                                                 : boost::json::value(to_string(s.logs.rotate_every))},
+      {"rotate_every", s.logs.rotate_every == RotateEvery::none
+                           ? boost::json::value(nullptr)
+                           : boost::json::value(to_string(s.logs.rotate_every))},
       {"timezone", to_string(s.logs.timezone)},
       {"compress", s.logs.compress},
       {"timestamps", s.logs.timestamps},
@@ -110,18 +111,30 @@ boost::json::value to_json(const Service& s) {
                               {"account", s.windows.account},
                               {"task_trigger", to_string(s.windows.task_trigger)}};
   boost::json::object kubernetes{
-      {"image", s.kubernetes.image ? boost::json::value(*s.kubernetes.image) : boost::json::value(nullptr)},
+      {"image",
+       s.kubernetes.image ? boost::json::value(*s.kubernetes.image) : boost::json::value(nullptr)},
       {"replicas", s.kubernetes.replicas},
       {"namespace", s.kubernetes.namespace_name},
       {"service_account", s.kubernetes.service_account},
-      {"port", s.kubernetes.port ? boost::json::value(*s.kubernetes.port) : boost::json::value(nullptr)},
+      {"port",
+       s.kubernetes.port ? boost::json::value(*s.kubernetes.port) : boost::json::value(nullptr)},
   };
   return boost::json::object{
-      {"schema", s.schema},       {"os", to_string(s.os)},   {"service", service},
-      {"env", env},               {"restart", restart},      {"stop", stop},
-      {"reload", reload},         {"logs", logs},            {"health", health},
-      {"limits", limits},         {"dependencies", dependencies}, {"systemd", systemd},
-      {"launchd", launchd},       {"windows", windows},      {"kubernetes", kubernetes},
+      {"schema", s.schema},
+      {"os", to_string(s.os)},
+      {"service", service},
+      {"env", env},
+      {"restart", restart},
+      {"stop", stop},
+      {"reload", reload},
+      {"logs", logs},
+      {"health", health},
+      {"limits", limits},
+      {"dependencies", dependencies},
+      {"systemd", systemd},
+      {"launchd", launchd},
+      {"windows", windows},
+      {"kubernetes", kubernetes},
   };
 }
 

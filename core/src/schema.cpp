@@ -15,20 +15,50 @@ const Section& systemd_extra() {
 const std::vector<Section>& sections() {
   static const std::vector<Section> all{
       {"service",
-       {{"name"}, {"display_name"}, {"description"}, {"command"}, {"args"}, {"working_directory"},
-        {"user"}, {"group"}, {"create_user"}, {"scope"}, {"supervisor"}, {"umask"}, {"env_files"},
+       {{"name"},
+        {"display_name"},
+        {"description"},
+        {"command"},
+        {"args"},
+        {"working_directory"},
+        {"user"},
+        {"group"},
+        {"create_user"},
+        {"scope"},
+        {"supervisor"},
+        {"umask"},
+        {"env_files"},
         {"required_env"}}},
       {"env", {}, true},
       {"restart",
-       {{"policy"}, {"delay"}, {"max_delay"}, {"multiplier"}, {"reset_after"}, {"max_restarts"},
-        {"window"}, {"success_exit_codes"}}},
+       {{"policy"},
+        {"delay"},
+        {"max_delay"},
+        {"multiplier"},
+        {"reset_after"},
+        {"max_restarts"},
+        {"window"},
+        {"success_exit_codes"}}},
       {"stop", {{"signal"}, {"timeout"}}},
       {"reload", {{"signal"}}},
       {"logs",
-       {{"directory"}, {"stdout"}, {"stderr"}, {"max_size"}, {"max_files"}, {"rotate_every"},
-        {"timezone"}, {"compress"}, {"timestamps"}}},
+       {{"directory"},
+        {"stdout"},
+        {"stderr"},
+        {"max_size"},
+        {"max_files"},
+        {"rotate_every"},
+        {"timezone"},
+        {"compress"},
+        {"timestamps"}}},
       {"health",
-       {{"check"}, {"url"}, {"address"}, {"command"}, {"interval"}, {"timeout"}, {"retries"},
+       {{"check"},
+        {"url"},
+        {"address"},
+        {"command"},
+        {"interval"},
+        {"timeout"},
+        {"retries"},
         {"start_period"}}},
       {"limits", {{"memory"}, {"cpu"}, {"nofile"}, {"nproc"}}},
       {"dependencies", {{"after"}, {"requires"}}},
@@ -96,7 +126,8 @@ std::string closest(std::string_view name, const std::vector<std::string>& candi
     }
   }
   // Close enough: at most 2 edits, and fewer than half of the name changed.
-  if (best_distance == 0 || best_distance > 2 || best_distance * 2 >= std::max<std::size_t>(name.size(), 2)) {
+  if (best_distance == 0 || best_distance > 2 ||
+      best_distance * 2 >= std::max<std::size_t>(name.size(), 2)) {
     return "";
   }
   return best;

@@ -28,6 +28,7 @@ struct Section {
 // Every top-level name (sections, "schema", "os").
 [[nodiscard]] std::vector<std::string> top_level_names();
 // The candidate closest to `name` by edit distance, or "" when none is close enough.
-[[nodiscard]] std::string closest(std::string_view name, const std::vector<std::string>& candidates);
+[[nodiscard]] std::string closest(std::string_view name,
+                                  const std::vector<std::string>& candidates);
 
 }  // namespace daemonize::schema

@@ -30,23 +30,38 @@ std::string describe_delay(Duration delay) {
 
 const char* signal_name(int signal) {
   switch (signal) {
-    case SIGINT: return "INT";
-    case SIGILL: return "ILL";
-    case SIGABRT: return "ABRT";
-    case SIGFPE: return "FPE";
-    case SIGSEGV: return "SEGV";
-    case SIGTERM: return "TERM";
+    case SIGINT:
+      return "INT";
+    case SIGILL:
+      return "ILL";
+    case SIGABRT:
+      return "ABRT";
+    case SIGFPE:
+      return "FPE";
+    case SIGSEGV:
+      return "SEGV";
+    case SIGTERM:
+      return "TERM";
 #ifdef SIGKILL
-    case SIGHUP: return "HUP";
-    case SIGQUIT: return "QUIT";
-    case SIGKILL: return "KILL";
-    case SIGBUS: return "BUS";
-    case SIGPIPE: return "PIPE";
-    case SIGALRM: return "ALRM";
-    case SIGUSR1: return "USR1";
-    case SIGUSR2: return "USR2";
+    case SIGHUP:
+      return "HUP";
+    case SIGQUIT:
+      return "QUIT";
+    case SIGKILL:
+      return "KILL";
+    case SIGBUS:
+      return "BUS";
+    case SIGPIPE:
+      return "PIPE";
+    case SIGALRM:
+      return "ALRM";
+    case SIGUSR1:
+      return "USR1";
+    case SIGUSR2:
+      return "USR2";
 #endif
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
@@ -54,26 +69,35 @@ const char* signal_name(int signal) {
 
 const char* to_string(SupervisorState state) {
   switch (state) {
-    case SupervisorState::idle: return "idle";
-    case SupervisorState::starting: return "starting";
-    case SupervisorState::running: return "running";
-    case SupervisorState::stopping: return "stopping";
-    case SupervisorState::backing_off: return "backing_off";
-    case SupervisorState::stopped: return "stopped";
-    case SupervisorState::gave_up: return "gave_up";
+    case SupervisorState::idle:
+      return "idle";
+    case SupervisorState::starting:
+      return "starting";
+    case SupervisorState::running:
+      return "running";
+    case SupervisorState::stopping:
+      return "stopping";
+    case SupervisorState::backing_off:
+      return "backing_off";
+    case SupervisorState::stopped:
+      return "stopped";
+    case SupervisorState::gave_up:
+      return "gave_up";
   }
   return "idle";
 }
 
 std::string ExitStatus::describe() const {
   switch (kind) {
-    case Kind::exited: return "exit code " + std::to_string(value);
+    case Kind::exited:
+      return "exit code " + std::to_string(value);
     case Kind::signaled: {
       std::string text = "signal " + std::to_string(value);
       if (const char* name = signal_name(value)) text += std::string(" (") + name + ")";
       return text;
     }
-    case Kind::spawn_failed: return "spawn failed";
+    case Kind::spawn_failed:
+      return "spawn failed";
   }
   return "unknown";
 }
@@ -120,9 +144,9 @@ void Supervisor::handle(const supervisor_event::Start&, SupervisorActions& out) 
 
 void Supervisor::handle(const supervisor_event::Spawned& event, SupervisorActions& out) {
   if (state_ != SupervisorState::starting) {
-    out.emplace_back(supervisor_action::Log{SupervisorLogLevel::warning,
-                                            "unexpected spawn report while " +
-                                                std::string(to_string(state_))});
+    out.emplace_back(
+        supervisor_action::Log{SupervisorLogLevel::warning,
+                               "unexpected spawn report while " + std::string(to_string(state_))});
     return;
   }
   child_alive_ = true;
@@ -131,10 +155,9 @@ void Supervisor::handle(const supervisor_event::Spawned& event, SupervisorAction
   snapshot_.process_group = event.process_group;
   snapshot_.child_started_at = clock_.system_now();
   set_state(SupervisorState::running, out);
-  out.emplace_back(supervisor_action::Log{SupervisorLogLevel::info,
-                                          "spawned pid " + std::to_string(event.pid)});
   out.emplace_back(
-      supervisor_action::NotifyStatus{"running, pid " + std::to_string(event.pid)});
+      supervisor_action::Log{SupervisorLogLevel::info, "spawned pid " + std::to_string(event.pid)});
+  out.emplace_back(supervisor_action::NotifyStatus{"running, pid " + std::to_string(event.pid)});
   if (!options_.ready_requires_event) {
     snapshot_.ready = true;
     if (!ready_notified_) {
@@ -155,17 +178,16 @@ void Supervisor::handle(const supervisor_event::SpawnFailed& event, SupervisorAc
 }
 
 void Supervisor::handle(const supervisor_event::ChildExited& event, SupervisorActions& out) {
-  const bool expected_state = state_ == SupervisorState::running ||
-                              (state_ == SupervisorState::stopping && child_alive_);
+  const bool expected_state =
+      state_ == SupervisorState::running || (state_ == SupervisorState::stopping && child_alive_);
   if (!expected_state) return;
-  uptime_at_exit_ =
-      std::chrono::duration_cast<Duration>(clock_.steady_now() - spawned_at_);
+  uptime_at_exit_ = std::chrono::duration_cast<Duration>(clock_.steady_now() - spawned_at_);
   child_gone(event.status, event.tree_empty, out);
 }
 
 void Supervisor::child_gone(const ExitStatus& status, bool tree_empty, SupervisorActions& out) {
-  const bool was_running = state_ == SupervisorState::running ||
-                           state_ == SupervisorState::starting;
+  const bool was_running =
+      state_ == SupervisorState::running || state_ == SupervisorState::starting;
   const int pid = snapshot_.pid;
   child_alive_ = false;
   snapshot_.pid = 0;
@@ -174,8 +196,7 @@ void Supervisor::child_gone(const ExitStatus& status, bool tree_empty, Superviso
   snapshot_.last_exit_at = clock_.system_now();
 
   if (status.kind != ExitStatus::Kind::spawn_failed) {
-    const bool clean_exit =
-        status.kind == ExitStatus::Kind::exited && exit_code_for(status) == 0;
+    const bool clean_exit = status.kind == ExitStatus::Kind::exited && exit_code_for(status) == 0;
     const auto level =
         stop_requested_ || clean_exit ? SupervisorLogLevel::info : SupervisorLogLevel::warning;
     out.emplace_back(supervisor_action::Log{
@@ -203,9 +224,9 @@ void Supervisor::child_gone(const ExitStatus& status, bool tree_empty, Superviso
   }
   if (state_ != SupervisorState::stopping) {
     // Descendants outlived the main process: stop them like a requested stop before deciding.
-    out.emplace_back(supervisor_action::Log{
-        SupervisorLogLevel::notice, "the child left processes behind; sending them " +
-                                        std::string(to_string(options_.stop.signal))});
+    out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice,
+                                            "the child left processes behind; sending them " +
+                                                std::string(to_string(options_.stop.signal))});
     begin_stopping(out);
   }
 }
@@ -274,8 +295,8 @@ void Supervisor::handle(const supervisor_event::StopRequested& event, Supervisor
 
 void Supervisor::handle(const supervisor_event::ReloadRequested&, SupervisorActions& out) {
   if (state_ != SupervisorState::running) {
-    out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice,
-                                            "reload ignored: no child is running"});
+    out.emplace_back(
+        supervisor_action::Log{SupervisorLogLevel::notice, "reload ignored: no child is running"});
     return;
   }
   out.emplace_back(supervisor_action::Log{
@@ -349,7 +370,8 @@ void Supervisor::schedule_restart(SupervisorActions& out) {
     return;
   }
 
-  if (uptime_at_exit_ >= policy.reset_after) current_delay_ = std::min(policy.delay, policy.max_delay);
+  if (uptime_at_exit_ >= policy.reset_after)
+    current_delay_ = std::min(policy.delay, policy.max_delay);
   const Duration delay = current_delay_;
   const double grown = static_cast<double>(delay.count()) * std::max(policy.multiplier, 1.0);
   const double cap = static_cast<double>(policy.max_delay.count());
@@ -397,8 +419,10 @@ void Supervisor::exit_with(SupervisorState final_state, int code, SupervisorActi
 
 bool Supervisor::wants_restart(const ExitStatus& status) const {
   switch (options_.restart.policy) {
-    case RestartPolicy::always: return true;
-    case RestartPolicy::never: return false;
+    case RestartPolicy::always:
+      return true;
+    case RestartPolicy::never:
+      return false;
     case RestartPolicy::on_failure: {
       if (status.kind != ExitStatus::Kind::exited) return true;
       const auto& codes = options_.restart.success_exit_codes;
@@ -415,8 +439,10 @@ int Supervisor::exit_code_for(const ExitStatus& status) const {
       if (std::find(codes.begin(), codes.end(), status.value) != codes.end()) return 0;
       return status.value;
     }
-    case ExitStatus::Kind::signaled: return 128 + status.value;
-    case ExitStatus::Kind::spawn_failed: return 127;
+    case ExitStatus::Kind::signaled:
+      return 128 + status.value;
+    case ExitStatus::Kind::spawn_failed:
+      return 127;
   }
   return 1;
 }

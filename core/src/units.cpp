@@ -12,8 +12,8 @@ struct UnitFactor {
 };
 
 // Splits "123unit" into the number and the unit; reports sign, missing digits and overflow.
-std::variant<std::pair<std::uint64_t, std::string_view>, UnitError> split_number(std::string_view text,
-                                                                                 std::string_view what) {
+std::variant<std::pair<std::uint64_t, std::string_view>, UnitError> split_number(
+    std::string_view text, std::string_view what) {
   if (text.empty()) return UnitError{"empty " + std::string(what), 0};
   if (text.front() == '-') return UnitError{std::string(what) + " must not be negative", 0};
   if (text.front() == '+') return UnitError{std::string(what) + " must not have a sign", 0};
@@ -28,8 +28,8 @@ std::variant<std::pair<std::uint64_t, std::string_view>, UnitError> split_number
     ++index;
   }
   if (index == 0) {
-    return UnitError{std::string(what) + " must start with a number, got '" + std::string(text) + "'",
-                     0};
+    return UnitError{
+        std::string(what) + " must start with a number, got '" + std::string(text) + "'", 0};
   }
   return std::pair{value, text.substr(index)};
 }
@@ -64,11 +64,8 @@ std::variant<std::uint64_t, UnitError> apply_unit(std::string_view text, std::st
 }  // namespace
 
 std::variant<std::chrono::milliseconds, UnitError> parse_duration(std::string_view text) {
-  static constexpr std::array<UnitFactor, 5> units{{{"ms", 1},
-                                                    {"s", 1000},
-                                                    {"m", 60'000},
-                                                    {"h", 3'600'000},
-                                                    {"d", 86'400'000}}};
+  static constexpr std::array<UnitFactor, 5> units{
+      {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}}};
   // Limit: about 292 million years in ms keeps every later arithmetic in int64 range.
   constexpr std::uint64_t limit = std::numeric_limits<std::int64_t>::max() / 4;
   auto result = apply_unit(text, "duration", units, 1000, limit, "ms, s, m, h or d");

@@ -52,11 +52,12 @@ TEST(CronRender, BlockHasRebootAndMinuteLinesBetweenMarkers) {
   const auto result = cron::render_cron_block(make_service(), {});
   ASSERT_EQ(result.artifacts.size(), 1U);
   EXPECT_EQ(result.artifacts[0].file_name, "worker.crontab");
-  EXPECT_EQ(result.artifacts[0].content,
-            cron::begin_marker("worker") + "\n" +
-                "@reboot '/usr/local/bin/daemonize' run '/etc/daemonize/worker.toml' --detach >/dev/null\n"
-                "* * * * * '/usr/local/bin/daemonize' run '/etc/daemonize/worker.toml' --detach >/dev/null\n" +
-                cron::end_marker("worker") + "\n");
+  EXPECT_EQ(result.artifacts[0].content, cron::begin_marker("worker") + "\n" +
+                                             "@reboot '/usr/local/bin/daemonize' run "
+                                             "'/etc/daemonize/worker.toml' --detach >/dev/null\n"
+                                             "* * * * * '/usr/local/bin/daemonize' run "
+                                             "'/etc/daemonize/worker.toml' --detach >/dev/null\n" +
+                                             cron::end_marker("worker") + "\n");
 }
 
 TEST(CronRender, UserScopeUsesHomeThatShExpands) {
@@ -98,26 +99,32 @@ TEST(CronRender, NativeModeWarns) {
 
 TEST(CronMerge, AddsOnceUpdatesInPlaceRemovesCleanly) {
   const std::string others = "MAILTO=ops@example.com\n0 3 * * * /usr/bin/backup\n";
-  const auto block_v1 = cron::begin_marker("worker") + "\n@reboot v1\n" + cron::end_marker("worker") + "\n";
-  const auto block_v2 = cron::begin_marker("worker") + "\n@reboot v2\n" + cron::end_marker("worker") + "\n";
+  const auto block_v1 =
+      cron::begin_marker("worker") + "\n@reboot v1\n" + cron::end_marker("worker") + "\n";
+  const auto block_v2 =
+      cron::begin_marker("worker") + "\n@reboot v2\n" + cron::end_marker("worker") + "\n";
 
   const auto added = cron::merge_block(others, "worker", block_v1);
   EXPECT_EQ(added, others + block_v1);
   EXPECT_EQ(cron::merge_block(added, "worker", block_v1), added) << "idempotent";
 
   const auto with_tail = added + "15 * * * * /usr/bin/other\n";
-  EXPECT_EQ(cron::merge_block(with_tail, "worker", block_v2), others + block_v2 + "15 * * * * /usr/bin/other\n");
+  EXPECT_EQ(cron::merge_block(with_tail, "worker", block_v2),
+            others + block_v2 + "15 * * * * /usr/bin/other\n");
   EXPECT_EQ(cron::merge_block(with_tail, "worker", ""), others + "15 * * * * /usr/bin/other\n");
 }
 
 TEST(CronMerge, OtherServicesBlocksAreUntouched) {
-  const auto other = cron::begin_marker("worker-2") + "\n@reboot x\n" + cron::end_marker("worker-2") + "\n";
-  const auto mine = cron::begin_marker("worker") + "\n@reboot y\n" + cron::end_marker("worker") + "\n";
+  const auto other =
+      cron::begin_marker("worker-2") + "\n@reboot x\n" + cron::end_marker("worker-2") + "\n";
+  const auto mine =
+      cron::begin_marker("worker") + "\n@reboot y\n" + cron::end_marker("worker") + "\n";
   EXPECT_EQ(cron::merge_block(other, "worker", mine), other + mine);
   EXPECT_EQ(cron::merge_block(other + mine, "worker", ""), other);
 }
 
 TEST(CronMerge, CrontabWithoutTrailingNewline) {
-  const auto mine = cron::begin_marker("worker") + "\n@reboot y\n" + cron::end_marker("worker") + "\n";
+  const auto mine =
+      cron::begin_marker("worker") + "\n@reboot y\n" + cron::end_marker("worker") + "\n";
   EXPECT_EQ(cron::merge_block("0 1 * * * x", "worker", mine), "0 1 * * * x\n" + mine);
 }

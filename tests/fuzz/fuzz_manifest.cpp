@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return backends;
   }();
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  for (auto os : {daemonize::TargetOs::linux, daemonize::TargetOs::macos, daemonize::TargetOs::windows}) {
+  for (auto os :
+       {daemonize::TargetOs::linux, daemonize::TargetOs::macos, daemonize::TargetOs::windows}) {
     const auto loaded = daemonize::load_manifest_text(text, "fuzz.toml", os);
     if (!loaded.service) continue;
     for (const auto* backend : registry.all()) {

@@ -16,7 +16,8 @@ VariableLookup lookup_in(std::map<std::string, std::string> values) {
 TemplateError parse_error(std::string_view text) {
   auto parsed = parse_template(text);
   EXPECT_TRUE(std::holds_alternative<TemplateError>(parsed)) << text;
-  return std::holds_alternative<TemplateError>(parsed) ? std::get<TemplateError>(parsed) : TemplateError{};
+  return std::holds_alternative<TemplateError>(parsed) ? std::get<TemplateError>(parsed)
+                                                       : TemplateError{};
 }
 
 }  // namespace
@@ -56,9 +57,11 @@ TEST(Interpolation, PlainReferenceToEmptyValueIsResolved) {
 
 TEST(Interpolation, SyntaxErrorsCarryTheOffset) {
   EXPECT_EQ(parse_error("abc$").offset, 3U);
-  EXPECT_EQ(parse_error("abc$").message, "'$' at the end of the string; write '$$' for a literal '$'");
+  EXPECT_EQ(parse_error("abc$").message,
+            "'$' at the end of the string; write '$$' for a literal '$'");
   EXPECT_EQ(parse_error("a$HOME").offset, 1U);
-  EXPECT_EQ(parse_error("a$HOME").message, "'$' must be followed by '{' or '$' (write '$$' for a literal '$')");
+  EXPECT_EQ(parse_error("a$HOME").message,
+            "'$' must be followed by '{' or '$' (write '$$' for a literal '$')");
   EXPECT_EQ(parse_error("${").message, "expected a variable name after '${'");
   EXPECT_EQ(parse_error("${1X}").offset, 2U);
   EXPECT_EQ(parse_error("x${NAME").message, "unterminated '${' (missing '}')");
@@ -79,7 +82,8 @@ TEST(Interpolation, ReferenceOffsetsAreRecorded) {
 
 TEST(LayeredEnvironment, ManifestEnvWinsOverEnvFilesWhichWinOverInherited) {
   LayeredEnvironment layers;
-  layers.inherited = {{"PATH", "/usr/bin"}, {"A", "inherited"}, {"B", "inherited"}, {"C", "inherited"}};
+  layers.inherited = {
+      {"PATH", "/usr/bin"}, {"A", "inherited"}, {"B", "inherited"}, {"C", "inherited"}};
   layers.from_env_files = {{"B", "file"}, {"C", "file"}};
   layers.manifest_env = {{"C", "manifest"}, {"D", "${B}-${A}"}};
   const auto result = layers.build();
@@ -94,7 +98,8 @@ TEST(LayeredEnvironment, ManifestEnvWinsOverEnvFilesWhichWinOverInherited) {
 TEST(LayeredEnvironment, SelfReferenceReadsTheLowerLayers) {
   LayeredEnvironment layers;
   layers.from_env_files = {{"DATABASE_URL", "postgres://db"}};
-  layers.manifest_env = {{"DATABASE_URL", "${DATABASE_URL}"}, {"SECRET", "${SECRET}"}, {"OTHER", "${NOPE:?x}"}};
+  layers.manifest_env = {
+      {"DATABASE_URL", "${DATABASE_URL}"}, {"SECRET", "${SECRET}"}, {"OTHER", "${NOPE:?x}"}};
   const auto result = layers.build();
   EXPECT_EQ(result.environment.at("DATABASE_URL"), "postgres://db");
   ASSERT_EQ(result.unresolved.size(), 2U);

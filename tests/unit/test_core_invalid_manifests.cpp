@@ -41,10 +41,11 @@ TEST_P(InvalidManifest, ReportsExactlyTheExpectedDiagnostics) {
   expected_path.replace_extension(".expected");
   ASSERT_TRUE(fs::exists(expected_path)) << "missing " << expected_path;
 
-  const auto result =
-      daemonize::load_manifest_text(read_file(manifest), manifest.filename().string(), daemonize::TargetOs::linux);
+  const auto result = daemonize::load_manifest_text(
+      read_file(manifest), manifest.filename().string(), daemonize::TargetOs::linux);
   std::string actual;
-  for (const auto& diagnostic : result.diagnostics) actual += daemonize::format_diagnostic(diagnostic) + "\n";
+  for (const auto& diagnostic : result.diagnostics)
+    actual += daemonize::format_diagnostic(diagnostic) + "\n";
   EXPECT_EQ(actual, read_file(expected_path));
   EXPECT_FALSE(result.service.has_value()) << "an invalid manifest must not produce a model";
 }

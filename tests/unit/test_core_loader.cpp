@@ -18,7 +18,8 @@ Service load_ok(std::string_view text, TargetOs os = TargetOs::linux) {
 
 std::vector<std::string> messages(std::string_view text, TargetOs os = TargetOs::linux) {
   std::vector<std::string> lines;
-  for (const auto& d : load_manifest_text(text, "service.toml", os).diagnostics) lines.push_back(format_diagnostic(d));
+  for (const auto& d : load_manifest_text(text, "service.toml", os).diagnostics)
+    lines.push_back(format_diagnostic(d));
   return lines;
 }
 
@@ -120,13 +121,16 @@ command = "/bin/true"
 args = "not-an-array"
 )";
   EXPECT_TRUE(messages(text, TargetOs::linux).empty());
-  EXPECT_EQ(messages(text, TargetOs::macos),
-            std::vector<std::string>{"service.toml:5:8: error: 'service.args' must be an array of strings, got a string"});
+  EXPECT_EQ(
+      messages(text, TargetOs::macos),
+      std::vector<std::string>{
+          "service.toml:5:8: error: 'service.args' must be an array of strings, got a string"});
 }
 
 TEST(Loader, UnknownKeysInOtherOsOverridesAreStillErrors) {
   const std::string text = std::string(minimal) + "[os.macos]\nlabel = \"x\"\n";
-  EXPECT_EQ(messages(text), std::vector<std::string>{"service.toml:5:1: error: unknown key 'label' in [os.macos]"});
+  EXPECT_EQ(messages(text),
+            std::vector<std::string>{"service.toml:5:1: error: unknown key 'label' in [os.macos]"});
 }
 
 TEST(Loader, AcceptanceUnknownKeyWithSuggestion) {
@@ -138,8 +142,10 @@ args = ["--port", "8080"]
 [restart]
 polcy = "always"
 )";
-  EXPECT_EQ(messages(text), std::vector<std::string>{
-                                "service.toml:7:1: error: unknown key 'polcy' in [restart]; did you mean 'policy'?"});
+  EXPECT_EQ(
+      messages(text),
+      std::vector<std::string>{
+          "service.toml:7:1: error: unknown key 'polcy' in [restart]; did you mean 'policy'?"});
 }
 
 TEST(Loader, ThreeIndependentErrorsEachWithItsPosition) {
@@ -163,7 +169,8 @@ TEST(Loader, InterpolationErrorColumnPointsInsideTheString) {
   const std::string text = std::string(minimal) + "args = [\"ok\", \"a${B\"]\n";
   const auto lines = messages(text);
   ASSERT_EQ(lines.size(), 1U);
-  EXPECT_EQ(lines[0], "service.toml:4:17: error: 'service.args[1]': unterminated '${' (missing '}')");
+  EXPECT_EQ(lines[0],
+            "service.toml:4:17: error: 'service.args[1]': unterminated '${' (missing '}')");
 }
 
 TEST(Loader, ValuesKeepInterpolationTextForLaterStages) {
@@ -201,11 +208,13 @@ TEST(Loader, WindowsCommandWithPosixPathOnlyWarns) {
 }
 
 TEST(Loader, LiteralSecretInRequiredEnvWarns) {
-  const std::string text = std::string(minimal) + "required_env = [\"TOKEN\"]\n[env]\nTOKEN = \"hunter2\"\n";
+  const std::string text =
+      std::string(minimal) + "required_env = [\"TOKEN\"]\n[env]\nTOKEN = \"hunter2\"\n";
   const auto result = load_manifest_text(text, "service.toml", TargetOs::linux);
   ASSERT_EQ(result.diagnostics.size(), 1U);
   EXPECT_EQ(format_diagnostic(result.diagnostics[0]),
-            "service.toml:6:9: warning: 'TOKEN' is listed in required_env but [env] sets it to a literal value; "
+            "service.toml:6:9: warning: 'TOKEN' is listed in required_env but [env] sets it to a "
+            "literal value; "
             "keep secrets in env_files");
 }
 
@@ -213,8 +222,9 @@ TEST(Loader, UnreadableFileIsReportedAsSuch) {
   const auto result = load_manifest_file("/nonexistent/service.toml", TargetOs::linux);
   EXPECT_TRUE(result.file_unreadable);
   ASSERT_EQ(result.diagnostics.size(), 1U);
-  EXPECT_EQ(format_diagnostic(result.diagnostics[0]),
-            "/nonexistent/service.toml: error: cannot read the manifest: No such file or directory");
+  EXPECT_EQ(
+      format_diagnostic(result.diagnostics[0]),
+      "/nonexistent/service.toml: error: cannot read the manifest: No such file or directory");
 }
 
 TEST(Loader, EveryExampleLoadsForEveryOs) {

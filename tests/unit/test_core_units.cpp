@@ -10,8 +10,9 @@ namespace {
 std::chrono::milliseconds duration_ok(std::string_view text) {
   auto parsed = parse_duration(text);
   EXPECT_TRUE(std::holds_alternative<std::chrono::milliseconds>(parsed)) << text;
-  return std::holds_alternative<std::chrono::milliseconds>(parsed) ? std::get<std::chrono::milliseconds>(parsed)
-                                                                   : -1ms;
+  return std::holds_alternative<std::chrono::milliseconds>(parsed)
+             ? std::get<std::chrono::milliseconds>(parsed)
+             : -1ms;
 }
 
 std::string duration_error(std::string_view text) {
@@ -48,10 +49,12 @@ TEST(Durations, BareIntegerIsSeconds) { EXPECT_EQ(duration_ok("45"), 45s); }
 TEST(Durations, Errors) {
   EXPECT_EQ(duration_error("-5s"), "duration must not be negative");
   EXPECT_EQ(duration_error("5x"), "unknown unit 'x' in duration '5x' (expected ms, s, m, h or d)");
-  EXPECT_EQ(duration_error("5 s"), "unknown unit ' s' in duration '5 s' (expected ms, s, m, h or d)");
+  EXPECT_EQ(duration_error("5 s"),
+            "unknown unit ' s' in duration '5 s' (expected ms, s, m, h or d)");
   EXPECT_EQ(duration_error("s"), "duration must start with a number, got 's'");
   EXPECT_EQ(duration_error(""), "empty duration");
-  EXPECT_EQ(duration_error("1.5s"), "unknown unit '.5s' in duration '1.5s' (expected ms, s, m, h or d)");
+  EXPECT_EQ(duration_error("1.5s"),
+            "unknown unit '.5s' in duration '1.5s' (expected ms, s, m, h or d)");
   EXPECT_EQ(duration_error("99999999999999999999s"), "duration is too large");
   EXPECT_EQ(duration_error("9999999999999999d"), "duration '9999999999999999d' is too large");
 }
@@ -83,7 +86,8 @@ TEST(Sizes, BinaryAndDecimalUnitsMeanWhatTheySay) {
 }
 
 TEST(Sizes, Errors) {
-  EXPECT_EQ(size_error("10mb"), "unknown unit 'mb' in size '10mb' (expected B, KiB, MiB, GiB, KB, MB or GB)");
+  EXPECT_EQ(size_error("10mb"),
+            "unknown unit 'mb' in size '10mb' (expected B, KiB, MiB, GiB, KB, MB or GB)");
   EXPECT_EQ(size_error("-1MiB"), "size must not be negative");
   EXPECT_EQ(size_error("99999999999GiB"), "size '99999999999GiB' is too large");
   EXPECT_EQ(size_error("MiB"), "size must start with a number, got 'MiB'");

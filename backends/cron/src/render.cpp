@@ -42,7 +42,8 @@ class CronBackend final : public Backend {
   [[nodiscard]] std::optional<std::string> unsupported_reason(const Service&) const override {
     return std::nullopt;
   }
-  [[nodiscard]] RenderResult render(const Service& service, const RenderOptions& options) const override {
+  [[nodiscard]] RenderResult render(const Service& service,
+                                    const RenderOptions& options) const override {
     return render_cron_block(service, options);
   }
 };
@@ -50,10 +51,13 @@ class CronBackend final : public Backend {
 }  // namespace
 
 std::string begin_marker(const std::string& service_name) {
-  return "# BEGIN daemonize " + service_name + " (managed by `daemonize deploy --target cron`; edits are replaced)";
+  return "# BEGIN daemonize " + service_name +
+         " (managed by `daemonize deploy --target cron`; edits are replaced)";
 }
 
-std::string end_marker(const std::string& service_name) { return "# END daemonize " + service_name; }
+std::string end_marker(const std::string& service_name) {
+  return "# END daemonize " + service_name;
+}
 
 std::string quote_for_crontab(std::string_view word) {
   if (word.substr(0, home_prefix.size()) == home_prefix) {
@@ -72,14 +76,18 @@ RenderResult render_cron_block(const Service& service, const RenderOptions& opti
   }
   if (service.supervisor == SupervisorMode::native) {
     warn("service.supervisor",
-         "cron: supervisor = \"native\" is not expressible (cron does not supervise); the crontab runs the "
+         "cron: supervisor = \"native\" is not expressible (cron does not supervise); the crontab "
+         "runs the "
          "daemonize watchdog, which applies [restart], [stop] and [logs]");
   }
   if (!service.dependencies.after.empty() || !service.dependencies.requires_units.empty()) {
-    warn("dependencies", "cron: dependencies are not expressible; @reboot starts the service without ordering");
+    warn("dependencies",
+         "cron: dependencies are not expressible; @reboot starts the service without ordering");
   }
   if (service.limits.memory || service.limits.cpu) {
-    warn("limits", "cron: limits.memory and limits.cpu are not enforced (no cgroup); nofile/nproc are set by the watchdog");
+    warn("limits",
+         "cron: limits.memory and limits.cpu are not enforced (no cgroup); nofile/nproc are set by "
+         "the watchdog");
   }
 
   const std::string command = quote_for_crontab(daemonize_path(service, options)) + " run " +
@@ -101,7 +109,8 @@ RenderResult render_cron_block(const Service& service, const RenderOptions& opti
   return result;
 }
 
-std::string merge_block(const std::string& crontab, const std::string& service_name, const std::string& block) {
+std::string merge_block(const std::string& crontab, const std::string& service_name,
+                        const std::string& block) {
   const std::string begin = begin_marker(service_name);
   const std::string end = end_marker(service_name);
   std::istringstream lines(crontab);

@@ -15,7 +15,7 @@ namespace daemonize {
 
 // One rendered file.
 struct Artifact {
-  std::string file_name;     // relative name used by `render` (printed, or written to DIR/<target>/)
+  std::string file_name;  // relative name used by `render` (printed, or written to DIR/<target>/)
   std::string install_path;  // absolute path deploy installs it to ("" = review only)
   std::string content;       // exact bytes
   unsigned mode = 0644;
@@ -43,9 +43,11 @@ class Backend {
   // The OS whose [os.*] overrides apply to this target.
   [[nodiscard]] virtual TargetOs os() const = 0;
   // Why this manifest cannot be served by this target (e.g. "no [kubernetes].image"), if so.
-  [[nodiscard]] virtual std::optional<std::string> unsupported_reason(const Service& service) const = 0;
+  [[nodiscard]] virtual std::optional<std::string> unsupported_reason(
+      const Service& service) const = 0;
   // Renders; errors in diagnostics mean the manifest cannot be expressed (exit 65).
-  [[nodiscard]] virtual RenderResult render(const Service& service, const RenderOptions& options) const = 0;
+  [[nodiscard]] virtual RenderResult render(const Service& service,
+                                            const RenderOptions& options) const = 0;
 };
 
 class BackendRegistry {

@@ -11,8 +11,8 @@ enum class Severity { warning, error };
 struct Diagnostic {
   Severity severity = Severity::error;
   std::string file;
-  int line = 0;    // 1-based; 0 = the file as a whole
-  int column = 0;  // 1-based
+  int line = 0;     // 1-based; 0 = the file as a whole
+  int column = 0;   // 1-based
   std::string key;  // dotted key path the diagnostic is about ("restart.polcy"), may be empty
   std::string message;
 };

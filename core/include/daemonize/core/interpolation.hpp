@@ -15,8 +15,8 @@ struct VariableReference {
   enum class Kind { plain, with_default, required };
   Kind kind = Kind::plain;
   std::string name;
-  std::string argument;     // the default (with_default) or the message (required)
-  std::size_t offset = 0;   // 0-based offset of the `$` in the original text
+  std::string argument;    // the default (with_default) or the message (required)
+  std::size_t offset = 0;  // 0-based offset of the `$` in the original text
 };
 
 // A parsed string: literal text (with `$$` already turned into `$`) and references, in order.

@@ -18,7 +18,8 @@ struct LoadResult {
 };
 
 // Parses `text` as if read from `path`, merging [os.<os>] and applying defaults.
-[[nodiscard]] LoadResult load_manifest_text(std::string_view text, const std::string& path, TargetOs os);
+[[nodiscard]] LoadResult load_manifest_text(std::string_view text, const std::string& path,
+                                            TargetOs os);
 
 // Reads and parses the file at `path`.
 [[nodiscard]] LoadResult load_manifest_file(const std::string& path, TargetOs os);

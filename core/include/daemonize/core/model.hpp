@@ -106,7 +106,7 @@ struct LaunchdConfig {
 struct WindowsConfig {
   WindowsBackend backend = WindowsBackend::service;
   WindowsStart start = WindowsStart::automatic;
-  std::string account;  // default "NT SERVICE\<name>"
+  std::string account;                           // default "NT SERVICE\<name>"
   TaskTrigger task_trigger = TaskTrigger::boot;  // default boot (system) / logon (user)
 };
 

@@ -62,18 +62,30 @@ class SystemSupervisorClock final : public SupervisorClock {
 };
 
 namespace supervisor_event {
-struct Start {};                                  // the watchdog finished its start-up checks
-struct Spawned { int pid = 0; int process_group = 0; };  // the child exec'd successfully
-struct SpawnFailed { std::string reason; };       // fork/exec or child-side setup failed
+struct Start {};  // the watchdog finished its start-up checks
+struct Spawned {
+  int pid = 0;
+  int process_group = 0;
+};  // the child exec'd successfully
+struct SpawnFailed {
+  std::string reason;
+};  // fork/exec or child-side setup failed
 // The main child was reaped. tree_empty: no other supervised process (adopted descendant) is left.
-struct ChildExited { ExitStatus status; bool tree_empty = true; };
-struct TreeEmpty {};                              // the last supervised process is gone
-struct TimerExpired {};                           // the single timer armed by StartTimer fired
-struct StopRequested { std::string reason; };     // SIGTERM/SIGINT to the watchdog, SCM stop...
-struct ReloadRequested {};                        // SIGHUP to the watchdog
-struct Ready {};                                  // first healthy probe (health checks, issue 8)
+struct ChildExited {
+  ExitStatus status;
+  bool tree_empty = true;
+};
+struct TreeEmpty {};     // the last supervised process is gone
+struct TimerExpired {};  // the single timer armed by StartTimer fired
+struct StopRequested {
+  std::string reason;
+};                          // SIGTERM/SIGINT to the watchdog, SCM stop...
+struct ReloadRequested {};  // SIGHUP to the watchdog
+struct Ready {};            // first healthy probe (health checks, issue 8)
 // Restart the running child (e.g. health: retries failed probes); counted by the restart policy.
-struct RestartRequested { std::string reason; };
+struct RestartRequested {
+  std::string reason;
+};
 }  // namespace supervisor_event
 
 using SupervisorEvent =
@@ -88,17 +100,30 @@ enum class SupervisorLogLevel { debug, info, notice, warning, error };
 namespace supervisor_action {
 struct SpawnChild {};  // answer with Spawned or SpawnFailed
 // Send `signal` to the child's process group and to every adopted descendant outside it.
-struct SignalTree { Signal signal = Signal::term; };
-struct SignalMainChild { Signal signal = Signal::hangup; };  // reload: the main process only
+struct SignalTree {
+  Signal signal = Signal::term;
+};
+struct SignalMainChild {
+  Signal signal = Signal::hangup;
+};                   // reload: the main process only
 struct KillTree {};  // SIGKILL to every supervised process left; TreeEmpty follows
-struct StartTimer { Duration after{0}; };  // (re)arms the single timer
+struct StartTimer {
+  Duration after{0};
+};  // (re)arms the single timer
 struct CancelTimer {};
-struct NotifyReady {};                        // READY=1 (sent at most once)
-struct NotifyStatus { std::string text; };    // STATUS=...
-struct NotifyStopping {};                     // STOPPING=1
-struct Log { SupervisorLogLevel level = SupervisorLogLevel::info; std::string message; };
-struct PersistState {};                       // write the state file from snapshot()
-struct Exit { int code = 0; };                // the watchdog exits with this code
+struct NotifyReady {};  // READY=1 (sent at most once)
+struct NotifyStatus {
+  std::string text;
+};                         // STATUS=...
+struct NotifyStopping {};  // STOPPING=1
+struct Log {
+  SupervisorLogLevel level = SupervisorLogLevel::info;
+  std::string message;
+};
+struct PersistState {};  // write the state file from snapshot()
+struct Exit {
+  int code = 0;
+};  // the watchdog exits with this code
 }  // namespace supervisor_action
 
 using SupervisorAction =
@@ -128,8 +153,8 @@ struct SupervisorSnapshot {
   std::uint64_t restarts = 0;            // restarts scheduled since the watchdog started
   std::uint64_t restarts_in_window = 0;  // those inside restart.window, as of the last decision
   std::optional<ExitStatus> last_exit;
-  std::string last_restart_reason;  // "exit code 1", "signal 11 (SEGV)", "health"...
-  Duration next_delay{0};           // the delay the next restart would wait
+  std::string last_restart_reason;      // "exit code 1", "signal 11 (SEGV)", "health"...
+  Duration next_delay{0};               // the delay the next restart would wait
   std::vector<Duration> recent_delays;  // the last backoff delays, oldest first (at most 32)
   std::optional<std::chrono::system_clock::time_point> child_started_at;
   std::optional<std::chrono::system_clock::time_point> last_exit_at;

@@ -16,7 +16,8 @@ struct UnitError {
 };
 
 // Parses a duration; returns milliseconds or an error (negative, overflow, unknown unit).
-[[nodiscard]] std::variant<std::chrono::milliseconds, UnitError> parse_duration(std::string_view text);
+[[nodiscard]] std::variant<std::chrono::milliseconds, UnitError> parse_duration(
+    std::string_view text);
 
 // Parses a size; returns bytes or an error. KiB/MiB/GiB are binary, KB/MB/GB decimal.
 [[nodiscard]] std::variant<std::uint64_t, UnitError> parse_size(std::string_view text);
