@@ -29,7 +29,7 @@ for prepare in scripts/prepare.d/*.sh; do
 done
 
 step "clang-format"
-mapfile -t sources < <(git ls-files '*.cpp' '*.hpp' '*.h' '*.cpp.in')
+mapfile -t sources < <(git ls-files '*.cpp' '*.hpp' '*.h')
 clang-format --dry-run --Werror "${sources[@]}"
 echo "clang-format: ${#sources[@]} files clean"
 
