@@ -24,6 +24,19 @@ RenderResult render_for(const Backend& backend, const Service& service,
   return result;
 }
 
+RenderResult render_explicit(const Backend& backend, const Service& service,
+                             const RenderOptions& options) {
+  auto result = render_for(backend, service, options);
+  if (auto reason = backend.unsupported_reason(service);
+      reason && !has_errors(result.diagnostics)) {
+    result.artifacts.clear();
+    result.diagnostics.push_back(
+        {Severity::error, service.manifest_path, 0, 0, "",
+         std::string(backend.name()) + ": cannot render this manifest: " + *reason});
+  }
+  return result;
+}
+
 void print_diagnostics(const std::vector<Diagnostic>& diagnostics) {
   std::set<std::string> printed;
   for (const auto& diagnostic : diagnostics) {

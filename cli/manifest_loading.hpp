@@ -27,6 +27,12 @@ class ManifestCache {
 RenderResult render_for(const Backend& backend, const Service& service,
                         const RenderOptions& options);
 
+// Renders for an explicitly named target: the renderer's own errors (with their positions) win;
+// when the backend has an unsupported reason but the renderer found no error, that reason is
+// added as an error.
+RenderResult render_explicit(const Backend& backend, const Service& service,
+                             const RenderOptions& options);
+
 // Prints diagnostics to stderr, each once (several OS loads may repeat a diagnostic).
 void print_diagnostics(const std::vector<Diagnostic>& diagnostics);
 

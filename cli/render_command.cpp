@@ -49,18 +49,11 @@ int run_render(const RenderCommandOptions& options, const BackendRegistry& regis
       failure = load_failure_exit_code(loaded);
       continue;
     }
-    if (auto reason = backend->unsupported_reason(*loaded.service)) {
-      if (render_all) {
-        std::cerr << "daemonize: skipped " << backend->name() << ": " << *reason << '\n';
-        continue;
-      }
-      diagnostics.push_back(
-          {Severity::error, options.file, 0, 0, "",
-           std::string(backend->name()) + ": cannot render this manifest: " + *reason});
-      failure = exit_code::data_error;
+    if (auto reason = backend->unsupported_reason(*loaded.service); reason && render_all) {
+      std::cerr << "daemonize: skipped " << backend->name() << ": " << *reason << '\n';
       continue;
     }
-    auto rendered = render_for(*backend, *loaded.service, render_options);
+    auto rendered = render_explicit(*backend, *loaded.service, render_options);
     diagnostics.insert(diagnostics.end(), rendered.diagnostics.begin(), rendered.diagnostics.end());
     if (has_errors(rendered.diagnostics)) {
       failure = exit_code::data_error;

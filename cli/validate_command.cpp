@@ -1,4 +1,5 @@
 // `daemonize validate FILE [--target T]... [--json]`
+#include <algorithm>
 #include <boost/json.hpp>
 #include <iostream>
 #include <set>
@@ -35,6 +36,8 @@ boost::json::value diagnostics_json(const std::vector<Diagnostic>& diagnostics) 
 int run_validate(const ValidateOptions& options, const BackendRegistry& registry) {
   auto backends = select_backends(registry, options.targets);
   if (!backends) return exit_code::usage;
+  const bool validate_all =
+      std::find(options.targets.begin(), options.targets.end(), "all") != options.targets.end();
 
   ManifestCache cache(options.file);
   std::vector<Diagnostic> diagnostics;
@@ -56,13 +59,12 @@ int run_validate(const ValidateOptions& options, const BackendRegistry& registry
     const auto* service = load(backend->os());
     if (shown == nullptr) shown = service;
     if (service == nullptr) continue;
-    if (auto reason = backend->unsupported_reason(*service)) {
-      diagnostics.push_back(
-          {Severity::error, options.file, 0, 0, "",
-           std::string(backend->name()) + ": cannot render this manifest: " + *reason});
+    if (auto reason = backend->unsupported_reason(*service); reason && validate_all) {
+      diagnostics.push_back({Severity::warning, options.file, 0, 0, "",
+                             std::string(backend->name()) + ": skipped: " + *reason});
       continue;
     }
-    auto rendered = render_for(*backend, *service, RenderOptions{});
+    auto rendered = render_explicit(*backend, *service, RenderOptions{});
     diagnostics.insert(diagnostics.end(), rendered.diagnostics.begin(), rendered.diagnostics.end());
   }
 

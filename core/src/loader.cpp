@@ -17,6 +17,7 @@
 
 #include "daemonize/core/interpolation.hpp"
 #include "daemonize/core/loader.hpp"
+#include "daemonize/core/paths.hpp"
 #include "daemonize/core/units.hpp"
 #include "schema.hpp"
 
@@ -98,17 +99,9 @@ bool is_posix_account_name(std::string_view name) {
   return true;
 }
 
-bool is_windows_absolute(std::string_view path) {
-  if (path.size() >= 3 && std::isalpha(static_cast<unsigned char>(path[0])) && path[1] == ':' &&
-      (path[2] == '\\' || path[2] == '/')) {
-    return true;
-  }
-  return path.size() >= 3 && path[0] == '\\' && path[1] == '\\';  // UNC
-}
-
 bool is_absolute_for(std::string_view path, TargetOs os) {
-  if (os == TargetOs::windows) return is_windows_absolute(path);
-  return !path.empty() && path.front() == '/';
+  if (os == TargetOs::windows) return is_windows_absolute_path(path);
+  return is_posix_absolute_path(path);
 }
 
 bool is_dns1123_label(std::string_view name) {
@@ -530,7 +523,7 @@ class ManifestDecoder {
       return;  // checked by the watchdog after interpolation
     }
     if (is_absolute_for(text, os_)) return;
-    const bool windows_path = is_windows_absolute(text);
+    const bool windows_path = is_windows_absolute_path(text);
     const bool posix_path = !text.empty() && text.front() == '/';
     if (windows_path || posix_path) {
       warning(service_.position_of(path), path,

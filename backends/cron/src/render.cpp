@@ -1,5 +1,6 @@
 #include <sstream>
 
+#include "daemonize/core/paths.hpp"
 #include "daemonize/cron/backend.hpp"
 
 namespace daemonize::cron {
@@ -39,8 +40,9 @@ class CronBackend final : public Backend {
  public:
   [[nodiscard]] std::string_view name() const override { return "cron"; }
   [[nodiscard]] TargetOs os() const override { return TargetOs::linux; }
-  [[nodiscard]] std::optional<std::string> unsupported_reason(const Service&) const override {
-    return std::nullopt;
+  [[nodiscard]] std::optional<std::string> unsupported_reason(
+      const Service& service) const override {
+    return command_os_mismatch(service, TargetOs::linux);
   }
   [[nodiscard]] RenderResult render(const Service& service,
                                     const RenderOptions& options) const override {

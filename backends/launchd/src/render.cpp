@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "daemonize/core/interpolation.hpp"
+#include "daemonize/core/paths.hpp"
 #include "daemonize/core/units.hpp"
 #include "daemonize/launchd/backend.hpp"
 #include "daemonize/launchd/plist.hpp"
@@ -526,8 +527,9 @@ class LaunchdBackend final : public Backend {
  public:
   [[nodiscard]] std::string_view name() const override { return "launchd"; }
   [[nodiscard]] TargetOs os() const override { return TargetOs::macos; }
-  [[nodiscard]] std::optional<std::string> unsupported_reason(const Service&) const override {
-    return std::nullopt;
+  [[nodiscard]] std::optional<std::string> unsupported_reason(
+      const Service& service) const override {
+    return command_os_mismatch(service, TargetOs::macos);
   }
   [[nodiscard]] RenderResult render(const Service& service,
                                     const RenderOptions& options) const override {

@@ -1,0 +1,262 @@
+#include "daemonize/windows/quoting.hpp"
+
+#include <cstdint>
+
+namespace daemonize::windows {
+
+std::string quote_argument(std::string_view argument, bool always_quote) {
+  if (!always_quote && !argument.empty() &&
+      argument.find_first_of(std::string_view(" \t\n\v\"", 5)) == std::string_view::npos) {
+    return std::string(argument);
+  }
+  std::string quoted = "\"";
+  std::size_t index = 0;
+  while (true) {
+    std::size_t backslashes = 0;
+    while (index < argument.size() && argument[index] == '\\') {
+      ++index;
+      ++backslashes;
+    }
+    if (index == argument.size()) {
+      // Followed by the closing quote: every backslash must be doubled.
+      quoted.append(backslashes * 2, '\\');
+      break;
+    }
+    if (argument[index] == '"') {
+      // Double the backslashes and escape the quote itself.
+      quoted.append(backslashes * 2 + 1, '\\');
+      quoted += '"';
+    } else {
+      // Backslashes not followed by a quote are literal.
+      quoted.append(backslashes, '\\');
+      quoted += argument[index];
+    }
+    ++index;
+  }
+  quoted += '"';
+  return quoted;
+}
+
+std::string quote_program(std::string_view program) { return "\"" + std::string(program) + "\""; }
+
+std::string join_arguments(const std::vector<std::string>& arguments) {
+  std::string joined;
+  for (std::size_t index = 0; index < arguments.size(); ++index) {
+    if (index > 0) joined += ' ';
+    joined += quote_argument(arguments[index]);
+  }
+  return joined;
+}
+
+std::string command_line(std::string_view program, const std::vector<std::string>& arguments) {
+  std::string line = quote_program(program);
+  if (!arguments.empty()) line += ' ' + join_arguments(arguments);
+  return line;
+}
+
+std::string escape_cmd_line(std::string_view line) {
+  std::string escaped;
+  escaped.reserve(line.size() + 8);
+  bool inside_quotes = false;
+  for (const char character : line) {
+    switch (character) {
+      case '"':
+        inside_quotes = !inside_quotes;
+        escaped += character;
+        break;
+      case '%':
+        escaped += "%%";
+        break;
+      case '^':
+      case '&':
+      case '|':
+      case '<':
+      case '>':
+      case '(':
+      case ')':
+        if (!inside_quotes) escaped += '^';
+        escaped += character;
+        break;
+      default:
+        escaped += character;
+    }
+  }
+  return escaped;
+}
+
+bool has_control_characters(std::string_view text) {
+  for (const char character : text) {
+    const auto byte = static_cast<unsigned char>(character);
+    if (byte < 0x20 || byte == 0x7f) return true;
+  }
+  return false;
+}
+
+namespace {
+
+bool is_ascii_letter(char character) {
+  return (character >= 'A' && character <= 'Z') || (character >= 'a' && character <= 'z');
+}
+
+}  // namespace
+
+bool is_absolute_windows_path(std::string_view path) {
+  if (has_control_characters(path)) return false;
+  if (path.find_first_of("\"<>|?*") != std::string_view::npos) return false;
+  if (path.size() >= 3 && is_ascii_letter(path[0]) && path[1] == ':' &&
+      (path[2] == '\\' || path[2] == '/')) {
+    // A second ':' would name an alternate data stream or be invalid.
+    return path.find(':', 2) == std::string_view::npos;
+  }
+  // UNC: \\server\share\...
+  if (path.size() >= 5 && path[0] == '\\' && path[1] == '\\') {
+    const auto server_end = path.find('\\', 2);
+    return server_end != std::string_view::npos && server_end > 2 && server_end + 1 < path.size();
+  }
+  return false;
+}
+
+bool has_percent_variable(std::string_view text) {
+  // %NAME%: a name of at least one character; names cannot contain '=' (nor line breaks).
+  auto start = text.find('%');
+  while (start != std::string_view::npos) {
+    const auto end = text.find('%', start + 1);
+    if (end == std::string_view::npos) return false;
+    const auto name = text.substr(start + 1, end - start - 1);
+    if (!name.empty() && name.find_first_of("=\r\n") == std::string_view::npos) return true;
+    start = end;
+  }
+  return false;
+}
+
+std::string escape_xml(std::string_view text) {
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (const char character : text) {
+    switch (character) {
+      case '&':
+        escaped += "&amp;";
+        break;
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      default:
+        escaped += character;
+    }
+  }
+  return escaped;
+}
+
+namespace {
+
+constexpr char32_t replacement_character = 0xFFFD;
+
+// Decodes one code point starting at `index` and advances it; invalid input yields U+FFFD.
+char32_t decode_utf8(std::string_view text, std::size_t& index) {
+  const auto lead = static_cast<unsigned char>(text[index++]);
+  if (lead < 0x80) return lead;
+  std::size_t continuation = 0;
+  char32_t code_point = 0;
+  char32_t minimum = 0;
+  if ((lead & 0xE0) == 0xC0) {
+    continuation = 1;
+    code_point = lead & 0x1F;
+    minimum = 0x80;
+  } else if ((lead & 0xF0) == 0xE0) {
+    continuation = 2;
+    code_point = lead & 0x0F;
+    minimum = 0x800;
+  } else if ((lead & 0xF8) == 0xF0) {
+    continuation = 3;
+    code_point = lead & 0x07;
+    minimum = 0x10000;
+  } else {
+    return replacement_character;
+  }
+  for (std::size_t i = 0; i < continuation; ++i) {
+    if (index >= text.size()) return replacement_character;
+    const auto byte = static_cast<unsigned char>(text[index]);
+    if ((byte & 0xC0) != 0x80) return replacement_character;
+    code_point = (code_point << 6) | (byte & 0x3F);
+    ++index;
+  }
+  if (code_point < minimum || code_point > 0x10FFFF ||
+      (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+    return replacement_character;
+  }
+  return code_point;
+}
+
+void append_utf16le_unit(std::string& out, std::uint16_t unit) {
+  out += static_cast<char>(unit & 0xFF);
+  out += static_cast<char>(unit >> 8);
+}
+
+void append_utf8(std::string& out, char32_t code_point) {
+  if (code_point < 0x80) {
+    out += static_cast<char>(code_point);
+  } else if (code_point < 0x800) {
+    out += static_cast<char>(0xC0 | (code_point >> 6));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  } else if (code_point < 0x10000) {
+    out += static_cast<char>(0xE0 | (code_point >> 12));
+    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code_point >> 18));
+    out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code_point & 0x3F));
+  }
+}
+
+}  // namespace
+
+std::string utf16le_with_bom(std::string_view utf8) {
+  std::string out = "\xFF\xFE";
+  out.reserve(2 + utf8.size() * 2);
+  std::size_t index = 0;
+  while (index < utf8.size()) {
+    const char32_t code_point = decode_utf8(utf8, index);
+    if (code_point >= 0x10000) {
+      const char32_t offset = code_point - 0x10000;
+      append_utf16le_unit(out, static_cast<std::uint16_t>(0xD800 + (offset >> 10)));
+      append_utf16le_unit(out, static_cast<std::uint16_t>(0xDC00 + (offset & 0x3FF)));
+    } else {
+      append_utf16le_unit(out, static_cast<std::uint16_t>(code_point));
+    }
+  }
+  return out;
+}
+
+std::string utf8_from_utf16le(std::string_view utf16le) {
+  std::size_t index = 0;
+  if (utf16le.size() >= 2 && static_cast<unsigned char>(utf16le[0]) == 0xFF &&
+      static_cast<unsigned char>(utf16le[1]) == 0xFE) {
+    index = 2;
+  }
+  auto unit_at = [&](std::size_t at) {
+    return static_cast<std::uint16_t>(static_cast<unsigned char>(utf16le[at]) |
+                                      (static_cast<unsigned char>(utf16le[at + 1]) << 8));
+  };
+  std::string out;
+  while (index + 1 < utf16le.size()) {
+    const std::uint16_t unit = unit_at(index);
+    index += 2;
+    if (unit >= 0xD800 && unit <= 0xDBFF && index + 1 < utf16le.size()) {
+      const std::uint16_t low = unit_at(index);
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        index += 2;
+        append_utf8(out, 0x10000 + ((static_cast<char32_t>(unit) - 0xD800) << 10) + (low - 0xDC00));
+        continue;
+      }
+    }
+    append_utf8(out, (unit >= 0xD800 && unit <= 0xDFFF) ? replacement_character : unit);
+  }
+  return out;
+}
+
+}  // namespace daemonize::windows

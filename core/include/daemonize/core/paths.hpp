@@ -1,0 +1,21 @@
+// Path rules shared by the loader and the targets.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "daemonize/core/model.hpp"
+
+namespace daemonize {
+
+// "C:\dir", "C:/dir" or a UNC path "\\server\share".
+[[nodiscard]] bool is_windows_absolute_path(std::string_view path);
+// "/dir".
+[[nodiscard]] bool is_posix_absolute_path(std::string_view path);
+
+// Why `service.command` cannot run on `os` (a literal path of another OS), for
+// Backend::unsupported_reason; nullopt when it can, or when it uses interpolation.
+[[nodiscard]] std::optional<std::string> command_os_mismatch(const Service& service, TargetOs os);
+
+}  // namespace daemonize
