@@ -1,0 +1,874 @@
+// Service -> <name>.service (+ logrotate file). The mapping is documented, key by key, in
+// docs/targets/systemd.md; keep the two in step.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <set>
+#include <variant>
+
+#include "daemonize/core/interpolation.hpp"
+#include "daemonize/systemd/backend.hpp"
+#include "daemonize/systemd/escaping.hpp"
+#include "daemonize/systemd/logrotate.hpp"
+#include "daemonize/systemd/tmpfiles.hpp"
+#include "daemonize/systemd/unit_file.hpp"
+
+namespace daemonize {
+namespace {
+
+using systemd::ExecWord;
+using systemd::UnitFile;
+
+// The watchdog gets this long beyond stop.timeout to kill the program's tree and exit itself.
+constexpr Duration kStopMargin = std::chrono::seconds(10);
+// A hung watchdog is restarted after this long without WATCHDOG=1 (it pings every half of it,
+// from $WATCHDOG_USEC).
+constexpr Duration kWatchdogInterval = std::chrono::seconds(30);
+// systemd's DefaultTimeoutStartSec; the floor of the computed start timeout.
+constexpr Duration kDefaultStartTimeout = std::chrono::seconds(90);
+constexpr Duration kStartMargin = std::chrono::seconds(30);
+// Exit codes after which restarting the watchdog cannot help (cli.md): invalid manifest, gave
+// up after max_restarts, run-time configuration error.
+constexpr const char* kFinalExitCodes = "65 75 78";
+// ExecReload= signals the main process with this (procps, on every Debian system with systemd).
+constexpr const char* kKillPath = "/bin/kill";
+
+// [systemd].extra keys, by section: settings that do not collide with anything the renderer
+// writes. `true` = a list setting (each assignment adds), `false` = a single value.
+struct ExtraKey {
+  const char* section;
+  const char* key;
+  bool list;
+};
+constexpr std::array kExtraAllowList{
+    ExtraKey{"Unit", "Documentation", true},
+    ExtraKey{"Unit", "Before", true},
+    ExtraKey{"Unit", "PartOf", true},
+    ExtraKey{"Unit", "BindsTo", true},
+    ExtraKey{"Unit", "Conflicts", true},
+    ExtraKey{"Unit", "OnFailure", true},
+    ExtraKey{"Unit", "ConditionPathExists", true},
+    ExtraKey{"Unit", "ConditionPathIsDirectory", true},
+    ExtraKey{"Unit", "ConditionFileNotEmpty", true},
+    ExtraKey{"Unit", "ConditionVirtualization", true},
+    ExtraKey{"Unit", "ConditionHost", true},
+    ExtraKey{"Unit", "AssertPathExists", true},
+    ExtraKey{"Service", "Nice", false},
+    ExtraKey{"Service", "OOMScoreAdjust", false},
+    ExtraKey{"Service", "OOMPolicy", false},
+    ExtraKey{"Service", "IOSchedulingClass", false},
+    ExtraKey{"Service", "IOSchedulingPriority", false},
+    ExtraKey{"Service", "CPUSchedulingPolicy", false},
+    ExtraKey{"Service", "CPUSchedulingPriority", false},
+    ExtraKey{"Service", "CPUAffinity", true},
+    ExtraKey{"Service", "CPUWeight", false},
+    ExtraKey{"Service", "IOWeight", false},
+    ExtraKey{"Service", "TasksMax", false},
+    ExtraKey{"Service", "MemoryHigh", false},
+    ExtraKey{"Service", "MemoryLow", false},
+    ExtraKey{"Service", "MemorySwapMax", false},
+    ExtraKey{"Service", "LimitCORE", false},
+    ExtraKey{"Service", "LimitMEMLOCK", false},
+    ExtraKey{"Service", "LimitSTACK", false},
+    ExtraKey{"Service", "Slice", false},
+    ExtraKey{"Service", "SyslogIdentifier", false},
+    ExtraKey{"Service", "LogLevelMax", false},
+    ExtraKey{"Service", "TimeoutStartSec", false},
+    ExtraKey{"Service", "SupplementaryGroups", true},
+    ExtraKey{"Service", "AmbientCapabilities", true},
+    ExtraKey{"Service", "CapabilityBoundingSet", true},
+    ExtraKey{"Service", "StateDirectory", true},
+    ExtraKey{"Service", "CacheDirectory", true},
+    ExtraKey{"Service", "ConfigurationDirectory", true},
+    ExtraKey{"Service", "ReadOnlyPaths", true},
+    ExtraKey{"Service", "ReadWritePaths", true},
+    ExtraKey{"Service", "InaccessiblePaths", true},
+    ExtraKey{"Service", "PrivateDevices", false},
+    ExtraKey{"Service", "PrivateNetwork", false},
+    ExtraKey{"Service", "ProtectKernelTunables", false},
+    ExtraKey{"Service", "ProtectKernelModules", false},
+    ExtraKey{"Service", "ProtectKernelLogs", false},
+    ExtraKey{"Service", "ProtectControlGroups", false},
+    ExtraKey{"Service", "ProtectClock", false},
+    ExtraKey{"Service", "ProtectHostname", false},
+    ExtraKey{"Service", "RestrictNamespaces", false},
+    ExtraKey{"Service", "RestrictRealtime", false},
+    ExtraKey{"Service", "RestrictSUIDSGID", false},
+    ExtraKey{"Service", "LockPersonality", false},
+    ExtraKey{"Service", "MemoryDenyWriteExecute", false},
+    ExtraKey{"Service", "SystemCallFilter", true},
+    ExtraKey{"Service", "SystemCallArchitectures", true},
+    ExtraKey{"Service", "SystemCallErrorNumber", false},
+    ExtraKey{"Service", "RestrictAddressFamilies", true},
+    ExtraKey{"Install", "Alias", true},
+    ExtraKey{"Install", "Also", true},
+    ExtraKey{"Install", "RequiredBy", true},
+    ExtraKey{"Install", "WantedBy", true},
+};
+
+// Unit type suffixes; a dependency without one is a service.
+constexpr std::array kUnitSuffixes{".service", ".socket",    ".target", ".device",
+                                   ".mount",   ".automount", ".swap",   ".path",
+                                   ".timer",   ".slice",     ".scope"};
+
+// Duration arithmetic that saturates instead of overflowing (manifest durations are large
+// integers; systemd reads anything this big as "practically forever" anyway).
+constexpr Duration kForever = std::chrono::hours(24 * 365 * 100);
+Duration saturating_add(Duration a, Duration b) {
+  return (a >= kForever || b >= kForever || a + b >= kForever) ? kForever : a + b;
+}
+Duration saturating_multiply(Duration a, std::uint64_t factor) {
+  if (factor != 0 && a.count() > kForever.count() / static_cast<std::int64_t>(factor)) {
+    return kForever;
+  }
+  return a * static_cast<std::int64_t>(factor);
+}
+
+// systemd time span: the largest unit that divides the duration exactly.
+std::string timespan(Duration duration) {
+  const auto ms = duration.count();
+  if (ms == 0) return "0";
+  if (ms % 86'400'000 == 0) return std::to_string(ms / 86'400'000) + "d";
+  if (ms % 3'600'000 == 0) return std::to_string(ms / 3'600'000) + "h";
+  if (ms % 60'000 == 0) return std::to_string(ms / 60'000) + "min";
+  if (ms % 1'000 == 0) return std::to_string(ms / 1'000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+// MemoryMax=: K/M/G/T are powers of 1024; anything else in bytes.
+std::string memory_size(std::uint64_t bytes) {
+  constexpr std::array<std::pair<std::uint64_t, char>, 4> units{
+      {{1ULL << 40, 'T'}, {1ULL << 30, 'G'}, {1ULL << 20, 'M'}, {1ULL << 10, 'K'}}};
+  for (const auto& [size, suffix] : units) {
+    if (bytes % size == 0) return std::to_string(bytes / size) + suffix;
+  }
+  return std::to_string(bytes);
+}
+
+// CPUQuota= percent of one CPU, with at most two decimals (systemd's resolution).
+std::string cpu_quota(double cores) {
+  const auto hundredths = static_cast<long long>(std::llround(cores * 10'000.0));
+  std::string text = std::to_string(hundredths / 100);
+  if (const auto fraction = hundredths % 100; fraction != 0) {
+    std::string decimals = (fraction < 10 ? "0" : "") + std::to_string(fraction);
+    if (decimals.back() == '0') decimals.pop_back();
+    text += "." + decimals;
+  }
+  return text + "%";
+}
+
+const char* signal_name(Signal signal) {
+  switch (signal) {
+    case Signal::term:
+      return "SIGTERM";
+    case Signal::interrupt:
+      return "SIGINT";
+    case Signal::hangup:
+      return "SIGHUP";
+    case Signal::quit:
+      return "SIGQUIT";
+    case Signal::usr1:
+      return "SIGUSR1";
+    case Signal::usr2:
+      return "SIGUSR2";
+    case Signal::kill:
+      return "SIGKILL";
+  }
+  return "SIGTERM";
+}
+
+bool has_unit_suffix(const std::string& name) {
+  return std::any_of(kUnitSuffixes.begin(), kUnitSuffixes.end(), [&](std::string_view suffix) {
+    return name.size() > suffix.size() && name.ends_with(suffix);
+  });
+}
+
+bool is_unit_name(const std::string& name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return std::isalnum(byte) || c == '_' || c == '.' || c == '-' || c == '@' || c == ':' ||
+           c == '\\';
+  });
+}
+
+bool is_home_relative(std::string_view path) { return path == "~" || path.starts_with("~/"); }
+
+bool under_protected_home(std::string_view path) {
+  return is_home_relative(path) || path == "/home" || path.starts_with("/home/") ||
+         path == "/root" || path.starts_with("/root/") || path.starts_with("/run/user/");
+}
+
+std::string join_path(const std::string& directory, const std::string& name) {
+  if (!directory.empty() && directory.back() == '/') return directory + name;
+  return directory + "/" + name;
+}
+
+class SystemdRenderer {
+ public:
+  SystemdRenderer(const Service& service, const RenderOptions& options)
+      : service_(service),
+        daemonize_path_(options.daemonize_path.empty() ? kSystemdDefaultDaemonizePath
+                                                       : options.daemonize_path),
+        manifest_path_(options.installed_manifest_path.empty()
+                           ? systemd_installed_manifest_path(service)
+                           : options.installed_manifest_path) {}
+
+  RenderResult render() {
+    if (!check_name()) return std::move(result_);  // nothing can be named after it
+    render_unit_section();
+    if (service_.supervisor == SupervisorMode::daemonize) {
+      render_daemonize_service();
+    } else {
+      render_native_service();
+    }
+    render_identity();
+    render_limits();
+    render_hardening();
+    unit_.add("Install", "WantedBy", user_scope() ? "default.target" : "multi-user.target");
+    render_extra();
+
+    Artifact unit;
+    unit.file_name = service_.name + ".service";
+    unit.install_path = user_scope() ? "~/.config/systemd/user/" + unit.file_name
+                                     : "/etc/systemd/system/" + unit.file_name;
+    unit.content = unit_.text({"Generated by daemonize for service " + service_.name + " (" +
+                                   to_string(service_.supervisor) + " mode).",
+                               "Edit the manifest and deploy it again instead of this file."});
+    result_.artifacts.push_back(std::move(unit));
+
+    if (log_directory_by_tmpfiles_) {
+      if (auto tmpfiles = systemd::render_log_directory_tmpfiles(service_, result_.diagnostics)) {
+        result_.artifacts.push_back(std::move(*tmpfiles));
+      }
+    }
+    if (service_.supervisor == SupervisorMode::native) {
+      if (auto logrotate = systemd::render_logrotate(service_, result_.diagnostics)) {
+        result_.artifacts.push_back(std::move(*logrotate));
+      }
+    }
+    return std::move(result_);
+  }
+
+ private:
+  [[nodiscard]] bool user_scope() const { return service_.scope == Scope::user; }
+  [[nodiscard]] bool native() const { return service_.supervisor == SupervisorMode::native; }
+
+  void error(const std::string& key, const std::string& message) {
+    result_.diagnostics.push_back({Severity::error, "", 0, 0, key, "systemd: " + message});
+  }
+  void warning(const std::string& key, const std::string& message) {
+    result_.diagnostics.push_back({Severity::warning, "", 0, 0, key, "systemd: " + message});
+  }
+  [[nodiscard]] bool written_in_manifest(const std::string& key) const {
+    return service_.positions.count(key) != 0;
+  }
+
+  // A raw setting value (specifiers expanded, nothing else): `%` doubled, `~/` -> `%h/` when
+  // `path`; std::nullopt (and an error) when systemd cannot read it back verbatim.
+  std::optional<std::string> raw_value(const std::string& key, const std::string& value,
+                                       bool path) {
+    if (auto problem = systemd::raw_value_problem(value)) {
+      error(key, "'" + key + "' " + *problem);
+      return std::nullopt;
+    }
+    if (path && is_home_relative(value)) {
+      return "%h" + systemd::escape_specifiers(std::string_view(value).substr(1));
+    }
+    return systemd::escape_specifiers(value);
+  }
+
+  // A path as one Exec*= word; `~/` becomes %h (the home of the unit's user).
+  std::string exec_path_word(const std::string& path) {
+    ExecWord word;
+    if (is_home_relative(path)) {
+      word.raw("%h").literal(std::string_view(path).substr(1));
+    } else {
+      word.literal(path);
+    }
+    return word.str();
+  }
+
+  // A path in a space-separated path list (ReadWritePaths=), `-` = ignore when missing.
+  std::optional<std::string> path_list_entry(const std::string& key, const std::string& path) {
+    if (path.find('"') != std::string::npos || path.find('\\') != std::string::npos) {
+      error(key, "'" + key + "' contains a quote or backslash, which ReadWritePaths= cannot hold");
+      return std::nullopt;
+    }
+    auto value = raw_value(key, path, true);
+    if (!value) return std::nullopt;
+    const bool needs_quotes = value->find_first_of(" \t'") != std::string::npos;
+    return needs_quotes ? "\"-" + *value + "\"" : "-" + *value;
+  }
+
+  bool check_name() {
+    const bool valid =
+        is_unit_name(service_.name) && service_.name.find_first_of("\\@:") == std::string::npos;
+    if (!valid) error("service.name", "'" + service_.name + "' is not a valid unit name");
+    return valid;
+  }
+
+  void render_unit_section() {
+    const bool has_description = !service_.description.empty();
+    const std::string key = has_description ? "service.description" : "service.display_name";
+    const std::string& text = has_description ? service_.description : service_.display_name;
+    if (auto value = raw_value(key, text.empty() ? service_.name : text, false)) {
+      unit_.add("Unit", "Description", *value);
+    }
+
+    std::vector<std::string> after;
+    std::vector<std::string> wants;
+    std::vector<std::string> requires_units;
+    auto add_names = [&](const std::vector<std::string>& names, const std::string& key_prefix,
+                         std::vector<std::string>& target) {
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        const auto& name = names[i];
+        if (!is_unit_name(name)) {
+          error(key_prefix + "[" + std::to_string(i) + "]",
+                "'" + name + "' is not a valid unit name (letters, digits, \"_.-@:\\\")");
+          continue;
+        }
+        auto unit_name = has_unit_suffix(name) ? name : name + ".service";
+        unit_name = systemd::escape_specifiers(unit_name);
+        if (std::find(after.begin(), after.end(), unit_name) == after.end())
+          after.push_back(unit_name);
+        target.push_back(unit_name);
+      }
+    };
+    add_names(service_.dependencies.after, "dependencies.after", wants);
+    add_names(service_.dependencies.requires_units, "dependencies.requires", requires_units);
+    auto joined = [](const std::vector<std::string>& names) {
+      std::string line;
+      for (const auto& name : names) line += (line.empty() ? "" : " ") + name;
+      return line;
+    };
+    if (!after.empty()) unit_.add("Unit", "After", joined(after));
+    if (!wants.empty()) unit_.add("Unit", "Wants", joined(wants));
+    if (!requires_units.empty()) unit_.add("Unit", "Requires", joined(requires_units));
+
+    if (native() && service_.restart.policy != RestartPolicy::never) {
+      // systemd counts starts, the manifest counts restarts: N restarts = N + 1 starts.
+      if (service_.restart.max_restarts == 0) {
+        unit_.add("Unit", "StartLimitIntervalSec", "0");
+      } else {
+        unit_.add("Unit", "StartLimitIntervalSec", timespan(service_.restart.window));
+        unit_.add("Unit", "StartLimitBurst",
+                  std::to_string(std::uint64_t{service_.restart.max_restarts} + 1));
+      }
+    }
+  }
+
+  // ---- supervisor = "daemonize" --------------------------------------------------------------
+
+  void render_daemonize_service() {
+    const std::string& daemonize_path = daemonize_path_;
+    const std::string& manifest_path = manifest_path_;
+    if (auto problem = systemd::quoted_value_problem(daemonize_path)) {
+      error("", "--daemonize-path " + *problem);
+      return;
+    }
+    if (auto problem = systemd::quoted_value_problem(manifest_path)) {
+      error("", "the installed manifest path " + *problem);
+      return;
+    }
+
+    unit_.add("Service", "Type", "notify");
+    unit_.add("Service", "NotifyAccess", "main");
+    unit_.add("Service", "ExecStart",
+              exec_path_word(daemonize_path) + " run " + exec_path_word(manifest_path));
+    // The watchdog forwards [reload].signal to the program when it gets SIGHUP.
+    unit_.add("Service", "ExecReload", std::string(kKillPath) + " -HUP $MAINPID");
+    unit_.add("Service", "Restart", "on-failure");
+    unit_.add("Service", "RestartSec", timespan(service_.restart.delay));
+    unit_.add("Service", "RestartPreventExitStatus", kFinalExitCodes);
+    // SIGTERM reaches the watchdog only; it sends stop.signal to the program and waits
+    // stop.timeout. Whatever is left after TimeoutStopSec= is SIGKILLed by systemd.
+    unit_.add("Service", "KillMode", "mixed");
+    unit_.add("Service", "KillSignal", "SIGTERM");
+    unit_.add("Service", "TimeoutStopSec",
+              timespan(saturating_add(service_.stop.timeout, kStopMargin)));
+    if (service_.health) {
+      // READY=1 is the first healthy check: give it the start period and a full retry cycle.
+      const auto& health = *service_.health;
+      const auto cycle = saturating_multiply(saturating_add(health.interval, health.timeout),
+                                             std::uint64_t{health.retries} + 1);
+      const auto needed = saturating_add(saturating_add(health.start_period, cycle), kStartMargin);
+      unit_.add("Service", "TimeoutStartSec", timespan(std::max(needed, kDefaultStartTimeout)));
+    }
+    unit_.add("Service", "WatchdogSec", timespan(kWatchdogInterval));
+    unit_.add("Service", "RuntimeDirectory", "daemonize/" + service_.name);
+    unit_.add("Service", "RuntimeDirectoryPreserve", "restart");
+    unit_.add("Service", "StandardOutput", "journal");
+    render_working_directory();
+    render_logs_directory();
+  }
+
+  // ---- supervisor = "native" -----------------------------------------------------------------
+
+  void render_native_service() {
+    unit_.add("Service", "Type", "exec");
+    render_environment();
+    render_exec_start();
+    unit_.add("Service", "ExecReload",
+              std::string(kKillPath) + " -" + to_string(service_.reload.signal) + " $MAINPID");
+    const auto& restart = service_.restart;
+    switch (restart.policy) {
+      case RestartPolicy::always:
+        unit_.add("Service", "Restart", "always");
+        break;
+      case RestartPolicy::on_failure:
+        unit_.add("Service", "Restart", "on-failure");
+        break;
+      case RestartPolicy::never:
+        unit_.add("Service", "Restart", "no");
+        break;
+    }
+    unit_.add("Service", "RestartSec", timespan(restart.delay));
+    render_success_exit_status();
+    unit_.add("Service", "KillSignal", signal_name(service_.stop.signal));
+    unit_.add("Service", "TimeoutStopSec", timespan(service_.stop.timeout));
+    render_working_directory();
+    render_native_logs();
+    warn_native_losses();
+  }
+
+  void render_exec_start() {
+    const std::string& command = service_.command;
+    auto parsed_command = parse_template(command);
+    if (std::holds_alternative<TemplateError>(parsed_command) ||
+        std::get<Template>(parsed_command).has_references()) {
+      error("service.command",
+            "systemd does not expand variables in the executable path; in native mode "
+            "'service.command' must be a literal path (supervisor = \"daemonize\" resolves it)");
+      return;
+    }
+    const auto literal_command = std::get<Template>(parsed_command).literal();
+    if (literal_command.find('$') != std::string::npos) {
+      error("service.command",
+            "a literal '$' in the executable path is not expressible in a native systemd unit");
+      return;
+    }
+    if (auto problem = systemd::quoted_value_problem(literal_command)) {
+      error("service.command", "'service.command' " + *problem);
+      return;
+    }
+    if (literal_command.empty() || literal_command.front() != '/') {
+      error("service.command", "'service.command' must be an absolute path for systemd");
+      return;
+    }
+    std::string line = exec_path_word(literal_command);
+    bool ok = true;
+    for (std::size_t i = 0; i < service_.args.size(); ++i) {
+      const std::string key = "service.args[" + std::to_string(i) + "]";
+      auto word = exec_argument(key, service_.args[i]);
+      if (!word) {
+        ok = false;
+        continue;
+      }
+      line += " " + *word;
+    }
+    if (ok) unit_.add("Service", "ExecStart", line);
+  }
+
+  // One argument: literals escaped, `${VAR}` left for systemd to expand (from Environment= /
+  // EnvironmentFile=), which yields exactly one argv entry however the value is spaced.
+  std::optional<std::string> exec_argument(const std::string& key, const std::string& text) {
+    auto parsed = parse_template(text);
+    if (const auto* failure = std::get_if<TemplateError>(&parsed)) {
+      error(key, "'" + key + "': " + failure->message);
+      return std::nullopt;
+    }
+    ExecWord word;
+    for (const auto& segment : std::get<Template>(parsed).segments) {
+      if (const auto* literal = std::get_if<std::string>(&segment)) {
+        if (auto problem = systemd::quoted_value_problem(*literal)) {
+          error(key, "'" + key + "' " + *problem);
+          return std::nullopt;
+        }
+        word.literal(*literal);
+        continue;
+      }
+      const auto& reference = std::get<VariableReference>(segment);
+      if (reference.kind != VariableReference::Kind::plain) {
+        error(key, "systemd cannot express ${" + reference.name +
+                       (reference.kind == VariableReference::Kind::with_default ? ":-" : ":?") +
+                       "...} (native mode expands only ${VAR}); use supervisor = \"daemonize\"");
+        return std::nullopt;
+      }
+      if (!provides_variable(reference.name)) {
+        warning(key, "${" + reference.name +
+                         "} is set neither by [env] nor (possibly) by env_files; systemd expands "
+                         "an unset variable to an empty string instead of refusing to start");
+      }
+      word.raw("${" + reference.name + "}");
+    }
+    return word.str();
+  }
+
+  [[nodiscard]] bool provides_variable(const std::string& name) const {
+    if (!service_.env_files.empty()) return true;
+    const auto found = service_.env.find(name);
+    return found != service_.env.end() && !is_same_name_passthrough(name, found->second);
+  }
+
+  static bool is_same_name_passthrough(const std::string& name, const std::string& value) {
+    return value == "${" + name + "}";
+  }
+
+  void render_environment() {
+    for (const auto& [name, value] : service_.env) {
+      const std::string key = "env." + name;
+      if (is_same_name_passthrough(name, value)) {
+        if (service_.env_files.empty()) {
+          error(key, "'" + name + " = \"${" + name +
+                         "}\"' takes the value from the environment, which a native systemd "
+                         "unit does not inherit; add the env file that defines it to "
+                         "'service.env_files', or use supervisor = \"daemonize\"");
+        }
+        continue;  // EnvironmentFile= provides it
+      }
+      auto parsed = parse_template(value);
+      if (const auto* failure = std::get_if<TemplateError>(&parsed)) {
+        error(key, "'" + key + "': " + failure->message);
+        continue;
+      }
+      const auto& parsed_template = std::get<Template>(parsed);
+      if (parsed_template.has_references()) {
+        error(key, "systemd does not expand variables in Environment= values, so '" + key +
+                       "' is not expressible in native mode; use supervisor = \"daemonize\"");
+        continue;
+      }
+      const auto literal = parsed_template.literal();
+      if (auto problem = systemd::quoted_value_problem(literal)) {
+        error(key, "'" + key + "' " + *problem);
+        continue;
+      }
+      unit_.add("Service", "Environment", systemd::environment_assignment(name, literal));
+    }
+    for (std::size_t i = 0; i < service_.env_files.size(); ++i) {
+      const std::string key = "service.env_files[" + std::to_string(i) + "]";
+      const auto& file = service_.env_files[i];
+      const bool optional = file.starts_with("-");
+      const std::string path = optional ? file.substr(1) : file;
+      if (auto value = raw_value(key, path, true)) {
+        // The `-` stays outside any quoting: systemd only recognises it as the first character.
+        unit_.add("Service", "EnvironmentFile", (optional ? "-" : "") + *value);
+      }
+    }
+    if (!service_.env_files.empty()) {
+      warning("service.env_files",
+              "in native mode systemd reads env_files itself (EnvironmentFile=), not the "
+              "watchdog: no `export ` prefix, and a missing file without \"-\" fails the start");
+    }
+  }
+
+  void render_success_exit_status() {
+    const auto& codes = service_.restart.success_exit_codes;
+    std::string extra_codes;
+    for (const int code : codes) {
+      if (code != 0) extra_codes += (extra_codes.empty() ? "" : " ") + std::to_string(code);
+    }
+    if (!extra_codes.empty()) unit_.add("Service", "SuccessExitStatus", extra_codes);
+    if (std::find(codes.begin(), codes.end(), 0) == codes.end()) {
+      warning("restart.success_exit_codes",
+              "systemd always counts exit code 0 as success; it cannot be made a failure");
+    }
+  }
+
+  void render_native_logs() {
+    const auto& logs = service_.logs;
+    auto stream_value = [&](const LogStream& stream,
+                            const char* key) -> std::optional<std::string> {
+      switch (stream.kind) {
+        case LogStream::Kind::inherit:
+          return "journal";
+        case LogStream::Kind::null:
+          return "null";
+        case LogStream::Kind::file:
+          break;
+      }
+      auto path = raw_value(key, join_path(logs.directory, stream.file_name), true);
+      if (!path) return std::nullopt;
+      return "append:" + *path;
+    };
+    if (auto value = stream_value(logs.stdout_stream, "logs.stdout")) {
+      unit_.add("Service", "StandardOutput", *value);
+    }
+    if (auto value = stream_value(logs.stderr_stream, "logs.stderr")) {
+      unit_.add("Service", "StandardError", *value);
+    }
+    render_logs_directory();
+    if (logs.timestamps && writes_log_files()) {
+      warning("logs.timestamps",
+              "native units write the program's output as is; timestamps need supervisor = "
+              "\"daemonize\" (the journal timestamps lines for \"inherit\")");
+    }
+  }
+
+  [[nodiscard]] bool writes_log_files() const {
+    return service_.logs.stdout_stream.kind == LogStream::Kind::file ||
+           service_.logs.stderr_stream.kind == LogStream::Kind::file;
+  }
+
+  // Who creates the log directory. LogsDirectory= creates /var/log/<x> owned by User= before
+  // the program runs, which is early enough for the watchdog (it opens its log files itself) but
+  // too late for StandardOutput=append: (systemd opens those first), so native units and
+  // directories outside /var/log get a tmpfiles.d entry instead.
+  void render_logs_directory() {
+    if (!writes_log_files()) return;
+    const auto& directory = service_.logs.directory;
+    constexpr std::string_view var_log = "/var/log/";
+    std::string relative;
+    if (directory.starts_with(var_log)) relative = directory.substr(var_log.size());
+    while (!relative.empty() && relative.back() == '/') relative.pop_back();
+    const bool plain = !relative.empty() && relative.find("..") == std::string::npos &&
+                       relative.find("//") == std::string::npos &&
+                       std::all_of(relative.begin(), relative.end(), [](char c) {
+                         const auto byte = static_cast<unsigned char>(c);
+                         return std::isalnum(byte) || c == '/' || c == '_' || c == '.' || c == '-';
+                       });
+    if (!native() && !user_scope() && plain) {
+      unit_.add("Service", "LogsDirectory", relative);
+    } else {
+      log_directory_by_tmpfiles_ = true;
+    }
+  }
+
+  void warn_native_losses() {
+    const auto& restart = service_.restart;
+    if (restart.policy != RestartPolicy::never) {
+      if (restart.multiplier != 1.0) {
+        warning("restart.multiplier",
+                "systemd 252 has no restart backoff (RestartSteps= needs systemd 254): every "
+                "restart waits RestartSec=" +
+                    timespan(restart.delay) +
+                    "; set multiplier = 1.0 to silence this, or use supervisor = \"daemonize\"");
+        if (written_in_manifest("restart.max_delay")) {
+          warning("restart.max_delay",
+                  "systemd 252 has no restart backoff, so max_delay has no effect in native mode");
+        }
+      }
+      if (written_in_manifest("restart.reset_after")) {
+        warning("restart.reset_after",
+                "systemd has no backoff to reset; reset_after has no effect in native mode");
+      }
+    }
+    if (service_.health) {
+      warning("health",
+              "systemd 252 cannot run health checks: in native mode [health] is ignored (no "
+              "readiness, no restart on failed checks); use supervisor = \"daemonize\"");
+    }
+    if (!service_.required_env.empty()) {
+      warning("service.required_env",
+              "systemd cannot refuse to start when a variable is missing; in native mode "
+              "required_env is not enforced");
+    }
+  }
+
+  // ---- both modes ----------------------------------------------------------------------------
+
+  void render_working_directory() {
+    const auto& directory = service_.working_directory;
+    if (directory.empty()) return;
+    auto parsed = parse_template(directory);
+    const bool literal =
+        std::holds_alternative<Template>(parsed) && !std::get<Template>(parsed).has_references();
+    if (!literal) {
+      // The watchdog resolves it at start and runs the program there; systemd cannot.
+      if (native()) {
+        error("service.working_directory",
+              "systemd does not expand variables in WorkingDirectory=; use a literal path or "
+              "supervisor = \"daemonize\"");
+      }
+      return;
+    }
+    const auto path = std::get<Template>(parsed).literal();
+    if (!path.starts_with("/") && !is_home_relative(path)) {
+      error("service.working_directory",
+            "'service.working_directory' must be an absolute POSIX "
+            "path for systemd, got '" +
+                path + "' (set one in [os.linux])");
+      return;
+    }
+    if (auto value = raw_value("service.working_directory", path, true)) {
+      unit_.add("Service", "WorkingDirectory", *value);
+    }
+  }
+
+  void render_identity() {
+    if (user_scope()) {
+      for (const char* key : {"service.user", "service.group"}) {
+        const auto& value = std::string(key) == "service.user" ? service_.user : service_.group;
+        if (!value.empty()) {
+          warning(key, std::string("a user service runs as the user whose manager runs it; '") +
+                           key + "' is ignored in scope = \"user\"");
+        }
+      }
+    } else {
+      if (!service_.user.empty()) {
+        if (auto value = raw_value("service.user", service_.user, false)) {
+          unit_.add("Service", "User", *value);
+        }
+        if (service_.user == "nobody") {
+          warning("service.user",
+                  "systemd warns that User=nobody \"is not safe\": every service running as "
+                  "nobody can touch the others' files; use a dedicated account (create_user = "
+                  "true)");
+        }
+      }
+      if (!service_.group.empty()) {
+        if (auto value = raw_value("service.group", service_.group, false)) {
+          unit_.add("Service", "Group", *value);
+        }
+      }
+    }
+    if (service_.umask) {
+      std::string octal;
+      for (const int shift : {9, 6, 3, 0}) {
+        octal += static_cast<char>('0' + ((*service_.umask >> shift) & 07U));
+      }
+      unit_.add("Service", "UMask", octal);
+    }
+  }
+
+  void render_limits() {
+    const auto& limits = service_.limits;
+    if (limits.memory) unit_.add("Service", "MemoryMax", memory_size(*limits.memory));
+    if (limits.cpu) {
+      unit_.add("Service", "CPUQuota", cpu_quota(*limits.cpu));
+      if (user_scope()) {
+        warning("limits.cpu",
+                "CPUQuota= in a user service needs the cpu controller delegated to "
+                "user@.service (not the default on Debian 12); without it the quota is ignored");
+      }
+    }
+    if (limits.nofile) unit_.add("Service", "LimitNOFILE", std::to_string(*limits.nofile));
+    if (limits.nproc) unit_.add("Service", "LimitNPROC", std::to_string(*limits.nproc));
+  }
+
+  void render_hardening() {
+    if (!service_.systemd.hardening) return;
+    std::vector<std::pair<std::string, std::string>> writable;  // key, path
+    if (writes_log_files()) writable.emplace_back("logs.directory", service_.logs.directory);
+    const auto& directory = service_.working_directory;
+    if (!directory.empty() && directory.find('$') == std::string::npos) {
+      writable.emplace_back("service.working_directory", directory);
+    }
+
+    // ProtectHome=yes hides /home, /root and /run/user; read-only when the service lives there.
+    std::string home_path;
+    for (const auto& [key, path] : writable) {
+      if (under_protected_home(path)) home_path = path;
+    }
+    if (under_protected_home(service_.command)) home_path = service_.command;
+    if (!native() && under_protected_home(manifest_path_)) home_path = manifest_path_;
+    if (!native() && under_protected_home(daemonize_path_)) home_path = daemonize_path_;
+
+    unit_.add("Service", "NoNewPrivileges", "yes");
+    unit_.add("Service", "ProtectSystem", "strict");
+    if (user_scope()) {
+      unit_.add("Service", "ProtectHome", "read-only");
+      warning("systemd.hardening",
+              "in a user service systemd applies ProtectSystem=, ProtectHome= and PrivateTmp= "
+              "only where it can create a user namespace; elsewhere (e.g. in containers) it "
+              "silently runs the service unsandboxed. ProtectHome=read-only keeps the manifest "
+              "and logs under ~ readable");
+    } else if (!home_path.empty()) {
+      unit_.add("Service", "ProtectHome", "read-only");
+      warning("systemd.hardening", "ProtectHome=read-only instead of yes: the service uses '" +
+                                       home_path + "' under a home directory");
+    } else {
+      unit_.add("Service", "ProtectHome", "yes");
+    }
+    unit_.add("Service", "PrivateTmp", "yes");
+
+    std::string paths;
+    std::set<std::string> seen;
+    for (const auto& [key, path] : writable) {
+      if (!seen.insert(path).second) continue;
+      if (auto entry = path_list_entry(key, path)) paths += (paths.empty() ? "" : " ") + *entry;
+    }
+    if (!native()) {
+      // The watchdog's state file; %t = /run (system) or $XDG_RUNTIME_DIR (user).
+      paths += (paths.empty() ? "" : " ") +
+               ("-%t/daemonize/" + systemd::escape_specifiers(service_.name));
+    }
+    if (!paths.empty()) unit_.add("Service", "ReadWritePaths", paths);
+  }
+
+  void render_extra() {
+    for (const auto& [name, value] : service_.systemd.extra) {
+      const std::string key = "systemd.extra." + name;
+      const auto dot = name.find('.');
+      const std::string section = dot == std::string::npos ? "" : name.substr(0, dot);
+      const std::string setting = dot == std::string::npos ? name : name.substr(dot + 1);
+      const auto* allowed = std::find_if(
+          kExtraAllowList.begin(), kExtraAllowList.end(),
+          [&](const ExtraKey& entry) { return section == entry.section && setting == entry.key; });
+      if (allowed == kExtraAllowList.end()) {
+        std::string names;
+        for (const auto& entry : kExtraAllowList) {
+          if (section == entry.section) names += std::string(names.empty() ? "" : ", ") + entry.key;
+        }
+        error(key, "'" + name + "' is not on the [systemd].extra allow-list" +
+                       (names.empty() ? std::string(" (sections: Unit, Service, Install)")
+                                      : " of [" + section + "]: " + names) +
+                       "; settings daemonize renders itself come from the manifest's own keys");
+        continue;
+      }
+      // Extra values are systemd syntax, written as given (specifiers included).
+      if (auto problem = systemd::raw_value_problem(value)) {
+        error(key, "'" + key + "' " + *problem);
+        continue;
+      }
+      if (allowed->list) {
+        unit_.add(section, setting, value);
+      } else {
+        unit_.set(section, setting, value);
+      }
+    }
+  }
+
+  const Service& service_;
+  const std::string daemonize_path_;
+  const std::string manifest_path_;
+  UnitFile unit_;
+  RenderResult result_;
+  bool log_directory_by_tmpfiles_ = false;
+};
+
+class SystemdBackend final : public Backend {
+ public:
+  [[nodiscard]] std::string_view name() const override { return "systemd"; }
+  [[nodiscard]] TargetOs os() const override { return TargetOs::linux; }
+  // A manifest written for Windows only (no [os.linux] command) cannot become a systemd unit.
+  [[nodiscard]] std::optional<std::string> unsupported_reason(
+      const Service& service) const override {
+    const auto parsed = parse_template(service.command);
+    const bool literal =
+        std::holds_alternative<Template>(parsed) && !std::get<Template>(parsed).has_references();
+    if (literal && !service.command.starts_with("/")) {
+      return "service.command '" + service.command +
+             "' is not an absolute POSIX path (set one in [os.linux])";
+    }
+    return std::nullopt;
+  }
+  [[nodiscard]] RenderResult render(const Service& service,
+                                    const RenderOptions& options) const override {
+    return render_systemd(service, options);
+  }
+};
+
+}  // namespace
+
+std::string systemd_installed_manifest_path(const Service& service) {
+  if (service.scope == Scope::user) return "~/.config/daemonize/" + service.name + ".toml";
+  return "/etc/daemonize/" + service.name + ".toml";
+}
+
+RenderResult render_systemd(const Service& service, const RenderOptions& options) {
+  return SystemdRenderer(service, options).render();
+}
+
+std::unique_ptr<Backend> make_systemd_backend() { return std::make_unique<SystemdBackend>(); }
+
+}  // namespace daemonize
