@@ -1,0 +1,275 @@
+// `daemonize init [--name N] [--command PATH] [-o FILE [--force]]`: a commented starter manifest.
+//
+// The text is checked with the real loader before it is printed, so what `init` writes always
+// validates: bad --name/--command values are usage errors (exit 2), never a broken manifest.
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "commands.hpp"
+#include "daemonize/core/exit_codes.hpp"
+#include "daemonize/core/loader.hpp"
+
+namespace daemonize::cli {
+namespace {
+
+constexpr std::string_view kDefaultName = "my-service";
+constexpr std::string_view kCommandDirectory = "/usr/local/bin/";  // the placeholder's directory
+
+struct InitOptions {
+  std::string name;
+  std::string command;
+  std::string output_file;
+  bool force = false;
+};
+
+// ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$ (manifest.md), the same rule the loader applies.
+bool is_valid_service_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  if (std::isalnum(static_cast<unsigned char>(name.front())) == 0) return false;
+  for (const char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) == 0 && c != '_' && c != '.' && c != '-') return false;
+  }
+  return true;
+}
+
+bool is_windows_absolute_path(std::string_view path) {
+  const bool drive = path.size() >= 3 && std::isalpha(static_cast<unsigned char>(path[0])) != 0 &&
+                     path[1] == ':' && (path[2] == '\\' || path[2] == '/');
+  const bool unc = path.size() >= 3 && path[0] == '\\' && path[1] == '\\';
+  return drive || unc;
+}
+
+bool has_control_character(std::string_view text) {
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) return true;
+  }
+  return false;
+}
+
+// A service name made from the command's file name ("/opt/x/bin/Web_API.exe" -> "Web_API"),
+// or the default when nothing usable is left.
+std::string name_from_command(const std::string& command) {
+  std::string base = command;
+  if (const auto slash = base.find_last_of("/\\"); slash != std::string::npos) {
+    base = base.substr(slash + 1);
+  }
+  if (base.size() > 4 && (base.ends_with(".exe") || base.ends_with(".EXE"))) {
+    base.resize(base.size() - 4);
+  }
+  std::string name;
+  for (const char c : base) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || c == '_' || c == '.' || c == '-') name += c;
+  }
+  while (!name.empty() && std::isalnum(static_cast<unsigned char>(name.front())) == 0) {
+    name.erase(0, 1);
+  }
+  if (name.size() > 64) name.resize(64);
+  return is_valid_service_name(name) ? name : std::string(kDefaultName);
+}
+
+// A TOML basic string whose content the loader reads back as `text` exactly: `$` is doubled
+// (a single `$` starts an interpolation), `"` and `\` are escaped for TOML.
+std::string manifest_string(const std::string& text) {
+  std::string quoted = "\"";
+  for (const char c : text) {
+    if (c == '$') {
+      quoted += "$$";
+    } else if (c == '"' || c == '\\') {
+      quoted += '\\';
+      quoted += c;
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "\"";
+}
+
+// The body of the starter manifest; @NAME@ is replaced by the service name. Comments show the
+// optional keys with their defaults (docs/manifest.md has every key).
+constexpr std::string_view kStarterBody =
+    R"(args = []  # each element is exactly one argument, e.g. ["--port", "${PORT:-8080}"]
+# working_directory = "/srv/@NAME@"
+# user = "@NAME@"              # run as this account (deploy creates it with create_user = true)
+# create_user = false
+# scope = "system"             # "user": systemd --user, LaunchAgent, Task Scheduler at logon
+# supervisor = "daemonize"     # "native": the service manager runs the command directly
+# env_files = ["-/etc/@NAME@/env"]  # KEY=VALUE files read at start; a leading "-" = optional
+# required_env = ["DATABASE_URL"]  # unset at start: the watchdog exits 78 naming it
+
+[env]
+# LOG_LEVEL = "info"
+# DATABASE_URL = "${DATABASE_URL}"  # resolved at start from env_files and the environment
+
+[restart]
+policy = "on-failure"          # "always" | "on-failure" | "never"
+# delay = "1s"                 # first restart delay, times multiplier up to max_delay
+# max_delay = "1m"
+# multiplier = 2.0
+# reset_after = "30s"          # uptime after which the delay starts again at `delay`
+# max_restarts = 10            # within `window`, then give up for good (exit 75); 0 = never
+# window = "5m"
+# success_exit_codes = [0]
+
+[stop]
+# signal = "TERM"              # then, after `timeout`, the whole process tree is killed
+# timeout = "30s"
+
+[logs]
+# directory = "/var/log/@NAME@"  # default depends on the platform and scope
+# stdout = "stdout.log"        # a file name in directory | "inherit" | "null"
+# stderr = "stderr.log"
+# max_size = "10MiB"           # rotate at this size; 0 = no size rotation
+# max_files = 5
+# rotate_every = "daily"       # "hourly" | "daily" | "weekly"
+
+# [health]                     # optional; the first success makes the service "ready"
+# check = "http"               # "http" (url) | "tcp" (address) | "exec" (command)
+# url = "http://127.0.0.1:8080/healthz"
+# interval = "10s"
+# timeout = "2s"
+# retries = 3                  # consecutive failures that restart the service
+# start_period = "0s"
+
+# [limits]
+# memory = "512MiB"
+# cpu = 1.0                    # cores
+# nofile = 65536
+
+# [dependencies]
+# after = ["network-online.target"]
+)";
+
+constexpr std::string_view kStarterTargets = R"(
+# Target-specific keys: [systemd] hardening, extra; [launchd] label, process_type;
+# [windows] backend, start, account, task_trigger; [kubernetes] image, replicas,
+# namespace, service_account, port.
+)";
+
+std::string replace_name(std::string_view text, const std::string& name) {
+  std::string result;
+  constexpr std::string_view placeholder = "@NAME@";
+  std::size_t from = 0;
+  for (auto at = text.find(placeholder); at != std::string_view::npos;
+       at = text.find(placeholder, from)) {
+    result.append(text.substr(from, at - from)).append(name);
+    from = at + placeholder.size();
+  }
+  return result.append(text.substr(from));
+}
+
+std::string starter_manifest(const std::string& name, const std::string& command) {
+  const bool windows_command = is_windows_absolute_path(command);
+  // A Windows command goes to [os.windows]; a POSIX placeholder keeps [service] valid elsewhere.
+  const std::string posix_command =
+      windows_command ? std::string(kCommandDirectory) + name : command;
+  std::ostringstream text;
+  text << "# " << name << ".toml: a daemonize service manifest (schema 1).\n"
+       << "# Every key is explained in docs/manifest.md (/usr/share/doc/daemonize/).\n"
+       << "# Check it:   daemonize validate " << name << ".toml --target systemd\n"
+       << "# Look at it: daemonize render " << name << ".toml --target all\n"
+       << "# Commented lines show optional keys with their default values.\n"
+       << "schema = 1\n\n"
+       << "[service]\n"
+       << "name = " << manifest_string(name) << "  # unit name, launchd label, SCM name\n"
+       << "description = " << manifest_string("The " + name + " service") << '\n'
+       << "command = " << manifest_string(posix_command)
+       << "  # absolute path, run without a shell\n"
+       << replace_name(kStarterBody, name) << '\n';
+  if (windows_command) {
+    text << "[os.windows]                   # per-OS overrides of any key above\n"
+         << "command = " << manifest_string(command) << '\n';
+  } else {
+    text << "# [os.windows]                 # per-OS overrides of any key above\n"
+         << "# command = 'C:\\Program Files\\" << name << "\\" << name << ".exe'\n";
+  }
+  text << kStarterTargets;
+  return text.str();
+}
+
+int write_output(const InitOptions& options, const std::string& text) {
+  if (options.output_file.empty() || options.output_file == "-") {
+    std::cout << text;
+    return exit_code::success;
+  }
+  std::error_code error;
+  if (std::filesystem::exists(options.output_file, error) && !options.force) {
+    std::cerr << "daemonize: " << options.output_file
+              << " already exists; pass --force to overwrite it\n";
+    return exit_code::cannot_create;
+  }
+  std::ofstream out(options.output_file, std::ios::binary | std::ios::trunc);
+  const int open_error = out ? 0 : errno;
+  out << text;
+  out.close();
+  if (!out) {
+    std::cerr << "daemonize: cannot write " << options.output_file
+              << (open_error != 0 ? std::string(": ") + std::strerror(open_error) : std::string())
+              << '\n';
+    return exit_code::cannot_create;
+  }
+  std::cerr << "wrote " << options.output_file << "; next: daemonize validate "
+            << options.output_file << '\n';
+  return exit_code::success;
+}
+
+int run_init(const InitOptions& options) {
+  const std::string& command = options.command;
+  if (!command.empty() && (has_control_character(command) ||
+                           (command.front() != '/' && !is_windows_absolute_path(command)))) {
+    std::cerr << "daemonize: --command must be an absolute path (like /usr/local/bin/app or "
+                 "C:\\app\\app.exe), got '"
+              << command << "'\n";
+    return exit_code::usage;
+  }
+  std::string name = options.name;
+  if (name.empty()) {
+    name = command.empty() ? std::string(kDefaultName) : name_from_command(command);
+  } else if (!is_valid_service_name(name)) {
+    std::cerr << "daemonize: --name must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$, got '" << name
+              << "'\n";
+    return exit_code::usage;
+  }
+
+  const std::string text =
+      starter_manifest(name, command.empty() ? std::string(kCommandDirectory) + name : command);
+  const std::string label = name + ".toml";
+  for (const auto os : {TargetOs::linux, TargetOs::macos, TargetOs::windows}) {
+    const auto loaded = load_manifest_text(text, label, os);
+    if (has_errors(loaded.diagnostics)) {
+      for (const auto& diagnostic : loaded.diagnostics) {
+        std::cerr << format_diagnostic(diagnostic) << '\n';
+      }
+      std::cerr << "daemonize: internal error: the starter manifest does not validate for "
+                << to_string(os) << '\n';
+      return exit_code::software;
+    }
+  }
+  return write_output(options, text);
+}
+
+}  // namespace
+
+void add_init_command(CLI::App& app, CliContext& context) {
+  auto options = std::make_shared<InitOptions>();
+  auto* command = app.add_subcommand("init", "Print a commented starter manifest that validates");
+  command->add_option("--name,-n", options->name,
+                      "Service name (default: from --command's file name, else my-service)");
+  command->add_option("--command,-c", options->command,
+                      "Absolute path of the program to run (default /usr/local/bin/NAME)");
+  command->add_option("-o,--output", options->output_file,
+                      "Write the manifest to FILE instead of stdout (refuses to overwrite)");
+  command->add_flag("--force", options->force, "With -o: overwrite an existing FILE");
+  command->callback([options, &context] { context.exit_code = run_init(*options); });
+}
+
+}  // namespace daemonize::cli

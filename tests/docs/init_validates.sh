@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# `daemonize init` prints a commented starter manifest that validates — as printed, with every
+# commented-out key uncommented (so the defaults it shows are valid too), for a Windows command,
+# and written with -o. Bad --name/--command values are usage errors (exit 2), not broken files.
+# usage: init_validates.sh DAEMONIZE
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/common.sh"
+daemonize=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+expect_valid() {  # FILE [validate flags...]
+  local file=$1
+  shift
+  local output
+  output=$("$daemonize" validate "$file" "$@" 2>&1) || fail "daemonize validate $file $* failed:
+$output
+--- $file:
+$(cat -n "$file")"
+  echo "ok: validate $(basename "$file") $*"
+}
+
+"$daemonize" init >"$work/default.toml" || fail "daemonize init exited $?"
+grep -q '^# ' "$work/default.toml" || fail "the starter manifest has no comments"
+grep -q '^name = "my-service"' "$work/default.toml" || fail "default name is not my-service"
+for target in systemd launchd cron; do expect_valid "$work/default.toml" --target "$target"; done
+
+"$daemonize" init --name payments --command /opt/payments/bin/server >"$work/payments.toml" ||
+  fail "init --name --command exited $?"
+grep -q '^name = "payments"' "$work/payments.toml" || fail "--name was not used"
+grep -q '^command = "/opt/payments/bin/server"' "$work/payments.toml" || fail "--command was not used"
+expect_valid "$work/payments.toml" --target systemd
+
+# The service name comes from the command's file name when --name is not given; `$` is escaped.
+"$daemonize" init --command '/opt/x/bin/Web_API$v2' >"$work/derived.toml" || fail "init --command exited $?"
+grep -q '^name = "Web_APIv2"' "$work/derived.toml" || fail "name not derived from --command: $(grep '^name' "$work/derived.toml")"
+grep -q '^command = "/opt/x/bin/Web_API\$\$v2"' "$work/derived.toml" || fail "'\$' in --command not written as '\$\$'"
+json=$("$daemonize" validate "$work/derived.toml" --json) || fail "derived manifest invalid: $json"
+python3 -c 'import json,sys; s=json.loads(sys.argv[1])["service"]["service"]; assert s["command"]=="/opt/x/bin/Web_API$$v2", s["command"]' "$json" ||
+  fail "the command does not read back exactly"
+
+# Every commented key line and table header, uncommented, still validates.
+sed -E -e 's/^# (\[[a-z.]+\])( .*)?$/\1/' -e 's/^# ([a-z_]+ = .*)$/\1/' "$work/payments.toml" >"$work/uncommented.toml"
+uncommented=$(grep -cvE '^(#|$)' "$work/uncommented.toml")
+active=$(grep -cvE '^(#|$)' "$work/payments.toml")
+((uncommented > active + 20)) || fail "uncommenting enabled only $((uncommented - active)) lines"
+expect_valid "$work/uncommented.toml" --target systemd --target launchd
+
+# A Windows command goes to [os.windows] and serves the Windows targets.
+"$daemonize" init --command 'C:\Program Files\App\app.exe' >"$work/windows.toml" || fail "init with a Windows path exited $?"
+expect_valid "$work/windows.toml" --target windows-service --target systemd
+
+# -o writes the file and refuses to overwrite it without --force.
+"$daemonize" init -n written -o "$work/written.toml" 2>/dev/null || fail "init -o exited $?"
+expect_valid "$work/written.toml"
+"$daemonize" init -n again -o "$work/written.toml" 2>/dev/null
+[ $? -eq 73 ] || fail "init -o over an existing file did not exit 73"
+grep -q '^name = "written"' "$work/written.toml" || fail "init -o overwrote the file without --force"
+"$daemonize" init -n again -o "$work/written.toml" --force 2>/dev/null || fail "init -o --force exited $?"
+grep -q '^name = "again"' "$work/written.toml" || fail "--force did not overwrite"
+
+for bad in "--name=bad name" "--name=-x" "--command=relative/path" "--command=bin"; do
+  "$daemonize" init "$bad" >/dev/null 2>&1
+  code=$?
+  [ $code -eq 2 ] || fail "init $bad exited $code, expected 2"
+done
+echo "PASS: daemonize init output validates (plain, uncommented, Windows, -o), bad values exit 2"
