@@ -1,0 +1,47 @@
+// `daemonize run FILE [--detach] [--pidfile PATH]`: the watchdog (watchdog/).
+#include <iostream>
+
+#include "commands.hpp"
+#include "daemonize/core/exit_codes.hpp"
+#include "daemonize/watchdog/run.hpp"
+
+namespace daemonize::cli {
+namespace {
+
+struct RunCommandOptions {
+  std::string file;
+  bool detach = false;
+  std::string pidfile;
+  bool service = false;
+};
+
+int run_run(const RunCommandOptions& options) {
+  if (options.service) {
+    std::cerr << "daemonize: run --service is only available on Windows (SCM service host)\n";
+    return exit_code::usage;
+  }
+  if (options.detach || !options.pidfile.empty()) {
+    std::string error;
+    if (const int code = prepare_process(options.pidfile, options.detach, error); code != 0) {
+      std::cerr << "daemonize: " << error << '\n';
+      return code;
+    }
+  }
+  return run_watchdog(RunOptions{options.file});
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, CliContext& context) {
+  auto options = std::make_shared<RunCommandOptions>();
+  auto* command = app.add_subcommand(
+      "run", "Supervise the service: start, restart with backoff, stop the whole process tree");
+  command->add_option("file", options->file, "The manifest (service.toml)")->required();
+  command->add_flag("--detach", options->detach,
+                    "Run in the background (hosts without a service manager)");
+  command->add_option("--pidfile", options->pidfile, "Write and lock a pidfile");
+  command->add_flag("--service", options->service, "Windows only: run as an SCM service host");
+  command->callback([options, &context] { context.exit_code = run_run(*options); });
+}
+
+}  // namespace daemonize::cli

@@ -1,0 +1,159 @@
+// Start-up checks against a fake host: env files, precedence, required_env, command, user.
+#include <gtest/gtest.h>
+
+#include "daemonize/core/exit_codes.hpp"
+#include "daemonize/watchdog/launch_plan.hpp"
+
+namespace daemonize {
+namespace {
+
+class FakeHost final : public HostQueries {
+ public:
+  std::map<std::string, std::string> files;
+  std::set<std::string> executables{"/bin/server"};
+  std::set<std::string> directories{"/srv"};
+  std::map<std::string, UserAccount> users{{"svc", {"svc", 1000, 1000, "/home/svc", "/bin/sh"}},
+                                           {"root", {"root", 0, 0, "/root", "/bin/sh"}}};
+  unsigned euid = 0;
+
+  std::optional<std::string> read_file(const std::string& path, std::string& error) const override {
+    if (auto found = files.find(path); found != files.end()) return found->second;
+    error = "No such file or directory";
+    return std::nullopt;
+  }
+  std::string executable_problem(const std::string& path) const override {
+    return executables.contains(path) ? "" : "No such file or directory";
+  }
+  bool is_directory(const std::string& path) const override { return directories.contains(path); }
+  std::optional<UserAccount> find_user(const std::string& name) const override {
+    if (auto found = users.find(name); found != users.end()) return found->second;
+    return std::nullopt;
+  }
+  std::optional<unsigned> find_group(const std::string& name) const override {
+    if (name == "svc") return 1000;
+    return std::nullopt;
+  }
+  std::vector<unsigned> supplementary_groups(const UserAccount&, unsigned gid) const override {
+    return {gid, 27};
+  }
+  unsigned effective_uid() const override { return euid; }
+};
+
+Service basic_service() {
+  Service service;
+  service.name = "demo";
+  service.manifest_path = "demo.toml";
+  service.command = "/bin/server";
+  return service;
+}
+
+std::string all_messages(const StartupResult& result) {
+  std::string text;
+  for (const auto& problem : result.problems) text += problem.message + "\n";
+  return text;
+}
+
+TEST(LaunchPlan, ExactArgvAndPrecedence) {
+  FakeHost host;
+  host.files["/etc/a.env"] = "FROM_FILE=file\nOVERRIDDEN=file\nPORT=9000\n";
+  host.files["/etc/b.env"] = "FROM_FILE=later-file\n";
+  auto service = basic_service();
+  service.args = {"--port", "${PORT:-8080}", "", "a b", "$$literal"};
+  service.env_files = {"/etc/a.env", "/etc/b.env", "-/etc/missing.env"};
+  service.env = {{"OVERRIDDEN", "manifest"}, {"COMBINED", "${FROM_FILE}-${INHERITED}"}};
+  const std::map<std::string, std::string> inherited{{"INHERITED", "inh"},
+                                                     {"FROM_FILE", "inherited"},
+                                                     {"NOTIFY_SOCKET", "/run/notify"},
+                                                     {"WATCHDOG_USEC", "1000"},
+                                                     {"PATH", "/usr/bin"}};
+
+  const auto result = prepare_launch(service, inherited, host);
+  ASSERT_TRUE(result.plan) << all_messages(result);
+  const auto& plan = *result.plan;
+  EXPECT_EQ(plan.argv,
+            (std::vector<std::string>{"/bin/server", "--port", "9000", "", "a b", "$literal"}));
+  EXPECT_EQ(plan.environment.at("FROM_FILE"), "later-file");
+  EXPECT_EQ(plan.environment.at("OVERRIDDEN"), "manifest");
+  EXPECT_EQ(plan.environment.at("COMBINED"), "later-file-inh");
+  EXPECT_EQ(plan.environment.at("PATH"), "/usr/bin");
+  EXPECT_FALSE(plan.environment.contains("NOTIFY_SOCKET"));
+  EXPECT_FALSE(plan.environment.contains("WATCHDOG_USEC"));
+  EXPECT_FALSE(plan.user);
+}
+
+TEST(LaunchPlan, EveryMissingVariableIsNamedOnItsOwnLine) {
+  FakeHost host;
+  auto service = basic_service();
+  service.required_env = {"A", "B", "PRESENT", "EMPTY"};
+  service.args = {"${C}"};
+  const auto result = prepare_launch(service, {{"PRESENT", "x"}, {"EMPTY", ""}}, host);
+  EXPECT_FALSE(result.plan);
+  EXPECT_EQ(result.exit_code(), exit_code::config_error);
+  const auto text = all_messages(result);
+  EXPECT_EQ(result.problems.size(), 4U) << text;
+  EXPECT_NE(text.find("required environment variable A "), std::string::npos) << text;
+  EXPECT_NE(text.find("required environment variable B "), std::string::npos) << text;
+  EXPECT_NE(text.find("required environment variable EMPTY "), std::string::npos) << text;
+  EXPECT_NE(text.find("C"), std::string::npos) << text;
+  EXPECT_EQ(text.find("PRESENT"), std::string::npos) << text;
+}
+
+TEST(LaunchPlan, MissingEnvFileCommandAndDirectory) {
+  FakeHost host;
+  auto service = basic_service();
+  service.command = "/bin/missing";
+  service.working_directory = "/nope";
+  service.env_files = {"/etc/absent.env"};
+  const auto result = prepare_launch(service, {}, host);
+  EXPECT_EQ(result.exit_code(), exit_code::config_error);
+  const auto text = all_messages(result);
+  EXPECT_NE(text.find("/etc/absent.env"), std::string::npos) << text;
+  EXPECT_NE(text.find("/bin/missing"), std::string::npos) << text;
+  EXPECT_NE(text.find("/nope"), std::string::npos) << text;
+}
+
+TEST(LaunchPlan, BadEnvFileReportsFileAndLine) {
+  FakeHost host;
+  host.files["/etc/bad.env"] = "OK=1\n=oops\n";
+  auto service = basic_service();
+  service.env_files = {"/etc/bad.env"};
+  const auto text = all_messages(prepare_launch(service, {}, host));
+  EXPECT_NE(text.find("/etc/bad.env:2:"), std::string::npos) << text;
+}
+
+TEST(LaunchPlan, UserSwitchOnlyAsRoot) {
+  FakeHost host;
+  auto service = basic_service();
+  service.user = "svc";
+  auto as_root = prepare_launch(service, {{"HOME", "/root"}}, host);
+  ASSERT_TRUE(as_root.plan) << all_messages(as_root);
+  ASSERT_TRUE(as_root.plan->user);
+  EXPECT_EQ(as_root.plan->user->uid, 1000U);
+  EXPECT_EQ(as_root.plan->user->groups, (std::vector<unsigned>{1000, 27}));
+  EXPECT_EQ(as_root.plan->environment.at("HOME"), "/home/svc");
+
+  host.euid = 1000;  // already the service account: nothing to switch
+  auto as_user = prepare_launch(service, {}, host);
+  ASSERT_TRUE(as_user.plan);
+  EXPECT_FALSE(as_user.plan->user);
+
+  host.euid = 1234;
+  auto other = prepare_launch(service, {}, host);
+  EXPECT_EQ(other.exit_code(), exit_code::no_permission);
+  EXPECT_NE(all_messages(other).find("svc"), std::string::npos);
+
+  service.user = "ghost";
+  auto unknown = prepare_launch(service, {}, host);
+  EXPECT_EQ(unknown.exit_code(), exit_code::config_error);
+  EXPECT_NE(all_messages(unknown).find("unknown user ghost"), std::string::npos);
+}
+
+TEST(LaunchPlan, RelativeCommandIsRejected) {
+  FakeHost host;
+  auto service = basic_service();
+  service.command = "server";
+  EXPECT_EQ(prepare_launch(service, {}, host).exit_code(), exit_code::config_error);
+}
+
+}  // namespace
+}  // namespace daemonize

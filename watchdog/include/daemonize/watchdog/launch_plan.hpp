@@ -1,0 +1,85 @@
+// Start-up checks of `daemonize run`: everything that can be wrong with the configuration is
+// found before the first spawn, and reported all at once (one problem per line).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemonize/core/model.hpp"
+
+namespace daemonize {
+
+struct UserAccount {
+  std::string name;
+  unsigned uid = 0;
+  unsigned gid = 0;  // primary group
+  std::string home;
+  std::string shell;
+};
+
+// What the child runs as when the (root) watchdog switches user.
+struct UserSwitch {
+  std::string name;
+  unsigned uid = 0;
+  unsigned gid = 0;
+  std::vector<unsigned> groups;  // supplementary groups, resolved in the parent (initgroups)
+};
+
+// The exact process to start, fully resolved.
+struct LaunchPlan {
+  std::string executable;
+  std::vector<std::string> argv;  // argv[0] is `command`
+  std::map<std::string, std::string> environment;
+  std::string working_directory;  // empty: the watchdog's own
+  std::optional<std::uint32_t> umask;
+  std::optional<std::uint64_t> nofile;
+  std::optional<std::uint64_t> nproc;
+  std::optional<UserSwitch> user;
+};
+
+struct StartupProblem {
+  int exit_code = 78;
+  std::string message;  // one full line, "daemonize: ..." or "FILE:LINE:COL: error: ..."
+};
+
+struct StartupResult {
+  std::optional<LaunchPlan> plan;  // set when there is no problem
+  std::vector<StartupProblem> problems;
+  [[nodiscard]] int exit_code() const { return problems.empty() ? 0 : problems.front().exit_code; }
+};
+
+// What the checks need from the host; faked in unit tests.
+class HostQueries {
+ public:
+  virtual ~HostQueries() = default;
+  // File contents, or std::nullopt with `error` set (e.g. "No such file or directory").
+  [[nodiscard]] virtual std::optional<std::string> read_file(const std::string& path,
+                                                             std::string& error) const = 0;
+  // "" when `path` is a regular file executable by us, else why not.
+  [[nodiscard]] virtual std::string executable_problem(const std::string& path) const = 0;
+  [[nodiscard]] virtual bool is_directory(const std::string& path) const = 0;
+  [[nodiscard]] virtual std::optional<UserAccount> find_user(const std::string& name) const = 0;
+  [[nodiscard]] virtual std::optional<unsigned> find_group(const std::string& name) const = 0;
+  [[nodiscard]] virtual std::vector<unsigned> supplementary_groups(const UserAccount& user,
+                                                                   unsigned gid) const = 0;
+  [[nodiscard]] virtual unsigned effective_uid() const = 0;
+};
+
+// The real host (posix_host.cpp).
+[[nodiscard]] const HostQueries& system_host();
+
+// Variables of the watchdog's environment that belong to the service manager's protocol with
+// the watchdog and are never passed to the child: NOTIFY_SOCKET, WATCHDOG_USEC, WATCHDOG_PID,
+// LISTEN_PID, LISTEN_FDS, LISTEN_FDNAMES.
+[[nodiscard]] bool is_watchdog_only_variable(const std::string& name);
+
+// Reads env_files, resolves interpolation with manifest.md's precedence, checks required_env,
+// the command, the working directory and the user. `inherited` is the watchdog's environment.
+[[nodiscard]] StartupResult prepare_launch(const Service& service,
+                                           const std::map<std::string, std::string>& inherited,
+                                           const HostQueries& host);
+
+}  // namespace daemonize

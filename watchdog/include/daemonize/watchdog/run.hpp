@@ -1,0 +1,24 @@
+// `daemonize run FILE`: the watchdog. Loads the manifest, runs the start-up checks, then
+// supervises the child until it is stopped (exit 0), gives up (exit 75) or, with restart
+// policy never / a clean on-failure exit, until the child ends.
+#pragma once
+
+#include <string>
+
+namespace daemonize {
+
+struct RunOptions {
+  std::string manifest_path;
+};
+
+// Returns the process exit code (cli.md): 0, 65, 66, 69, 73, 75, 77, 78, or the child's.
+[[nodiscard]] int run_watchdog(const RunOptions& options);
+
+// --pidfile / --detach, before run_watchdog(): with `detach`, forks into the background for
+// hosts without a service manager (setsid, stdio to /dev/null, chdir /); the original process
+// exits 0 once the daemon is set up. A non-empty `pidfile` is written with our pid and locked
+// (flock) for the watchdog's lifetime, so a second instance refuses to start.
+// Returns 0, or an exit code with `error` set (73: cannot write the pidfile, 69: locked).
+[[nodiscard]] int prepare_process(const std::string& pidfile, bool detach, std::string& error);
+
+}  // namespace daemonize

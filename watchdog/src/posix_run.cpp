@@ -1,0 +1,407 @@
+// The watchdog's event loop on POSIX: a thin Boost.Asio driver around Supervisor.
+// Signals (TERM/INT/HUP/USR1/CHLD) arrive through asio::signal_set, the supervisor's single
+// timer is an asio::steady_timer, and nothing else wakes the loop: an idle watchdog without
+// WATCHDOG_USEC sits in epoll_wait.
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "daemonize/core/diagnostics.hpp"
+#include "daemonize/core/exit_codes.hpp"
+#include "daemonize/core/loader.hpp"
+#include "daemonize/core/supervisor.hpp"
+#include "daemonize/watchdog/child_output.hpp"
+#include "daemonize/watchdog/launch_plan.hpp"
+#include "daemonize/watchdog/run.hpp"
+#include "daemonize/watchdog/state_file.hpp"
+#include "logging.hpp"
+#include "notifier.hpp"
+#include "posix_process.hpp"
+
+extern char** environ;
+
+namespace daemonize {
+namespace {
+
+namespace asio = boost::asio;
+namespace act = supervisor_action;
+namespace ev = supervisor_event;
+
+std::map<std::string, std::string> current_environment() {
+  std::map<std::string, std::string> environment;
+  for (char** entry = environ; entry && *entry; ++entry) {
+    const std::string text = *entry;
+    const auto equals = text.find('=');
+    if (equals == std::string::npos) continue;
+    environment.emplace(text.substr(0, equals), text.substr(equals + 1));
+  }
+  return environment;
+}
+
+std::optional<std::string> environment_value(const std::string& name) {
+  if (const char* value = std::getenv(name.c_str())) return std::string(value);
+  return std::nullopt;
+}
+
+// The state directory, its lock and the state file.
+class StateStore {
+ public:
+  // Returns an error message when another watchdog holds the lock.
+  std::string open(const std::string& service_name) {
+    const auto directory = state_directory(service_name, environment_value, ::geteuid() == 0);
+    if (!directory) {
+      watchdog_log::warning(
+          "no state directory (neither RUNTIME_DIRECTORY nor XDG_RUNTIME_DIR is set); "
+          "running without a state file");
+      return "";
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(*directory, ec);
+    if (ec) {
+      watchdog_log::warning("cannot create state directory " + directory->string() + ": " +
+                            ec.message() + "; running without a state file");
+      return "";
+    }
+    const auto lock_path = *directory / "lock";
+    lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (lock_fd_ >= 0 && ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      std::string holder;
+      if (auto previous = read_previous())
+        holder = " (pid " + std::to_string(previous->watchdog_pid) + ")";
+      return "another watchdog" + holder + " is already running " + service_name + " (lock " +
+             lock_path.string() + ")";
+    }
+    file_ = *directory / kStateFileName;
+    return "";
+  }
+
+  [[nodiscard]] std::optional<StateRecord> read_previous() const {
+    if (file_.empty()) return std::nullopt;
+    std::ifstream in(file_);
+    if (!in) return std::nullopt;
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string error;
+    return state_from_json(text.str(), error);
+  }
+
+  void write(const StateRecord& record) {
+    if (file_.empty()) return;
+    if (auto ec = write_state_file(file_, record); ec && !write_failed_) {
+      write_failed_ = true;  // say it once, keep supervising
+      watchdog_log::warning("cannot write state file " + file_.string() + ": " + ec.message());
+    }
+  }
+
+  [[nodiscard]] const std::filesystem::path& file() const { return file_; }
+
+ private:
+  int lock_fd_ = -1;  // held (flock) for the watchdog's lifetime; CLOEXEC so children never hold it
+  std::filesystem::path file_;
+  bool write_failed_ = false;
+};
+
+// A watchdog that died (SIGKILL, OOM) may have left its child's process group behind:
+// kill what is provably that group (same start time of the leader, or members started later).
+void kill_previous_generation(const StateRecord& previous) {
+  if (previous.process_group <= 0 || previous.child_start_ticks == 0) return;
+  int killed = 0;
+  for (const int pid : posix::group_members(previous.process_group)) {
+    const auto ticks = posix::process_start_ticks(pid);
+    if (ticks && *ticks >= previous.child_start_ticks && ::kill(pid, SIGKILL) == 0) ++killed;
+  }
+  if (killed > 0) {
+    watchdog_log::warning(
+        "killed " + std::to_string(killed) + " leftover processes of process group " +
+        std::to_string(previous.process_group) + " from a previous watchdog (pid " +
+        std::to_string(previous.watchdog_pid) + ")");
+  }
+}
+
+class WatchdogLoop {
+ public:
+  WatchdogLoop(const Service& service, LaunchPlan plan, StateStore& store)
+      : service_(service),
+        plan_(std::move(plan)),
+        store_(store),
+        supervisor_(SupervisorOptions{service.restart, service.stop, service.reload, false},
+                    clock_),
+        signals_(io_, SIGTERM, SIGINT, SIGHUP),
+        timer_(io_),
+        watchdog_timer_(io_),
+        self_(::getpid()),
+        started_at_(format_rfc3339(std::chrono::system_clock::now())) {
+    signals_.add(SIGCHLD);
+    signals_.add(SIGUSR1);
+  }
+
+  int run() {
+    output_ = make_child_output(service_.logs, io_);  // may throw: the caller maps it to 73
+    wait_for_signals();
+    if (auto interval = notifier_.watchdog_interval()) start_watchdog_pings(*interval / 2);
+    dispatch(ev::Start{});
+    while (!exit_code_) {
+      io_.run_one();
+    }
+    return *exit_code_;
+  }
+
+ private:
+  void wait_for_signals() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+      if (ec) return;
+      switch (signal) {
+        case SIGCHLD:
+          on_child_signal();
+          break;
+        case SIGTERM:
+          dispatch(ev::StopRequested{"SIGTERM"});
+          break;
+        case SIGINT:
+          dispatch(ev::StopRequested{"SIGINT"});
+          break;
+        case SIGHUP:
+          dispatch(ev::ReloadRequested{});
+          break;
+        case SIGUSR1:
+          output_->reopen();
+          break;
+        default:
+          break;
+      }
+      if (!exit_code_) wait_for_signals();
+    });
+  }
+
+  void start_watchdog_pings(std::chrono::microseconds period) {
+    watchdog_timer_.expires_after(period);
+    watchdog_timer_.async_wait([this, period](const boost::system::error_code& ec) {
+      if (ec || exit_code_) return;
+      notifier_.send("WATCHDOG=1");
+      start_watchdog_pings(period);
+    });
+  }
+
+  bool tree_is_empty(bool none_left) const {
+    if (none_left) return true;
+    // Children other than probes (issue 8 registers those in aux_pids_) keep the tree alive.
+    return !aux_pids_.empty() && !posix::has_children(self_, aux_pids_);
+  }
+
+  void on_child_signal() {
+    bool none_left = false;
+    std::optional<int> main_status;
+    for (const auto& reaped : posix::reap_all(none_left)) {
+      if (reaped.pid == main_pid_) {
+        main_status = reaped.wait_status;
+      } else if (!aux_pids_.contains(reaped.pid)) {
+        watchdog_log::debug("reaped adopted descendant pid " + std::to_string(reaped.pid));
+      }
+    }
+    const bool empty = tree_is_empty(none_left);
+    if (main_status) {
+      main_pid_ = 0;
+      const ExitStatus status = WIFSIGNALED(*main_status)
+                                    ? ExitStatus::signaled(WTERMSIG(*main_status))
+                                    : ExitStatus::exited(WEXITSTATUS(*main_status));
+      dispatch(ev::ChildExited{status, empty});
+    } else if (main_pid_ == 0 && empty && supervisor_.state() == SupervisorState::stopping) {
+      dispatch(ev::TreeEmpty{});
+    }
+  }
+
+  void dispatch(SupervisorEvent event) {
+    pending_.push_back(std::move(event));
+    if (dispatching_) return;
+    dispatching_ = true;
+    while (!pending_.empty()) {
+      const auto next = std::move(pending_.front());
+      pending_.pop_front();
+      for (const auto& action : supervisor_.on(next)) execute(action);
+    }
+    dispatching_ = false;
+  }
+
+  void execute(const SupervisorAction& action) {
+    std::visit([this](const auto& concrete) { perform(concrete); }, action);
+  }
+
+  void perform(const act::SpawnChild&) {
+    ChildStdio stdio;
+    if (auto error = output_->open_for_spawn(stdio); !error.empty()) {
+      output_->child_spawned();
+      dispatch(ev::SpawnFailed{"cannot open output: " + error});
+      return;
+    }
+    const auto outcome = posix::spawn_child(plan_, stdio);
+    output_->child_spawned();
+    if (outcome.pid <= 0) {
+      dispatch(ev::SpawnFailed{plan_.executable + ": " + outcome.error});
+      return;
+    }
+    main_pid_ = outcome.pid;
+    child_start_ticks_ = posix::process_start_ticks(outcome.pid).value_or(0);
+    dispatch(ev::Spawned{outcome.pid, outcome.pid});
+    if (!startup_memory_released_) {
+      startup_memory_released_ = true;
+      asio::post(io_, [] { posix::release_startup_memory(); });
+    }
+  }
+
+  void perform(const act::SignalTree& signal) {
+    const int count = posix::signal_tree(self_, supervisor_.snapshot().process_group,
+                                         posix_signal_number(signal.signal), aux_pids_);
+    watchdog_log::info("sent " + std::string(to_string(signal.signal)) + " to " +
+                       std::to_string(count) + " processes");
+    // Nothing was left to receive it (e.g. everything died already): the tree may be empty.
+    if (main_pid_ == 0 && count == 0) asio::post(io_, [this] { on_child_signal(); });
+  }
+
+  void perform(const act::SignalMainChild& signal) {
+    if (main_pid_ > 0) ::kill(main_pid_, posix_signal_number(signal.signal));
+  }
+
+  void perform(const act::KillTree&) {
+    const int count = posix::kill_tree(self_, supervisor_.snapshot().process_group, aux_pids_);
+    watchdog_log::warning("killed " + std::to_string(count) + " leftover processes");
+    asio::post(io_, [this] { on_child_signal(); });
+  }
+
+  void perform(const act::StartTimer& start) {
+    const auto generation = ++timer_generation_;
+    timer_.expires_after(start.after);
+    timer_.async_wait([this, generation](const boost::system::error_code& ec) {
+      if (ec || generation != timer_generation_) return;
+      dispatch(ev::TimerExpired{});
+    });
+  }
+
+  void perform(const act::CancelTimer&) {
+    ++timer_generation_;
+    timer_.cancel();
+  }
+
+  void perform(const act::NotifyReady&) { notifier_.send("READY=1"); }
+  void perform(const act::NotifyStatus& status) { notifier_.send("STATUS=" + status.text); }
+  void perform(const act::NotifyStopping&) { notifier_.send("STOPPING=1"); }
+  void perform(const act::Log& log) { watchdog_log::write(log.level, log.message); }
+
+  void perform(const act::PersistState&) {
+    const auto& snapshot = supervisor_.snapshot();
+    StateRecord record;
+    record.service = service_.name;
+    record.manifest = service_.manifest_path;
+    record.watchdog_version = DAEMONIZE_VERSION;
+    record.watchdog_pid = self_;
+    record.watchdog_started_at = started_at_;
+    record.state = to_string(snapshot.state);
+    record.pid = snapshot.pid;
+    record.process_group = snapshot.process_group;
+    record.child_start_ticks = snapshot.process_group > 0 ? child_start_ticks_ : 0;
+    record.ready = snapshot.ready;
+    record.restarts = snapshot.restarts;
+    record.restarts_in_window = snapshot.restarts_in_window;
+    if (snapshot.last_exit) {
+      record.last_exit = snapshot.last_exit->describe();
+      if (snapshot.last_exit->kind == ExitStatus::Kind::exited) {
+        record.last_exit_code = snapshot.last_exit->value;
+      } else if (snapshot.last_exit->kind == ExitStatus::Kind::signaled) {
+        record.last_exit_signal = snapshot.last_exit->value;
+      }
+    }
+    record.last_restart_reason = snapshot.last_restart_reason;
+    record.next_delay_ms = snapshot.next_delay.count();
+    for (const auto delay : snapshot.recent_delays)
+      record.recent_delays_ms.push_back(delay.count());
+    if (snapshot.child_started_at)
+      record.child_started_at = format_rfc3339(*snapshot.child_started_at);
+    if (snapshot.last_exit_at) record.last_exit_at = format_rfc3339(*snapshot.last_exit_at);
+    record.updated_at = format_rfc3339(snapshot.changed_at);
+    record.exit_code = snapshot.exit_code;
+    store_.write(record);
+  }
+
+  void perform(const act::Exit& exit) {
+    exit_code_ = exit.code;
+    io_.stop();
+  }
+
+  const Service& service_;
+  LaunchPlan plan_;
+  StateStore& store_;
+  SystemSupervisorClock clock_;
+  Supervisor supervisor_;
+  ServiceManagerNotifier notifier_;
+  asio::io_context io_;
+  asio::signal_set signals_;
+  asio::steady_timer timer_;
+  asio::steady_timer watchdog_timer_;
+  std::unique_ptr<ChildOutput> output_;
+  const int self_;
+  const std::string started_at_;
+  int main_pid_ = 0;
+  std::uint64_t child_start_ticks_ = 0;
+  std::uint64_t timer_generation_ = 0;
+  std::set<int> aux_pids_;
+  std::deque<SupervisorEvent> pending_;
+  bool dispatching_ = false;
+  bool startup_memory_released_ = false;
+  std::optional<int> exit_code_;
+};
+
+}  // namespace
+
+int run_watchdog(const RunOptions& options) {
+  watchdog_log::initialize("daemonize");
+  // A vanished notify socket or log reader must not kill the watchdog.
+  if (::signal(SIGPIPE, SIG_IGN) == SIG_ERR) watchdog_log::warning("cannot ignore SIGPIPE");
+
+  const auto loaded = load_manifest_file(options.manifest_path, host_os());
+  for (const auto& diagnostic : loaded.diagnostics)
+    std::cerr << format_diagnostic(diagnostic) << '\n';
+  if (loaded.file_unreadable) return exit_code::no_input;
+  if (!loaded.service) return exit_code::data_error;
+  const Service& service = *loaded.service;
+  watchdog_log::set_service_name(service.name);
+
+  auto startup = prepare_launch(service, current_environment(), system_host());
+  if (!startup.plan) {
+    for (const auto& problem : startup.problems) std::cerr << problem.message << '\n';
+    return startup.exit_code();
+  }
+
+  StateStore store;
+  if (auto error = store.open(service.name); !error.empty()) {
+    std::cerr << "daemonize: " << error << '\n';
+    return exit_code::unavailable;
+  }
+  if (auto previous = store.read_previous()) kill_previous_generation(*previous);
+
+  if (!posix::become_child_subreaper()) {
+    watchdog_log::warning(std::string("prctl(PR_SET_CHILD_SUBREAPER) failed: ") +
+                          std::strerror(errno) + "; double-forked descendants escape the stop");
+  }
+
+  try {
+    WatchdogLoop loop(service, std::move(*startup.plan), store);
+    return loop.run();
+  } catch (const std::runtime_error& error) {
+    std::cerr << "daemonize: " << error.what() << '\n';
+    return exit_code::cannot_create;
+  }
+}
+
+}  // namespace daemonize
