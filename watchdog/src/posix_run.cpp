@@ -2,6 +2,7 @@
 // Signals (TERM/INT/HUP/USR1/CHLD) arrive through asio::signal_set, the supervisor's single
 // timer is an asio::steady_timer, and nothing else wakes the loop: an idle watchdog without
 // WATCHDOG_USEC sits in epoll_wait.
+#include <stdexcept>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -149,7 +150,7 @@ class WatchdogLoop {
   }
 
   int run() {
-    output_ = make_child_output(service_.logs, io_);  // may throw: the caller maps it to 73
+    output_ = make_child_output(logs_for_child(), io_);  // may throw: the caller maps it to 73
     wait_for_signals();
     if (auto interval = notifier_.watchdog_interval()) start_watchdog_pings(*interval / 2);
     dispatch(ev::Start{});
@@ -160,6 +161,21 @@ class WatchdogLoop {
   }
 
  private:
+  // The user-scope default "~/.local/state/<name>/log" is relative to the service's HOME (the
+  // child's, which follows a user switch), not to the watchdog's working directory.
+  [[nodiscard]] LogsConfig logs_for_child() const {
+    LogsConfig logs = service_.logs;
+    if (logs.directory.rfind("~/", 0) == 0) {
+      const auto home = plan_.environment.find("HOME");
+      if (home == plan_.environment.end() || home->second.empty()) {
+        throw std::runtime_error("logs.directory '" + logs.directory +
+                                 "' starts with ~/ but HOME is not set");
+      }
+      logs.directory = home->second + logs.directory.substr(1);
+    }
+    return logs;
+  }
+
   void wait_for_signals() {
     signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
       if (ec) return;
