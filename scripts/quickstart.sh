@@ -7,6 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/install-deps.sh >/dev/null
 export CCACHE_DIR=${CCACHE_DIR:-/var/cache/daemonize/ccache}
+export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DDAEMONIZE_BUILD_TESTS=OFF >/dev/null
 ninja -C build/release daemonize >/dev/null
 echo "built build/release/cli/daemonize"

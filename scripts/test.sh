@@ -13,6 +13,8 @@ build=${DAEMONIZE_BUILD_DIR:-$root/build/ci}
 fuzz_build=${DAEMONIZE_FUZZ_BUILD_DIR:-$root/build/fuzz}
 fuzz_seconds=${DAEMONIZE_FUZZ_SECONDS:-60}
 export CCACHE_DIR=${CCACHE_DIR:-/var/cache/daemonize/ccache}
+# Paths relative to the clone, so a fresh clone in another folder still hits the cache.
+export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
 mkdir -p "$CCACHE_DIR"
 
 step() { printf '\n==> %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
