@@ -25,6 +25,7 @@
 #include "daemonize/core/loader.hpp"
 #include "daemonize/core/supervisor.hpp"
 #include "daemonize/watchdog/child_output.hpp"
+#include "daemonize/watchdog/health_probe.hpp"
 #include "daemonize/watchdog/launch_plan.hpp"
 #include "daemonize/watchdog/run.hpp"
 #include "daemonize/watchdog/state_file.hpp"
@@ -134,11 +135,13 @@ void kill_previous_generation(const StateRecord& previous) {
 
 class WatchdogLoop {
  public:
-  WatchdogLoop(const Service& service, LaunchPlan plan, StateStore& store)
+  WatchdogLoop(const Service& service, LaunchPlan plan, StateStore& store,
+               std::optional<HealthTarget> health_target)
       : service_(service),
         plan_(std::move(plan)),
         store_(store),
-        supervisor_(SupervisorOptions{service.restart, service.stop, service.reload, false},
+        supervisor_(SupervisorOptions{service.restart, service.stop, service.reload,
+                                      /*ready_requires_event=*/health_target.has_value()},
                     clock_),
         signals_(io_, SIGTERM, SIGINT, SIGHUP),
         timer_(io_),
@@ -147,6 +150,7 @@ class WatchdogLoop {
         started_at_(format_rfc3339(std::chrono::system_clock::now())) {
     signals_.add(SIGCHLD);
     signals_.add(SIGUSR1);
+    if (health_target && service.health) make_health_monitor(*service.health, *health_target);
   }
 
   int run() {
@@ -174,6 +178,40 @@ class WatchdogLoop {
       logs.directory = home->second + logs.directory.substr(1);
     }
     return logs;
+  }
+
+  // [health]: probes run while the supervisor is `running`; they turn into Ready (READY=1 after
+  // the first success) and RestartRequested{"health"} (after `retries` counted failures).
+  void make_health_monitor(const HealthConfig& config, const HealthTarget& target) {
+    auto probe = make_health_probe(io_, target, [this](int pid) { aux_pids_.insert(pid); });
+    HealthMonitor::Callbacks callbacks;
+    callbacks.ready = [this] {
+      dispatch(ev::Ready{});
+      perform(act::PersistState{});  // the state file shows `ready: true`
+    };
+    callbacks.unhealthy = [this](const std::string&) { dispatch(ev::RestartRequested{"health"}); };
+    callbacks.failed = [](const std::string& message, bool counted) {
+      if (counted) {
+        watchdog_log::warning(message);
+      } else {
+        watchdog_log::info(message);
+      }
+    };
+    health_ = std::make_unique<HealthMonitor>(io_, config, std::move(probe), std::move(callbacks));
+  }
+
+  // Starts probing a newly running child, stops probing when it leaves `running`.
+  void sync_health() {
+    if (!health_) return;
+    const bool running = supervisor_.state() == SupervisorState::running;
+    const int pid = running ? supervisor_.snapshot().pid : 0;
+    if (pid == health_pid_) return;
+    health_pid_ = pid;
+    if (pid > 0) {
+      health_->start();
+    } else {
+      health_->stop();
+    }
   }
 
   void wait_for_signals() {
@@ -223,7 +261,9 @@ class WatchdogLoop {
     for (const auto& reaped : posix::reap_all(none_left)) {
       if (reaped.pid == main_pid_) {
         main_status = reaped.wait_status;
-      } else if (!aux_pids_.contains(reaped.pid)) {
+      } else if (aux_pids_.erase(reaped.pid) > 0) {
+        if (health_) health_->probe().child_reaped(reaped.pid, reaped.wait_status);
+      } else {
         watchdog_log::debug("reaped adopted descendant pid " + std::to_string(reaped.pid));
       }
     }
@@ -249,6 +289,7 @@ class WatchdogLoop {
       for (const auto& action : supervisor_.on(next)) execute(action);
     }
     dispatching_ = false;
+    sync_health();
   }
 
   void execute(const SupervisorAction& action) {
@@ -366,6 +407,8 @@ class WatchdogLoop {
   asio::steady_timer timer_;
   asio::steady_timer watchdog_timer_;
   std::unique_ptr<ChildOutput> output_;
+  std::unique_ptr<HealthMonitor> health_;  // after io_: its timer and sockets use it
+  int health_pid_ = 0;                     // the child being probed, 0 when none
   const int self_;
   const std::string started_at_;
   int main_pid_ = 0;
@@ -411,8 +454,18 @@ int run_watchdog(const RunOptions& options) {
                           std::strerror(errno) + "; double-forked descendants escape the stop");
   }
 
+  std::optional<HealthTarget> health_target;
+  if (service.health) {
+    auto resolved = resolve_health_target(*service.health, startup.plan->environment);
+    if (auto* problem = std::get_if<std::string>(&resolved)) {
+      std::cerr << "daemonize: " << *problem << '\n';
+      return exit_code::config_error;
+    }
+    health_target = std::move(std::get<HealthTarget>(resolved));
+  }
+
   try {
-    WatchdogLoop loop(service, std::move(*startup.plan), store);
+    WatchdogLoop loop(service, std::move(*startup.plan), store, std::move(health_target));
     return loop.run();
   } catch (const std::runtime_error& error) {
     std::cerr << "daemonize: " << error.what() << '\n';
