@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "daemonize/core/exit_codes.hpp"
+#include "daemonize/core/loader.hpp"
 #include "daemonize/watchdog/run.hpp"
 
 namespace daemonize::cli {
@@ -16,7 +17,7 @@ struct RunCommandOptions {
 };
 
 int run_run(const RunCommandOptions& options) {
-  if (options.service) {
+  if (options.service && host_os() != TargetOs::windows) {
     std::cerr << "daemonize: run --service is only available on Windows (SCM service host)\n";
     return exit_code::usage;
   }
@@ -27,7 +28,7 @@ int run_run(const RunCommandOptions& options) {
       return code;
     }
   }
-  return run_watchdog(RunOptions{options.file});
+  return run_watchdog(RunOptions{options.file, options.service});
 }
 
 }  // namespace

@@ -19,7 +19,15 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
 # Self-contained executables: no libstdc++/libgcc/winpthread DLLs to ship next to them.
-set(CMAKE_EXE_LINKER_FLAGS_INIT "-static")
+set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -static-libgcc -static-libstdc++")
+
+# Windows 10 API level, the same one scripts/mingw/mingw-boost.sh builds Boost with (Boost.Log
+# puts it in its ABI namespace). WIN32_LEAN_AND_MEAN: Boost.Asio includes winsock2.h, which
+# clashes with the winsock.h a full <windows.h> pulls in ("WinSock.h has already been included").
+# _POSIX_THREAD_SAFE_FUNCTIONS: mingw's <time.h> then offers gmtime_r/localtime_r.
+set(CMAKE_CXX_FLAGS_INIT
+    "-D_WIN32_WINNT=0x0A00 -DBOOST_USE_WINAPI_VERSION=0x0A00 -DWIN32_LEAN_AND_MEAN -DNOMINMAX -D_POSIX_THREAD_SAFE_FUNCTIONS=200112L")
+set(CMAKE_C_FLAGS_INIT "-D_WIN32_WINNT=0x0A00 -DWIN32_LEAN_AND_MEAN -DNOMINMAX")
 
 # Tests of cross-built programs run under Wine (wine64 lives outside PATH on Debian).
 find_program(DAEMONIZE_WINE64 NAMES wine64 PATHS /usr/lib/wine NO_DEFAULT_PATH)

@@ -9,6 +9,7 @@ namespace daemonize {
 
 struct RunOptions {
   std::string manifest_path;
+  bool service = false;  // Windows only: run as the SCM service host (`run --service`)
 };
 
 // Returns the process exit code (cli.md): 0, 65, 66, 69, 73, 75, 77, 78, or the child's.

@@ -1,0 +1,193 @@
+// The child in a Job Object: CreateProcessW suspended, AssignProcessToJobObject, ResumeThread.
+#include <windows.h>
+
+#include <memory>
+
+#include "daemonize/windows/quoting.hpp"
+#include "windows_runtime.hpp"
+
+namespace daemonize::windows {
+namespace {
+
+// "NAME=value\0...\0\0", sorted by name without regard to case, as CreateProcessW expects.
+std::wstring environment_block(const std::map<std::string, std::string>& environment) {
+  std::vector<std::wstring> entries;
+  entries.reserve(environment.size());
+  for (const auto& [name, value] : environment) entries.push_back(widen(name + "=" + value));
+  std::sort(entries.begin(), entries.end(), [](const std::wstring& a, const std::wstring& b) {
+    return CompareStringOrdinal(a.c_str(), -1, b.c_str(), -1, TRUE) == CSTR_LESS_THAN;
+  });
+  std::wstring block;
+  for (const auto& entry : entries) {
+    block += entry;
+    block.push_back(L'\0');
+  }
+  block.push_back(L'\0');
+  return block;
+}
+
+UniqueHandle inheritable_copy(HANDLE handle) {
+  HANDLE copy = nullptr;
+  if (!handle || handle == INVALID_HANDLE_VALUE) return UniqueHandle();
+  if (!DuplicateHandle(GetCurrentProcess(), handle, GetCurrentProcess(), &copy, 0, TRUE,
+                       DUPLICATE_SAME_ACCESS))
+    return UniqueHandle();
+  return UniqueHandle(copy);
+}
+
+UniqueHandle open_null_device() {
+  SECURITY_ATTRIBUTES inherit{sizeof(SECURITY_ATTRIBUTES), nullptr, TRUE};
+  return UniqueHandle(CreateFileW(L"NUL", GENERIC_READ | GENERIC_WRITE,
+                                  FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit, OPEN_EXISTING, 0,
+                                  nullptr));
+}
+
+UniqueHandle create_job(const SpawnRequest& request, std::vector<std::string>& warnings,
+                        std::string& error) {
+  UniqueHandle job(CreateJobObjectW(nullptr, nullptr));
+  if (!job.valid()) {
+    error = "CreateJobObjectW: " + last_error_text();
+    return job;
+  }
+  JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits{};
+  limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+  if (!SetInformationJobObject(job.get(), JobObjectExtendedLimitInformation, &limits,
+                               sizeof(limits))) {
+    error = "SetInformationJobObject(KILL_ON_JOB_CLOSE): " + last_error_text();
+    return UniqueHandle();
+  }
+  if (request.memory_limit) {
+    limits.BasicLimitInformation.LimitFlags |= JOB_OBJECT_LIMIT_JOB_MEMORY;
+    limits.JobMemoryLimit = static_cast<SIZE_T>(*request.memory_limit);
+    if (!SetInformationJobObject(job.get(), JobObjectExtendedLimitInformation, &limits,
+                                 sizeof(limits)))
+      warnings.push_back("limits.memory: SetInformationJobObject(JOB_MEMORY): " +
+                         last_error_text() + "; the memory limit is not enforced");
+  }
+  if (request.cpu_limit) {
+    const auto processors = GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
+    if (const auto rate = cpu_rate_for(*request.cpu_limit, processors)) {
+      JOBOBJECT_CPU_RATE_CONTROL_INFORMATION cpu{};
+      cpu.ControlFlags = JOB_OBJECT_CPU_RATE_CONTROL_ENABLE | JOB_OBJECT_CPU_RATE_CONTROL_HARD_CAP;
+      cpu.CpuRate = *rate;
+      if (!SetInformationJobObject(job.get(), JobObjectCpuRateControlInformation, &cpu,
+                                   sizeof(cpu)))
+        warnings.push_back("limits.cpu: SetInformationJobObject(CPU rate): " + last_error_text() +
+                           "; the CPU limit is not enforced");
+    }
+  }
+  return job;
+}
+
+}  // namespace
+
+std::optional<ChildProcess> spawn_in_job(const SpawnRequest& request, std::string& error) {
+  ChildProcess child;
+  std::vector<std::string> warnings;
+  child.job = create_job(request, warnings, error);
+  if (!child.job.valid()) return std::nullopt;
+  for (const auto& warning : warnings) error += (error.empty() ? "" : "; ") + warning;
+
+  // Only these handles reach the child.
+  UniqueHandle null_device = open_null_device();
+  UniqueHandle out = inheritable_copy(request.stdout_handle);
+  if (!out.valid()) out = inheritable_copy(null_device.get());
+  UniqueHandle err = request.stderr_handle == request.stdout_handle
+                         ? UniqueHandle()
+                         : inheritable_copy(request.stderr_handle);
+  HANDLE err_handle = err.valid() ? err.get() : out.get();
+  std::vector<HANDLE> inherited{null_device.get(), out.get()};
+  if (err.valid()) inherited.push_back(err.get());
+
+  SIZE_T attribute_size = 0;
+  InitializeProcThreadAttributeList(nullptr, 1, 0, &attribute_size);
+  auto attribute_storage = std::make_unique<unsigned char[]>(attribute_size);
+  auto* attributes = reinterpret_cast<LPPROC_THREAD_ATTRIBUTE_LIST>(attribute_storage.get());
+  if (!InitializeProcThreadAttributeList(attributes, 1, 0, &attribute_size) ||
+      !UpdateProcThreadAttribute(attributes, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, inherited.data(),
+                                 inherited.size() * sizeof(HANDLE), nullptr, nullptr)) {
+    error = "InitializeProcThreadAttributeList: " + last_error_text();
+    return std::nullopt;
+  }
+  struct AttributeListGuard {
+    LPPROC_THREAD_ATTRIBUTE_LIST list;
+    ~AttributeListGuard() { DeleteProcThreadAttributeList(list); }
+  } guard{attributes};
+
+  STARTUPINFOEXW startup{};
+  startup.StartupInfo.cb = sizeof(startup);
+  startup.StartupInfo.dwFlags = STARTF_USESTDHANDLES | STARTF_USESHOWWINDOW;
+  startup.StartupInfo.wShowWindow = SW_HIDE;
+  startup.StartupInfo.hStdInput = null_device.get();
+  startup.StartupInfo.hStdOutput = out.get();
+  startup.StartupInfo.hStdError = err_handle;
+  startup.lpAttributeList = attributes;
+
+  // With a console (ours, possibly hidden) the child shares it: that is what lets CTRL_BREAK
+  // reach its new process group. Without one, CREATE_NO_WINDOW keeps a console window away.
+  child.has_console = GetConsoleWindow() != nullptr;
+  DWORD flags = CREATE_SUSPENDED | CREATE_NEW_PROCESS_GROUP | CREATE_UNICODE_ENVIRONMENT |
+                EXTENDED_STARTUPINFO_PRESENT;
+  if (!child.has_console) flags |= CREATE_NO_WINDOW;
+
+  std::vector<std::string> arguments(request.argv.begin() + (request.argv.empty() ? 0 : 1),
+                                     request.argv.end());
+  std::wstring command_line_text = widen(command_line(request.executable, arguments));
+  std::wstring environment = environment_block(request.environment);
+  const std::wstring executable = widen(request.executable);
+  const std::wstring directory = widen(request.working_directory);
+
+  PROCESS_INFORMATION info{};
+  if (!CreateProcessW(executable.c_str(), command_line_text.data(), nullptr, nullptr, TRUE, flags,
+                      environment.data(), directory.empty() ? nullptr : directory.c_str(),
+                      &startup.StartupInfo, &info)) {
+    error = "CreateProcessW: " + last_error_text();
+    return std::nullopt;
+  }
+  UniqueHandle thread(info.hThread);
+  child.process.reset(info.hProcess);
+  child.pid = info.dwProcessId;
+  if (!AssignProcessToJobObject(child.job.get(), child.process.get())) {
+    error = "AssignProcessToJobObject: " + last_error_text();
+    TerminateProcess(child.process.get(), 1);
+    return std::nullopt;
+  }
+  if (ResumeThread(thread.get()) == static_cast<DWORD>(-1)) {
+    error = "ResumeThread: " + last_error_text();
+    TerminateJobObject(child.job.get(), 1);
+    return std::nullopt;
+  }
+  return child;
+}
+
+DWORD active_processes(HANDLE job) {
+  JOBOBJECT_BASIC_ACCOUNTING_INFORMATION accounting{};
+  if (!QueryInformationJobObject(job, JobObjectBasicAccountingInformation, &accounting,
+                                 sizeof(accounting), nullptr))
+    return 0;
+  return accounting.ActiveProcesses;
+}
+
+bool JobStopControl::send_ctrl_break(std::uint32_t process_group, std::string& error) {
+  if (GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, process_group)) return true;
+  error = "GenerateConsoleCtrlEvent: " + last_error_text();
+  return false;
+}
+
+bool JobStopControl::terminate_job(std::string& error) {
+  if (TerminateJobObject(child_.job.get(), 1)) return true;
+  error = "TerminateJobObject: " + last_error_text();
+  return false;
+}
+
+bool ensure_hidden_console() {
+  if (GetConsoleWindow() != nullptr) return true;
+  if (!AllocConsole()) return false;
+  if (HWND window = GetConsoleWindow()) ShowWindow(window, SW_HIDE);
+  // The watchdog ignores the events it sends to the child's group (it is not in that group,
+  // but CTRL_C/close events on the shared console would reach it too).
+  SetConsoleCtrlHandler(nullptr, TRUE);
+  return GetConsoleWindow() != nullptr;
+}
+
+}  // namespace daemonize::windows

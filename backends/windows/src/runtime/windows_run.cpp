@@ -1,0 +1,513 @@
+// `daemonize run FILE [--service]` on Windows: the same Supervisor as on POSIX, driven by a
+// WaitForMultipleObjects loop (stop event, child process handle, the supervisor's one timer).
+// The child runs in a Job Object; the stop goes through deliver_stop() (CTRL_BREAK, else
+// TerminateJobObject); with --service the loop is the body of the SCM service host and its
+// phases become SERVICE_STATUS reports. Also the Windows side of the watchdog's host seams:
+// HostQueries, the state file, --pidfile/--detach.
+#include <windows.h>
+
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "daemonize/core/diagnostics.hpp"
+#include "daemonize/core/exit_codes.hpp"
+#include "daemonize/core/loader.hpp"
+#include "daemonize/core/supervisor.hpp"
+#include "daemonize/watchdog/launch_plan.hpp"
+#include "daemonize/watchdog/run.hpp"
+#include "daemonize/watchdog/state_file.hpp"
+#include "daemonize/windows/quoting.hpp"
+#include "daemonize/windows/runtime.hpp"
+#include "logging.hpp"
+#include "windows_runtime.hpp"
+
+namespace daemonize {
+namespace {
+
+namespace act = supervisor_action;
+namespace ev = supervisor_event;
+using windows::narrow;
+using windows::to_path;
+using windows::UniqueHandle;
+using windows::widen;
+
+// prepare_launch() requires a POSIX absolute command (leading '/'). Until it asks the host what
+// "absolute" means, a Windows command goes through it with a '/' in front, which the host and
+// the caller take off again (kPosixMarker).
+constexpr char kPosixMarker = '/';
+
+std::string without_marker(const std::string& path) {
+  if (path.size() > 1 && path.front() == kPosixMarker &&
+      windows::is_absolute_windows_path(std::string_view(path).substr(1)))
+    return path.substr(1);
+  return path;
+}
+
+DWORD attributes_of(const std::string& path) {
+  return GetFileAttributesW(widen(without_marker(path)).c_str());
+}
+
+class WindowsHost final : public HostQueries {
+ public:
+  std::optional<std::string> read_file(const std::string& path, std::string& error) const override {
+    std::ifstream in(to_path(path), std::ios::binary);
+    if (!in) {
+      error = windows::last_error_text();
+      return std::nullopt;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  std::string executable_problem(const std::string& path) const override {
+    const DWORD attributes = attributes_of(path);
+    if (attributes == INVALID_FILE_ATTRIBUTES) return windows::last_error_text();
+    if (attributes & FILE_ATTRIBUTE_DIRECTORY) return "is a directory";
+    return "";
+  }
+  bool is_directory(const std::string& path) const override {
+    const DWORD attributes = attributes_of(path);
+    return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY);
+  }
+  // The SCM (obj=) or Task Scheduler runs the watchdog as the service account; the watchdog
+  // never switches accounts on Windows, so every user "is" the current one.
+  std::optional<UserAccount> find_user(const std::string& name) const override {
+    return UserAccount{name, 0, 0, "", ""};
+  }
+  std::optional<unsigned> find_group(const std::string&) const override { return 0U; }
+  std::vector<unsigned> supplementary_groups(const UserAccount&, unsigned) const override {
+    return {};
+  }
+  unsigned effective_uid() const override { return 0; }
+};
+
+std::filesystem::path program_data() {
+  const auto environment = windows::current_environment();
+  const auto found = environment.find("ProgramData");
+  return to_path(found != environment.end() ? found->second : "C:\\ProgramData");
+}
+
+// Output files of the child, opened for appending (FILE_APPEND_DATA: every write lands at the
+// end, so the two streams never overwrite each other) before each spawn.
+class ChildOutputFiles {
+ public:
+  explicit ChildOutputFiles(const LogsConfig& logs) : logs_(logs) {}
+
+  std::string open() {
+    close();
+    if (!logs_.directory.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(to_path(logs_.directory), ec);
+      if (ec) return "cannot create " + logs_.directory + ": " + ec.message();
+    }
+    std::string error = open_stream(logs_.stdout_stream, stdout_, STD_OUTPUT_HANDLE);
+    if (!error.empty()) return error;
+    if (logs_.stderr_stream.kind == LogStream::Kind::file &&
+        logs_.stdout_stream.kind == LogStream::Kind::file &&
+        logs_.stderr_stream.file_name == logs_.stdout_stream.file_name) {
+      stderr_same_ = true;
+      return "";
+    }
+    stderr_same_ = false;
+    return open_stream(logs_.stderr_stream, stderr_, STD_ERROR_HANDLE);
+  }
+  void close() {
+    stdout_.reset();
+    stderr_.reset();
+  }
+  [[nodiscard]] HANDLE out() const { return stdout_.get(); }
+  [[nodiscard]] HANDLE err() const { return stderr_same_ ? stdout_.get() : stderr_.get(); }
+
+ private:
+  std::string open_stream(const LogStream& stream, UniqueHandle& handle, DWORD standard) {
+    std::wstring path;
+    switch (stream.kind) {
+      case LogStream::Kind::inherit: {
+        HANDLE own = GetStdHandle(standard);
+        HANDLE copy = nullptr;
+        if (own && own != INVALID_HANDLE_VALUE &&
+            DuplicateHandle(GetCurrentProcess(), own, GetCurrentProcess(), &copy, 0, FALSE,
+                            DUPLICATE_SAME_ACCESS))
+          handle.reset(copy);
+        return "";
+      }
+      case LogStream::Kind::null:
+        path = L"NUL";
+        break;
+      case LogStream::Kind::file:
+        path = (to_path(logs_.directory) / widen(stream.file_name)).wstring();
+        break;
+    }
+    handle.reset(CreateFileW(path.c_str(), FILE_APPEND_DATA | SYNCHRONIZE,
+                             FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                             OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr));
+    if (!handle.valid()) return narrow(path) + ": " + windows::last_error_text();
+    return "";
+  }
+
+  const LogsConfig& logs_;
+  UniqueHandle stdout_;
+  UniqueHandle stderr_;
+  bool stderr_same_ = false;
+};
+
+class WindowsWatchdog {
+ public:
+  WindowsWatchdog(const Service& service, LaunchPlan plan, HANDLE stop_event,
+                  windows::ServiceStatusSink* status, std::filesystem::path state_file)
+      : service_(service),
+        plan_(std::move(plan)),
+        stop_event_(stop_event),
+        status_(status),
+        state_file_(std::move(state_file)),
+        supervisor_(SupervisorOptions{service.restart, service.stop, service.reload, false},
+                    clock_),
+        output_(service.logs),
+        event_log_(service.name),
+        started_at_(format_rfc3339(std::chrono::system_clock::now())) {}
+
+  int run() {
+    dispatch(ev::Start{});
+    while (!exit_code_) wait_once();
+    return *exit_code_;
+  }
+
+ private:
+  void wait_once() {
+    using namespace std::chrono;
+    HANDLE handles[2] = {stop_event_, child_ ? child_->process.get() : nullptr};
+    const DWORD count = (child_ && child_->process.valid()) ? 2 : 1;
+    milliseconds wait = milliseconds(INFINITE);
+    if (timer_deadline_) {
+      wait = std::max(milliseconds(0),
+                      duration_cast<milliseconds>(*timer_deadline_ - steady_clock::now()));
+    }
+    // Pending SCM states need a moving checkpoint; a stopping tree without its main process is
+    // polled until the job is empty.
+    if (status_) wait = std::min(wait, milliseconds(1000));
+    if (waiting_for_empty_tree()) wait = std::min(wait, milliseconds(100));
+    const DWORD result =
+        WaitForMultipleObjects(count, handles, FALSE, static_cast<DWORD>(wait.count()));
+    if (result == WAIT_OBJECT_0) {
+      ResetEvent(stop_event_);
+      if (!stop_dispatched_) {
+        stop_dispatched_ = true;
+        dispatch(ev::StopRequested{status_ ? "SCM stop" : "console stop"});
+      }
+    } else if (result == WAIT_OBJECT_0 + 1) {
+      on_child_exit();
+    } else if (result == WAIT_FAILED) {
+      watchdog_log::error("WaitForMultipleObjects: " + windows::last_error_text());
+      Sleep(100);
+    }
+    if (status_) status_->tick();
+    if (timer_deadline_ && steady_clock::now() >= *timer_deadline_) {
+      timer_deadline_.reset();
+      dispatch(ev::TimerExpired{});
+    }
+    if (waiting_for_empty_tree() && windows::active_processes(child_->job.get()) == 0) {
+      child_.reset();
+      dispatch(ev::TreeEmpty{});
+    }
+  }
+
+  [[nodiscard]] bool waiting_for_empty_tree() const {
+    return child_ && !child_->process.valid() && supervisor_.state() == SupervisorState::stopping;
+  }
+
+  void on_child_exit() {
+    DWORD code = 0;
+    GetExitCodeProcess(child_->process.get(), &code);
+    child_->process.reset();
+    const bool tree_empty = windows::active_processes(child_->job.get()) == 0;
+    if (tree_empty) child_.reset();  // closing a non-empty job would kill what is left
+    dispatch(ev::ChildExited{ExitStatus::exited(static_cast<int>(code)), tree_empty});
+  }
+
+  void dispatch(SupervisorEvent event) {
+    pending_.push_back(std::move(event));
+    if (dispatching_) return;
+    dispatching_ = true;
+    while (!pending_.empty()) {
+      const auto next = std::move(pending_.front());
+      pending_.pop_front();
+      for (const auto& action : supervisor_.on(next))
+        std::visit([this](const auto& concrete) { perform(concrete); }, action);
+    }
+    dispatching_ = false;
+  }
+
+  void perform(const act::SpawnChild&) {
+    if (auto error = output_.open(); !error.empty()) {
+      output_.close();
+      dispatch(ev::SpawnFailed{"cannot open output: " + error});
+      return;
+    }
+    windows::SpawnRequest request{plan_.executable,        plan_.argv,         plan_.environment,
+                                  plan_.working_directory, output_.out(),      output_.err(),
+                                  service_.limits.memory,  service_.limits.cpu};
+    std::string error;
+    auto child = windows::spawn_in_job(request, error);
+    output_.close();
+    if (!child) {
+      dispatch(ev::SpawnFailed{plan_.executable + ": " + error});
+      return;
+    }
+    if (!error.empty()) watchdog_log::warning(error);
+    child_ = std::move(child);
+    const int pid = static_cast<int>(child_->pid);
+    dispatch(ev::Spawned{pid, pid});
+  }
+
+  void perform(const act::SignalTree& signal) {
+    if (!child_) return;
+    windows::JobStopControl control(*child_);
+    const auto delivery = windows::deliver_stop(signal.signal, child_->pid, control);
+    (delivery.terminated ? watchdog_log::warning : watchdog_log::info)(delivery.message);
+  }
+
+  void perform(const act::SignalMainChild&) {
+    watchdog_log::warning("reload: Windows has no signal to deliver (reload.signal is ignored)");
+  }
+
+  void perform(const act::KillTree&) {
+    if (!child_) return;
+    windows::JobStopControl control(*child_);
+    std::string error;
+    if (control.terminate_job(error)) {
+      watchdog_log::warning("stop.timeout expired: terminated the job");
+    } else {
+      watchdog_log::error(error);
+    }
+  }
+
+  void perform(const act::StartTimer& start) {
+    timer_deadline_ = std::chrono::steady_clock::now() + start.after;
+  }
+  void perform(const act::CancelTimer&) { timer_deadline_.reset(); }
+
+  void perform(const act::NotifyReady&) {
+    if (status_) status_->running();
+    event_log_.info("daemonize: " + service_.name + " started " + plan_.executable + " (pid " +
+                    std::to_string(child_ ? child_->pid : 0) + ")");
+  }
+  void perform(const act::NotifyStatus& status) { watchdog_log::debug("status: " + status.text); }
+  void perform(const act::NotifyStopping&) {
+    if (status_) status_->stopping();
+  }
+  void perform(const act::Log& log) { watchdog_log::write(log.level, log.message); }
+
+  void perform(const act::PersistState&) {
+    if (state_file_.empty()) return;
+    const auto& snapshot = supervisor_.snapshot();
+    StateRecord record;
+    record.service = service_.name;
+    record.manifest = service_.manifest_path;
+    record.watchdog_version = DAEMONIZE_VERSION;
+    record.watchdog_pid = static_cast<int>(GetCurrentProcessId());
+    record.watchdog_started_at = started_at_;
+    record.state = to_string(snapshot.state);
+    record.pid = snapshot.pid;
+    record.process_group = snapshot.process_group;
+    record.ready = snapshot.ready;
+    record.restarts = snapshot.restarts;
+    record.restarts_in_window = snapshot.restarts_in_window;
+    if (snapshot.last_exit) {
+      record.last_exit = snapshot.last_exit->describe();
+      if (snapshot.last_exit->kind == ExitStatus::Kind::exited)
+        record.last_exit_code = snapshot.last_exit->value;
+    }
+    record.last_restart_reason = snapshot.last_restart_reason;
+    record.next_delay_ms = snapshot.next_delay.count();
+    for (const auto delay : snapshot.recent_delays)
+      record.recent_delays_ms.push_back(delay.count());
+    if (snapshot.child_started_at)
+      record.child_started_at = format_rfc3339(*snapshot.child_started_at);
+    if (snapshot.last_exit_at) record.last_exit_at = format_rfc3339(*snapshot.last_exit_at);
+    record.updated_at = format_rfc3339(snapshot.changed_at);
+    record.exit_code = snapshot.exit_code;
+    if (auto ec = write_state_file(state_file_, record); ec && !state_write_failed_) {
+      state_write_failed_ = true;
+      watchdog_log::warning("cannot write state file " + narrow(state_file_.wstring()) + ": " +
+                            ec.message());
+    }
+  }
+
+  void perform(const act::Exit& exit) {
+    if (exit.code == exit_code::temp_fail) {
+      event_log_.error("daemonize: " + service_.name + " gave up after too many restarts (exit " +
+                       std::to_string(exit.code) + ")");
+    } else {
+      event_log_.info("daemonize: " + service_.name + " stopped (exit " +
+                      std::to_string(exit.code) + ")");
+    }
+    exit_code_ = exit.code;
+  }
+
+  const Service& service_;
+  LaunchPlan plan_;
+  HANDLE stop_event_;
+  windows::ServiceStatusSink* status_;
+  std::filesystem::path state_file_;
+  SystemSupervisorClock clock_;
+  Supervisor supervisor_;
+  ChildOutputFiles output_;
+  windows::EventLog event_log_;
+  const std::string started_at_;
+  std::optional<windows::ChildProcess> child_;
+  std::optional<std::chrono::steady_clock::time_point> timer_deadline_;
+  std::deque<SupervisorEvent> pending_;
+  bool dispatching_ = false;
+  bool stop_dispatched_ = false;
+  bool state_write_failed_ = false;
+  std::optional<int> exit_code_;
+};
+
+// Console runs (`daemonize run FILE` in a terminal): Ctrl-C, Ctrl-Break and closing the
+// window stop the service like the SCM's STOP does.
+HANDLE g_console_stop_event = nullptr;
+BOOL WINAPI console_stop_handler(DWORD) {
+  if (g_console_stop_event) SetEvent(g_console_stop_event);
+  return TRUE;
+}
+
+// Everything before the loop, shared by console and service runs. Returns the loop's exit code.
+int run_loaded(const Service& service, HANDLE stop_event, windows::ServiceStatusSink* status) {
+  auto launch_service = service;
+  if (windows::is_absolute_windows_path(launch_service.command))
+    launch_service.command.insert(launch_service.command.begin(), kPosixMarker);
+  static const WindowsHost host;
+  auto startup = prepare_launch(launch_service, windows::current_environment(), host);
+  if (!startup.plan) {
+    for (const auto& problem : startup.problems) {
+      std::cerr << problem.message << '\n';
+      watchdog_log::error(problem.message);
+    }
+    return startup.exit_code();
+  }
+  LaunchPlan plan = std::move(*startup.plan);
+  plan.executable = without_marker(plan.executable);
+  if (!plan.argv.empty()) plan.argv.front() = plan.executable;
+  if (!service.user.empty())
+    watchdog_log::notice(
+        "service.user is not switched to on Windows: the SCM account (obj=) "
+        "runs the watchdog and its child");
+  if (service.health)
+    watchdog_log::warning(
+        "[health] is not supported by the Windows watchdog yet: RUNNING is "
+        "reported once the child runs");
+
+  // One watchdog per service: a named mutex (released by the system if the watchdog dies).
+  const std::wstring mutex_name = widen("Global\\daemonize-watchdog-" + service.name);
+  UniqueHandle instance(CreateMutexW(nullptr, TRUE, mutex_name.c_str()));
+  if (instance.valid() && GetLastError() == ERROR_ALREADY_EXISTS) {
+    std::cerr << "daemonize: another watchdog is already running " << service.name << '\n';
+    return exit_code::unavailable;
+  }
+
+  std::filesystem::path state_file;
+  const auto directory = program_data() / L"daemonize" / widen(service.name);
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  if (ec) {
+    watchdog_log::warning("cannot create state directory " + narrow(directory.wstring()) + ": " +
+                          ec.message() + "; running without a state file");
+  } else {
+    state_file = directory / kStateFileName;
+    watchdog_log::info("state file " + narrow(state_file.wstring()));
+  }
+  WindowsWatchdog loop(service, std::move(plan), stop_event, status, state_file);
+  return loop.run();
+}
+
+}  // namespace
+
+namespace windows {
+
+int run_windows_watchdog(const std::string& manifest_path, bool as_service) {
+  const auto loaded = load_manifest_file(manifest_path, host_os());
+  if (as_service && loaded.service) {
+    // Under the SCM stderr goes nowhere: the watchdog's own log lands beside the child's.
+    std::error_code ec;
+    const auto directory = to_path(loaded.service->logs.directory);
+    std::filesystem::create_directories(directory, ec);
+    // A service process has no standard handles: std::cerr (where the watchdog's Boost.Log
+    // sink writes) is pointed at the file itself.
+    static std::ofstream watchdog_log_file;
+    if (!ec) watchdog_log_file.open(directory / L"daemonize-watchdog.log", std::ios::app);
+    if (watchdog_log_file.is_open()) std::cerr.rdbuf(watchdog_log_file.rdbuf());
+  }
+  watchdog_log::initialize("daemonize");
+  for (const auto& diagnostic : loaded.diagnostics)
+    std::cerr << format_diagnostic(diagnostic) << '\n';
+  std::optional<int> early_exit;
+  if (loaded.file_unreadable) {
+    early_exit = exit_code::no_input;
+  } else if (!loaded.service) {
+    early_exit = exit_code::data_error;
+  } else {
+    watchdog_log::set_service_name(loaded.service->name);
+  }
+
+  if (as_service) {
+    // Even a manifest that cannot be used goes through the dispatcher: the SCM then sees
+    // STOPPED with the exit code (65, 66, 78...) instead of a host that never answered (1053).
+    const Duration stop_timeout = loaded.service ? loaded.service->stop.timeout : Duration(0);
+    return run_service_host(stop_timeout, [&](HANDLE stop_event, ServiceStatusSink& sink) {
+      if (early_exit) return *early_exit;
+      // A console the child can share, so CTRL_BREAK has a way to reach it.
+      ensure_hidden_console();
+      return run_loaded(*loaded.service, stop_event, &sink);
+    });
+  }
+  if (early_exit) return *early_exit;
+  const Service& service = *loaded.service;
+  UniqueHandle stop_event(CreateEventW(nullptr, TRUE, FALSE, nullptr));
+  g_console_stop_event = stop_event.get();
+  SetConsoleCtrlHandler(console_stop_handler, TRUE);
+  return run_loaded(service, stop_event.get(), nullptr);
+}
+
+}  // namespace windows
+
+int run_watchdog(const RunOptions& options) {
+  return windows::run_windows_watchdog(options.manifest_path, options.service);
+}
+
+int prepare_process(const std::string& pidfile, bool detach, std::string& error) {
+  if (detach) {
+    error =
+        "--detach is not available on Windows: install the service with `daemonize deploy` "
+        "(the SCM runs `daemonize.exe run --service`)";
+    return exit_code::usage;
+  }
+  if (!pidfile.empty()) {
+    std::ofstream out(windows::to_path(pidfile), std::ios::trunc);
+    out << GetCurrentProcessId() << '\n';
+    if (!out) {
+      error = "cannot write pidfile " + pidfile;
+      return exit_code::cannot_create;
+    }
+  }
+  return 0;
+}
+
+std::error_code write_state_file(const std::filesystem::path& file, const StateRecord& record) {
+  const std::string text = state_to_json(record);
+  auto temporary = file;
+  temporary += L".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) return {static_cast<int>(GetLastError()), std::system_category()};
+  }
+  if (!MoveFileExW(temporary.c_str(), file.c_str(), MOVEFILE_REPLACE_EXISTING))
+    return {static_cast<int>(GetLastError()), std::system_category()};
+  return {};
+}
+
+}  // namespace daemonize

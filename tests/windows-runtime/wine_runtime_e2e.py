@@ -1,0 +1,407 @@
+#!/usr/bin/env python3
+"""daemonize.exe (cross-built with mingw-w64) as a real service under Wine's service control
+manager (ctest label e2e-windows).
+
+Steps, each timed: `daemonize.exe validate` and `render --target windows-service` run; the rendered
+install-<name>.cmd registers the service (reg query shows the quoted ImagePath); `sc start` reaches
+RUNNING and the child writes a marker; the child killed with taskkill /F is restarted by the
+watchdog; `sc stop` reaches STOPPED within stop.timeout plus a margin and no child is left;
+a child that keeps failing makes the watchdog give up: STOPPED with service-specific exit code 75;
+a missing required_env variable: STOPPED with service-specific exit code 78;
+`install-<name>.cmd uninstall` deletes the service. daemonizew.exe (GUI subsystem) runs too.
+
+What Wine cannot show (docs/targets/windows-service.md, "Windows runtime"): CTRL_BREAK delivery
+(GenerateConsoleCtrlEvent fails under Wine, so the stop takes the TerminateJobObject path), the
+Event Log, preshutdown, failure actions. Outside CI a missing tool skips (exit 77); with CI=true
+it fails.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+PREFIX_CACHE = os.environ.get("DAEMONIZE_CACHE", "/var/cache/daemonize")
+INSTALL_DIR = "C:\\Program Files\\daemonize"
+CHILD = "C:\\daemonize-test\\daemonize-rt-marker-child.exe"
+STOP_TIMEOUT_S = 3
+STOP_MARGIN_S = 12
+
+failures = []
+started_at = time.monotonic()
+
+
+def skip_or_fail(message):
+    if os.environ.get("CI") == "true":
+        print(f"FAIL: {message} (CI=true: required)")
+        sys.exit(1)
+    print(f"SKIP: {message}")
+    sys.exit(77)
+
+
+def check(condition, message):
+    print(("  ok    " if condition else "  FAIL  ") + message)
+    if not condition:
+        failures.append(message)
+    return condition
+
+
+def find_tool(name, fallback):
+    return shutil.which(name) or (fallback if os.path.exists(fallback) else None)
+
+
+class Wine:
+    def __init__(self, wine64, wineserver, prefix):
+        self.wine64 = wine64
+        self.wineserver = wineserver
+        self.prefix = prefix
+        self.env = dict(os.environ, WINEPREFIX=prefix, WINEDEBUG="-all",
+                        WINEDLLOVERRIDES="mscoree,mshtml=")
+
+    def host_path(self, windows_path):
+        assert windows_path[1:3] == ":\\", windows_path
+        return os.path.join(self.prefix, "drive_c", *windows_path[3:].split("\\"))
+
+    def run(self, label, args, timeout=120, quiet=False):
+        # Output through a file: Wine's background processes inherit handles and would hold a
+        # pipe open.
+        started = time.monotonic()
+        with tempfile.TemporaryFile() as output_file:
+            result = subprocess.run([self.wine64, *args], env=self.env, stdin=subprocess.DEVNULL,
+                                    stdout=output_file, stderr=subprocess.STDOUT, timeout=timeout)
+            output_file.seek(0)
+            output = output_file.read().decode("utf-8", "replace").replace("\r", "")
+        if not quiet:
+            print(f"  [{time.monotonic() - started:5.1f} s] {label}: exit {result.returncode}")
+        return result.returncode, output
+
+    def service_state(self, name):
+        code, output = self.run(f"sc query {name}", ["sc", "query", name], quiet=True)
+        state = re.search(r"STATE\s*:\s*\d+\s+(\w+)", output)
+        win32 = re.search(r"WIN32_EXIT_CODE\s*:\s*(\d+)", output)
+        specific = re.search(r"SERVICE_EXIT_CODE\s*:\s*(\d+)", output)
+        return (state.group(1) if state else f"(sc query exit {code})",
+                int(win32.group(1)) if win32 else None,
+                int(specific.group(1)) if specific else None)
+
+    def wait_for_state(self, name, wanted, timeout):
+        started = time.monotonic()
+        state = None
+        while time.monotonic() - started < timeout:
+            state = self.service_state(name)
+            if state[0] == wanted:
+                break
+            time.sleep(0.25)
+        elapsed = time.monotonic() - started
+        print(f"  [{elapsed:5.1f} s] sc query {name}: {state[0]} (waited for {wanted})")
+        return state, elapsed
+
+
+def prepare_prefix(wine64, wineserver, work_dir):
+    prefix = os.path.join(work_dir, "prefix")
+    if os.path.exists(prefix):
+        subprocess.run([wineserver, "-k"], env=dict(os.environ, WINEPREFIX=prefix),
+                       capture_output=True)
+        shutil.rmtree(prefix)
+    os.makedirs(work_dir, exist_ok=True)
+    version = subprocess.run([wine64, "--version"], capture_output=True,
+                             text=True).stdout.splitlines()[0].strip()
+    cached = os.path.join(PREFIX_CACHE, "wine-prefix-" + re.sub(r"[^A-Za-z0-9.~-]", "_", version))
+    started = time.monotonic()
+    if os.path.isfile(os.path.join(cached, "system.reg")):
+        subprocess.run(["cp", "-a", "--reflink=auto", cached, prefix], check=True)
+        how = f"copied the prepared prefix {cached}"
+    else:
+        how = "created a prefix with wineboot --init (scripts/prepare.d/wine-prefix.sh caches one)"
+        subprocess.run([wine64, "wineboot", "--init"], check=True, capture_output=True,
+                       env=dict(os.environ, WINEPREFIX=prefix, WINEDEBUG="-all",
+                                WINEDLLOVERRIDES="mscoree,mshtml="), timeout=300)
+    print(f"[{time.monotonic() - started:5.1f} s] {how} ({version})")
+    return prefix
+
+
+def marker_lines(wine, marker):
+    path = wine.host_path(marker)
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8", errors="replace") as file:
+        return [line.split() for line in file.read().splitlines() if line.strip()]
+
+
+def wait_for(predicate, timeout, step=0.2):
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        value = predicate()
+        if value:
+            return value, time.monotonic() - started
+        time.sleep(step)
+    return predicate(), time.monotonic() - started
+
+
+def live_children():
+    """Linux pids of Wine processes running the marker child (its name is unique to this test)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as file:
+                cmdline = file.read()
+        except OSError:
+            continue
+        if b"daemonize-rt-marker-child.exe" in cmdline:
+            pids.append(int(entry))
+    return pids
+
+
+def write_manifest(wine, name, child_args, restart, logs_dir, extra=""):
+    text = f"""[service]
+name = "{name}"{extra}
+description = "daemonize Windows runtime e2e ({name})"
+command = '{CHILD}'
+args = [{", ".join("'" + a + "'" for a in child_args)}]
+
+[restart]
+{restart}
+
+[stop]
+timeout = "{STOP_TIMEOUT_S}s"
+
+[logs]
+directory = '{logs_dir}'
+
+[windows]
+start = "demand"
+account = "LocalSystem"
+"""
+    manifest = f"C:\\ProgramData\\daemonize\\{name}.toml"
+    os.makedirs(os.path.dirname(wine.host_path(manifest)), exist_ok=True)
+    with open(wine.host_path(manifest), "w", encoding="utf-8") as file:
+        file.write(text)
+    return manifest
+
+
+def register(wine, name, manifest):
+    """Renders windows-service with daemonize.exe itself and runs the install script."""
+    out_dir = f"C:\\daemonize-test\\render-{name}"
+    code, output = wine.run(f"daemonize.exe render {name} --target windows-service",
+                            [f"{INSTALL_DIR}\\daemonize.exe", "render", manifest, "--target",
+                             "windows-service", "-o", out_dir])
+    script = f"{out_dir}\\windows-service\\install-{name}.cmd"
+    if not check(code == 0 and os.path.exists(wine.host_path(script)),
+                 f"render wrote install-{name}.cmd ({output.strip()[:300]})"):
+        return False
+    code, output = wine.run(f"cmd /c install-{name}.cmd", ["cmd", "/c", script])
+    # Wine's sc.exe has no `failureflag` (verification.md): the script stops there, after the
+    # service exists; anything else failing is an error.
+    failed = [line for line in output.splitlines() if " failed with exit code " in line]
+    check(code == 0 or all("failureflag" in line for line in failed),
+          f"install script registered the service (exit {code}; {failed})")
+    code, output = wine.run(f"reg query {name}",
+                            ["reg", "query", f"HKLM\\System\\CurrentControlSet\\Services\\{name}"])
+    image = re.search(r"ImagePath\s+REG_\w+\s+(.*)", output)
+    expected = f'"{INSTALL_DIR}\\daemonize.exe" run --service "{manifest}"'
+    return check(image is not None and image.group(1).strip() == expected,
+                 f"ImagePath is {expected} (got {image.group(1).strip() if image else None})")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--source-dir", required=True)
+    parser.add_argument("--daemonize-exe", required=True)
+    parser.add_argument("--daemonizew-exe", required=True)
+    parser.add_argument("--helpers-dir", default="")
+    parser.add_argument("--work-dir", required=True)
+    parser.add_argument("--missing", default="")
+    parser.add_argument("--build-command", default="",
+                        help="builds daemonize.exe/daemonizew.exe first (incremental)")
+    options = parser.parse_args()
+
+    if options.missing:
+        skip_or_fail(f"the mingw build cannot be made: missing {options.missing}")
+    wine64 = find_tool("wine64", "/usr/lib/wine/wine64")
+    wineserver = find_tool("wineserver", "/usr/lib/wine/wineserver")
+    mingw_cxx = shutil.which("x86_64-w64-mingw32-g++-posix")
+    if not wine64 or not wineserver:
+        skip_or_fail("wine64/wineserver not found (packages wine, wine64)")
+    if not mingw_cxx:
+        skip_or_fail("x86_64-w64-mingw32-g++-posix not found (package g++-mingw-w64-x86-64)")
+    if options.build_command:
+        started = time.monotonic()
+        build = subprocess.run(options.build_command.split(), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+        print(f"[{time.monotonic() - started:5.1f} s] mingw build of daemonize.exe: exit "
+              f"{build.returncode}")
+        if build.returncode != 0:
+            print(build.stdout[-6000:])
+            print("FAIL: the mingw cross build failed")
+            return 1
+    for exe in (options.daemonize_exe, options.daemonizew_exe):
+        if not os.path.exists(exe):
+            skip_or_fail(f"{exe} was not built (the daemonize_mingw target)")
+    if live_children():
+        print(f"FAIL: marker children of an earlier run are still alive: {live_children()}")
+        return 1
+
+    os.makedirs(options.work_dir, exist_ok=True)
+    child_exe = os.path.join(options.work_dir, "daemonize-rt-marker-child.exe")
+    started = time.monotonic()
+    subprocess.run([mingw_cxx, "-O1", "-municode", "-static", "-o", child_exe,
+                    os.path.join(options.source_dir, "tests/windows-runtime/mingw/marker_child.cpp")],
+                   check=True)
+    print(f"[{time.monotonic() - started:5.1f} s] built the marker child")
+
+    prefix = prepare_prefix(wine64, wineserver, options.work_dir)
+    wine = Wine(wine64, wineserver, prefix)
+    subprocess.run([wineserver, "-p"], env=wine.env, check=True)
+    try:
+        os.makedirs(wine.host_path(INSTALL_DIR), exist_ok=True)
+        shutil.copy(options.daemonize_exe, wine.host_path(INSTALL_DIR + "\\daemonize.exe"))
+        shutil.copy(options.daemonizew_exe, wine.host_path(INSTALL_DIR + "\\daemonizew.exe"))
+        os.makedirs(wine.host_path("C:\\daemonize-test"), exist_ok=True)
+        shutil.copy(child_exe, wine.host_path(CHILD))
+        run_steps(wine)
+    finally:
+        wine.run("sc stop (cleanup)", ["sc", "stop", "rtdemo"], quiet=True)
+        subprocess.run([wineserver, "-k"], env=wine.env, capture_output=True)
+        subprocess.run([wineserver, "-w"], env=wine.env, capture_output=True, timeout=60)
+    print(f"[{time.monotonic() - started_at:5.1f} s] total")
+    if failures:
+        print(f"{len(failures)} check(s) failed:")
+        for failure in failures:
+            print(f"  - {failure}")
+        return 1
+    print("windows runtime under Wine: all checks passed")
+    return 0
+
+
+def run_steps(wine):
+    daemonize = INSTALL_DIR + "\\daemonize.exe"
+    name = "rtdemo"
+    marker = "C:\\daemonize-test\\marker.txt"
+    logs_dir = f"C:\\ProgramData\\{name}\\logs"
+    manifest = write_manifest(wine, name, [marker],
+                              'policy = "always"\ndelay = "500ms"', logs_dir)
+
+    print("daemonize.exe and daemonizew.exe")
+    code, output = wine.run("daemonize.exe --version", [daemonize, "--version"])
+    check(code == 0 and "daemonize" in output, f"--version runs ({output.strip()[:120]})")
+    code, _ = wine.run("daemonizew.exe --version", [INSTALL_DIR + "\\daemonizew.exe", "--version"])
+    check(code == 0, "daemonizew.exe (GUI subsystem) runs")
+    code, output = wine.run("daemonize.exe validate", [daemonize, "validate", manifest, "--target",
+                                                       "windows-service"])
+    check(code == 0, f"validate --target windows-service exits 0 ({output.strip()[:300]})")
+    code, output = wine.run("daemonize.exe validate (broken manifest)",
+                            [daemonize, "validate", "C:\\daemonize-test\\missing.toml"])
+    check(code == 66, f"validate of a missing file exits 66 (got {code})")
+
+    print(f"service {name}: register, start, kill the child, stop, delete")
+    if not register(wine, name, manifest):
+        return
+    code, output = wine.run(f"sc start {name}", ["sc", "start", name])
+    check(code == 0, f"sc start exits 0 ({output.strip()[:200]})")
+    state, _ = wine.wait_for_state(name, "RUNNING", 30)
+    check(state[0] == "RUNNING", f"sc query shows RUNNING (got {state[0]})")
+    lines, waited = wait_for(lambda: [l for l in marker_lines(wine, marker) if l[0] == "started"],
+                             20)
+    check(len(lines) >= 1, f"the child wrote its marker after {waited:.1f} s")
+    if not lines:
+        dump_logs(wine, logs_dir)
+        return
+    first_pid = lines[0][1]
+
+    code, output = wine.run(f"taskkill /F /PID {first_pid}",
+                            ["taskkill", "/F", "/PID", first_pid])
+    check(code == 0, f"taskkill of the child exits 0 ({output.strip()[:200]})")
+    lines, waited = wait_for(
+        lambda: [l for l in marker_lines(wine, marker) if l[0] == "started" and l[1] != first_pid],
+        20)
+    check(len(lines) >= 1, f"the watchdog restarted the child after {waited:.1f} s "
+                           f"(pid {first_pid} -> {lines[0][1] if lines else None})")
+    state = wine.service_state(name)
+    check(state[0] == "RUNNING", f"still RUNNING after the restart (got {state[0]})")
+    # %ProgramData% of Wine's services is not the one of `wine cmd`: the watchdog logs the path.
+    watchdog_log = wine.host_path(logs_dir + "\\daemonize-watchdog.log")
+    log_text = open(watchdog_log, encoding="utf-8", errors="replace").read() \
+        if os.path.exists(watchdog_log) else ""
+    check(log_text != "", f"the watchdog writes its own log to {logs_dir}\\daemonize-watchdog.log")
+    logged = re.search(r"state file ([A-Za-z]:\\\S*state\.json)", log_text)
+    state_file = wine.host_path(logged.group(1)) if logged else ""
+    check(os.path.exists(state_file), f"the watchdog wrote its state file "
+                                      f"({logged.group(1) if logged else 'path not logged'})")
+    if os.path.exists(state_file):
+        with open(state_file, encoding="utf-8") as file:
+            text = file.read()
+        check('"restarts":1' in text.replace(" ", ""), f"state.json counts 1 restart ({text[:200]})")
+
+    check(len(live_children()) == 1, f"exactly one child runs (pids {live_children()})")
+    started = time.monotonic()
+    code, output = wine.run(f"sc stop {name}", ["sc", "stop", name])
+    check(code == 0, f"sc stop exits 0 ({output.strip()[:200]})")
+    state, _ = wine.wait_for_state(name, "STOPPED", STOP_TIMEOUT_S + STOP_MARGIN_S + 10)
+    elapsed = time.monotonic() - started
+    check(state[0] == "STOPPED" and elapsed <= STOP_TIMEOUT_S + STOP_MARGIN_S,
+          f"STOPPED {elapsed:.1f} s after sc stop (budget {STOP_TIMEOUT_S} s stop.timeout + "
+          f"{STOP_MARGIN_S} s margin)")
+    check(state[1] == 0, f"a clean stop reports WIN32_EXIT_CODE 0 (got {state[1]})")
+    remaining, waited = wait_for(lambda: not live_children(), 10)
+    check(remaining, f"no child is left after the stop (pids {live_children()})")
+    dump_logs(wine, logs_dir, only_tail=True)
+
+    print(f"service {name}: give-up")
+    failing = "rtfail"
+    fail_manifest = write_manifest(
+        wine, failing, [], 'policy = "always"\ndelay = "200ms"\nmax_restarts = 2\nwindow = "1m"',
+        f"C:\\ProgramData\\{failing}\\logs")
+    # Without its marker argument the child exits 2 at once: it keeps failing.
+    if register(wine, failing, fail_manifest):
+        wine.run(f"sc start {failing}", ["sc", "start", failing])
+        state, _ = wine.wait_for_state(failing, "STOPPED", 30)
+        check(state[0] == "STOPPED" and state[1] == 1066 and state[2] == 75,
+              f"give-up: STOPPED with WIN32_EXIT_CODE 1066 (service-specific) and "
+              f"SERVICE_EXIT_CODE 75 (got {state})")
+        uninstall(wine, failing)
+
+    print("service rtenv: a start-up error (required_env missing)")
+    broken = "rtenv"
+    broken_manifest = write_manifest(
+        wine, broken, [marker], 'policy = "always"', f"C:\\ProgramData\\{broken}\\logs",
+        extra='\nrequired_env = ["DAEMONIZE_E2E_NEVER_SET"]')
+    if register(wine, broken, broken_manifest):
+        wine.run(f"sc start {broken}", ["sc", "start", broken])
+        state, _ = wine.wait_for_state(broken, "STOPPED", 30)
+        check(state[0] == "STOPPED" and state[1] == 1066 and state[2] == 78,
+              f"missing required_env: STOPPED with SERVICE_EXIT_CODE 78 (got {state})")
+        uninstall(wine, broken)
+
+    uninstall(wine, name)
+
+
+def uninstall(wine, name):
+    script = f"C:\\daemonize-test\\render-{name}\\windows-service\\install-{name}.cmd"
+    code, output = wine.run(f"install-{name}.cmd uninstall", ["cmd", "/c", script, "uninstall"])
+    check(code == 0, f"uninstall exits 0 ({output.strip()[:200]})")
+    code, _ = wine.run(f"reg query {name} (after uninstall)",
+                       ["reg", "query", f"HKLM\\System\\CurrentControlSet\\Services\\{name}"])
+    check(code != 0, "the service key is gone")
+
+
+def dump_logs(wine, logs_dir, only_tail=False):
+    directory = wine.host_path(logs_dir)
+    if not os.path.isdir(directory):
+        print(f"  (no log directory {logs_dir})")
+        return
+    for entry in sorted(os.listdir(directory)):
+        with open(os.path.join(directory, entry), encoding="utf-8", errors="replace") as file:
+            lines = file.read().splitlines()
+        print(f"  --- {logs_dir}\\{entry} ({len(lines)} lines)")
+        for line in lines[-8:] if only_tail else lines[-40:]:
+            print(f"      {line}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
