@@ -61,7 +61,13 @@ std::optional<Artifact> render_logrotate(const Service& service,
   std::string names;
   for (const auto& file : files) {
     if (!logrotate_can_quote(file)) {
-      diagnostics.push_back({Severity::error, "", 0, 0, "logs.directory",
+      // Name the key that made the file name unquotable, so the diagnostic points at it.
+      const char* key = !logrotate_can_quote(service.logs.directory) ? "logs.directory"
+                        : service.logs.stdout_stream.kind == LogStream::Kind::file &&
+                                !logrotate_can_quote(service.logs.stdout_stream.file_name)
+                            ? "logs.stdout"
+                            : "logs.stderr";
+      diagnostics.push_back({Severity::error, "", 0, 0, key,
                              "systemd: logrotate cannot name the log file '" + file +
                                  "' (quotes, backslashes, glob characters and control characters "
                                  "are not expressible in a logrotate file name)"});

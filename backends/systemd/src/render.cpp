@@ -193,6 +193,25 @@ bool is_unit_name(const std::string& name) {
 
 bool is_home_relative(std::string_view path) { return path == "~" || path.starts_with("~/"); }
 
+// systemd refuses (or, for EnvironmentFile=, silently ignores) a path that is not normalized
+// ("." or ".." components, "//") or longer than PATH_MAX / a component longer than NAME_MAX.
+std::optional<std::string> path_shape_problem(std::string_view path) {
+  if (path.size() >= 4096) return "is longer than systemd accepts (PATH_MAX, 4096 bytes)";
+  if (path.find("//") != std::string_view::npos) return "is not normalized (\"//\")";
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    auto end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    const auto component = path.substr(start, end - start);
+    if (component == "." || component == "..") {
+      return "is not normalized (a \".\" or \"..\" component), which systemd refuses";
+    }
+    if (component.size() > 255) return "has a component longer than 255 bytes (NAME_MAX)";
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
 bool under_protected_home(std::string_view path) {
   return is_home_relative(path) || path == "/home" || path.starts_with("/home/") ||
          path == "/root" || path.starts_with("/root/") || path.starts_with("/run/user/");
@@ -271,6 +290,10 @@ class SystemdRenderer {
       error(key, "'" + key + "' " + *problem);
       return std::nullopt;
     }
+    if (auto problem = path ? path_shape_problem(value) : std::nullopt) {
+      error(key, "'" + key + "' " + *problem);
+      return std::nullopt;
+    }
     if (path && is_home_relative(value)) {
       return "%h" + systemd::escape_specifiers(std::string_view(value).substr(1));
     }
@@ -322,12 +345,14 @@ class SystemdRenderer {
                          std::vector<std::string>& target) {
       for (std::size_t i = 0; i < names.size(); ++i) {
         const auto& name = names[i];
-        if (!is_unit_name(name)) {
+        auto unit_name = has_unit_suffix(name) ? name : name + ".service";
+        if (!is_unit_name(name) || unit_name.size() > 255) {  // systemd's UNIT_NAME_MAX
           error(key_prefix + "[" + std::to_string(i) + "]",
-                "'" + name + "' is not a valid unit name (letters, digits, \"_.-@:\\\")");
+                "'" + name +
+                    "' is not a valid unit name (letters, digits, \"_.-@:\\\", at most "
+                    "255 bytes with its suffix)");
           continue;
         }
-        auto unit_name = has_unit_suffix(name) ? name : name + ".service";
         unit_name = systemd::escape_specifiers(unit_name);
         if (std::find(after.begin(), after.end(), unit_name) == after.end())
           after.push_back(unit_name);
@@ -453,6 +478,24 @@ class SystemdRenderer {
     }
     if (literal_command.empty() || literal_command.front() != '/') {
       error("service.command", "'service.command' must be an absolute path for systemd");
+      return;
+    }
+    // systemd refuses an executable name with quotes, backslashes or control characters
+    // ("Executable name contains special characters"), and one that is not normalized.
+    if (literal_command.find_first_of("\"'\\\x7f") != std::string::npos ||
+        std::any_of(literal_command.begin(), literal_command.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+      error("service.command",
+            "'service.command' contains a quote, backslash or control character, which systemd "
+            "refuses in an executable name");
+      return;
+    }
+    if (auto problem = path_shape_problem(literal_command)) {
+      error("service.command", "'service.command' " + *problem);
+      return;
+    }
+    if (literal_command.back() == '/') {
+      error("service.command", "'service.command' names a directory (ends with '/')");
       return;
     }
     std::string line = exec_path_word(literal_command);
@@ -586,7 +629,11 @@ class SystemdRenderer {
         case LogStream::Kind::file:
           break;
       }
-      auto path = raw_value(key, join_path(logs.directory, stream.file_name), true);
+      // Blame the directory when it alone is what systemd cannot take.
+      const bool directory_ok =
+          !systemd::raw_value_problem(logs.directory) && !path_shape_problem(logs.directory);
+      auto path = raw_value(directory_ok ? key : "logs.directory",
+                            join_path(logs.directory, stream.file_name), true);
       if (!path) return std::nullopt;
       return "append:" + *path;
     };

@@ -143,6 +143,10 @@ std::string escape_xml(std::string_view text) {
       case '>':
         escaped += "&gt;";
         break;
+      case '\r':
+        // A literal CR would be turned into LF by every XML parser's end-of-line handling.
+        escaped += "&#13;";
+        break;
       default:
         escaped += character;
     }

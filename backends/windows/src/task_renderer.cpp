@@ -93,6 +93,15 @@ std::string native_literal(const std::string& key, const std::string& value,
     return value;
   }
   reject_percent_variable(key, literal.text, diagnostics);
+  // XML 1.0 cannot hold C0 control characters other than tab, LF and CR, not even escaped.
+  for (const char character : literal.text) {
+    const auto byte = static_cast<unsigned char>(character);
+    if (byte < 0x20 && character != '\t' && character != '\n' && character != '\r') {
+      diagnostics.error(key,
+                        "'" + key + "' holds a control character, which a task's XML cannot hold");
+      break;
+    }
+  }
   return literal.text;
 }
 
