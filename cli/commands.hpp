@@ -22,5 +22,12 @@ std::string version_text(const BackendRegistry& registry);
 
 void add_validate_command(CLI::App& app, CliContext& context);
 void add_render_command(CLI::App& app, CliContext& context);
+void add_deploy_command(CLI::App& app, CliContext& context);
+void add_diff_command(CLI::App& app, CliContext& context);
+void add_remove_command(CLI::App& app, CliContext& context);
+void add_control_commands(CLI::App& app, CliContext& context);  // start, stop, restart, reload
+void add_run_command(CLI::App& app, CliContext& context);
+void add_status_command(CLI::App& app, CliContext& context);
+void add_init_command(CLI::App& app, CliContext& context);
 
 }  // namespace daemonize::cli

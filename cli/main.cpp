@@ -15,6 +15,13 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", cli::version_text(context.registry));
   cli::add_validate_command(app, context);
   cli::add_render_command(app, context);
+  cli::add_deploy_command(app, context);
+  cli::add_diff_command(app, context);
+  cli::add_remove_command(app, context);
+  cli::add_control_commands(app, context);
+  cli::add_run_command(app, context);
+  cli::add_status_command(app, context);
+  cli::add_init_command(app, context);
 
   try {
     app.parse(argc, argv);

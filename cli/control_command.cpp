@@ -1,0 +1,56 @@
+// `daemonize start|stop|restart|reload FILE|NAME`: through the host's service manager, for a
+// service deploy installed (its receipt says which manager and scope).
+#include <iostream>
+
+#include "commands.hpp"
+#include "daemonize/core/exit_codes.hpp"
+#include "deploy_support.hpp"
+
+namespace daemonize::cli {
+namespace {
+
+int run_control(const std::string& service, ControlAction action) {
+  deploy::PosixSystemOps ops;
+  InstalledService installed;
+  if (int code = find_installed(ops, service, installed)) return code;
+  auto installer = installer_for(installed.receipt);
+  if (!installer) {
+    std::cerr << "daemonize: this build cannot control " << installed.receipt.target
+              << " services\n";
+    return exit_code::unavailable;
+  }
+  const auto step = installer->control_step(ops, action);
+  const auto result = run_step(ops, step);
+  if (!result.ok()) {
+    std::cerr << "daemonize: " << step.description << " failed: " << result.output << '\n';
+    const auto journal = installer->recent_log(ops, 10);
+    if (!journal.empty()) std::cerr << journal;
+    return exit_code::unavailable;
+  }
+  const auto status = installer->status(ops);
+  std::cout << installer->service_id() << ": " << status.state;
+  if (status.main_pid > 0) std::cout << ", main pid " << status.main_pid;
+  std::cout << '\n';
+  return exit_code::success;
+}
+
+}  // namespace
+
+void add_control_commands(CLI::App& app, CliContext& context) {
+  const std::pair<ControlAction, const char*> actions[] = {
+      {ControlAction::start, "Start the service through the host's service manager"},
+      {ControlAction::stop, "Stop the service through the host's service manager"},
+      {ControlAction::restart, "Restart the service through the host's service manager"},
+      {ControlAction::reload, "Send the service its reload signal through the service manager"},
+  };
+  for (const auto& [action, help] : actions) {
+    auto service = std::make_shared<std::string>();
+    auto* command = app.add_subcommand(to_string(action), help);
+    command->add_option("service", *service, "The manifest or the service name")->required();
+    command->callback([service, action = action, &context] {
+      context.exit_code = run_control(*service, action);
+    });
+  }
+}
+
+}  // namespace daemonize::cli

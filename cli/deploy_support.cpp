@@ -1,0 +1,180 @@
+#include "deploy_support.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "daemonize/core/exit_codes.hpp"
+#include "manifest_loading.hpp"
+
+namespace daemonize::cli {
+namespace {
+
+std::optional<std::string> read_whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return content.str();
+}
+
+bool names_a_file(const std::string& argument) {
+  return argument.find('/') != std::string::npos || argument.ends_with(".toml") ||
+         std::filesystem::is_regular_file(argument);
+}
+
+}  // namespace
+
+std::string invoking_home() {
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') return home;
+  if (const auto* entry = ::getpwuid(::geteuid())) return entry->pw_dir;
+  return "/";
+}
+
+std::string invoking_user_name() {
+  if (const auto* entry = ::getpwuid(::geteuid())) return entry->pw_name;
+  return std::to_string(::geteuid());
+}
+
+int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& options,
+                   bool needs_running_manager, bool with_binary, PreparedDeploy& prepared) {
+  deploy::PosixSystemOps host;
+  std::string target = options.target;
+  if (target == "auto") {
+    const auto choice =
+        deploy::detect_host_target(host, needs_running_manager && options.root.empty());
+    if (choice.target.empty()) {
+      std::cerr << "daemonize: no service manager for --target auto on this host:\n";
+      for (const auto& reason : choice.reasons) std::cerr << "daemonize:   " << reason << '\n';
+      std::cerr << "daemonize: use --output-dir DIR to only render the files, or --root DIR\n";
+      return exit_code::unavailable;
+    }
+    std::cerr << "daemonize: --target auto: " << choice.reasons.front() << '\n';
+    target = choice.target;
+  }
+  const auto* backend = registry.find(target);
+  if (backend == nullptr || target == "all") {
+    std::cerr << "daemonize: unknown target '" << target << "'\n";
+    return exit_code::usage;
+  }
+
+  ManifestCache cache(options.file);
+  const auto& loaded = cache.load(backend->os());
+  print_diagnostics(loaded.diagnostics);
+  if (!loaded.service) return load_failure_exit_code(loaded);
+  prepared.service = *loaded.service;
+  const Service& service = *prepared.service;
+  if (auto reason = backend->unsupported_reason(service)) {
+    std::cerr << "daemonize: " << target << ": cannot render this manifest: " << *reason << '\n';
+    return exit_code::data_error;
+  }
+
+  auto& input = prepared.input;
+  input.target = target;
+  input.layout = deploy::make_layout(service, target, invoking_home(), options.daemonize_path);
+  RenderOptions render_options;
+  render_options.daemonize_path = input.layout.daemonize_path;
+  render_options.installed_manifest_path = input.layout.manifest_path;
+  auto rendered = render_for(*backend, service, render_options);
+  print_diagnostics(rendered.diagnostics);
+  if (has_errors(rendered.diagnostics)) return exit_code::data_error;
+  input.artifacts = std::move(rendered.artifacts);
+  input.service = &*prepared.service;
+
+  auto manifest_text = read_whole_file(options.file);
+  if (!manifest_text) {
+    std::cerr << "daemonize: cannot read " << options.file << '\n';
+    return exit_code::no_input;
+  }
+  input.manifest_text = std::move(*manifest_text);
+  std::error_code error;
+  const auto absolute = std::filesystem::absolute(options.file, error);
+  input.manifest_source = error ? options.file : absolute.lexically_normal().string();
+
+  if (with_binary) {
+    auto binary = read_whole_file("/proc/self/exe");
+    if (!binary) {
+      std::cerr << "daemonize: cannot read this executable (/proc/self/exe) to install it\n";
+      return exit_code::software;
+    }
+    input.daemonize_binary = std::move(*binary);
+  }
+
+  prepared.ops = std::make_unique<deploy::PosixSystemOps>(options.root);
+  if (options.root.empty()) {
+    prepared.installer = deploy::make_installer(deploy::installer_spec(
+        service, target, input.layout, static_cast<unsigned>(::geteuid()), invoking_user_name()));
+    if (needs_running_manager && !prepared.installer) {
+      std::cerr << "daemonize: deploying to " << target
+                << " is not supported by this build; use --output-dir DIR to render the files\n";
+      return exit_code::unavailable;
+    }
+  }
+  return exit_code::success;
+}
+
+int find_installed(SystemOps& ops, const std::string& file_or_name, InstalledService& found) {
+  std::string name = file_or_name;
+  std::vector<std::string> candidates;
+  const auto home = invoking_home();
+  if (names_a_file(file_or_name)) {
+    const auto loaded = load_manifest_file(file_or_name, host_os());
+    print_diagnostics(loaded.diagnostics);
+    if (!loaded.service) return load_failure_exit_code(loaded);
+    name = loaded.service->name;
+    candidates.push_back(deploy::receipt_path(name, loaded.service->scope, home));
+  } else {
+    candidates.push_back(deploy::receipt_path(name, Scope::system, home));
+    candidates.push_back(deploy::receipt_path(name, Scope::user, home));
+  }
+  for (const auto& candidate : candidates) {
+    std::optional<std::string> text;
+    try {
+      text = ops.read_file(candidate);
+    } catch (const SystemError& error) {
+      std::cerr << "daemonize: " << error.what() << '\n';
+      return error.kind() == SystemError::Kind::permission_denied ? exit_code::no_permission
+                                                                  : exit_code::no_input;
+    }
+    if (!text) continue;
+    std::string error;
+    auto receipt = deploy::receipt_from_json(*text, error);
+    if (!receipt) {
+      std::cerr << "daemonize: " << candidate << ": " << error << '\n';
+      return exit_code::data_error;
+    }
+    found.receipt = std::move(*receipt);
+    found.receipt_file = candidate;
+    return exit_code::success;
+  }
+  std::cerr << "daemonize: " << name << " is not installed by daemonize (no receipt at";
+  for (const auto& candidate : candidates) std::cerr << ' ' << candidate;
+  std::cerr << ")\n";
+  return exit_code::no_input;
+}
+
+std::unique_ptr<Installer> installer_for(const deploy::Receipt& receipt) {
+  deploy::InstallerSpec spec;
+  spec.target = receipt.target;
+  spec.name = receipt.service;
+  spec.scope = receipt.scope;
+  spec.uid = static_cast<unsigned>(::geteuid());
+  spec.user_name = invoking_user_name();
+  spec.service_id = receipt.service_id;
+  for (const auto& file : receipt.files) {
+    if (file.kind == "plist") spec.definition_path = file.path;
+  }
+  // launchd's id is "domain/label"; the installer wants the label.
+  if (receipt.target == "launchd") {
+    const auto slash = spec.service_id.rfind('/');
+    if (slash != std::string::npos) spec.service_id = spec.service_id.substr(slash + 1);
+  }
+  return deploy::make_installer(spec);
+}
+
+}  // namespace daemonize::cli

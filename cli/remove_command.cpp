@@ -1,0 +1,43 @@
+// `daemonize remove FILE|NAME [--purge] [--dry-run] [--root DIR]`: stop, disable and delete
+// exactly what the install receipt lists.
+#include <iostream>
+
+#include "commands.hpp"
+#include "daemonize/core/exit_codes.hpp"
+#include "deploy_support.hpp"
+
+namespace daemonize::cli {
+namespace {
+
+struct RemoveOptions {
+  std::string service;
+  bool purge = false;
+  bool dry_run = false;
+  std::string root;
+};
+
+int run_remove(const RemoveOptions& options) {
+  deploy::PosixSystemOps ops(options.root);
+  InstalledService installed;
+  if (int code = find_installed(ops, options.service, installed)) return code;
+  std::unique_ptr<Installer> installer;
+  if (options.root.empty()) installer = installer_for(installed.receipt);
+  return deploy::remove_installed(installed.receipt, installed.receipt_file, ops, installer.get(),
+                                  options.purge, options.dry_run, std::cout, std::cerr)
+      .exit_code;
+}
+
+}  // namespace
+
+void add_remove_command(CLI::App& app, CliContext& context) {
+  auto options = std::make_shared<RemoveOptions>();
+  auto* command = app.add_subcommand("remove", "Stop the service and delete what deploy installed");
+  command->add_option("service", options->service, "The manifest or the service name")->required();
+  command->add_flag("--purge", options->purge,
+                    "Also delete logs, runtime state and the accounts deploy created");
+  command->add_flag("--dry-run", options->dry_run, "Print what would be removed");
+  command->add_option("--root", options->root, "Remove an install made with deploy --root DIR");
+  command->callback([options, &context] { context.exit_code = run_remove(*options); });
+}
+
+}  // namespace daemonize::cli

@@ -1,0 +1,56 @@
+#include "daemonize/core/installer.hpp"
+
+namespace daemonize {
+
+const char* to_string(ControlAction action) {
+  switch (action) {
+    case ControlAction::start:
+      return "start";
+    case ControlAction::stop:
+      return "stop";
+    case ControlAction::restart:
+      return "restart";
+    case ControlAction::reload:
+      return "reload";
+  }
+  return "?";
+}
+
+std::string shell_join(const std::vector<std::string>& argv) {
+  std::string line;
+  for (const auto& word : argv) {
+    if (!line.empty()) line += ' ';
+    const bool plain = !word.empty() && word.find_first_not_of(
+                                            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                            "0123456789@%+=:,./_-") == std::string::npos;
+    if (plain) {
+      line += word;
+      continue;
+    }
+    line += '\'';
+    for (char c : word) {
+      if (c == '\'') {
+        line += "'\\''";
+      } else {
+        line += c;
+      }
+    }
+    line += '\'';
+  }
+  return line;
+}
+
+CommandResult run_step(SystemOps& ops, const ManagerStep& step) {
+  CommandResult last;
+  for (const auto& argv : step.argvs) {
+    last = ops.run(argv);
+    if (!last.ok()) {
+      last.output = shell_join(argv) + " exited with " + std::to_string(last.exit_status) +
+                    (last.output.empty() ? "" : ":\n" + last.output);
+      return last;
+    }
+  }
+  return last;
+}
+
+}  // namespace daemonize

@@ -1,0 +1,31 @@
+// The Installer implementations (systemd, launchd): service-manager commands through SystemOps.
+// Kept in deploy/ rather than in the backends so that renderers stay free of host concerns and
+// the backends' CMake files need no edit; they depend only on core.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "daemonize/core/installer.hpp"
+#include "daemonize/core/model.hpp"
+
+namespace daemonize::deploy {
+
+// Who the installer manages: built from a Service (deploy) or from a receipt (remove NAME).
+struct InstallerSpec {
+  std::string target;  // "systemd" | "launchd"
+  std::string name;    // the service name
+  Scope scope = Scope::system;
+  std::string service_id;       // systemd: "<name>.service"; launchd: the job label
+  std::string definition_path;  // launchd: the installed plist (bootstrap needs it)
+  unsigned uid = 0;             // launchd user scope: the gui/<uid> domain
+  std::string user_name;        // systemd user scope: whose lingering to check
+};
+
+// std::nullptr when this build has no installer for `spec.target`.
+[[nodiscard]] std::unique_ptr<Installer> make_installer(const InstallerSpec& spec);
+
+[[nodiscard]] std::unique_ptr<Installer> make_systemd_installer(const InstallerSpec& spec);
+[[nodiscard]] std::unique_ptr<Installer> make_launchd_installer(const InstallerSpec& spec);
+
+}  // namespace daemonize::deploy

@@ -1,0 +1,379 @@
+// Host detection, layout and the plan: what deploy would change, decided from what is there.
+#include <boost/json.hpp>
+#include <chrono>
+#include <ctime>
+#include <ostream>
+
+#include "daemonize/deploy/deploy.hpp"
+#include "daemonize/deploy/text_tools.hpp"
+#include "daemonize/launchd/backend.hpp"
+#include "daemonize/systemd/backend.hpp"
+
+namespace daemonize::deploy {
+namespace {
+
+std::string now_rfc3339() {
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char text[32];
+  (void)std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::string artifact_kind(const Artifact& artifact) {
+  if (artifact.file_name.ends_with(".service")) return "unit";
+  if (artifact.file_name.ends_with(".plist")) return "plist";
+  if (artifact.install_path.find("tmpfiles.d/") != std::string::npos) return "tmpfiles";
+  if (artifact.install_path.find("logrotate.d/") != std::string::npos) return "logrotate";
+  return "file";
+}
+
+bool writes_log_files(const Service& service) {
+  return service.logs.stdout_stream.kind == LogStream::Kind::file ||
+         service.logs.stderr_stream.kind == LogStream::Kind::file;
+}
+
+}  // namespace
+
+const char* to_string(FileStatus status) {
+  switch (status) {
+    case FileStatus::created:
+      return "new";
+    case FileStatus::changed:
+      return "changed";
+    case FileStatus::unchanged:
+      return "unchanged";
+  }
+  return "?";
+}
+
+TargetChoice detect_host_target(const SystemOps& host, bool needs_running_manager) {
+  TargetChoice choice;
+#if defined(_WIN32)
+  (void)host;
+  (void)needs_running_manager;
+  choice.target = "windows-service";
+  choice.reasons.push_back("windows-service: this is a Windows build");
+#elif defined(__APPLE__)
+  (void)host;
+  (void)needs_running_manager;
+  choice.target = "launchd";
+  choice.reasons.push_back("launchd: this is macOS");
+#else
+  choice.reasons.push_back("launchd: this is not macOS");
+  choice.reasons.push_back("windows-service: this is not a Windows build");
+  if (host.exists("/run/systemd/system")) {
+    choice.target = "systemd";
+    choice.reasons.insert(choice.reasons.begin(),
+                          "systemd: /run/systemd/system exists (systemd is the init system)");
+  } else if (!needs_running_manager) {
+    choice.target = "systemd";
+    choice.reasons.insert(choice.reasons.begin(),
+                          "systemd: the Linux default (/run/systemd/system is missing, but "
+                          "nothing is started here)");
+  } else {
+    choice.reasons.insert(choice.reasons.begin(),
+                          "systemd: /run/systemd/system is missing (systemd is not the init "
+                          "system here)");
+  }
+#endif
+  return choice;
+}
+
+std::string expand_home(const std::string& path, const std::string& home) {
+  if (path == "~") return home;
+  if (path.starts_with("~/")) return home + path.substr(1);
+  return path;
+}
+
+Layout make_layout(const Service& service, const std::string& target, const std::string& home,
+                   const std::string& daemonize_path) {
+  Layout layout;
+  layout.home = home;
+  const bool user = service.scope == Scope::user;
+  if (!daemonize_path.empty()) {
+    layout.daemonize_path = expand_home(daemonize_path, home);
+  } else if (user) {
+    // A user cannot write /usr/local/bin; the binary goes where `pip --user` & co. put theirs.
+    layout.daemonize_path = home + "/.local/bin/daemonize";
+  } else {
+    layout.daemonize_path = kSystemdDefaultDaemonizePath;
+  }
+  if (target == "launchd") {
+    layout.manifest_path = expand_home(launchd::default_installed_manifest_path(service), home);
+  } else {
+    layout.manifest_path = expand_home(systemd_installed_manifest_path(service), home);
+  }
+  layout.receipt_path = receipt_path(service.name, service.scope, home);
+  return layout;
+}
+
+InstallerSpec installer_spec(const Service& service, const std::string& target,
+                             const Layout& layout, unsigned uid, const std::string& user_name) {
+  InstallerSpec spec;
+  spec.target = target;
+  spec.name = service.name;
+  spec.scope = service.scope;
+  spec.uid = uid;
+  spec.user_name = user_name;
+  if (target == "launchd") {
+    spec.service_id = launchd::job_label(service);
+    spec.definition_path = expand_home(launchd::plist_install_path(service), layout.home);
+  } else {
+    spec.service_id = service.name + ".service";
+  }
+  return spec;
+}
+
+bool Plan::up_to_date() const {
+  for (const auto& file : files) {
+    if (file.status != FileStatus::unchanged) return false;
+  }
+  return changed_env_files.empty() && groups_to_create.empty() && users_to_create.empty() &&
+         !log_directory_missing && !receipt_missing && manager_steps.empty();
+}
+
+bool Plan::differs() const {
+  for (const auto& file : files) {
+    if (file.status != FileStatus::unchanged) return true;
+  }
+  return !changed_env_files.empty();
+}
+
+Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
+               const DeploySettings& settings) {
+  const Service& service = *input.service;
+  const auto& layout = input.layout;
+  const bool system_scope = service.scope == Scope::system;
+  Plan plan;
+  plan.service = service.name;
+  plan.target = input.target;
+  plan.service_id = installer ? installer->service_id() : service.name;
+
+  // The previous install, if any.
+  try {
+    if (auto text = ops.read_file(layout.receipt_path)) {
+      std::string error;
+      plan.previous = receipt_from_json(*text, error);
+      if (!plan.previous) plan.warnings.push_back(layout.receipt_path + ": " + error);
+    }
+  } catch (const SystemError& error) {
+    plan.warnings.push_back(error.what());
+  }
+  plan.receipt_missing = !plan.previous;
+  plan.receipt_path = layout.receipt_path;
+
+  // Accounts: checked (and created) only on the real host.
+  std::string manifest_group = service.group;
+  plan.account_group = service.group;
+  if (system_scope && !service.user.empty()) {
+    if (settings.root_mode) {
+      plan.notes.push_back("account '" + service.user +
+                           "' is neither checked nor created under --root");
+    } else {
+      const auto account = ops.find_user(service.user);
+      if (!service.group.empty() && !ops.find_group(service.group)) {
+        if (service.create_user) {
+          plan.groups_to_create.push_back(service.group);
+        } else {
+          plan.errors.push_back("group '" + service.group +
+                                "' does not exist: create it, or set create_user = true");
+        }
+      }
+      if (!account) {
+        if (service.create_user) {
+          plan.users_to_create.push_back(service.user);
+        } else {
+          plan.errors.push_back("user '" + service.user +
+                                "' does not exist: create it, or set create_user = true so "
+                                "deploy creates it as a system account");
+        }
+      }
+      if (manifest_group.empty()) {
+        manifest_group = account ? std::to_string(account->gid) : service.user;
+      }
+    }
+  }
+
+  // The files, in the order they are written: binary, manifest, then what the renderer made
+  // (the unit last would be nicer for readers, but every file is in place before any reload).
+  std::vector<DesiredFile> desired;
+  const FileOwner root_owner =
+      system_scope ? FileOwner{"root", input.target == "launchd" ? "wheel" : "root"} : FileOwner{};
+  if (input.daemonize_binary) {
+    desired.push_back({layout.daemonize_path, "binary", *input.daemonize_binary, 0755, root_owner,
+                       true, false, true});
+  }
+  // Readable by the service, writable only by root.
+  desired.push_back(
+      {layout.manifest_path, "manifest", input.manifest_text, 0640,
+       system_scope ? FileOwner{"root", manifest_group.empty() ? root_owner.group : manifest_group}
+                    : FileOwner{},
+       true, false, false});
+  for (const auto& artifact : input.artifacts) {
+    if (artifact.install_path.empty()) continue;
+    const auto kind = artifact_kind(artifact);
+    const bool definition = kind == "unit" || kind == "plist";
+    desired.push_back({expand_home(artifact.install_path, layout.home), kind, artifact.content,
+                       artifact.mode, root_owner, definition, definition, false});
+  }
+
+  for (auto& file : desired) {
+    PlannedFile planned;
+    try {
+      planned.installed = ops.read_file(file.path);
+    } catch (const SystemError& error) {
+      plan.errors.push_back(error.what());
+    }
+    planned.status = !planned.installed                   ? FileStatus::created
+                     : *planned.installed == file.content ? FileStatus::unchanged
+                                                          : FileStatus::changed;
+    if (planned.status != FileStatus::unchanged) {
+      if (file.restarts) plan.restart = true;
+      if (file.definition) plan.definitions_changed = true;
+    }
+    planned.desired = std::move(file);
+    plan.files.push_back(std::move(planned));
+  }
+
+  // env_files: the watchdog reads them only at start, so a changed one needs a restart.
+  std::map<std::string, std::string> env_hashes;
+  for (const auto& entry : service.env_files) {
+    const auto path = expand_home(entry.starts_with("-") ? entry.substr(1) : entry, layout.home);
+    std::string hash;
+    try {
+      if (auto content = ops.read_file(path)) hash = sha256_hex(*content);
+    } catch (const SystemError& error) {
+      plan.warnings.push_back(error.what());
+    }
+    env_hashes[path] = hash;
+    if (plan.previous) {
+      const auto found = plan.previous->env_files.find(path);
+      if (found == plan.previous->env_files.end() || found->second != hash) {
+        plan.changed_env_files.push_back(path);
+        plan.restart = true;
+      }
+    }
+  }
+
+  if (writes_log_files(service)) {
+    plan.log_directory = expand_home(service.logs.directory, layout.home);
+    if (system_scope && !settings.root_mode) plan.log_owner = {service.user, service.group};
+    plan.log_directory_missing = !ops.exists(plan.log_directory);
+  }
+
+  if (installer && !settings.root_mode) {
+    for (auto& warning : installer->host_warnings(ops)) plan.warnings.push_back(std::move(warning));
+    Activation activation;
+    activation.definitions_changed = plan.definitions_changed;
+    activation.restart = plan.restart;
+    activation.start = settings.start;
+    activation.wait = settings.wait;
+    plan.manager_steps = installer->activation_steps(ops, activation);
+  } else if (settings.root_mode) {
+    plan.notes.push_back("--root: no service-manager command is run");
+  }
+
+  // The receipt written after success.
+  auto& receipt = plan.receipt;
+  receipt.service = service.name;
+  receipt.target = input.target;
+  receipt.scope = service.scope;
+  receipt.service_id = installer ? installer->service_id() : plan.service_id;
+  receipt.daemonize_version = DAEMONIZE_VERSION;
+  receipt.deployed_at = now_rfc3339();
+  receipt.manifest_source = input.manifest_source;
+  for (const auto& file : plan.files) {
+    if (file.desired.binary) {
+      receipt.daemonize_path = file.desired.path;
+      receipt.daemonize_sha256 = sha256_hex(file.desired.content);
+      continue;
+    }
+    receipt.files.push_back({file.desired.path, file.desired.kind, sha256_hex(file.desired.content),
+                             file.desired.mode});
+  }
+  receipt.env_files = std::move(env_hashes);
+  receipt.log_directory = plan.log_directory;
+  if (plan.previous) {
+    receipt.log_directory_created = plan.previous->log_directory_created;
+    receipt.users_created = plan.previous->users_created;
+    receipt.groups_created = plan.previous->groups_created;
+  }
+  if (plan.log_directory_missing) receipt.log_directory_created = true;
+  return plan;
+}
+
+std::string plan_diff(const Plan& plan) {
+  std::string text;
+  for (const auto& file : plan.files) {
+    if (file.status == FileStatus::unchanged) continue;
+    if (file.desired.binary) {
+      text += "binary " + file.desired.path + ": " +
+              (file.installed ? sha256_hex(*file.installed).substr(0, 12) : std::string("absent")) +
+              " -> " + sha256_hex(file.desired.content).substr(0, 12) + "\n";
+      continue;
+    }
+    text += unified_diff(file.installed.value_or(""), file.desired.content,
+                         file.installed ? file.desired.path : "/dev/null", file.desired.path);
+  }
+  for (const auto& path : plan.changed_env_files) {
+    text += "env file " + path + ": content changed since the last deploy\n";
+  }
+  return text;
+}
+
+void print_plan(const Plan& plan, std::ostream& out) {
+  out << "plan for " << plan.service << " (" << plan.target << "):\n";
+  for (const auto& group : plan.groups_to_create) out << "  create system group " << group << '\n';
+  for (const auto& user : plan.users_to_create) out << "  create system user " << user << '\n';
+  if (plan.log_directory_missing) out << "  create directory " << plan.log_directory << " (0750)\n";
+  for (const auto& file : plan.files) {
+    out << "  write " << file.desired.path << ": " << to_string(file.status) << '\n';
+  }
+  for (const auto& path : plan.changed_env_files) out << "  env file " << path << ": changed\n";
+  for (const auto& step : plan.manager_steps) {
+    out << "  " << step.description << '\n';
+    for (const auto& argv : step.argvs) out << "      $ " << shell_join(argv) << '\n';
+  }
+  if (plan.receipt_missing)
+    out << "  write receipt "
+        << "(first deploy)\n";
+  for (const auto& note : plan.notes) out << "  note: " << note << '\n';
+  const auto diff = plan_diff(plan);
+  if (!diff.empty()) out << '\n' << diff;
+}
+
+std::string plan_to_json(const Plan& plan) {
+  namespace json = boost::json;
+  json::array files;
+  for (const auto& file : plan.files) {
+    files.push_back(json::object{{"path", file.desired.path},
+                                 {"kind", file.desired.kind},
+                                 {"status", to_string(file.status)}});
+  }
+  json::array steps;
+  for (const auto& step : plan.manager_steps) {
+    json::array commands;
+    for (const auto& argv : step.argvs) commands.push_back(json::value(shell_join(argv)));
+    steps.push_back(json::object{{"description", step.description}, {"commands", commands}});
+  }
+  auto strings = [](const std::vector<std::string>& list) {
+    return json::array(list.begin(), list.end());
+  };
+  const json::object object{{"service", plan.service},
+                            {"target", plan.target},
+                            {"up_to_date", plan.up_to_date()},
+                            {"restart", plan.restart},
+                            {"files", files},
+                            {"changed_env_files", strings(plan.changed_env_files)},
+                            {"create_groups", strings(plan.groups_to_create)},
+                            {"create_users", strings(plan.users_to_create)},
+                            {"steps", steps},
+                            {"errors", strings(plan.errors)},
+                            {"warnings", strings(plan.warnings)},
+                            {"diff", plan_diff(plan)}};
+  return json::serialize(object);
+}
+
+}  // namespace daemonize::deploy
