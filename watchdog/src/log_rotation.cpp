@@ -299,9 +299,9 @@ RotatingLogWriter::RotatingLogWriter(RotationSettings settings, LogFileSystem& f
 }
 
 RotatingLogWriter::~RotatingLogWriter() {
-  for (auto& [stream, pending] : pending_) {
-    if (!pending.partial.empty()) finish_stream(stream);
-  }
+  std::vector<int> streams;
+  for (const auto& [stream, pending] : pending_) streams.push_back(stream);
+  for (const int stream : streams) finish_stream(stream);  // erases from pending_
   close_file();
 }
 
@@ -377,18 +377,20 @@ void RotatingLogWriter::write_block(int stream, std::string_view block, bool end
   Pending& pending = pending_[stream];
   const bool continues_own_line = pending.continuing && line_owner_ == stream;
   if (file_mid_line_ && !continues_own_line && fd_ >= 0) {
-    write_raw("\n");
+    write_raw("\n", false);
     line_owner_ = -1;
   }
   std::string_view data = block;
   if (settings_.timestamps) {
     out_.clear();
+    prefix_.clear();
+    append_timestamp(prefix_);  // every line of one read shares the time it was read
     std::size_t start = 0;
     bool line_start = !continues_own_line;
     while (start < block.size()) {
       const std::size_t newline = block.find('\n', start);
       const std::size_t end = newline == std::string_view::npos ? block.size() : newline + 1;
-      if (line_start) append_timestamp(out_);
+      if (line_start) out_ += prefix_;
       out_.append(block.substr(start, end - start));
       start = end;
       line_start = true;
@@ -420,14 +422,21 @@ void RotatingLogWriter::write_sized(std::string_view data) {
       continue;
     }
     const std::uint64_t max = settings_.max_size;
-    if (max > 0 && size_ > 0 && !file_mid_line_ && size_ + data.size() > max) {
+    if (max > 0 && size_ + data.size() > max) {
       const std::uint64_t room = size_ < max ? max - size_ : 0;
       const std::size_t cut =
           room > 0 ? data.rfind('\n', static_cast<std::size_t>(room - 1)) : std::string_view::npos;
-      if (cut != std::string_view::npos) {
+      if (cut != std::string_view::npos) {  // the lines that still fit
         write_raw(data.substr(0, cut + 1));
         data.remove_prefix(cut + 1);
-        if (data.empty()) return;
+        continue;
+      }
+      if (size_ == 0) {  // one line longer than max_size: alone in its own file
+        const std::size_t newline = data.find('\n');
+        const std::size_t line = newline == std::string_view::npos ? data.size() : newline + 1;
+        write_raw(data.substr(0, line));
+        data.remove_prefix(line);
+        continue;
       }
       if (!rotate(now_)) {
         write_raw(data);  // could not rename: keep the data rather than the limit
@@ -440,17 +449,17 @@ void RotatingLogWriter::write_sized(std::string_view data) {
   }
 }
 
-void RotatingLogWriter::write_raw(std::string_view bytes) {
+void RotatingLogWriter::write_raw(std::string_view bytes, bool count_drops) {
   while (!bytes.empty()) {
     if (fd_ < 0) {
-      record_failure(last_error_ ? last_error_ : EBADF, bytes.size());
+      record_failure(last_error_ ? last_error_ : EBADF, count_drops ? bytes.size() : 0);
       return;
     }
     const long written = files_.write(fd_, bytes.data(), bytes.size());
     if (written == -EINTR) continue;
     if (written <= 0) {
       const int error = written == 0 ? EIO : static_cast<int>(-written);
-      record_failure(error, bytes.size());
+      record_failure(error, count_drops ? bytes.size() : 0);
       // Disk full is retried on the same file; anything else reopens by name (throttled).
       if (error != ENOSPC && error != EDQUOT && error != EAGAIN) close_file();
       return;
@@ -527,7 +536,8 @@ void RotatingLogWriter::maybe_rotate_by_time(TimePoint now) {
 bool RotatingLogWriter::rotate(TimePoint now) {
   close_file();
   // Names are unique and increasing even when two rotations share a microsecond.
-  TimePoint stamp = std::max(floor<microseconds>(now), last_rotation_name_ + microseconds(1));
+  TimePoint stamp =
+      std::max<TimePoint>(floor<microseconds>(now), last_rotation_name_ + microseconds(1));
   std::string target =
       join_path(settings_.directory, rotated_file_name(settings_.file_name, stamp));
   while (files_.exists(target) || files_.exists(target + ".gz")) {

@@ -9,6 +9,8 @@
 #include <stdexcept>
 
 #include "daemonize/watchdog/child_output.hpp"
+#include "daemonize/watchdog/log_rotation.hpp"
+#include "logging.hpp"
 
 namespace daemonize {
 namespace {
@@ -85,8 +87,12 @@ class AppendingOutput final : public ChildOutput {
 
 }  // namespace
 
-std::unique_ptr<ChildOutput> make_child_output(const LogsConfig& logs, boost::asio::io_context&) {
-  return std::make_unique<AppendingOutput>(logs);
+// Files go through pipes into rotating writers (log_rotation.hpp, docs/logs.md); the writers'
+// problems (disk full, ...) reach the watchdog's log at most once a minute.
+std::unique_ptr<ChildOutput> make_child_output(const LogsConfig& logs,
+                                               boost::asio::io_context& io) {
+  return logs::make_rotating_child_output(
+      logs, io, [](const std::string& message) { watchdog_log::warning(message); });
 }
 
 }  // namespace daemonize

@@ -1,11 +1,20 @@
-// The POSIX LogFileSystem: plain system calls, no state (shared by the writer and the worker).
+// The POSIX LogFileSystem (plain system calls, no state: shared by the writer and the worker)
+// and the capturing ChildOutput that feeds the child's pipes into RotatingLogWriters.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <map>
+#include <stdexcept>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "daemonize/watchdog/log_rotation.hpp"
 
@@ -60,6 +69,209 @@ class PosixLogFileSystem final : public LogFileSystem {
 LogFileSystem& posix_log_file_system() {
   static PosixLogFileSystem files;
   return files;
+}
+
+}  // namespace daemonize::logs
+
+// ---------------------------------------------------------------------------------------------
+// The capturing ChildOutput.
+
+namespace daemonize::logs {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr std::size_t kReadBuffer = 128 * 1024;
+constexpr int kPipeCapacity = 1024 * 1024;  // fewer wake-ups; the kernel caps it if needed
+constexpr auto kHousekeepingInterval = std::chrono::seconds(30);
+
+RotationSettings settings_for(const LogsConfig& logs, const std::string& file_name) {
+  RotationSettings s;
+  s.directory = logs.directory;
+  s.file_name = file_name;
+  s.max_size = logs.max_size;
+  s.max_files = logs.max_files;
+  s.rotate_every = logs.rotate_every;
+  s.timezone = logs.timezone;
+  s.compress = logs.compress;
+  s.timestamps = logs.timestamps;
+  return s;
+}
+
+struct Sink {
+  std::unique_ptr<CompressionWorker> worker;  // declared first: destroyed after the writer
+  std::unique_ptr<RotatingLogWriter> writer;
+};
+
+// One pipe read end, drained into a writer under its own stream id.
+struct PipeReader {
+  PipeReader(asio::io_context& io, int fd, RotatingLogWriter& sink, int stream_id)
+      : descriptor(io, fd), writer(sink), stream(stream_id), buffer(kReadBuffer) {}
+  asio::posix::stream_descriptor descriptor;
+  RotatingLogWriter& writer;
+  int stream;
+  std::vector<char> buffer;
+  bool done = false;
+};
+
+class CapturingOutput final : public ChildOutput {
+ public:
+  CapturingOutput(const LogsConfig& logs, asio::io_context& io, LogReporter report)
+      : logs_(logs), io_(io), report_(std::move(report)), timer_(io) {
+    const bool to_file = logs.stdout_stream.kind == LogStream::Kind::file ||
+                         logs.stderr_stream.kind == LogStream::Kind::file;
+    if (!to_file) return;
+    if (const int made = posix_log_file_system().make_directory(logs.directory); made != 0) {
+      throw std::runtime_error("cannot create log directory " + logs.directory + ": " +
+                               std::strerror(-made));
+    }
+    for (const LogStream* stream : {&logs.stdout_stream, &logs.stderr_stream}) {
+      if (stream->kind != LogStream::Kind::file || sinks_.count(stream->file_name)) continue;
+      const RotationSettings settings = settings_for(logs, stream->file_name);
+      Sink& sink = sinks_[stream->file_name];
+      if (settings.compress) {
+        sink.worker =
+            std::make_unique<CompressionWorker>(posix_log_file_system(), settings, report_);
+      }
+      sink.writer = std::make_unique<RotatingLogWriter>(
+          settings, posix_log_file_system(), [] { return std::chrono::system_clock::now(); },
+          report_, sink.worker.get());
+    }
+    schedule_housekeeping();
+  }
+
+  ~CapturingOutput() override {
+    *alive_ = false;
+    close_child_ends();
+    for (auto& reader : readers_) {
+      if (reader->done) continue;
+      drain_now(*reader);
+      boost::system::error_code ignored;
+      reader->descriptor.close(ignored);
+    }
+    readers_.clear();
+    sinks_.clear();  // writers flush partial lines, workers finish their queue
+  }
+
+  std::string open_for_spawn(ChildStdio& stdio) override {
+    close_child_ends();
+    std::erase_if(readers_, [](const std::unique_ptr<PipeReader>& r) { return r->done; });
+    std::string error = open_stream(logs_.stdout_stream, stdout_fd_);
+    if (error.empty()) error = open_stream(logs_.stderr_stream, stderr_fd_);
+    stdio.stdout_fd = stdout_fd_;
+    stdio.stderr_fd = stderr_fd_;
+    return error;
+  }
+
+  void child_spawned() override { close_child_ends(); }
+
+  void reopen() override {
+    for (auto& [name, sink] : sinks_) sink.writer->reopen();
+  }
+
+ private:
+  std::string open_stream(const LogStream& stream, int& fd) {
+    switch (stream.kind) {
+      case LogStream::Kind::inherit:
+        fd = -1;
+        return "";
+      case LogStream::Kind::null:
+        fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+        return fd < 0 ? std::string("/dev/null: ") + std::strerror(errno) : "";
+      case LogStream::Kind::file: {
+        int ends[2];
+        if (::pipe2(ends, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
+        ::fcntl(ends[0], F_SETPIPE_SZ, kPipeCapacity);
+        ::fcntl(ends[0], F_SETFL, ::fcntl(ends[0], F_GETFL) | O_NONBLOCK);
+        fd = ends[1];
+        auto reader = std::make_unique<PipeReader>(
+            io_, ends[0], *sinks_.at(stream.file_name).writer, next_stream_id_++);
+        start_read(*reader);
+        readers_.push_back(std::move(reader));
+        return "";
+      }
+    }
+    return "";
+  }
+
+  void start_read(PipeReader& reader) {
+    reader.descriptor.async_read_some(
+        asio::buffer(reader.buffer),
+        [this, alive = alive_, &reader](const boost::system::error_code& ec, std::size_t got) {
+          if (!*alive) return;
+          if (got > 0) reader.writer.append(reader.stream, {reader.buffer.data(), got});
+          if (ec) {  // EOF: every holder of the write end has exited
+            reader.writer.finish_stream(reader.stream);
+            boost::system::error_code ignored;
+            reader.descriptor.close(ignored);
+            reader.done = true;
+            return;
+          }
+          start_read(reader);
+        });
+  }
+
+  // Shutdown: take what the pipe still holds (bounded: an orphan may keep writing forever)
+  // without waiting for writers that remain.
+  static void drain_now(PipeReader& reader) {
+    const int fd = reader.descriptor.native_handle();
+    std::size_t budget = 2 * static_cast<std::size_t>(kPipeCapacity);
+    while (budget > 0) {
+      const ssize_t got = ::read(fd, reader.buffer.data(), reader.buffer.size());
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) break;
+      const auto size = static_cast<std::size_t>(got);
+      reader.writer.append(reader.stream, {reader.buffer.data(), size});
+      budget -= std::min(budget, size);
+    }
+    reader.writer.finish_stream(reader.stream);
+  }
+
+  // Time rotation when the child is quiet, and reopening a file removed under us.
+  void schedule_housekeeping() {
+    auto delay =
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(kHousekeepingInterval);
+    const auto now = std::chrono::system_clock::now();
+    for (auto& [name, sink] : sinks_) {
+      if (auto next = sink.writer->next_time_rotation()) {
+        const auto until = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            *next - now + std::chrono::milliseconds(1));
+        delay = std::max(std::chrono::steady_clock::duration::zero(), std::min(delay, until));
+      }
+    }
+    timer_.expires_after(delay);
+    timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+      if (ec || !*alive) return;
+      for (auto& [name, sink] : sinks_) sink.writer->tick();
+      schedule_housekeeping();
+    });
+  }
+
+  void close_child_ends() {
+    for (int* fd : {&stdout_fd_, &stderr_fd_}) {
+      if (*fd >= 0) ::close(*fd);
+      *fd = -1;
+    }
+  }
+
+  LogsConfig logs_;
+  asio::io_context& io_;
+  LogReporter report_;
+  asio::steady_timer timer_;
+  std::map<std::string, Sink> sinks_;  // by file name: stdout and stderr may share one
+  std::vector<std::unique_ptr<PipeReader>> readers_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  int next_stream_id_ = 1;
+  int stdout_fd_ = -1;
+  int stderr_fd_ = -1;
+};
+
+}  // namespace
+
+std::unique_ptr<ChildOutput> make_rotating_child_output(const LogsConfig& logs,
+                                                        boost::asio::io_context& io,
+                                                        LogReporter report) {
+  return std::make_unique<CapturingOutput>(logs, io, std::move(report));
 }
 
 }  // namespace daemonize::logs

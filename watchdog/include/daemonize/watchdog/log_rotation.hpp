@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "daemonize/core/model.hpp"
+#include "daemonize/watchdog/child_output.hpp"
 
 namespace daemonize::logs {
 
@@ -144,7 +145,7 @@ class RotatingLogWriter {
 
  private:
   struct Pending {
-    std::string partial;     // bytes after the stream's last newline
+    std::string partial;      // bytes after the stream's last newline
     bool continuing = false;  // a chunk of this stream's current line is already in the file
   };
   void write_block(int stream, std::string_view block, bool ends_line);
@@ -153,7 +154,8 @@ class RotatingLogWriter {
   bool rotate(TimePoint now);
   bool ensure_open(TimePoint now);
   void close_file();
-  void write_raw(std::string_view bytes);
+  // count_drops=false for the newline the writer adds itself (not the child's bytes).
+  void write_raw(std::string_view bytes, bool count_drops = true);
   void record_failure(int error, std::uint64_t lost);
   void append_timestamp(std::string& out);
 
@@ -178,11 +180,21 @@ class RotatingLogWriter {
   bool failing_ = false;
   std::optional<TimePoint> last_report_;
   std::optional<TimePoint> last_open_attempt_;
-  std::string out_;  // scratch buffer for one append
+  std::string out_;     // scratch buffer for one append
+  std::string prefix_;  // the timestamp prefix of the current append
   std::int64_t cached_second_ = -1;
   std::string cached_date_time_;  // "2026-11-28T06:15:00" of cached_second_
   std::string cached_zone_;       // "Z " or "+01:00 "
   bool resume_pending_report_ = false;
 };
+
+// The ChildOutput of `daemonize run` with capture (POSIX): every spawn gets fresh pipes whose
+// read ends are drained on `io` into one RotatingLogWriter per file (one shared writer when
+// stdout and stderr name the same file); "inherit" and "null" streams bypass the pipes. A timer
+// rotates at time boundaries without output and notices a removed file. The destructor drains
+// what the pipes still hold. Throws std::runtime_error when the directory cannot be created.
+[[nodiscard]] std::unique_ptr<ChildOutput> make_rotating_child_output(const LogsConfig& logs,
+                                                                      boost::asio::io_context& io,
+                                                                      LogReporter report);
 
 }  // namespace daemonize::logs
