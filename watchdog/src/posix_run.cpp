@@ -2,10 +2,10 @@
 // Signals (TERM/INT/HUP/USR1/CHLD) arrive through asio::signal_set, the supervisor's single
 // timer is an asio::steady_timer, and nothing else wakes the loop: an idle watchdog without
 // WATCHDOG_USEC sits in epoll_wait.
-#include <stdexcept>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <stdexcept>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
