@@ -333,7 +333,7 @@ void HealthMonitor::run_probe() {
   // The timeout is armed before the probe starts, so even an instant failure finds it armed.
   arm(probe_started_at_ + config_.timeout, /*timeout_phase=*/true);
   const auto generation = generation_;
-  probe_->start([this, generation](ProbeOutcome outcome) {
+  probe_->start([this, generation](const ProbeOutcome& outcome) {
     if (generation != generation_ || !probing_) return;
     probing_ = false;
     finish(outcome);

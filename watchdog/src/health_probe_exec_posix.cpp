@@ -26,12 +26,15 @@ class ExecProbe final : public HealthProbe {
     abort();
     done_ = std::move(done);
     std::vector<std::string> environment_text;
+    environment_text.reserve(target_.environment.size());
     for (const auto& [name, value] : target_.environment)
       environment_text.push_back(name + "=" + value);
     std::vector<char*> argv;
+    argv.reserve(target_.argv.size() + 1);
     for (auto& argument : target_.argv) argv.push_back(argument.data());
     argv.push_back(nullptr);
     std::vector<char*> envp;
+    envp.reserve(environment_text.size() + 1);
     for (auto& entry : environment_text) envp.push_back(entry.data());
     envp.push_back(nullptr);
 

@@ -113,9 +113,9 @@ std::string rotated_file_name(const std::string& file_name, TimePoint at) {
   std::tm utc{};
   ::gmtime_r(&t, &utc);
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, ".%04d%02d%02dT%02d%02d%02d.%06lldZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<long long>((micros - secs).count()));
+  (void)std::snprintf(buffer, sizeof buffer, ".%04d%02d%02dT%02d%02d%02d.%06lldZ",
+                      utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
+                      utc.tm_sec, static_cast<long long>((micros - secs).count()));
   return file_name + buffer;
 }
 
@@ -190,7 +190,7 @@ std::string gzip_file(const std::string& path) {
   const int output =
       ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
   if (output < 0) {
-    const std::string error = temporary + ": " + std::strerror(errno);
+    std::string error = temporary + ": " + std::strerror(errno);
     ::close(source);
     return error;
   }
@@ -200,7 +200,7 @@ std::string gzip_file(const std::string& path) {
     ::close(output);
     error = temporary + ": gzdopen failed";
   } else {
-    std::vector<char> buffer(128 * 1024);
+    std::vector<char> buffer(std::size_t{128} * 1024);
     for (;;) {
       const ssize_t got = ::read(source, buffer.data(), buffer.size());
       if (got < 0 && errno == EINTR) continue;

@@ -81,7 +81,7 @@ namespace {
 
 namespace asio = boost::asio;
 
-constexpr std::size_t kReadBuffer = 128 * 1024;
+constexpr std::size_t kReadBuffer = std::size_t{128} * 1024;
 constexpr int kPipeCapacity = 1024 * 1024;  // fewer wake-ups; the kernel caps it if needed
 constexpr auto kHousekeepingInterval = std::chrono::seconds(30);
 

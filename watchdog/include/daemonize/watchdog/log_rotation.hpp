@@ -119,7 +119,7 @@ class CompressionWorker final : public RotatedFileHandler {
 class RotatingLogWriter {
  public:
   // Partial lines longer than this are written in chunks instead of being held in memory.
-  static constexpr std::size_t kMaxPendingLine = 64 * 1024;
+  static constexpr std::size_t kMaxPendingLine = std::size_t{64} * 1024;
 
   // `handler` may be null: retention then runs inline after each rotation (no compression).
   RotatingLogWriter(RotationSettings settings, LogFileSystem& files, LogClock clock,
