@@ -675,6 +675,8 @@ class SystemdRenderer {
                        });
     if (!native() && !user_scope() && plain) {
       unit_.add("Service", "LogsDirectory", relative);
+      // systemd's default is 0755; logs are the service's, not everyone's (deploy creates 0750).
+      unit_.add("Service", "LogsDirectoryMode", "0750");
     } else {
       log_directory_by_tmpfiles_ = true;
     }
