@@ -4,12 +4,15 @@
 
 #include "commands.hpp"
 #include "daemonize/core/exit_codes.hpp"
+#include "daemonize/watchdog/detached.hpp"
 #include "deploy_support.hpp"
 
 namespace daemonize::cli {
 namespace {
 
 int run_control(const std::string& service, ControlAction action) {
+  // A live `run --detach` watchdog (cron target, or started by hand): no manager owns it.
+  if (auto code = control_detached_watchdog(service, action, std::cout, std::cerr)) return *code;
   deploy::PosixSystemOps ops;
   InstalledService installed;
   if (int code = find_installed(ops, service, installed)) return code;

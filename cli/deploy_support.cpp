@@ -1,8 +1,5 @@
 #include "deploy_support.hpp"
 
-#include <pwd.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -29,17 +26,6 @@ bool names_a_file(const std::string& argument) {
 }
 
 }  // namespace
-
-std::string invoking_home() {
-  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') return home;
-  if (const auto* entry = ::getpwuid(::geteuid())) return entry->pw_dir;
-  return "/";
-}
-
-std::string invoking_user_name() {
-  if (const auto* entry = ::getpwuid(::geteuid())) return entry->pw_name;
-  return std::to_string(::geteuid());
-}
 
 int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& options,
                    bool needs_running_manager, bool with_binary, PreparedDeploy& prepared) {
@@ -97,9 +83,11 @@ int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& o
   input.manifest_source = error ? options.file : absolute.lexically_normal().string();
 
   if (with_binary) {
-    auto binary = read_whole_file("/proc/self/exe");
+    const auto executable = this_executable();
+    auto binary = executable ? read_whole_file(executable->string()) : std::nullopt;
     if (!binary) {
-      std::cerr << "daemonize: cannot read this executable (/proc/self/exe) to install it\n";
+      std::cerr << "daemonize: cannot read this executable ("
+                << (executable ? executable->string() : "path unknown") << ") to install it\n";
       return exit_code::software;
     }
     input.daemonize_binary = std::move(*binary);
@@ -108,7 +96,7 @@ int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& o
   prepared.ops = std::make_unique<deploy::PosixSystemOps>(options.root);
   if (options.root.empty()) {
     prepared.installer = deploy::make_installer(deploy::installer_spec(
-        service, target, input.layout, static_cast<unsigned>(::geteuid()), invoking_user_name()));
+        service, target, input.layout, effective_user_id(), invoking_user_name()));
     if (needs_running_manager && !prepared.installer) {
       std::cerr << "daemonize: deploying to " << target
                 << " is not supported by this build; use --output-dir DIR to render the files\n";
@@ -163,11 +151,14 @@ std::unique_ptr<Installer> installer_for(const deploy::Receipt& receipt) {
   spec.target = receipt.target;
   spec.name = receipt.service;
   spec.scope = receipt.scope;
-  spec.uid = static_cast<unsigned>(::geteuid());
+  spec.uid = effective_user_id();
   spec.user_name = invoking_user_name();
   spec.service_id = receipt.service_id;
+  spec.daemonize_path = receipt.daemonize_path;  // cron: start/stop the detached watchdog
+  spec.home = invoking_home();
   for (const auto& file : receipt.files) {
     if (file.kind == "plist") spec.definition_path = file.path;
+    if (file.kind == "manifest") spec.manifest_path = file.path;
   }
   // launchd's id is "domain/label"; the installer wants the label.
   if (receipt.target == "launchd") {

@@ -10,6 +10,7 @@
 #include "daemonize/core/installer.hpp"
 #include "daemonize/deploy/deploy.hpp"
 #include "daemonize/deploy/posix_system_ops.hpp"
+#include "host_facts.hpp"  // invoking_home(), invoking_user_name()
 
 namespace daemonize::cli {
 
@@ -33,10 +34,6 @@ struct PreparedDeploy {
 // (after printing why).
 int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& options,
                    bool needs_running_manager, bool with_binary, PreparedDeploy& prepared);
-
-// The deploying user's home directory ($HOME, else the account database).
-[[nodiscard]] std::string invoking_home();
-[[nodiscard]] std::string invoking_user_name();
 
 struct InstalledService {
   deploy::Receipt receipt;

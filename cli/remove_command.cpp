@@ -1,10 +1,12 @@
-// `daemonize remove FILE|NAME [--purge] [--dry-run] [--root DIR]`: stop, disable and delete
-// exactly what the install receipt lists.
+// `daemonize remove FILE|NAME [--purge] [--dry-run] [--root DIR] [--quiet]`: stop, disable and
+// delete exactly what the install receipt lists.
 #include <iostream>
 
 #include "commands.hpp"
 #include "daemonize/core/exit_codes.hpp"
 #include "deploy_support.hpp"
+#include "host_facts.hpp"
+#include "terminal.hpp"
 
 namespace daemonize::cli {
 namespace {
@@ -14,17 +16,32 @@ struct RemoveOptions {
   bool purge = false;
   bool dry_run = false;
   std::string root;
+  bool quiet = false;
 };
 
-int run_remove(const RemoveOptions& options) {
+int run_remove(const RemoveOptions& options, std::ostream& out) {
   deploy::PosixSystemOps ops(options.root);
   InstalledService installed;
   if (int code = find_installed(ops, options.service, installed)) return code;
   std::unique_ptr<Installer> installer;
   if (options.root.empty()) installer = installer_for(installed.receipt);
-  return deploy::remove_installed(installed.receipt, installed.receipt_file, ops, installer.get(),
-                                  options.purge, options.dry_run, std::cout, std::cerr)
-      .exit_code;
+  const int code =
+      deploy::remove_installed(installed.receipt, installed.receipt_file, ops, installer.get(),
+                               options.purge, options.dry_run, out, std::cerr)
+          .exit_code;
+  if (code == exit_code::no_permission && options.root.empty() && !running_privileged()) {
+    std::cerr << "daemonize: hint: rerun with sudo\n";
+  }
+  return code;
+}
+
+int run_remove_command(const RemoveOptions& options) {
+  if (options.quiet) {
+    NullOutput nothing;
+    return run_remove(options, nothing.stream());
+  }
+  StepOutput out(std::cout, colour_allowed_for_stdout());
+  return run_remove(options, out.stream());
 }
 
 }  // namespace
@@ -37,7 +54,8 @@ void add_remove_command(CLI::App& app, CliContext& context) {
                     "Also delete logs, runtime state and the accounts deploy created");
   command->add_flag("--dry-run", options->dry_run, "Print what would be removed");
   command->add_option("--root", options->root, "Remove an install made with deploy --root DIR");
-  command->callback([options, &context] { context.exit_code = run_remove(*options); });
+  command->add_flag("--quiet,-q", options->quiet, "Print only errors and warnings (on stderr)");
+  command->callback([options, &context] { context.exit_code = run_remove_command(*options); });
 }
 
 }  // namespace daemonize::cli

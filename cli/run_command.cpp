@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/core/loader.hpp"
+#include "daemonize/watchdog/detached.hpp"
 #include "daemonize/watchdog/run.hpp"
 
 namespace daemonize::cli {
@@ -21,14 +22,16 @@ int run_run(const RunCommandOptions& options) {
     std::cerr << "daemonize: run --service is only available on Windows (SCM service host)\n";
     return exit_code::usage;
   }
+  // --detach: the default pidfile, and an absolute manifest path (the daemon runs in /).
+  const auto process = plan_run_process(options.file, options.pidfile, options.detach);
   if (options.detach || !options.pidfile.empty()) {
     std::string error;
-    if (const int code = prepare_process(options.pidfile, options.detach, error); code != 0) {
+    if (const int code = prepare_process(process.pidfile, options.detach, error); code != 0) {
       std::cerr << "daemonize: " << error << '\n';
       return code;
     }
   }
-  return run_watchdog(RunOptions{options.file, options.service});
+  return run_watchdog(RunOptions{process.manifest_path, options.service});
 }
 
 }  // namespace

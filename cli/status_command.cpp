@@ -1,10 +1,7 @@
-// `daemonize status FILE|NAME [--json]`: the watchdog's view from its state file.
-// (The deploy issue adds the service manager's view.)
-#include <signal.h>
-#include <unistd.h>
-
+// `daemonize status FILE|NAME [--json]`: the watchdog's view from its state file, and where the
+// CLI can ask it directly (Windows: the SCM, host_facts_windows.cpp) the service manager's.
+#include <algorithm>
 #include <boost/json.hpp>
-#include <cerrno>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -16,6 +13,7 @@
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/core/loader.hpp"
 #include "daemonize/watchdog/state_file.hpp"
+#include "host_facts.hpp"
 
 namespace daemonize::cli {
 namespace {
@@ -24,13 +22,6 @@ struct StatusOptions {
   std::string target;
   bool json = false;
 };
-
-std::optional<std::string> environment_value(const std::string& name) {
-  if (const char* value = std::getenv(name.c_str())) return std::string(value);
-  return std::nullopt;
-}
-
-bool process_alive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
 
 std::optional<std::chrono::system_clock::time_point> parse_rfc3339(const std::string& text) {
   std::tm utc{};
@@ -41,7 +32,8 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(const std::st
   }
   utc.tm_year -= 1900;
   utc.tm_mon -= 1;
-  return std::chrono::system_clock::from_time_t(::timegm(&utc)) + std::chrono::milliseconds(millis);
+  return std::chrono::system_clock::from_time_t(utc_to_time_t(utc)) +
+         std::chrono::milliseconds(millis);
 }
 
 std::string describe_uptime(std::chrono::system_clock::duration uptime) {
@@ -54,11 +46,37 @@ std::string describe_uptime(std::chrono::system_clock::duration uptime) {
   return text + std::to_string(seconds % 60) + "s";
 }
 
+// ERROR_SERVICE_SPECIFIC_ERROR: the service's own exit code is in service_exit_code.
+constexpr unsigned kServiceSpecificError = 1066;
+
+boost::json::object manager_json(const ServiceManagerView& view) {
+  return {{"manager", view.manager},
+          {"state", view.state},
+          {"pid", view.pid},
+          {"win32_exit_code", view.win32_exit_code},
+          {"service_exit_code", view.service_exit_code}};
+}
+
+void print_manager_line(const ServiceManagerView& view) {
+  std::string label = view.manager + ":";
+  label.resize(std::max<std::size_t>(label.size() + 1, 12), ' ');  // aligned with "watchdog:"
+  std::cout << "  " << label << view.state;
+  if (view.pid > 0) std::cout << " (pid " << view.pid << ")";
+  if (view.win32_exit_code != 0) {
+    std::cout << " (exit " << view.win32_exit_code;
+    if (view.win32_exit_code == kServiceSpecificError) {
+      std::cout << ", service exit code " << view.service_exit_code;
+    }
+    std::cout << ")";
+  }
+  std::cout << '\n';
+}
+
 int run_status(const StatusOptions& options) {
   // FILE (a manifest, or a state.json) or NAME.
   std::string name = options.target;
   std::vector<std::filesystem::path> files;
-  const bool looks_like_path = options.target.find('/') != std::string::npos ||
+  const bool looks_like_path = options.target.find_first_of("/\\") != std::string::npos ||
                                options.target.ends_with(".toml") ||
                                options.target.ends_with(".json");
   if (looks_like_path && options.target.ends_with(".json")) {
@@ -73,16 +91,7 @@ int run_status(const StatusOptions& options) {
     }
     name = loaded.service->name;
   }
-  if (files.empty()) {
-    for (const auto& directory :
-         state_directory_candidates(name, environment_value, ::geteuid() == 0)) {
-      files.push_back(directory / kStateFileName);
-    }
-    const auto system_file = std::filesystem::path("/run/daemonize") / name / kStateFileName;
-    if (std::find(files.begin(), files.end(), system_file) == files.end()) {
-      files.push_back(system_file);
-    }
-  }
+  if (files.empty()) files = watchdog_state_files(name);
 
   std::optional<StateRecord> record;
   std::filesystem::path found;
@@ -100,17 +109,23 @@ int run_status(const StatusOptions& options) {
     found = file;
     break;
   }
+  // The service manager's own view, where the CLI can ask it (Windows: the SCM).
+  std::string manager_note;
+  const auto manager = service_manager_view(record ? record->service : name, manager_note);
   if (!record) {
+    const bool manager_running = manager && manager->state == "RUNNING";
     if (options.json) {
-      std::cout << boost::json::serialize(boost::json::object{
-                       {"service", name}, {"running", false}, {"state", nullptr}})
-                << '\n';
+      boost::json::object object{
+          {"service", name}, {"running", manager_running}, {"state", nullptr}};
+      if (manager) object["service_manager"] = manager_json(*manager);
+      std::cout << boost::json::serialize(object) << '\n';
     } else {
       std::cout << name << ": no watchdog state (looked in";
       for (const auto& file : files) std::cout << ' ' << file.string();
       std::cout << ")\n";
+      if (manager) print_manager_line(*manager);
     }
-    return exit_code::differs;
+    return manager_running ? exit_code::success : exit_code::differs;
   }
 
   const bool watchdog_alive = process_alive(record->watchdog_pid) && record->state != "stopped" &&
@@ -123,6 +138,7 @@ int run_status(const StatusOptions& options) {
     object["state_file"] = found.string();
     object["watchdog_alive"] = watchdog_alive;
     object["running"] = running;
+    if (manager) object["service_manager"] = manager_json(*manager);
     std::cout << boost::json::serialize(value) << '\n';
     return running ? exit_code::success : exit_code::differs;
   }
@@ -147,6 +163,7 @@ int run_status(const StatusOptions& options) {
   }
   std::cout << "  watchdog:   pid " << record->watchdog_pid << ", version "
             << record->watchdog_version << ", started " << record->watchdog_started_at << '\n';
+  if (manager) print_manager_line(*manager);
   std::cout << "  restarts:   " << record->restarts << " (" << record->restarts_in_window
             << " in the current window)";
   if (!record->last_restart_reason.empty())

@@ -1,7 +1,8 @@
-// `daemonize validate FILE [--target T]... [--json]`
+// `daemonize validate FILE [--target T]... [--json] [--quiet]`
 #include <algorithm>
 #include <boost/json.hpp>
 #include <iostream>
+#include <iterator>
 #include <set>
 
 #include "commands.hpp"
@@ -16,6 +17,7 @@ struct ValidateOptions {
   std::string file;
   std::vector<std::string> targets;
   bool json = false;
+  bool quiet = false;  // only errors: no warnings, no "FILE: ok"
 };
 
 boost::json::value diagnostics_json(const std::vector<Diagnostic>& diagnostics) {
@@ -73,6 +75,11 @@ int run_validate(const ValidateOptions& options, const BackendRegistry& registry
     boost::json::object output{{"ok", ok}, {"diagnostics", diagnostics_json(diagnostics)}};
     output["service"] = shown != nullptr ? to_json(*shown) : boost::json::value(nullptr);
     std::cout << boost::json::serialize(output) << '\n';
+  } else if (options.quiet) {
+    std::vector<Diagnostic> errors;
+    std::copy_if(diagnostics.begin(), diagnostics.end(), std::back_inserter(errors),
+                 [](const Diagnostic& d) { return d.severity == Severity::error; });
+    print_diagnostics(errors);
   } else {
     print_diagnostics(diagnostics);
     if (ok) std::cout << options.file << ": ok\n";
@@ -89,7 +96,10 @@ void add_validate_command(CLI::App& app, CliContext& context) {
   command->add_option("file", options->file, "The manifest (service.toml)")->required();
   command->add_option("--target,-t", options->targets,
                       "Also check what this target cannot express (repeatable; 'all')");
-  command->add_flag("--json", options->json, "Print diagnostics and the normalized model as JSON");
+  auto* json = command->add_flag("--json", options->json,
+                                 "Print diagnostics and the normalized model as JSON");
+  command->add_flag("--quiet,-q", options->quiet, "Print only errors; the exit code tells the rest")
+      ->excludes(json);
   command->callback(
       [options, &context] { context.exit_code = run_validate(*options, context.registry); });
 }

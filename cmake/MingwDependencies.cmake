@@ -2,9 +2,9 @@
 # Dependencies.cmake in place of the host lookups:
 #   cmake -S . -B /work/build-mingw -G Ninja \
 #     -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/mingw-w64.cmake \
-#     -DDAEMONIZE_MINGW_PREFIX=/var/cache/daemonize/boost-1.81-mingw-v1 -DDAEMONIZE_BUILD_TESTS=OFF
+#     -DDAEMONIZE_MINGW_PREFIX=/var/cache/daemonize/boost-1.81-mingw-v2 -DDAEMONIZE_BUILD_TESTS=OFF
 # - Boost (compiled parts) and yaml-cpp: built for the target by scripts/mingw/mingw-boost.sh
-#   and mingw-yaml-cpp.sh into DAEMONIZE_MINGW_PREFIX and DAEMONIZE_MINGW_YAML_CPP_PREFIX, found
+#   and mingw-yaml-cpp.sh (both run by scripts/prepare.d/mingw.sh) into DAEMONIZE_MINGW_PREFIX and DAEMONIZE_MINGW_YAML_CPP_PREFIX, found
 #   through the toolchain's CMAKE_FIND_ROOT_PATH.
 # - Header-only libraries (CLI11, toml++, dtl) come from the host's Debian packages. Their
 #   directories are exposed through symlinks in a private include directory, never as
@@ -19,7 +19,7 @@ if(DAEMONIZE_BUILD_TESTS)
 endif()
 
 if(NOT DAEMONIZE_MINGW_PREFIX)
-  set(DAEMONIZE_MINGW_PREFIX /var/cache/daemonize/boost-1.81-mingw-v1 CACHE PATH "" FORCE)
+  set(DAEMONIZE_MINGW_PREFIX /var/cache/daemonize/boost-1.81-mingw-v2 CACHE PATH "" FORCE)
   list(APPEND CMAKE_FIND_ROOT_PATH ${DAEMONIZE_MINGW_PREFIX})
 endif()
 set(DAEMONIZE_MINGW_YAML_CPP_PREFIX /var/cache/daemonize/yaml-cpp-0.7-mingw-v1
@@ -35,9 +35,22 @@ endif()
 add_compile_definitions(_WIN32_WINNT=0x0A00 BOOST_USE_WINAPI_VERSION=0x0A00 WIN32_LEAN_AND_MEAN
                         NOMINMAX _POSIX_THREAD_SAFE_FUNCTIONS=200112L)
 
+# A changed prefix (a new recipe version of mingw-boost.sh) must not keep using the config files
+# an earlier configure found in the old one.
+get_cmake_property(cached_variables CACHE_VARIABLES)
+foreach(variable IN LISTS cached_variables)
+  if(variable MATCHES "^(Boost|boost_[a-z_]+)_DIR$")
+    string(FIND "${${variable}}" "${DAEMONIZE_MINGW_PREFIX}/" position)
+    if(NOT position EQUAL 0)
+      unset(${variable} CACHE)
+    endif()
+  endif()
+endforeach()
+
 set(Boost_USE_STATIC_LIBS ON)
 set(Boost_USE_STATIC_RUNTIME ON)
-find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS json log filesystem thread iostreams)
+# No iostreams: nothing links it (the host build's list has it; the mingw Boost does not).
+find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS json log filesystem thread)
 # Boost.Asio and Boost.Log on Windows need the socket and a few system libraries.
 foreach(boost_target Boost::log Boost::filesystem Boost::thread)
   set_property(TARGET ${boost_target} APPEND PROPERTY INTERFACE_LINK_LIBRARIES ws2_32 mswsock)

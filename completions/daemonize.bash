@@ -66,12 +66,12 @@ _daemonize() {
   local flags
   case $command in
     init) flags="--name -n --command -c --output -o --force --help" ;;
-    validate) flags="--target -t --json --help" ;;
+    validate) flags="--target -t --json --quiet -q --help" ;;
     render) flags="--target -t --output-dir -o --daemonize-path --help" ;;
     deploy) flags="--target -t --dry-run --output-dir --root --no-start --no-wait --wait-timeout
-      --json --daemonize-path --help" ;;
-    diff) flags="--target -t --root --daemonize-path --help" ;;
-    remove) flags="--purge --dry-run --root --help" ;;
+      --json --quiet -q --daemonize-path --help" ;;
+    diff) flags="--target -t --root --daemonize-path --json --help" ;;
+    remove) flags="--purge --dry-run --root --quiet -q --help" ;;
     run) flags="--detach --pidfile --service --help" ;;
     status) flags="--json --help" ;;
     *) flags="--help" ;;

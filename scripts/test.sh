@@ -45,7 +45,7 @@ ninja -C "$release_build" -j"$(nproc)" daemonize
 
 step "configure + build (-Werror, ASan+UBSan)"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDAEMONIZE_WERROR=ON -DDAEMONIZE_SANITIZE=ON \
-  -DDAEMONIZE_MATRIX_BINARY="$release_build/cli/daemonize" >/dev/null
+  -DDAEMONIZE_UNSANITIZED_BINARY="$release_build/cli/daemonize" >/dev/null
 ninja -C "$build" -j"$(nproc)"
 
 if [ "${DAEMONIZE_SKIP_TIDY:-0}" != 1 ]; then

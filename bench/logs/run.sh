@@ -114,6 +114,7 @@ for run in $(seq "$runs"); do
   run_daemonize daemonize-timestamps true
 done
 
+csv_rows=()
 printf '%-22s %10s %10s %10s   (%s lines of 100 bytes, median of %s runs)\n' \
   logger wall_s cpu_s rss_kib "$lines" "$runs"
 for name in cat rotatelogs s6-log multilog svlogd daemonize daemonize-timestamps; do
@@ -125,4 +126,10 @@ for name in cat rotatelogs s6-log multilog svlogd daemonize daemonize-timestamps
   cpu=$(awk -v n="$name" '$1==n {print $3}' "$work/results" | median)
   rss=$(awk -v n="$name" '$1==n {print $4}' "$work/results" | median)
   printf '%-22s %10.3f %10.3f %10s\n' "$name" "$wall" "$cpu" "$rss"
+  csv_rows+=("$name,$cpu,$wall,$(echo "scale=1; $rss / 1024" | bc)")
 done
+# BENCH_CSV=FILE: the medians as CSV (the format of results.csv, for bench/plot.sh).
+if [ -n "${BENCH_CSV:-}" ]; then
+  { echo "logger,cpu_s,wall_s,peak_rss_mib"; printf '%s\n' "${csv_rows[@]}"; } >"$BENCH_CSV"
+  echo "wrote $BENCH_CSV (bench/plot.sh draws the charts from bench/logs/results.csv)"
+fi

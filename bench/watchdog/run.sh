@@ -66,7 +66,11 @@ memory_kib() {  # PID FIELD
 }
 
 results=()
-record() { results+=("$(printf '%-14s %18s %16s %10s %18s' "$@")"); }
+csv_rows=()  # BENCH_CSV=FILE: also write them as CSV (the format of results.csv, for bench/plot.sh)
+record() {
+  results+=("$(printf '%-14s %18s %16s %10s %18s' "$@")")
+  csv_rows+=("$(IFS=,; echo "$*")")
+}
 
 # --- starters: each prints the supervisor's pid; $1 = child argv as a shell-quoted string ---
 start_daemonize() {  # DIR ARGS...
@@ -175,3 +179,8 @@ done
 echo "restarts per peer: $restarts, child lifetime: ${live_ms} ms, $(nproc) CPUs, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-14s %18s %16s %10s %18s\n' supervisor "restart_median_ms" "idle_syscalls_5s" "pss_kib" "private_dirty_kib"
 printf '%s\n' "${results[@]}"
+if [ -n "${BENCH_CSV:-}" ]; then
+  { echo "supervisor,restart_median_ms,idle_syscalls_5s,pss_kib,private_dirty_kib"
+    printf '%s\n' "${csv_rows[@]}"; } >"$BENCH_CSV"
+  echo "wrote $BENCH_CSV (bench/plot.sh draws the charts from bench/watchdog/results.csv)"
+fi

@@ -43,6 +43,48 @@ std::string wait_until_ready(SystemOps& ops, Installer& installer, const DeployS
   }
 }
 
+// One line per step: "  <what> ... " before it runs (flushed, so a terminal shows what is in
+// progress), then its result word ("ok", "failed"); the CLI may colour that word.
+class StepLines {
+ public:
+  explicit StepLines(std::ostream& out) : out_(out) {}
+  void begin(const std::string& what) {
+    out_ << "  " << what << " ... " << std::flush;
+    open_ = true;
+  }
+  void end(const std::string& result) {
+    out_ << result << '\n';
+    open_ = false;
+  }
+  // Closes a step an exception interrupted.
+  void fail_open() {
+    if (open_) end("failed");
+  }
+
+ private:
+  std::ostream& out_;
+  bool open_ = false;
+};
+
+// What to do next after a failed start, where it is known.
+std::vector<std::string> next_steps_after_failure(const Plan& plan, const std::string& journal) {
+  std::vector<std::string> hints;
+  if (plan.target == "systemd") {
+    const bool user = plan.receipt.scope == Scope::user;
+    hints.push_back(std::string("see `journalctl ") + (user ? "--user " : "") + "-u " +
+                    plan.service_id + " -n 50` for the full log");
+    if (journal.find("start-limit-hit") != std::string::npos ||
+        journal.find("Start request repeated too quickly") != std::string::npos) {
+      hints.push_back(std::string("systemd hit the start limit: run `systemctl ") +
+                      (user ? "--user " : "") + "reset-failed " + plan.service_id +
+                      "`, then deploy again");
+    }
+  } else if (plan.target == "launchd") {
+    hints.push_back("see `launchctl print " + plan.service_id + "` and the service's log files");
+  }
+  return hints;
+}
+
 std::string indent(const std::string& text) {
   std::string result;
   std::istringstream lines(text);
@@ -74,23 +116,28 @@ Outcome apply_plan(Plan& plan, SystemOps& ops, Installer* installer, const Deplo
   }
 
   auto& receipt = plan.receipt;
+  StepLines steps(out);
   try {
     for (const auto& group : plan.groups_to_create) {
+      steps.begin("create system group " + group);
       ops.create_system_group(group);
       receipt.groups_created.push_back(group);
-      out << "created system group " << group << '\n';
+      steps.end("ok");
     }
     for (const auto& user : plan.users_to_create) {
+      steps.begin("create system user " + user);
       ops.create_system_user(user, plan.account_group);
       receipt.users_created.push_back(user);
       if (plan.account_group.empty()) receipt.groups_created.push_back(user);  // --user-group
-      out << "created system user " << user << '\n';
+      steps.end("ok");
     }
     if (plan.log_directory_missing) {
+      steps.begin("create directory " + plan.log_directory);
       ops.create_directory(plan.log_directory, 0750, plan.log_owner);
-      out << "created " << plan.log_directory << '\n';
+      steps.end("ok");
     }
   } catch (const SystemError& error) {
+    steps.fail_open();
     err << "daemonize: " << error.what() << '\n';
     return {exit_code_for(error), "failed"};
   }
@@ -115,11 +162,13 @@ Outcome apply_plan(Plan& plan, SystemOps& ops, Installer* installer, const Deplo
       if (file.status == FileStatus::unchanged) continue;
       backups.push_back({file.desired.path, file.installed, file.desired.mode, file.desired.owner,
                          file.desired.definition});
+      steps.begin("write " + file.desired.path + " (" + to_string(file.status) + ")");
       ops.write_file_atomic(file.desired.path, file.desired.content, file.desired.mode,
                             file.desired.owner);
-      out << "wrote " << file.desired.path << " (" << to_string(file.status) << ")\n";
+      steps.end("ok");
     }
   } catch (const SystemError& error) {
+    steps.fail_open();
     err << "daemonize: " << error.what() << '\n';
     err << "daemonize: restoring the previous files\n";
     restore_files();
@@ -130,15 +179,18 @@ Outcome apply_plan(Plan& plan, SystemOps& ops, Installer* installer, const Deplo
   int failure_code = exit_code::unavailable;
   if (installer && !settings.root_mode) {
     for (const auto& step : plan.manager_steps) {
-      out << step.description << '\n';
+      steps.begin(step.description);
       const auto result = run_step(ops, step);
+      steps.end(result.ok() ? "ok" : "failed");
       if (!result.ok()) {
         failure = step.description + " failed: " + result.output;
         break;
       }
     }
     if (failure.empty() && settings.start && settings.wait && !plan.manager_steps.empty()) {
+      steps.begin("wait until " + installer->service_id() + " is active and ready");
       failure = wait_until_ready(ops, *installer, settings);
+      steps.end(failure.empty() ? "ok" : "failed");
     }
     if (!failure.empty()) {
       const auto status = installer->status(ops);
@@ -152,11 +204,13 @@ Outcome apply_plan(Plan& plan, SystemOps& ops, Installer* installer, const Deplo
 
   if (!failure.empty()) {
     err << "daemonize: deploy of " << plan.service << " failed: " << failure << '\n';
+    std::string journal;
     if (installer) {
-      const auto journal = installer->recent_log(ops, settings.journal_lines);
+      journal = installer->recent_log(ops, settings.journal_lines);
       if (!journal.empty())
         err << "daemonize: last log lines of " << plan.service_id << ":\n" << indent(journal);
     }
+    const auto hints = next_steps_after_failure(plan, journal);
     err << "daemonize: restoring the previous files\n";
     restore_files();
     if (installer) {
@@ -178,12 +232,16 @@ Outcome apply_plan(Plan& plan, SystemOps& ops, Installer* installer, const Deplo
         err << "daemonize: removed the failed first install\n";
       }
     }
+    for (const auto& hint : hints) err << "daemonize: hint: " << hint << '\n';
     return {failure_code, "rolled back"};
   }
 
   try {
+    steps.begin("write receipt " + plan.receipt_path);
     ops.write_file_atomic(plan.receipt_path, receipt_to_json(receipt), 0644, {});
+    steps.end("ok");
   } catch (const SystemError& error) {
+    steps.fail_open();
     err << "daemonize: " << error.what() << '\n';
     return {exit_code_for(error), "failed"};
   }
@@ -208,31 +266,37 @@ Outcome remove_installed(const Receipt& receipt, const std::string& receipt_file
     before = installer->deactivation_steps(ops);
     after = installer->after_removal_steps();
   }
-  auto show = [&](const std::string& line) { out << (dry_run ? "would " : "") << line << '\n'; };
-  int code = exit_code::success;
-  for (const auto& step : before) {
+  // One line per step with its result; --dry-run: "would <step>" lines only.
+  StepLines steps(out);
+  auto show = [&](const std::string& line) {
+    if (dry_run) {
+      out << "would " << line << '\n';
+    } else {
+      steps.begin(line);
+    }
+  };
+  auto run_manager_step = [&](const ManagerStep& step) {
     show(step.description);
-    if (dry_run) continue;
+    if (dry_run) return;
     const auto result = run_step(ops, step);
+    steps.end(result.ok() ? "ok" : "failed");
     if (!result.ok()) err << "daemonize: warning: " << result.output << '\n';
-  }
+  };
+  int code = exit_code::success;
+  for (const auto& step : before) run_manager_step(step);
   auto remove_path = [&](const std::string& path, bool recursive) {
     show("remove " + path);
     if (dry_run) return;
     try {
-      ops.remove(path, recursive);
+      steps.end(ops.remove(path, recursive) ? "ok" : "ok (already gone)");
     } catch (const SystemError& error) {
+      steps.end("failed");
       err << "daemonize: " << error.what() << '\n';
       code = exit_code_for(error);
     }
   };
   for (const auto& file : receipt.files) remove_path(file.path, false);
-  for (const auto& step : after) {
-    show(step.description);
-    if (dry_run) continue;
-    const auto result = run_step(ops, step);
-    if (!result.ok()) err << "daemonize: warning: " << result.output << '\n';
-  }
+  for (const auto& step : after) run_manager_step(step);
   if (purge) {
     if (!receipt.log_directory.empty() && receipt.log_directory_created) {
       remove_path(receipt.log_directory, true);
@@ -243,7 +307,9 @@ Outcome remove_installed(const Receipt& receipt, const std::string& receipt_file
       if (dry_run) continue;
       try {
         ops.delete_user(user);
+        steps.end("ok");
       } catch (const SystemError& error) {
+        steps.end("failed");
         err << "daemonize: " << error.what() << '\n';
       }
     }
@@ -253,7 +319,9 @@ Outcome remove_installed(const Receipt& receipt, const std::string& receipt_file
       if (dry_run) continue;
       try {
         ops.delete_group(group);
+        steps.end("ok");
       } catch (const SystemError& error) {
+        steps.end("failed");
         err << "daemonize: " << error.what() << '\n';
       }
     }

@@ -29,6 +29,25 @@ std::string artifact_kind(const Artifact& artifact) {
   return "file";
 }
 
+enum class Recorded { same, other_mode, not_recorded };
+
+// How the last finished deploy's receipt recorded `file` (same path, hash and mode?).
+Recorded recorded_state(const std::optional<Receipt>& previous, const DesiredFile& file) {
+  if (!previous) return Recorded::not_recorded;
+  const auto hash = sha256_hex(file.content);
+  if (file.binary) {
+    return previous->daemonize_path == file.path && previous->daemonize_sha256 == hash
+               ? Recorded::same
+               : Recorded::not_recorded;
+  }
+  for (const auto& entry : previous->files) {
+    if (entry.path != file.path) continue;
+    if (entry.sha256 != hash) return Recorded::not_recorded;
+    return entry.mode == file.mode ? Recorded::same : Recorded::other_mode;
+  }
+  return Recorded::not_recorded;
+}
+
 bool writes_log_files(const Service& service) {
   return service.logs.stdout_stream.kind == LogStream::Kind::file ||
          service.logs.stderr_stream.kind == LogStream::Kind::file;
@@ -123,6 +142,9 @@ InstallerSpec installer_spec(const Service& service, const std::string& target,
   } else {
     spec.service_id = service.name + ".service";
   }
+  spec.daemonize_path = layout.daemonize_path;  // cron: the crontab lines and start/stop
+  spec.manifest_path = layout.manifest_path;
+  spec.home = layout.home;
   return spec;
 }
 
@@ -229,6 +251,20 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
     planned.status = !planned.installed                   ? FileStatus::created
                      : *planned.installed == file.content ? FileStatus::unchanged
                                                           : FileStatus::changed;
+    if (planned.status == FileStatus::unchanged) {
+      // In place, but is it what the last finished deploy recorded? A deploy killed after its
+      // writes and before its receipt left new files that the manager may never have loaded
+      // and the program never restarted with: this deploy finishes that work.
+      const auto recorded = recorded_state(plan.previous, file);
+      if (recorded != Recorded::same) {
+        if (file.restarts) plan.restart = true;
+        if (file.definition) plan.definitions_changed = true;
+        plan.receipt_missing = true;  // the receipt must describe what is installed
+      }
+      // The mode is not read back (SystemOps has no stat): rewrite when the receipt says it
+      // was installed with another one (an earlier version's 0644 manifest, say).
+      if (recorded == Recorded::other_mode) planned.status = FileStatus::changed;
+    }
     if (planned.status != FileStatus::unchanged) {
       if (file.restarts) plan.restart = true;
       if (file.definition) plan.definitions_changed = true;
@@ -238,19 +274,33 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
   }
 
   // env_files: the watchdog reads them only at start, so a changed one needs a restart.
+  // Their fingerprints go into the receipt, which anyone may read: a plain SHA-256 of a short
+  // secret can be guessed offline, so it is keyed with the manifest, which only root and the
+  // service's group can read (and the service sees the values anyway).
+  // The previous receipt's fingerprints were keyed with the manifest installed then.
+  std::string installed_manifest;
+  for (const auto& file : plan.files) {
+    if (file.desired.kind == "manifest" && file.installed) installed_manifest = *file.installed;
+  }
+  const auto env_key = sha256_hex(input.manifest_text);
+  const auto previous_env_key = sha256_hex(installed_manifest);
   std::map<std::string, std::string> env_hashes;
   for (const auto& entry : service.env_files) {
     const auto path = expand_home(entry.starts_with("-") ? entry.substr(1) : entry, layout.home);
     std::string hash;
+    std::string previous_hash;
     try {
-      if (auto content = ops.read_file(path)) hash = sha256_hex(*content);
+      if (auto content = ops.read_file(path)) {
+        hash = sha256_hex(env_key + "\n" + *content);
+        previous_hash = sha256_hex(previous_env_key + "\n" + *content);
+      }
     } catch (const SystemError& error) {
       plan.warnings.push_back(error.what());
     }
     env_hashes[path] = hash;
     if (plan.previous) {
       const auto found = plan.previous->env_files.find(path);
-      if (found == plan.previous->env_files.end() || found->second != hash) {
+      if (found == plan.previous->env_files.end() || found->second != previous_hash) {
         plan.changed_env_files.push_back(path);
         plan.restart = true;
       }
@@ -336,9 +386,11 @@ void print_plan(const Plan& plan, std::ostream& out) {
     out << "  " << step.description << '\n';
     for (const auto& argv : step.argvs) out << "      $ " << shell_join(argv) << '\n';
   }
-  if (plan.receipt_missing)
+  if (plan.receipt_missing) {
     out << "  write receipt "
-        << "(first deploy)\n";
+        << (plan.previous ? "(the installed files differ from the last receipt)\n"
+                          : "(first deploy)\n");
+  }
   for (const auto& note : plan.notes) out << "  note: " << note << '\n';
   const auto diff = plan_diff(plan);
   if (!diff.empty()) out << '\n' << diff;

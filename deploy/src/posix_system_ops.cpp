@@ -9,6 +9,8 @@
 
 #include <array>
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -64,11 +66,68 @@ void create_parents(const std::filesystem::path& path) {
   if (error) fail("mkdir", path.string(), error.value());
 }
 
+constexpr std::string_view kTemporaryMarker = ".daemonize-";
+
+// ".<name>.daemonize-<pid>-<random>": the pid lets a later write tell a crashed writer's
+// leftover (its pid is gone) from a concurrent writer's file in progress.
+std::string temporary_name(const std::string& file_name) {
+  std::random_device random;
+  return "." + file_name + std::string(kTemporaryMarker) + std::to_string(::getpid()) + "-" +
+         std::to_string(random());
+}
+
+// Whether `name` is a temporary of ours whose writer is gone: ".<name>.daemonize-<pid>-<n>"
+// with no such process, or the pid-less ".<name>.daemonize-<n>" of earlier versions.
+bool is_stale_temporary(const std::string& name) {
+  if (!name.starts_with('.')) return false;
+  const auto marker = name.rfind(kTemporaryMarker);
+  if (marker == std::string::npos || marker < 2) return false;
+  const auto suffix = name.substr(marker + kTemporaryMarker.size());
+  const auto dash = suffix.find('-');
+  const auto pid_digits = suffix.substr(0, dash);
+  const auto rest = dash == std::string::npos ? std::string() : suffix.substr(dash + 1);
+  auto all_digits = [](const std::string& text) {
+    return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (!all_digits(pid_digits)) return false;
+  if (dash == std::string::npos) return true;  // an earlier version's: no pid to ask
+  if (!all_digits(rest) || pid_digits.size() > 9) return false;
+  const auto pid = static_cast<pid_t>(std::stol(pid_digits));
+  return pid > 0 && pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+// Deletes temporaries left in `directory` by writers that were killed between creating and
+// renaming them (SIGKILL, power loss): they are never installed, but they would pile up.
+void remove_stale_temporaries(const std::string& directory) {
+  std::error_code error;  // best effort: a directory we cannot list keeps its leftovers
+  for (std::filesystem::directory_iterator it(directory, error), end; !error && it != end;
+       it.increment(error)) {
+    if (is_stale_temporary(it->path().filename().string())) ::unlink(it->path().c_str());
+  }
+}
+
+// Test-only fault injection (tests/deploy/crash_safe_deploy.py, docs/security.md): with
+// DAEMONIZE_FAULT_KILL_AT=N in the environment the process SIGKILLs itself at the Nth step of
+// a host change (each write, chmod, fsync and rename of an atomic write, each directory creation
+// and removal), to prove that a deploy killed anywhere leaves every file old or new.
+unsigned long fault_kill_at_from_environment() {
+  const char* value = std::getenv("DAEMONIZE_FAULT_KILL_AT");
+  if (!value || !*value) return 0;
+  char* end = nullptr;
+  const auto step = std::strtoul(value, &end, 10);
+  return *end == '\0' ? step : 0;
+}
+
 }  // namespace
 
-PosixSystemOps::PosixSystemOps(std::string root) : root_(std::move(root)) {
+PosixSystemOps::PosixSystemOps(std::string root)
+    : root_(std::move(root)), fault_kill_at_(fault_kill_at_from_environment()) {
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
   if (root_ == "/") root_.clear();
+}
+
+void PosixSystemOps::fault_point() {
+  if (fault_kill_at_ != 0 && ++fault_steps_ == fault_kill_at_) static_cast<void>(::raise(SIGKILL));
 }
 
 std::string PosixSystemOps::host_path(const std::string& path) const {
@@ -125,31 +184,41 @@ void PosixSystemOps::write_file_atomic(const std::string& path, std::string_view
                                        unsigned mode, const FileOwner& owner) {
   const std::filesystem::path real = host_path(path);
   const auto directory = real.parent_path().string();
+  fault_point();
   create_parents(real.parent_path());
+  remove_stale_temporaries(directory);
   // The temporary file sits next to the target so that rename() stays on one file system.
-  std::random_device random;
-  const auto temporary =
-      directory + "/." + real.filename().string() + ".daemonize-" + std::to_string(random());
-  FileDescriptor fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+  // Created 0600: the bytes are never readable by others before their mode is set.
+  const auto temporary = directory + "/" + temporary_name(real.filename().string());
+  FileDescriptor fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
                            static_cast<mode_t>(0600)));
   if (fd.get() < 0) fail("create", temporary, errno);
   try {
-    write_all(fd.get(), content, temporary);
+    fault_point();
+    const auto half = content.size() / 2;
+    write_all(fd.get(), content.substr(0, half), temporary);
+    fault_point();  // a partly written temporary
+    write_all(fd.get(), content.substr(half), temporary);
+    fault_point();
     apply_owner(fd.get(), real.string(), owner);
     // fchmod after fchown: chown clears set-id bits, and the umask must not narrow `mode`.
     if (::fchmod(fd.get(), static_cast<mode_t>(mode)) != 0) fail("chmod", temporary, errno);
+    fault_point();
     if (::fsync(fd.get()) != 0) fail("fsync", temporary, errno);
+    fault_point();
     if (::rename(temporary.c_str(), real.c_str()) != 0) fail("rename", real.string(), errno);
   } catch (...) {
     ::unlink(temporary.c_str());
     throw;
   }
+  fault_point();
   fsync_directory(directory);
 }
 
 void PosixSystemOps::create_directory(const std::string& path, unsigned mode,
                                       const FileOwner& owner) {
   const auto real = host_path(path);
+  fault_point();
   create_parents(real);
   FileDescriptor fd(::open(real.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() < 0) fail("open", real, errno);
@@ -159,6 +228,7 @@ void PosixSystemOps::create_directory(const std::string& path, unsigned mode,
 
 bool PosixSystemOps::remove(const std::string& path, bool recursive) {
   const auto real = host_path(path);
+  fault_point();
   std::error_code error;
   if (recursive) {
     const auto removed = std::filesystem::remove_all(real, error);

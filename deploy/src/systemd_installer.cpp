@@ -141,6 +141,7 @@ std::unique_ptr<Installer> make_systemd_installer(const InstallerSpec& spec) {
 std::unique_ptr<Installer> make_installer(const InstallerSpec& spec) {
   if (spec.target == "systemd") return make_systemd_installer(spec);
   if (spec.target == "launchd") return make_launchd_installer(spec);
+  if (spec.target == "cron") return make_cron_installer(spec);
   return nullptr;
 }
 

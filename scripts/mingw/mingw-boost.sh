@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds the compiled Boost libraries the Windows build links (Log, Thread, Filesystem, JSON,
-# IOStreams with zlib, and what they pull in: Atomic, Chrono, DateTime, Regex) for mingw-w64 from
-# Debian's boost1.81 source package, the recipe of ../shared/design/verification.md. About 3-6 min
-# on two cores; cached outside the clone, keyed by the Boost version and this recipe's version:
-#   /var/cache/daemonize/boost-1.81-mingw-v1/{include,lib,lib/cmake}
+# Builds the compiled Boost libraries the Windows build links (Log without log_setup, Thread,
+# Filesystem, JSON, and what they pull in: Atomic, Chrono, Container, Regex) for mingw-w64 from
+# Debian's boost1.81 source package, the recipe of ../shared/design/verification.md. Run by
+# scripts/prepare.d/mingw.sh; cached outside the clone, keyed by the Boost version and this
+# recipe's version (v2: no IOStreams, no log_setup, which nothing links):
+#   /var/cache/daemonize/boost-1.81-mingw-v2/{include,lib,lib/cmake}
 # The mingw CMake build finds it with -DDAEMONIZE_MINGW_PREFIX=<that directory>.
 #
 # Idempotent and safe to run concurrently: the finished prefix is renamed into place, so a
@@ -13,7 +14,7 @@
 set -euo pipefail
 
 cache_root=${DAEMONIZE_CACHE:-/var/cache/daemonize}
-recipe=v1
+recipe=v2
 prefix=$cache_root/boost-1.81-mingw-$recipe
 jobs=${DAEMONIZE_BOOST_JOBS:-2}
 
@@ -35,8 +36,6 @@ cxx=$(command -v x86_64-w64-mingw32-g++-posix || true)
 for tool in bison dpkg-source apt-get; do
   command -v "$tool" >/dev/null || unavailable "$tool is missing (packages bison, dpkg-dev)"
 done
-[ -f /usr/x86_64-w64-mingw32/include/zlib.h ] ||
-  unavailable "zlib for mingw is missing (package libz-mingw-w64-dev)"
 
 mkdir -p "$cache_root"
 started=$(date +%s)
@@ -74,6 +73,11 @@ dsc=$(ls "$building"/boost1.81_*.dsc | head -n1)
 # dpkg-source applies Debian's patches too; signature checks are apt's job (already done).
 (cd "$building" && dpkg-source --no-check -x "$dsc" src >/dev/null)
 src=$building/src
+echo "prepare/mingw-boost: source unpacked after $(($(date +%s) - started)) s"
+# Boost.Log's settings parsers (boost_log_setup, Spirit-heavy, about a third of Log's compile
+# time) are linked by nothing here: install boost_log only.
+sed -i 's/^boost-install boost_log boost_log_setup ;$/boost-install boost_log ;/' \
+  "$src/libs/log/build/Jamfile.v2"
 
 # --- b2 itself: the Debian tarball lacks the generated Jam parser ---
 engine=$src/tools/build/src/engine
@@ -99,9 +103,7 @@ b2_args=(
   variant=release link=static runtime-link=static
   # Boost.Log defaults to a Vista+ API subset; the watchdog targets Windows 10.
   define=BOOST_USE_WINAPI_VERSION=0x0A00 define=_WIN32_WINNT=0x0A00
-  -sZLIB_INCLUDE=/usr/x86_64-w64-mingw32/include -sZLIB_LIBRARY_PATH=/usr/x86_64-w64-mingw32/lib
-  -sNO_BZIP2=1 -sNO_LZMA=1 -sNO_ZSTD=1
-  --with-log --with-thread --with-filesystem --with-json --with-iostreams
+  --with-log --with-thread --with-filesystem --with-json
   install
 )
 if ! (cd "$src" && ./b2 "${b2_args[@]}" >"$building/b2.log" 2>&1); then

@@ -97,7 +97,7 @@ e2e_wait_until 10 grep -q 'started world blue' "$E2E_ROOT/var/log/$name/out.log"
 sleep 1
 [ "$(starts)" = $((before + 1)) ] || e2e_fail "expected exactly one restart, got $(( $(starts) - before ))"
 [ "$(prop MainPID)" != "$pid1" ] || e2e_fail "MainPID did not change"
-[ "$(grep -c '^restart e2e-deploy.service$' "$E2E_WORK/deploy3.log")" = 1 ] || e2e_fail "not one restart step"
+[ "$(grep -c '^  restart e2e-deploy.service \.\.\. ok$' "$E2E_WORK/deploy3.log")" = 1 ] || e2e_fail "not one restart step"
 e2e_pass "env value changed: diff exit 1, exactly one restart"
 
 # --- a changed env file: one restart -------------------------------------------------------------

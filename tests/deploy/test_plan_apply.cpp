@@ -107,7 +107,11 @@ TEST_F(DeployTest, FirstDeployWritesEverythingAndStarts) {
   ASSERT_TRUE(receipt) << error;
   ASSERT_EQ(receipt->files.size(), 2U);  // the shared binary is recorded apart, never removed
   EXPECT_EQ(receipt->daemonize_path, "/usr/local/bin/daemonize");
-  EXPECT_EQ(receipt->env_files.at("/etc/web-api/env"), sha256_hex("PORT=8080\n"));
+  // Keyed with the manifest (readable by root and the service only): never a plain hash of
+  // the secrets, which anyone could guess against in the world-readable receipt.
+  EXPECT_NE(receipt->env_files.at("/etc/web-api/env"), sha256_hex("PORT=8080\n"));
+  EXPECT_EQ(receipt->env_files.at("/etc/web-api/env"),
+            sha256_hex(sha256_hex(manifest_text) + "\nPORT=8080\n"));
   EXPECT_EQ(receipt->env_files.at("/etc/web-api/optional"), "");
   EXPECT_TRUE(ops.directories.count("/var/log/web-api"));
   EXPECT_EQ(ops.directory_modes.at("/var/log/web-api").mode, 0750U);

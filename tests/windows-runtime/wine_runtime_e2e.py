@@ -5,7 +5,8 @@ manager (ctest label e2e-windows).
 Steps, each timed: `daemonize.exe validate` and `render --target windows-service` run; the rendered
 install-<name>.cmd registers the service (reg query shows the quoted ImagePath); `sc start` reaches
 RUNNING and the child writes a marker; the child killed with taskkill /F is restarted by the
-watchdog; `sc stop` reaches STOPPED within stop.timeout plus a margin and no child is left;
+watchdog; `daemonize.exe status` shows the SCM's state and the watchdog's state file; `deploy` says
+it is not supported on Windows yet (exit 69); `sc stop` reaches STOPPED within stop.timeout plus a margin and no child is left;
 a child that keeps failing makes the watchdog give up: STOPPED with service-specific exit code 75;
 a missing required_env variable: STOPPED with service-specific exit code 78;
 `install-<name>.cmd uninstall` deletes the service. daemonizew.exe (GUI subsystem) runs too.
@@ -216,13 +217,16 @@ def main():
     parser.add_argument("--daemonizew-exe", required=True)
     parser.add_argument("--helpers-dir", default="")
     parser.add_argument("--work-dir", required=True)
-    parser.add_argument("--missing", default="")
+    parser.add_argument("--prerequisite", action="append", default=[],
+                        help="FILE=WHAT: FILE must exist (e.g. a prepared cache's .complete)")
     parser.add_argument("--build-command", default="",
                         help="builds daemonize.exe/daemonizew.exe first (incremental)")
     options = parser.parse_args()
 
-    if options.missing:
-        skip_or_fail(f"the mingw build cannot be made: missing {options.missing}")
+    for prerequisite in options.prerequisite:
+        path, _, what = prerequisite.partition("=")
+        if not os.path.exists(path):
+            skip_or_fail(f"the mingw build cannot be made: missing {what} ({path})")
     wine64 = find_tool("wine64", "/usr/lib/wine/wine64")
     wineserver = find_tool("wineserver", "/usr/lib/wine/wineserver")
     mingw_cxx = shutil.which("x86_64-w64-mingw32-g++-posix")
@@ -338,6 +342,20 @@ def run_steps(wine):
             text = file.read()
         check('"restarts":1' in text.replace(" ", ""), f"state.json counts 1 restart ({text[:200]})")
 
+    # status: the SCM's view (QueryServiceStatusEx) by name, the watchdog's from its state file.
+    code, output = wine.run(f"daemonize.exe status {name}", [daemonize, "status", name])
+    check(code == 0 and re.search(r"scm:\s+RUNNING \(pid \d+\)", output) is not None,
+          f"status {name} exits 0 and shows the SCM's RUNNING ({output.strip()[:300]})")
+    if logged:
+        code, output = wine.run("daemonize.exe status state.json",
+                                [daemonize, "status", logged.group(1)])
+        check(code == 0 and f"{name}: running (pid " in output and "restarts:   1" in output,
+              f"status STATE.JSON exits 0: running, 1 restart ({output.strip()[:300]})")
+    code, output = wine.run(f"daemonize.exe deploy (Windows: not yet)", [daemonize, "deploy",
+                                                                        manifest])
+    check(code == 69 and "not supported on Windows yet" in output,
+          f"deploy says it is not supported on Windows yet, exit 69 (got {code})")
+
     check(len(live_children()) == 1, f"exactly one child runs (pids {live_children()})")
     started = time.monotonic()
     code, output = wine.run(f"sc stop {name}", ["sc", "stop", name])
@@ -350,6 +368,9 @@ def run_steps(wine):
     check(state[1] == 0, f"a clean stop reports WIN32_EXIT_CODE 0 (got {state[1]})")
     remaining, waited = wait_for(lambda: not live_children(), 10)
     check(remaining, f"no child is left after the stop (pids {live_children()})")
+    code, output = wine.run(f"daemonize.exe status {name} (stopped)", [daemonize, "status", name])
+    check(code == 1 and re.search(r"scm:\s+STOPPED", output) is not None,
+          f"status {name} after the stop exits 1 and shows STOPPED ({output.strip()[:300]})")
     dump_logs(wine, logs_dir, only_tail=True)
 
     print(f"service {name}: give-up")

@@ -194,20 +194,33 @@ class CapturingOutput final : public ChildOutput {
     return "";
   }
 
+  // Waits until the pipe is readable and reads in the handler. Not async_read_some: asio
+  // performs that read in the reactor and queues the handler with the bytes; when the loop
+  // stops first (the watchdog exits after the child's last exit), that handler is destroyed
+  // unrun and up to kReadBuffer bytes of the child's last output were lost. Unread bytes stay
+  // in the pipe, where drain_now() takes them.
   void start_read(PipeReader& reader) {
-    reader.descriptor.async_read_some(
-        asio::buffer(reader.buffer),
-        [this, alive = alive_, &reader](const boost::system::error_code& ec, std::size_t got) {
+    reader.descriptor.async_wait(
+        asio::posix::stream_descriptor::wait_read,
+        [this, alive = alive_, &reader](const boost::system::error_code& ec) {
           if (!*alive) return;
-          if (got > 0) reader.writer.append(reader.stream, {reader.buffer.data(), got});
-          if (ec) {  // EOF: every holder of the write end has exited
-            reader.writer.finish_stream(reader.stream);
-            boost::system::error_code ignored;
-            reader.descriptor.close(ignored);
-            reader.done = true;
-            return;
+          if (!ec) {
+            const ssize_t got = ::read(reader.descriptor.native_handle(), reader.buffer.data(),
+                                       reader.buffer.size());
+            if (got > 0) {
+              reader.writer.append(reader.stream,
+                                   {reader.buffer.data(), static_cast<std::size_t>(got)});
+            }
+            if (got > 0 || (got < 0 && (errno == EAGAIN || errno == EINTR))) {
+              start_read(reader);
+              return;
+            }
           }
-          start_read(reader);
+          // EOF: every holder of the write end has exited (or the pipe failed).
+          reader.writer.finish_stream(reader.stream);
+          boost::system::error_code ignored;
+          reader.descriptor.close(ignored);
+          reader.done = true;
         });
   }
 

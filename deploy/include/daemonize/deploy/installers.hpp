@@ -13,13 +13,18 @@ namespace daemonize::deploy {
 
 // Who the installer manages: built from a Service (deploy) or from a receipt (remove NAME).
 struct InstallerSpec {
-  std::string target;  // "systemd" | "launchd"
+  std::string target;  // "systemd" | "launchd" | "cron"
   std::string name;    // the service name
   Scope scope = Scope::system;
   std::string service_id;       // systemd: "<name>.service"; launchd: the job label
   std::string definition_path;  // launchd: the installed plist (bootstrap needs it)
   unsigned uid = 0;             // launchd user scope: the gui/<uid> domain
   std::string user_name;        // systemd user scope: whose lingering to check
+  // cron: the lines run `<daemonize_path> run <manifest_path> --detach`; `home` locates the
+  // detached watchdog's pidfile (~/.local/state/daemonize/<name>.pid) for a non-root user.
+  std::string daemonize_path;
+  std::string manifest_path;
+  std::string home;
 };
 
 // std::nullptr when this build has no installer for `spec.target`.
@@ -27,5 +32,8 @@ struct InstallerSpec {
 
 [[nodiscard]] std::unique_ptr<Installer> make_systemd_installer(const InstallerSpec& spec);
 [[nodiscard]] std::unique_ptr<Installer> make_launchd_installer(const InstallerSpec& spec);
+// cron: merges the rendered block into the user's crontab (`crontab -l`, `crontab -`), starts
+// and stops the detached watchdog through the installed `daemonize`; no service manager.
+[[nodiscard]] std::unique_ptr<Installer> make_cron_installer(const InstallerSpec& spec);
 
 }  // namespace daemonize::deploy

@@ -1,6 +1,9 @@
 // The real SystemOps for Linux and macOS: POSIX file calls, fork/exec, getpwnam and the
 // shadow-utils account tools. With a root prefix (deploy --root DIR) every path is taken
 // relative to DIR, owners are not changed and accounts are neither looked up nor created there.
+// An atomic write also deletes temporaries that killed writers left next to the target.
+// Test-only: DAEMONIZE_FAULT_KILL_AT=N makes the process SIGKILL itself at the Nth step of a
+// host change (tests/deploy/crash_safe_deploy.py; docs/security.md "Crash-safe deploy").
 #pragma once
 
 #include <string>
@@ -34,8 +37,12 @@ class PosixSystemOps final : public SystemOps {
   [[nodiscard]] std::string host_path(const std::string& path) const;
   void apply_owner(int fd, const std::string& path, const FileOwner& owner) const;
   void run_account_tool(const std::vector<std::string>& argv);
+  // DAEMONIZE_FAULT_KILL_AT: raises SIGKILL when this is the Nth call.
+  void fault_point();
 
   std::string root_;
+  unsigned long fault_kill_at_ = 0;  // 0: no fault injection
+  unsigned long fault_steps_ = 0;
 };
 
 }  // namespace daemonize::deploy

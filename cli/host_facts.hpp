@@ -1,0 +1,45 @@
+// Facts about the host the CLI asks the operating system for (the user, processes, paths,
+// clock conversions). One implementation per platform: host_facts_posix.cpp and
+// host_facts_windows.cpp, picked by cli/CMakeLists.txt.
+#pragma once
+
+#include <ctime>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace daemonize::cli {
+
+// The effective user id (POSIX); 0 on Windows, where services have no uid.
+[[nodiscard]] unsigned effective_user_id();
+// root on POSIX, an elevated administrator on Windows.
+[[nodiscard]] bool running_privileged();
+// The deploying user's home directory ($HOME, else the account database / %USERPROFILE%).
+[[nodiscard]] std::string invoking_home();
+[[nodiscard]] std::string invoking_user_name();
+// Whether a process with this id exists (a process we may not signal counts as alive).
+[[nodiscard]] bool process_alive(int pid);
+// The running executable, to read its bytes when deploy installs it.
+[[nodiscard]] std::optional<std::filesystem::path> this_executable();
+// timegm(): broken-down UTC time to time_t.
+[[nodiscard]] std::time_t utc_to_time_t(std::tm utc);
+// Every state.json the watchdog of service `name` may have written, most specific first.
+[[nodiscard]] std::vector<std::filesystem::path> watchdog_state_files(const std::string& name);
+
+// What the service manager says about a service, where the CLI asks it directly (Windows: the
+// SCM through QueryServiceStatusEx). POSIX hosts return std::nullopt: there the receipt-based
+// installers of deploy/ speak for systemd and launchd.
+struct ServiceManagerView {
+  std::string manager;  // "scm"
+  std::string state;    // RUNNING, STOPPED, START_PENDING...
+  int pid = 0;          // 0 when not running
+  unsigned win32_exit_code = 0;
+  unsigned service_exit_code = 0;  // meaningful when win32_exit_code is 1066
+};
+// std::nullopt when the service is not registered or the manager cannot be asked (the reason
+// goes to `note`).
+[[nodiscard]] std::optional<ServiceManagerView> service_manager_view(const std::string& name,
+                                                                     std::string& note);
+
+}  // namespace daemonize::cli

@@ -1,0 +1,157 @@
+#include <windows.h>
+
+#include <cstdlib>
+
+#include "daemonize/watchdog/state_file.hpp"
+#include "host_facts.hpp"
+
+namespace daemonize::cli {
+namespace {
+
+std::optional<std::wstring> environment_value(const wchar_t* name) {
+  const DWORD size = GetEnvironmentVariableW(name, nullptr, 0);
+  if (size == 0) return std::nullopt;
+  std::wstring value(size, L'\0');
+  const DWORD written = GetEnvironmentVariableW(name, value.data(), size);
+  if (written == 0 || written >= size) return std::nullopt;
+  value.resize(written);
+  return value;
+}
+
+std::string utf8(const std::wstring& text) {
+  if (text.empty()) return {};
+  const int size = WideCharToMultiByte(CP_UTF8, 0, text.data(), static_cast<int>(text.size()),
+                                       nullptr, 0, nullptr, nullptr);
+  std::string result(static_cast<std::size_t>(size), '\0');
+  WideCharToMultiByte(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), result.data(), size,
+                      nullptr, nullptr);
+  return result;
+}
+
+}  // namespace
+
+unsigned effective_user_id() { return 0; }
+
+bool running_privileged() {
+  HANDLE token = nullptr;
+  if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) return false;
+  TOKEN_ELEVATION elevation{};
+  DWORD size = 0;
+  const bool elevated =
+      GetTokenInformation(token, TokenElevation, &elevation, sizeof elevation, &size) &&
+      elevation.TokenIsElevated != 0;
+  CloseHandle(token);
+  return elevated;
+}
+
+std::string invoking_home() {
+  if (auto profile = environment_value(L"USERPROFILE")) {
+    return utf8(*profile);
+  }
+  return "C:\\";
+}
+
+std::string invoking_user_name() {
+  wchar_t name[257]{};
+  DWORD size = 257;
+  if (!GetUserNameW(name, &size)) return "unknown";
+  return utf8(name);
+}
+
+bool process_alive(int pid) {
+  if (pid <= 0) return false;
+  HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, static_cast<DWORD>(pid));
+  if (process == nullptr) return GetLastError() == ERROR_ACCESS_DENIED;
+  DWORD exit_code = 0;
+  const bool running = GetExitCodeProcess(process, &exit_code) && exit_code == STILL_ACTIVE;
+  CloseHandle(process);
+  return running;
+}
+
+std::optional<std::filesystem::path> this_executable() {
+  std::wstring path(MAX_PATH, L'\0');
+  for (;;) {
+    const DWORD length = GetModuleFileNameW(nullptr, path.data(), static_cast<DWORD>(path.size()));
+    if (length == 0) return std::nullopt;
+    if (length < path.size()) {
+      path.resize(length);
+      return std::filesystem::path(path);
+    }
+    path.resize(path.size() * 2);
+  }
+}
+
+std::time_t utc_to_time_t(std::tm utc) { return _mkgmtime(&utc); }
+
+std::vector<std::filesystem::path> watchdog_state_files(const std::string& name) {
+  // Where the Windows watchdog writes it (backends/windows/src/runtime/windows_run.cpp).
+  const auto program_data = environment_value(L"ProgramData").value_or(L"C:\\ProgramData");
+  // Service names are ASCII (manifest.md), so the narrow name converts losslessly.
+  return {std::filesystem::path(program_data) / L"daemonize" / name / kStateFileName};
+}
+
+namespace {
+
+const char* service_state_name(DWORD state) {
+  switch (state) {
+    case SERVICE_STOPPED:
+      return "STOPPED";
+    case SERVICE_START_PENDING:
+      return "START_PENDING";
+    case SERVICE_STOP_PENDING:
+      return "STOP_PENDING";
+    case SERVICE_RUNNING:
+      return "RUNNING";
+    case SERVICE_CONTINUE_PENDING:
+      return "CONTINUE_PENDING";
+    case SERVICE_PAUSE_PENDING:
+      return "PAUSE_PENDING";
+    case SERVICE_PAUSED:
+      return "PAUSED";
+    default:
+      return "UNKNOWN";
+  }
+}
+
+struct ServiceHandle {
+  SC_HANDLE handle = nullptr;
+  ~ServiceHandle() {
+    if (handle != nullptr) CloseServiceHandle(handle);
+  }
+};
+
+}  // namespace
+
+std::optional<ServiceManagerView> service_manager_view(const std::string& name, std::string& note) {
+  ServiceHandle manager{OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT)};
+  if (manager.handle == nullptr) {
+    note = "OpenSCManagerW failed (error " + std::to_string(GetLastError()) + ")";
+    return std::nullopt;
+  }
+  const std::wstring wide_name(name.begin(), name.end());  // service names are ASCII
+  ServiceHandle service{OpenServiceW(manager.handle, wide_name.c_str(), SERVICE_QUERY_STATUS)};
+  if (service.handle == nullptr) {
+    const DWORD error = GetLastError();
+    note = error == ERROR_SERVICE_DOES_NOT_EXIST
+               ? "no service " + name + " is registered with the SCM"
+               : "OpenServiceW(" + name + ") failed (error " + std::to_string(error) + ")";
+    return std::nullopt;
+  }
+  SERVICE_STATUS_PROCESS status{};
+  DWORD needed = 0;
+  if (!QueryServiceStatusEx(service.handle, SC_STATUS_PROCESS_INFO,
+                            reinterpret_cast<BYTE*>(&status), sizeof status, &needed)) {
+    note =
+        "QueryServiceStatusEx(" + name + ") failed (error " + std::to_string(GetLastError()) + ")";
+    return std::nullopt;
+  }
+  ServiceManagerView view;
+  view.manager = "scm";
+  view.state = service_state_name(status.dwCurrentState);
+  view.pid = static_cast<int>(status.dwProcessId);
+  view.win32_exit_code = status.dwWin32ExitCode;
+  view.service_exit_code = status.dwServiceSpecificExitCode;
+  return view;
+}
+
+}  // namespace daemonize::cli

@@ -1,0 +1,149 @@
+// What deploy and remove print: one line per step with its result, and what to do next after a
+// failed start (deploy/src/apply.cpp), against the recording fakes of tests/deploy.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "daemonize/deploy/deploy.hpp"
+#include "fake_system_ops.hpp"
+#include "fake_systemd.hpp"
+
+namespace daemonize::deploy {
+namespace {
+
+using testing::FakeSystemd;
+using testing::FakeSystemOps;
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+struct StepLinesTest : ::testing::Test {
+  Service service;
+  FakeSystemOps ops;
+  FakeSystemd systemd;
+  std::unique_ptr<Installer> installer;
+  DeploySettings settings;
+  std::ostringstream out;
+  std::ostringstream err;
+  std::string unit_text = "[Service]\nExecStart=/usr/local/bin/daemonize run x\n";
+
+  void SetUp() override {
+    service.name = "web-api";
+    service.command = "/usr/bin/python3";
+    service.logs.directory = "/var/log/web-api";
+    systemd.attach(ops);
+    settings.sleep = [](std::chrono::milliseconds) {};
+  }
+
+  DeployInput input() {
+    DeployInput result;
+    result.service = &service;
+    result.target = "systemd";
+    result.layout = make_layout(service, "systemd", "/root", "");
+    Artifact unit;
+    unit.file_name = "web-api.service";
+    unit.install_path = "/etc/systemd/system/web-api.service";
+    unit.content = unit_text;
+    result.artifacts.push_back(unit);
+    result.manifest_text = "[service]\nname = \"web-api\"\n";
+    result.manifest_source = "/srv/web-api.toml";
+    return result;
+  }
+
+  Outcome deploy() {
+    installer = make_installer(installer_spec(service, "systemd", input().layout, 0, "root"));
+    auto plan = make_plan(input(), ops, installer.get(), settings);
+    return apply_plan(plan, ops, installer.get(), settings, out, err);
+  }
+};
+
+TEST_F(StepLinesTest, DeployPrintsOneLinePerStepWithItsResult) {
+  ASSERT_EQ(deploy().exit_code, 0) << err.str();
+  EXPECT_EQ(lines_of(out.str()),
+            (std::vector<std::string>{
+                "  create directory /var/log/web-api ... ok",
+                "  write /etc/daemonize/web-api.toml (new) ... ok",
+                "  write /etc/systemd/system/web-api.service (new) ... ok",
+                "  daemon-reload ... ok",
+                "  enable web-api.service ... ok",
+                "  start web-api.service ... ok",
+                "  wait until web-api.service is active and ready ... ok",
+                "  write receipt /var/lib/daemonize/web-api.json ... ok",
+                "web-api: deployed; web-api.service active (running), main pid 1001",
+            }));
+  EXPECT_EQ(err.str(), "");
+}
+
+TEST_F(StepLinesTest, AFailedStartSaysFailedAndWhereToLook) {
+  systemd.fail_next_starts = 1;
+  EXPECT_NE(deploy().exit_code, 0);
+  const auto printed = lines_of(out.str());
+  ASSERT_FALSE(printed.empty());
+  EXPECT_EQ(printed.back(), "  start web-api.service ... failed");
+  EXPECT_NE(err.str().find("daemonize: hint: see `journalctl -u web-api.service -n 50`"),
+            std::string::npos)
+      << err.str();
+  // Not a start-limit failure: no reset-failed advice.
+  EXPECT_EQ(err.str().find("reset-failed"), std::string::npos) << err.str();
+}
+
+TEST_F(StepLinesTest, StartLimitHitSaysRunResetFailed) {
+  systemd.fail_next_starts = 1;
+  ops.respond = [this](const std::vector<std::string>& argv) -> CommandResult {
+    if (!argv.empty() && argv[0] == "journalctl") {
+      return {0,
+              "systemd[1]: web-api.service: Start request repeated too quickly.\n"
+              "systemd[1]: web-api.service: Failed with result 'start-limit-hit'.\n"};
+    }
+    return systemd.answer(argv);
+  };
+  EXPECT_NE(deploy().exit_code, 0);
+  EXPECT_NE(err.str().find("daemonize: hint: systemd hit the start limit: run `systemctl "
+                           "reset-failed web-api.service`, then deploy again"),
+            std::string::npos)
+      << err.str();
+}
+
+TEST_F(StepLinesTest, UserScopeHintsUseTheUserManager) {
+  service.scope = Scope::user;
+  systemd.fail_next_starts = 1;
+  EXPECT_NE(deploy().exit_code, 0);
+  EXPECT_NE(err.str().find("`journalctl --user -u web-api.service -n 50`"), std::string::npos)
+      << err.str();
+}
+
+TEST_F(StepLinesTest, RemovePrintsStepLinesAndDryRunPrintsWouldLines) {
+  ASSERT_EQ(deploy().exit_code, 0) << err.str();
+  std::string error;
+  const auto receipt =
+      receipt_from_json(ops.files.at("/var/lib/daemonize/web-api.json").content, error);
+  ASSERT_TRUE(receipt) << error;
+
+  std::ostringstream dry;
+  EXPECT_EQ(remove_installed(*receipt, "/var/lib/daemonize/web-api.json", ops, installer.get(),
+                             false, true, dry, err)
+                .exit_code,
+            0);
+  for (const auto& line : lines_of(dry.str())) EXPECT_TRUE(line.starts_with("would ")) << line;
+
+  std::ostringstream removed;
+  EXPECT_EQ(remove_installed(*receipt, "/var/lib/daemonize/web-api.json", ops, installer.get(),
+                             false, false, removed, err)
+                .exit_code,
+            0);
+  const auto printed = lines_of(removed.str());
+  ASSERT_GE(printed.size(), 3U);
+  EXPECT_EQ(printed.front(), "  stop web-api.service ... ok");
+  EXPECT_EQ(printed.back(), "web-api: removed");
+  for (std::size_t i = 0; i + 1 < printed.size(); ++i) {
+    EXPECT_TRUE(printed[i].starts_with("  ") && printed[i].find(" ... ok") != std::string::npos)
+        << printed[i];
+  }
+}
+
+}  // namespace
+}  // namespace daemonize::deploy

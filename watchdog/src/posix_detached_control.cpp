@@ -1,0 +1,223 @@
+// The POSIX side of detached watchdogs: the default pidfile of `run --detach`, the lock probe,
+// and start/stop/restart/reload through the pidfile when no service manager owns the service.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "daemonize/core/diagnostics.hpp"
+#include "daemonize/core/exit_codes.hpp"
+#include "daemonize/core/loader.hpp"
+#include "daemonize/watchdog/detached.hpp"
+
+namespace daemonize {
+namespace {
+
+// Beyond stop.timeout: the watchdog's own exit after the child's (final state, logs).
+constexpr auto kStopMargin = std::chrono::seconds(5);
+constexpr auto kDefaultStopTimeout = std::chrono::seconds(30);
+constexpr auto kPollInterval = std::chrono::milliseconds(50);
+
+std::optional<std::string> environment_value(const std::string& name) {
+  if (const char* value = std::getenv(name.c_str())) return std::string(value);
+  return std::nullopt;
+}
+
+bool names_a_file(const std::string& argument) {
+  return argument.find('/') != std::string::npos || argument.ends_with(".toml") ||
+         std::filesystem::is_regular_file(argument);
+}
+
+// Where `stop NAME` looks: the invoking user's default pidfiles. Cron sets no XDG_STATE_HOME,
+// so a watchdog started by the crontab uses ~/.local/state even when this shell sets it.
+std::vector<std::filesystem::path> pidfile_candidates(const std::string& name) {
+  std::vector<std::filesystem::path> candidates;
+  const bool root = ::geteuid() == 0;
+  if (auto paths = detached_paths(name, environment_value, root)) {
+    candidates.push_back(paths->pidfile);
+  }
+  if (!root) {
+    auto without_state_home = [](const std::string& variable) -> std::optional<std::string> {
+      if (variable == "XDG_STATE_HOME") return std::nullopt;
+      return environment_value(variable);
+    };
+    if (auto paths = detached_paths(name, without_state_home, false);
+        paths && paths->pidfile != candidates.front()) {
+      candidates.push_back(paths->pidfile);
+    }
+  }
+  return candidates;
+}
+
+std::optional<StateRecord> read_state(const std::filesystem::path& directory) {
+  std::ifstream in(directory / kStateFileName);
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string error;
+  return state_from_json(text.str(), error);
+}
+
+bool wait_until_unlocked(const std::filesystem::path& pidfile, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (probe_pidfile(pidfile).locked) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  return true;
+}
+
+// `daemonize run MANIFEST --detach` with this very binary; its exit status.
+int run_detached_again(const std::string& manifest_path) {
+  std::cout.flush();
+  std::cerr.flush();
+  const pid_t child = ::fork();
+  if (child < 0) return exit_code::software;
+  if (child == 0) {
+    const char* argv[] = {"daemonize", "run", manifest_path.c_str(), "--detach", nullptr};
+    ::execv("/proc/self/exe", const_cast<char* const*>(argv));
+    std::_Exit(127);
+  }
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : exit_code::software;
+}
+
+}  // namespace
+
+RunProcessPlan plan_run_process(const std::string& manifest_path, const std::string& pidfile,
+                                bool detach) {
+  RunProcessPlan plan{manifest_path, pidfile};
+  if (!detach) return plan;
+  std::error_code ec;
+  const auto absolute = std::filesystem::absolute(manifest_path, ec);
+  if (!ec) plan.manifest_path = absolute.lexically_normal().string();
+  if (!pidfile.empty()) return plan;
+  const auto loaded = load_manifest_file(plan.manifest_path, host_os());
+  if (!loaded.service) {
+    for (const auto& diagnostic : loaded.diagnostics) {
+      std::cerr << format_diagnostic(diagnostic) << '\n';
+    }
+    return plan;
+  }
+  if (auto paths = detached_paths(loaded.service->name, environment_value, ::geteuid() == 0)) {
+    plan.pidfile = paths->pidfile.string();
+  }
+  return plan;
+}
+
+PidfileProbe probe_pidfile(const std::filesystem::path& pidfile) {
+  PidfileProbe probe;
+  const int fd = ::open(pidfile.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    probe.exists = errno != ENOENT;
+    return probe;
+  }
+  probe.exists = true;
+  char text[32] = {};
+  if (::read(fd, text, sizeof text - 1) > 0) probe.pid = std::atoi(text);
+  // A shared lock conflicts with the watchdog's exclusive one; released at close at once.
+  probe.locked = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);
+  return probe;
+}
+
+std::optional<int> control_detached_watchdog(const std::string& file_or_name, ControlAction action,
+                                             std::ostream& out, std::ostream& err) {
+  std::string name = file_or_name;
+  std::string manifest_path;
+  std::optional<std::chrono::milliseconds> stop_timeout;
+  if (names_a_file(file_or_name)) {
+    const auto loaded = load_manifest_file(file_or_name, host_os());
+    if (!loaded.service) return std::nullopt;  // the caller reports the manifest's problems
+    name = loaded.service->name;
+    std::error_code ec;
+    manifest_path = std::filesystem::absolute(file_or_name, ec).lexically_normal().string();
+    stop_timeout =
+        std::chrono::duration_cast<std::chrono::milliseconds>(loaded.service->stop.timeout);
+  }
+  std::filesystem::path pidfile;
+  PidfileProbe probe;
+  for (const auto& candidate : pidfile_candidates(name)) {
+    probe = probe_pidfile(candidate);
+    if (probe.locked) {
+      pidfile = candidate;
+      break;
+    }
+  }
+  if (pidfile.empty()) return std::nullopt;
+
+  const auto paths = paths_for_pidfile(pidfile, environment_value, ::geteuid() == 0);
+  const auto state = read_state(paths.state_directory);
+  if (manifest_path.empty() && state && state->watchdog_pid == probe.pid) {
+    manifest_path = state->manifest;
+  }
+  if (!stop_timeout && !manifest_path.empty()) {
+    const auto loaded = load_manifest_file(manifest_path, host_os());
+    if (loaded.service) {
+      stop_timeout =
+          std::chrono::duration_cast<std::chrono::milliseconds>(loaded.service->stop.timeout);
+    }
+  }
+  const auto wait_limit = stop_timeout.value_or(kDefaultStopTimeout) + kStopMargin;
+  const std::string who =
+      name + " (detached watchdog pid " + std::to_string(probe.pid) + ", " + pidfile.string() + ")";
+  if (probe.pid <= 0) {
+    err << "daemonize: " << pidfile.string() << " is locked but names no pid\n";
+    return exit_code::unavailable;
+  }
+
+  auto stop = [&]() -> int {
+    if (::kill(probe.pid, SIGTERM) != 0 && errno != ESRCH) {
+      err << "daemonize: cannot signal " << who << ": " << std::strerror(errno) << '\n';
+      return errno == EPERM ? exit_code::no_permission : exit_code::unavailable;
+    }
+    if (!wait_until_unlocked(pidfile, wait_limit)) {
+      err << "daemonize: " << who << " did not exit within "
+          << std::chrono::duration_cast<std::chrono::seconds>(wait_limit).count()
+          << " s (stop.timeout + 5 s); it still holds its pidfile lock\n";
+      return exit_code::unavailable;
+    }
+    out << name << ": stopped (watchdog pid " << probe.pid << ")\n";
+    return exit_code::success;
+  };
+
+  switch (action) {
+    case ControlAction::start:
+      out << name << ": already running (pid " << probe.pid << ")\n";
+      return exit_code::success;
+    case ControlAction::stop:
+      return stop();
+    case ControlAction::reload:
+      if (::kill(probe.pid, SIGHUP) != 0) {
+        err << "daemonize: cannot signal " << who << ": " << std::strerror(errno) << '\n';
+        return exit_code::unavailable;
+      }
+      out << name << ": reload requested (SIGHUP to watchdog pid " << probe.pid << ")\n";
+      return exit_code::success;
+    case ControlAction::restart: {
+      if (manifest_path.empty()) {
+        err << "daemonize: cannot restart " << who
+            << ": its manifest is unknown (no state file); stop it and run it again\n";
+        return exit_code::unavailable;
+      }
+      if (const int code = stop(); code != exit_code::success) return code;
+      return run_detached_again(manifest_path);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace daemonize
