@@ -31,7 +31,7 @@ $common
 set output "$out/bench-restart-latency.svg"
 set title "Restart latency of a crashing child, median (ms, log scale; lower is better)"
 set logscale y
-set yrange [10:3000]
+set yrange [1:3000]
 set ylabel "ms"
 plot "$bench/watchdog/results.csv" every ::1 using 2:xtic(1) title "restart latency" lc rgb "#4a6fa5", \
      "" every ::1 using 0:2:(sprintf("%.1f", \$2)) with labels offset 0,0.8 notitle
