@@ -22,6 +22,8 @@ namespace daemonize::cli {
 [[nodiscard]] bool process_alive(int pid);
 // The running executable, to read its bytes when deploy installs it.
 [[nodiscard]] std::optional<std::filesystem::path> this_executable();
+// Whether standard output is a terminal (colour decisions, cli/terminal.cpp).
+[[nodiscard]] bool stdout_is_terminal();
 // timegm(): broken-down UTC time to time_t.
 [[nodiscard]] std::time_t utc_to_time_t(std::tm utc);
 // Every state.json the watchdog of service `name` may have written, most specific first.

@@ -33,6 +33,8 @@ std::optional<std::filesystem::path> this_executable() {
   return std::filesystem::path("/proc/self/exe");
 }
 
+bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
+
 std::time_t utc_to_time_t(std::tm utc) { return ::timegm(&utc); }
 
 std::vector<std::filesystem::path> watchdog_state_files(const std::string& name) {

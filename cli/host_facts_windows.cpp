@@ -1,5 +1,7 @@
+#include <io.h>
 #include <windows.h>
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "daemonize/watchdog/state_file.hpp"
@@ -80,6 +82,8 @@ std::optional<std::filesystem::path> this_executable() {
     path.resize(path.size() * 2);
   }
 }
+
+bool stdout_is_terminal() { return _isatty(_fileno(stdout)) != 0; }
 
 std::time_t utc_to_time_t(std::tm utc) { return _mkgmtime(&utc); }
 

@@ -1,14 +1,10 @@
 #include "terminal.hpp"
 
-#ifdef _WIN32
-#include <io.h>
-#else
-#include <unistd.h>
-#endif
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
+#include "host_facts.hpp"
 
 namespace daemonize::cli {
 namespace {
@@ -29,12 +25,7 @@ bool colour_allowed(bool is_terminal, const char* no_color, const char* term) {
 }
 
 bool colour_allowed_for_stdout() {
-#ifdef _WIN32
-  const bool terminal = _isatty(_fileno(stdout)) != 0;
-#else
-  const bool terminal = ::isatty(STDOUT_FILENO) == 1;
-#endif
-  return colour_allowed(terminal, std::getenv("NO_COLOR"), std::getenv("TERM"));
+  return colour_allowed(stdout_is_terminal(), std::getenv("NO_COLOR"), std::getenv("TERM"));
 }
 
 std::optional<std::pair<std::size_t, std::size_t>> step_result_span(std::string_view line) {
