@@ -13,7 +13,8 @@ namespace {
 int run_control(const std::string& service, ControlAction action) {
   // A live `run --detach` watchdog (cron target, or started by hand): no manager owns it.
   if (auto code = control_detached_watchdog(service, action, std::cout, std::cerr)) return *code;
-  deploy::PosixSystemOps ops;
+  const auto host = make_host_system_ops();
+  auto& ops = *host;
   InstalledService installed;
   if (int code = find_installed(ops, service, installed)) return code;
   auto installer = installer_for(installed.receipt);

@@ -45,8 +45,8 @@ int run_deploy(const DeployCommandOptions& options, const BackendRegistry& regis
   if (!options.output_directory.empty()) {
     // The review workflow: no service manager needed, nothing but DIR is written.
     if (int code = prepare_deploy(registry, options.target, false, false, prepared)) return code;
-    deploy::PosixSystemOps host;
-    return deploy::write_review_bundle(prepared.input, options.output_directory, host, out,
+    const auto host = make_host_system_ops();
+    return deploy::write_review_bundle(prepared.input, options.output_directory, *host, out,
                                        std::cerr)
         .exit_code;
   }

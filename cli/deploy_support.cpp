@@ -1,5 +1,6 @@
 #include "deploy_support.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -29,11 +30,11 @@ bool names_a_file(const std::string& argument) {
 
 int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& options,
                    bool needs_running_manager, bool with_binary, PreparedDeploy& prepared) {
-  deploy::PosixSystemOps host;
+  const auto host = make_host_system_ops();
   std::string target = options.target;
   if (target == "auto") {
     const auto choice =
-        deploy::detect_host_target(host, needs_running_manager && options.root.empty());
+        deploy::detect_host_target(*host, needs_running_manager && options.root.empty());
     if (choice.target.empty()) {
       std::cerr << "daemonize: no service manager for --target auto on this host:\n";
       for (const auto& reason : choice.reasons) std::cerr << "daemonize:   " << reason << '\n';
@@ -91,12 +92,25 @@ int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& o
       return exit_code::software;
     }
     input.daemonize_binary = std::move(*binary);
+    // A task runs daemonizew.exe (no console window), built next to daemonize.exe.
+    if (target == "windows-task") {
+      const auto gui = executable->parent_path() / "daemonizew.exe";
+      input.gui_binary = read_whole_file(gui.string());
+      if (!input.gui_binary) {
+        std::cerr << "daemonize: cannot read " << gui.string()
+                  << " (the console-less daemonizew.exe a task runs) to install it\n";
+        return exit_code::software;
+      }
+    }
   }
 
-  prepared.ops = std::make_unique<deploy::PosixSystemOps>(options.root);
+  prepared.ops = make_host_system_ops(options.root);
   if (options.root.empty()) {
-    prepared.installer = deploy::make_installer(deploy::installer_spec(
-        service, target, input.layout, effective_user_id(), invoking_user_name()));
+    auto spec = deploy::installer_spec(service, target, input.layout, effective_user_id(),
+                                       invoking_user_name());
+    // Never written anywhere: handed to CreateServiceW/ChangeServiceConfigW only.
+    if (const char* password = std::getenv("DAEMONIZE_SERVICE_PASSWORD")) spec.password = password;
+    prepared.installer = deploy::make_installer(spec);
     if (needs_running_manager && !prepared.installer) {
       std::cerr << "daemonize: deploying to " << target
                 << " is not supported by this build; use --output-dir DIR to render the files\n";

@@ -9,7 +9,6 @@
 #include "daemonize/core/backend.hpp"
 #include "daemonize/core/installer.hpp"
 #include "daemonize/deploy/deploy.hpp"
-#include "daemonize/deploy/posix_system_ops.hpp"
 #include "host_facts.hpp"  // invoking_home(), invoking_user_name()
 
 namespace daemonize::cli {
@@ -24,8 +23,8 @@ struct DeployTargetOptions {
 struct PreparedDeploy {
   std::optional<Service> service;
   deploy::DeployInput input;
-  std::unique_ptr<deploy::PosixSystemOps> ops;  // rooted at --root
-  std::unique_ptr<Installer> installer;         // nullptr under --root
+  std::unique_ptr<SystemOps> ops;        // rooted at --root
+  std::unique_ptr<Installer> installer;  // nullptr under --root
 };
 
 // Chooses the target (auto: explained on stderr), loads, checks and renders the manifest.
@@ -43,6 +42,10 @@ struct InstalledService {
 // The receipt of FILE (a manifest: its name and scope) or NAME (system scope first, then the
 // user's). Returns 0 or an exit code after printing why.
 int find_installed(SystemOps& ops, const std::string& file_or_name, InstalledService& found);
+
+// The host's SystemOps (POSIX or Windows: system_ops_posix.cpp / system_ops_windows.cpp), with
+// every path under `root` when it is not empty (--root).
+[[nodiscard]] std::unique_ptr<SystemOps> make_host_system_ops(const std::string& root = "");
 
 // The installer for an installed service (from its receipt).
 [[nodiscard]] std::unique_ptr<Installer> installer_for(const deploy::Receipt& receipt);

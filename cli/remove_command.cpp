@@ -20,7 +20,8 @@ struct RemoveOptions {
 };
 
 int run_remove(const RemoveOptions& options, std::ostream& out) {
-  deploy::PosixSystemOps ops(options.root);
+  const auto host = make_host_system_ops(options.root);
+  auto& ops = *host;
   InstalledService installed;
   if (int code = find_installed(ops, options.service, installed)) return code;
   std::unique_ptr<Installer> installer;

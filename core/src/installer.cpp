@@ -41,6 +41,7 @@ std::string shell_join(const std::vector<std::string>& argv) {
 }
 
 CommandResult run_step(SystemOps& ops, const ManagerStep& step) {
+  if (step.call) return step.call();
   CommandResult last;
   for (const auto& argv : step.argvs) {
     last = ops.run(argv);

@@ -184,6 +184,8 @@ Outcome apply_plan(Plan& plan, SystemOps& ops, Installer* installer, const Deplo
       steps.end(result.ok() ? "ok" : "failed");
       if (!result.ok()) {
         failure = step.description + " failed: " + result.output;
+        // An API step (Windows SCM) reports access denied as 77, like a file write.
+        if (result.exit_status == exit_code::no_permission) failure_code = exit_code::no_permission;
         break;
       }
     }
@@ -331,7 +333,44 @@ Outcome remove_installed(const Receipt& receipt, const std::string& receipt_file
   return {code, dry_run ? "dry run" : "removed"};
 }
 
+namespace {
+
+// Windows: the rendered install-<name>.cmd registers the service or task; the files it expects
+// in place are copied first.
+std::string windows_install_instructions(const DeployInput& input) {
+  const Service& service = *input.service;
+  std::ostringstream text;
+  text << "# Installing " << service.name << " (" << input.target << ")\n\n"
+       << "Rendered by daemonize " << DAEMONIZE_VERSION << " from `" << input.manifest_source
+       << "`.\nReview the files in this directory, then run these commands from inside it in an "
+          "elevated Command Prompt. `daemonize deploy "
+       << input.manifest_source
+       << "` does the same in one step through the SCM API, idempotently, with a diff, a wait "
+          "until the service runs and a rollback on failure.\n\n```bat\n";
+  auto copy = [&](const std::string& from, const std::string& to) {
+    const auto directory = to.substr(0, to.find_last_of('\\'));
+    text << "if not exist \"" << directory << "\" mkdir \"" << directory << "\"\n"
+         << "copy /Y \"" << from << "\" \"" << to << "\"\n";
+  };
+  copy("daemonize.exe", input.layout.daemonize_path);
+  copy(service.name + ".toml", input.layout.manifest_path);
+  for (const auto& artifact : input.artifacts) {
+    if (!artifact.install_path.empty()) copy(artifact.file_name, artifact.install_path);
+  }
+  for (const auto& artifact : input.artifacts) {
+    if (artifact.file_name.ends_with(".cmd")) text << artifact.file_name << "\n";
+  }
+  text << "```\n\nCheck it:\n\n```bat\n"
+       << (input.target == "windows-service" ? "sc.exe query " + service.name
+                                             : "schtasks.exe /Query /TN " + service.name)
+       << "\ndaemonize status " << service.name << "\n```\n";
+  return text.str();
+}
+
+}  // namespace
+
 std::string install_instructions(const DeployInput& input) {
+  if (is_windows_target(input.target)) return windows_install_instructions(input);
   const Service& service = *input.service;
   const bool system_scope = service.scope == Scope::system;
   const std::string sudo = system_scope ? "sudo " : "";

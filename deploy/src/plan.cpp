@@ -8,6 +8,7 @@
 #include "daemonize/deploy/text_tools.hpp"
 #include "daemonize/launchd/backend.hpp"
 #include "daemonize/systemd/backend.hpp"
+#include "daemonize/windows/render.hpp"
 
 namespace daemonize::deploy {
 namespace {
@@ -15,7 +16,7 @@ namespace {
 std::string now_rfc3339() {
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm utc{};
-  ::gmtime_r(&now, &utc);
+  utc = *std::gmtime(&now);  // NOLINT(concurrency-mt-unsafe): deploy is single-threaded
   char text[32];
   (void)std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return text;
@@ -24,6 +25,7 @@ std::string now_rfc3339() {
 std::string artifact_kind(const Artifact& artifact) {
   if (artifact.file_name.ends_with(".service")) return "unit";
   if (artifact.file_name.ends_with(".plist")) return "plist";
+  if (artifact.file_name.ends_with(".xml")) return "task";
   if (artifact.install_path.find("tmpfiles.d/") != std::string::npos) return "tmpfiles";
   if (artifact.install_path.find("logrotate.d/") != std::string::npos) return "logrotate";
   return "file";
@@ -36,9 +38,9 @@ Recorded recorded_state(const std::optional<Receipt>& previous, const DesiredFil
   if (!previous) return Recorded::not_recorded;
   const auto hash = sha256_hex(file.content);
   if (file.binary) {
-    return previous->daemonize_path == file.path && previous->daemonize_sha256 == hash
-               ? Recorded::same
-               : Recorded::not_recorded;
+    // daemonizew.exe (windows-task) is not in the receipt: it is in place or it is not.
+    if (previous->daemonize_path != file.path) return Recorded::same;
+    return previous->daemonize_sha256 == hash ? Recorded::same : Recorded::not_recorded;
   }
   for (const auto& entry : previous->files) {
     if (entry.path != file.path) continue;
@@ -100,6 +102,10 @@ TargetChoice detect_host_target(const SystemOps& host, bool needs_running_manage
   return choice;
 }
 
+bool is_windows_target(const std::string& target) {
+  return target == "windows-service" || target == "windows-task";
+}
+
 std::string expand_home(const std::string& path, const std::string& home) {
   if (path == "~") return home;
   if (path.starts_with("~/")) return home + path.substr(1);
@@ -110,6 +116,13 @@ Layout make_layout(const Service& service, const std::string& target, const std:
                    const std::string& daemonize_path) {
   Layout layout;
   layout.home = home;
+  if (is_windows_target(target)) {
+    layout.daemonize_path =
+        daemonize_path.empty() ? std::string(windows::default_daemonize_path) : daemonize_path;
+    layout.manifest_path = windows::installed_manifest_path(service, {});
+    layout.receipt_path = windows_receipt_path(service.name);
+    return layout;
+  }
   const bool user = service.scope == Scope::user;
   if (!daemonize_path.empty()) {
     layout.daemonize_path = expand_home(daemonize_path, home);
@@ -139,6 +152,17 @@ InstallerSpec installer_spec(const Service& service, const std::string& target,
   if (target == "launchd") {
     spec.service_id = launchd::job_label(service);
     spec.definition_path = expand_home(launchd::plist_install_path(service), layout.home);
+  } else if (is_windows_target(target)) {
+    spec.service_id = service.name;
+    RenderOptions options;
+    options.daemonize_path = layout.daemonize_path;
+    options.installed_manifest_path = layout.manifest_path;
+    std::vector<Diagnostic> ignored;  // rendering reported them already
+    if (target == "windows-service") {
+      spec.registration = windows::service_registration(service, options, ignored);
+    }
+    spec.task_xml_path = windows::installed_task_xml_path(service);
+    spec.log_directory = service.logs.directory;
   } else {
     spec.service_id = service.name + ".service";
   }
@@ -189,7 +213,13 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
   // Accounts: checked (and created) only on the real host.
   std::string manifest_group = service.group;
   plan.account_group = service.group;
-  if (system_scope && !service.user.empty()) {
+  const bool windows_target = is_windows_target(input.target);
+  if (windows_target) {
+    if (!service.user.empty()) {
+      plan.notes.push_back("user = '" + service.user +
+                           "' is not used on Windows: the account is [windows].account");
+    }
+  } else if (system_scope && !service.user.empty()) {
     if (settings.root_mode) {
       plan.notes.push_back("account '" + service.user +
                            "' is neither checked nor created under --root");
@@ -221,22 +251,31 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
   // The files, in the order they are written: binary, manifest, then what the renderer made
   // (the unit last would be nicer for readers, but every file is in place before any reload).
   std::vector<DesiredFile> desired;
-  const FileOwner root_owner =
-      system_scope ? FileOwner{"root", input.target == "launchd" ? "wheel" : "root"} : FileOwner{};
+  // Windows has ACLs, not owners: the SCM installer grants the service account its access.
+  const FileOwner root_owner = system_scope && !windows_target
+                                   ? FileOwner{"root", input.target == "launchd" ? "wheel" : "root"}
+                                   : FileOwner{};
   if (input.daemonize_binary) {
     desired.push_back({layout.daemonize_path, "binary", *input.daemonize_binary, 0755, root_owner,
                        true, false, true});
   }
+  if (input.gui_binary) {
+    RenderOptions paths;
+    paths.daemonize_path = layout.daemonize_path;
+    desired.push_back({windows::console_less_watchdog_path(paths), "binary", *input.gui_binary,
+                       0755, root_owner, true, false, true});
+  }
   // Readable by the service, writable only by root.
   desired.push_back(
       {layout.manifest_path, "manifest", input.manifest_text, 0640,
-       system_scope ? FileOwner{"root", manifest_group.empty() ? root_owner.group : manifest_group}
-                    : FileOwner{},
+       system_scope && !windows_target
+           ? FileOwner{"root", manifest_group.empty() ? root_owner.group : manifest_group}
+           : FileOwner{},
        true, false, false});
   for (const auto& artifact : input.artifacts) {
     if (artifact.install_path.empty()) continue;
     const auto kind = artifact_kind(artifact);
-    const bool definition = kind == "unit" || kind == "plist";
+    const bool definition = kind == "unit" || kind == "plist" || kind == "task";
     desired.push_back({expand_home(artifact.install_path, layout.home), kind, artifact.content,
                        artifact.mode, root_owner, definition, definition, false});
   }
@@ -307,7 +346,9 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
     }
   }
 
-  if (writes_log_files(service)) {
+  // Windows: the watchdog creates its log directory (it holds %ProgramData% as the service sees
+  // it); the SCM installer grants the service account write access to it.
+  if (writes_log_files(service) && !windows_target) {
     plan.log_directory = expand_home(service.logs.directory, layout.home);
     if (system_scope && !settings.root_mode) plan.log_owner = {service.user, service.group};
     plan.log_directory_missing = !ops.exists(plan.log_directory);
@@ -336,6 +377,7 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
   receipt.manifest_source = input.manifest_source;
   for (const auto& file : plan.files) {
     if (file.desired.binary) {
+      if (file.desired.path != layout.daemonize_path) continue;  // daemonizew.exe
       receipt.daemonize_path = file.desired.path;
       receipt.daemonize_sha256 = sha256_hex(file.desired.content);
       continue;

@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include "daemonize/core/loader.hpp"  // host_os()
+#include "daemonize/windows/render.hpp"
+
 namespace daemonize::deploy {
 
 namespace json = boost::json;
@@ -94,7 +97,12 @@ std::optional<Receipt> receipt_from_json(const std::string& text, std::string& e
   }
 }
 
+std::string windows_receipt_path(const std::string& name) {
+  return std::string(windows::installed_manifest_directory) + "\\receipts\\" + name + ".json";
+}
+
 std::string receipt_path(const std::string& name, Scope scope, const std::string& home) {
+  if (host_os() == TargetOs::windows) return windows_receipt_path(name);
   if (scope == Scope::user) return home + "/.local/state/daemonize/" + name + ".json";
   return "/var/lib/daemonize/" + name + ".json";
 }

@@ -2,7 +2,9 @@
 // `systemctl show`, logs from journalctl.
 #include <sstream>
 
+#include "daemonize/core/loader.hpp"  // host_os()
 #include "daemonize/deploy/installers.hpp"
+#include "daemonize/deploy/windows_service_api.hpp"
 
 namespace daemonize::deploy {
 namespace {
@@ -142,6 +144,13 @@ std::unique_ptr<Installer> make_installer(const InstallerSpec& spec) {
   if (spec.target == "systemd") return make_systemd_installer(spec);
   if (spec.target == "launchd") return make_launchd_installer(spec);
   if (spec.target == "cron") return make_cron_installer(spec);
+  if (spec.target == "windows-service") {
+    return make_windows_service_installer(spec, make_host_windows_service_api());
+  }
+  // schtasks.exe exists only on Windows.
+  if (spec.target == "windows-task" && host_os() == TargetOs::windows) {
+    return make_windows_task_installer(spec);
+  }
   return nullptr;
 }
 

@@ -1,11 +1,8 @@
+// sha256_hex() is in sha256_posix.cpp (OpenSSL) and sha256_windows.cpp (CNG).
 #include "daemonize/deploy/text_tools.hpp"
 
-#include <openssl/evp.h>
-#include <array>
-#include <cstdint>
 #include <dtl/dtl.hpp>
 #include <sstream>
-#include <stdexcept>
 #include <vector>
 
 namespace daemonize::deploy {
@@ -26,24 +23,6 @@ std::vector<std::string> split_lines(std::string_view text, bool& missing_newlin
 }
 
 }  // namespace
-
-std::string sha256_hex(std::string_view data) {
-  // OpenSSL's SHA-256 (libcrypto): fast even in sanitizer builds, where the daemonize binary
-  // being compared is >100 MB.
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("EVP_Digest(SHA-256) failed");
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(64);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
-  }
-  return hex;
-}
 
 std::string unified_diff(std::string_view old_text, std::string_view new_text,
                          const std::string& old_label, const std::string& new_label) {

@@ -2,14 +2,18 @@
 """daemonize.exe (cross-built with mingw-w64) as a real service under Wine's service control
 manager (ctest label e2e-windows).
 
-Steps, each timed: `daemonize.exe validate` and `render --target windows-service` run; the rendered
-install-<name>.cmd registers the service (reg query shows the quoted ImagePath); `sc start` reaches
-RUNNING and the child writes a marker; the child killed with taskkill /F is restarted by the
-watchdog; `daemonize.exe status` shows the SCM's state and the watchdog's state file; `deploy` says
-it is not supported on Windows yet (exit 69); `sc stop` reaches STOPPED within stop.timeout plus a margin and no child is left;
-a child that keeps failing makes the watchdog give up: STOPPED with service-specific exit code 75;
-a missing required_env variable: STOPPED with service-specific exit code 78;
-`install-<name>.cmd uninstall` deletes the service. daemonizew.exe (GUI subsystem) runs too.
+Steps, each timed: `daemonize.exe validate` runs; `daemonize.exe deploy` registers the service
+through the SCM API (reg query shows the quoted ImagePath, Start, ObjectName, Description) and
+starts it: RUNNING and the child writes a marker; a second deploy is "up to date"; the child killed
+with taskkill /F is restarted by the watchdog; `daemonize.exe status` shows the SCM's state and the
+watchdog's state file; `daemonize.exe stop`/`start` go through the SCM; `sc stop` reaches STOPPED
+within stop.timeout plus a margin and no child is left; `daemonize.exe remove` deletes the service
+and the installed files. The rendered install-<name>.cmd (`render --target windows-service`)
+registers the services of the failure cases: a child that keeps failing makes the watchdog give
+up: STOPPED with service-specific exit code 75; a missing required_env variable: STOPPED with
+service-specific exit code 78; `install-<name>.cmd uninstall` deletes them. `deploy --target
+windows-task` registers a task from its XML with schtasks /Create /XML and `remove` deletes it.
+daemonizew.exe (GUI subsystem) runs too.
 
 What Wine cannot show (docs/targets/windows-service.md, "Windows runtime"): CTRL_BREAK delivery
 (GenerateConsoleCtrlEvent fails under Wine, so the stop takes the TerminateJobObject path), the
@@ -159,7 +163,8 @@ def live_children():
     return pids
 
 
-def write_manifest(wine, name, child_args, restart, logs_dir, extra=""):
+def write_manifest(wine, name, child_args, restart, logs_dir, extra="", where=None,
+                   backend="service"):
     text = f"""[service]
 name = "{name}"{extra}
 description = "daemonize Windows runtime e2e ({name})"
@@ -176,10 +181,11 @@ timeout = "{STOP_TIMEOUT_S}s"
 directory = '{logs_dir}'
 
 [windows]
+backend = "{backend}"
 start = "demand"
 account = "LocalSystem"
 """
-    manifest = f"C:\\ProgramData\\daemonize\\{name}.toml"
+    manifest = where or f"C:\\ProgramData\\daemonize\\{name}.toml"
     os.makedirs(os.path.dirname(wine.host_path(manifest)), exist_ok=True)
     with open(wine.host_path(manifest), "w", encoding="utf-8") as file:
         file.write(text)
@@ -303,11 +309,13 @@ def run_steps(wine):
                             [daemonize, "validate", "C:\\daemonize-test\\missing.toml"])
     check(code == 66, f"validate of a missing file exits 66 (got {code})")
 
-    print(f"service {name}: register, start, kill the child, stop, delete")
-    if not register(wine, name, manifest):
+    print(f"service {name}: deploy, kill the child, stop/start, remove")
+    source = f"C:\\daemonize-test\\{name}.toml"
+    os.makedirs(os.path.dirname(wine.host_path(source)), exist_ok=True)
+    shutil.copy(wine.host_path(manifest), wine.host_path(source))
+    os.remove(wine.host_path(manifest))  # deploy installs it there
+    if not deploy(wine, name, source, manifest):
         return
-    code, output = wine.run(f"sc start {name}", ["sc", "start", name])
-    check(code == 0, f"sc start exits 0 ({output.strip()[:200]})")
     state, _ = wine.wait_for_state(name, "RUNNING", 30)
     check(state[0] == "RUNNING", f"sc query shows RUNNING (got {state[0]})")
     lines, waited = wait_for(lambda: [l for l in marker_lines(wine, marker) if l[0] == "started"],
@@ -351,12 +359,26 @@ def run_steps(wine):
                                 [daemonize, "status", logged.group(1)])
         check(code == 0 and f"{name}: running (pid " in output and "restarts:   1" in output,
               f"status STATE.JSON exits 0: running, 1 restart ({output.strip()[:300]})")
-    code, output = wine.run(f"daemonize.exe deploy (Windows: not yet)", [daemonize, "deploy",
-                                                                        manifest])
-    check(code == 69 and "not supported on Windows yet" in output,
-          f"deploy says it is not supported on Windows yet, exit 69 (got {code})")
+    code, output = wine.run("daemonize.exe deploy (again)", [daemonize, "deploy", source])
+    check(code == 0 and f"{name}: up to date" in output,
+          f"a second deploy is 'up to date' and changes nothing (exit {code}: "
+          f"{output.strip()[-300:]})")
 
     check(len(live_children()) == 1, f"exactly one child runs (pids {live_children()})")
+    code, output = wine.run(f"daemonize.exe stop {name}", [daemonize, "stop", name])
+    state = wine.service_state(name)
+    check(code == 0 and state[0] == "STOPPED",
+          f"daemonize.exe stop exits 0 once the SCM says STOPPED (exit {code}, {state[0]}: "
+          f"{output.strip()[-200:]})")
+    remaining, _ = wait_for(lambda: not live_children(), 10)
+    check(remaining, f"no child is left after daemonize.exe stop (pids {live_children()})")
+    code, output = wine.run(f"daemonize.exe start {name}", [daemonize, "start", name])
+    state, _ = wine.wait_for_state(name, "RUNNING", 30)
+    check(code == 0 and state[0] == "RUNNING",
+          f"daemonize.exe start exits 0 and the service runs (exit {code}, {state[0]}: "
+          f"{output.strip()[-200:]})")
+    wait_for(lambda: len(live_children()) == 1, 20)
+    check(len(live_children()) == 1, f"one child runs again (pids {live_children()})")
     started = time.monotonic()
     code, output = wine.run(f"sc stop {name}", ["sc", "stop", name])
     check(code == 0, f"sc stop exits 0 ({output.strip()[:200]})")
@@ -399,7 +421,76 @@ def run_steps(wine):
               f"missing required_env: STOPPED with SERVICE_EXIT_CODE 78 (got {state})")
         uninstall(wine, broken)
 
-    uninstall(wine, name)
+    print(f"service {name}: remove")
+    code, output = wine.run(f"daemonize.exe remove {name}", [daemonize, "remove", name])
+    check(code == 0 and f"{name}: removed" in output,
+          f"remove exits 0 ({output.strip()[-300:]})")
+    code, _ = wine.run(f"reg query {name} (after remove)",
+                       ["reg", "query", f"HKLM\\System\\CurrentControlSet\\Services\\{name}"])
+    check(code != 0, "the service key is gone after remove")
+    check(not os.path.exists(wine.host_path(manifest)),
+          f"the installed manifest {manifest} is gone after remove")
+    check(os.path.exists(wine.host_path(INSTALL_DIR + "\\daemonize.exe")),
+          "daemonize.exe stays (other services use it)")
+
+    deploy_task(wine)
+
+
+def deploy(wine, name, source, installed_manifest):
+    """`daemonize.exe deploy`: the SCM API registers and starts the service."""
+    daemonize = INSTALL_DIR + "\\daemonize.exe"
+    code, output = wine.run(f"daemonize.exe deploy {name}", [daemonize, "deploy", source],
+                            timeout=180)
+    print("\n".join("      " + line for line in output.strip().splitlines()[-12:]))
+    if not check(code == 0, f"deploy exits 0 (got {code})"):
+        return False
+    check(f"create service {name} (CreateServiceW, ChangeServiceConfig2W) ... ok" in output and
+          f"start service {name} (StartServiceW) ... ok" in output,
+          "deploy created and started the service through the SCM API, one line per step")
+    check(os.path.exists(wine.host_path(installed_manifest)),
+          f"deploy installed the manifest at {installed_manifest}")
+    code, output = wine.run(f"reg query {name}",
+                            ["reg", "query", f"HKLM\\System\\CurrentControlSet\\Services\\{name}"])
+    values = dict(re.findall(r"^\s+(\w+)\s+REG_\w+\s+(.*?)\s*$", output, re.MULTILINE))
+    expected_image = f'"{INSTALL_DIR}\\daemonize.exe" run --service "{installed_manifest}"'
+    check(values.get("ImagePath") == expected_image,
+          f"ImagePath is {expected_image} (got {values.get('ImagePath')})")
+    check(values.get("Start") == "0x3", f"Start is 0x3 (demand) (got {values.get('Start')})")
+    check(values.get("ObjectName") == "LocalSystem",
+          f"ObjectName is LocalSystem (got {values.get('ObjectName')})")
+    check(values.get("Description") == f"daemonize Windows runtime e2e ({name})",
+          f"Description is set (got {values.get('Description')})")
+    return True
+
+
+def deploy_task(wine):
+    """windows-task: schtasks /Create /XML registers the task, remove deletes it. Wine's
+    schtasks has no /Query or /Run, so the task is registered with --no-start."""
+    daemonize = INSTALL_DIR + "\\daemonize.exe"
+    name = "rttask"
+    print(f"task {name}: deploy --target windows-task, remove")
+    source = write_manifest(wine, name, ["C:\\daemonize-test\\task-marker.txt"],
+                            'policy = "always"', f"C:\\ProgramData\\{name}\\logs",
+                            where=f"C:\\daemonize-test\\{name}.toml", backend="task")
+    task_file = wine.host_path(f"C:\\windows\\system32\\tasks\\{name}")
+    code, output = wine.run(f"daemonize.exe deploy --target windows-task {name}",
+                            [daemonize, "deploy", source, "--target", "windows-task",
+                             "--no-start"])
+    print("\n".join("      " + line for line in output.strip().splitlines()[-8:]))
+    check(code == 0 and os.path.exists(task_file),
+          f"deploy --target windows-task registered the task with schtasks /Create /XML "
+          f"(exit {code}, {task_file} exists: {os.path.exists(task_file)})")
+    # Wine's Task Scheduler keeps the task but writes its Exec action back empty (<Exec/>), so
+    # the command is checked in the XML deploy installed and registered from.
+    installed_xml = wine.host_path(f"C:\\ProgramData\\daemonize\\tasks\\{name}.xml")
+    if check(os.path.exists(installed_xml), f"deploy installed the task XML at {installed_xml}"):
+        with open(installed_xml, "rb") as file:
+            xml = file.read().decode("utf-16")
+        check('<Command>"C:\\Program Files\\daemonize\\daemonizew.exe"</Command>' in xml,
+              "the task runs daemonizew.exe (no console window)")
+    code, output = wine.run(f"daemonize.exe remove {name}", [daemonize, "remove", name])
+    check(code == 0 and not os.path.exists(task_file),
+          f"remove deleted the task (exit {code}: {output.strip()[-200:]})")
 
 
 def uninstall(wine, name):

@@ -33,6 +33,10 @@ std::string installed_manifest_path(const Service& service, const RenderOptions&
   return std::string(installed_manifest_directory) + "\\" + service.name + ".toml";
 }
 
+std::string installed_task_xml_path(const Service& service) {
+  return std::string(installed_manifest_directory) + "\\tasks\\" + service.name + ".xml";
+}
+
 std::string watchdog_path(const RenderOptions& options) {
   return options.daemonize_path.empty() ? std::string(default_daemonize_path)
                                         : options.daemonize_path;

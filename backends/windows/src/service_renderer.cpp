@@ -6,6 +6,7 @@
 #include "common.hpp"
 #include "daemonize/windows/quoting.hpp"
 #include "daemonize/windows/render.hpp"
+#include "daemonize/windows/runtime_decisions.hpp"
 
 namespace daemonize::windows {
 
@@ -36,23 +37,32 @@ const char* sc_start_type(WindowsStart start) {
   return "auto";
 }
 
-// restart/<ms> actions so the SCM restarts a crashed watchdog with the manifest's backoff:
-// delay, delay*multiplier, ... capped at max_delay. The SCM repeats the last action for every
-// later failure until `reset=` seconds pass without one.
-std::string failure_actions(const RestartConfig& restart) {
-  if (restart.policy == RestartPolicy::never) return "";
+// sc.exe's actions= text: "restart/<ms>" per delay, joined by '/'.
+std::string failure_actions(const ServiceRegistration& registration) {
   std::string actions;
-  double delay_ms = static_cast<double>(restart.delay.count());
-  const double cap_ms = static_cast<double>(std::max(restart.max_delay, restart.delay).count());
-  for (int attempt = 0; attempt < 3; ++attempt) {
+  for (const auto& delay : registration.restart_delays) {
     if (!actions.empty()) actions += '/';
-    actions += "restart/" + std::to_string(static_cast<long long>(std::llround(delay_ms)));
-    delay_ms = std::min(delay_ms * restart.multiplier, cap_ms);
+    actions += "restart/" + std::to_string(delay.count());
   }
   return actions;
 }
 
-std::string dependency_list(const Service& service, detail::Diagnostics& diagnostics) {
+// The SCM restarts a crashed watchdog with the manifest's backoff: delay, delay*multiplier, ...
+// capped at max_delay. It repeats the last action for every later failure until the reset
+// period passes without one.
+std::vector<std::chrono::milliseconds> restart_delays(const RestartConfig& restart) {
+  if (restart.policy == RestartPolicy::never) return {};
+  std::vector<std::chrono::milliseconds> delays;
+  double delay_ms = static_cast<double>(restart.delay.count());
+  const double cap_ms = static_cast<double>(std::max(restart.max_delay, restart.delay).count());
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    delays.emplace_back(static_cast<long long>(std::llround(delay_ms)));
+    delay_ms = std::min(delay_ms * restart.multiplier, cap_ms);
+  }
+  return delays;
+}
+
+std::vector<std::string> dependency_list(const Service& service, detail::Diagnostics& diagnostics) {
   std::vector<std::pair<std::string, std::string>> names;  // key, name
   for (std::size_t i = 0; i < service.dependencies.after.size(); ++i) {
     names.emplace_back("dependencies.after[" + std::to_string(i) + "]",
@@ -62,7 +72,6 @@ std::string dependency_list(const Service& service, detail::Diagnostics& diagnos
     names.emplace_back("dependencies.requires[" + std::to_string(i) + "]",
                        service.dependencies.requires_units[i]);
   }
-  std::string joined;
   std::vector<std::string> seen;
   for (const auto& [key, name] : names) {
     if (name.empty() || name.find_first_of("/\\\"") != std::string::npos ||
@@ -72,14 +81,21 @@ std::string dependency_list(const Service& service, detail::Diagnostics& diagnos
     }
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
     seen.push_back(name);
-    if (!joined.empty()) joined += '/';
-    joined += name;
   }
   if (!service.dependencies.after.empty()) {
     diagnostics.warning(
         "dependencies.after",
         "the SCM only has hard dependencies: 'after' becomes depend=, so the service "
         "does not start when a dependency fails to start");
+  }
+  return seen;
+}
+
+std::string joined_dependencies(const std::vector<std::string>& dependencies) {
+  std::string joined;
+  for (const auto& name : dependencies) {
+    if (!joined.empty()) joined += '/';
+    joined += name;
   }
   return joined;
 }
@@ -130,7 +146,9 @@ void check_service(const Service& service, detail::Diagnostics& diagnostics) {
 
 }  // namespace
 
-RenderResult render_windows_service(const Service& service, const RenderOptions& options) {
+std::optional<ServiceRegistration> service_registration(const Service& service,
+                                                        const RenderOptions& options,
+                                                        std::vector<Diagnostic>& diagnostics_out) {
   detail::Diagnostics diagnostics;
   check_service(service, diagnostics);
   if (service.scope == Scope::user) {
@@ -147,25 +165,49 @@ RenderResult render_windows_service(const Service& service, const RenderOptions&
     diagnostics.error(
         "", "the installed manifest path '" + manifest + "' is not an absolute Windows path");
   }
-  const std::string dependencies = dependency_list(service, diagnostics);
-  if (diagnostics.has_errors()) return {{}, diagnostics.take()};
+  auto dependencies = dependency_list(service, diagnostics);
+  const bool failed = diagnostics.has_errors();
+  for (auto& diagnostic : diagnostics.take()) diagnostics_out.push_back(std::move(diagnostic));
+  if (failed) return std::nullopt;
 
-  const std::string& name = service.name;
-  const auto account = service_account(service.windows.account);
-  const std::string image = service_image_path(service, options);
-  const std::string display_name = service.display_name.empty() ? name : service.display_name;
+  ServiceRegistration registration;
+  registration.name = service.name;
+  registration.display_name = service.display_name.empty() ? service.name : service.display_name;
+  registration.description = service.description;
+  registration.image_path = service_image_path(service, options);
+  registration.start = service.windows.start;
+  registration.account = service_account(service.windows.account);
+  registration.dependencies = std::move(dependencies);
+  registration.failure_reset_period =
+      std::chrono::duration_cast<std::chrono::seconds>(service.restart.window);
+  registration.restart_delays = restart_delays(service.restart);
+  registration.preshutdown_timeout = preshutdown_timeout(service.stop.timeout);
+  return registration;
+}
+
+RenderResult render_windows_service(const Service& service, const RenderOptions& options) {
+  std::vector<Diagnostic> diagnostics;
+  const auto registered = service_registration(service, options, diagnostics);
+  if (!registered) return {{}, std::move(diagnostics)};
+  const ServiceRegistration& registration = *registered;
+  const std::string dependencies = joined_dependencies(registration.dependencies);
+
+  const std::string& name = registration.name;
+  const auto& account = registration.account;
+  const std::string& image = registration.image_path;
+  const std::string& display_name = registration.display_name;
   const auto stop_wait_seconds =
       std::chrono::duration_cast<std::chrono::seconds>(service.stop.timeout + stop_wait_margin)
           .count();
 
   // The settings `sc create` and `sc config` share; reconfiguring clears dependencies with "/".
-  auto registration = [&](bool create) {
+  auto sc_settings = [&](bool create) {
     std::vector<Part> parts{{create ? "create" : "config", false},
                             {name, false},
                             {"binPath=", false},
                             {image, true},
                             {"start=", false},
-                            {sc_start_type(service.windows.start), false},
+                            {sc_start_type(registration.start), false},
                             {"obj=", false},
                             {account.scm_name, true},
                             {"DisplayName=", false},
@@ -199,26 +241,23 @@ RenderResult render_windows_service(const Service& service, const RenderOptions&
   script.raw(std::string(sc_program) + " query " + name + " >nul 2>&1");
   script.raw("if errorlevel 1 goto create");
   script.raw("echo daemonize: reconfiguring the existing service " + name);
-  script.command(sc_program, registration(false), password_suffix);
+  script.command(sc_program, sc_settings(false), password_suffix);
   script.raw("if errorlevel 1 goto failed_config");
   script.raw("goto settings");
   script.raw(":create");
   script.raw("echo daemonize: creating the service " + name);
-  script.command(sc_program, registration(true), password_suffix);
+  script.command(sc_program, sc_settings(true), password_suffix);
   script.raw("if errorlevel 1 goto failed_create");
   script.raw(":settings");
-  script.command(sc_program, {{"description", false}, {name, false}, {service.description, true}});
+  script.command(sc_program,
+                 {{"description", false}, {name, false}, {registration.description, true}});
   script.raw("if errorlevel 1 goto failed_description");
-  script.command(
-      sc_program,
-      {{"failure", false},
-       {name, false},
-       {"reset=", false},
-       {std::to_string(
-            std::chrono::duration_cast<std::chrono::seconds>(service.restart.window).count()),
-        false},
-       {"actions=", false},
-       {failure_actions(service.restart), true}});
+  script.command(sc_program, {{"failure", false},
+                              {name, false},
+                              {"reset=", false},
+                              {std::to_string(registration.failure_reset_period.count()), false},
+                              {"actions=", false},
+                              {failure_actions(registration), true}});
   script.raw("if errorlevel 1 goto failed_failure");
   script.raw("rem Failure flag 0: recovery runs only when the watchdog dies without reporting");
   script.raw("rem SERVICE_STOPPED; a give-up (exit 75) is reported as STOPPED and is final.");
@@ -284,7 +323,7 @@ RenderResult render_windows_service(const Service& service, const RenderOptions&
   artifact.content = content;
   artifact.mode = 0755;
   result.artifacts.push_back(std::move(artifact));
-  result.diagnostics = diagnostics.take();
+  result.diagnostics = std::move(diagnostics);
   return result;
 }
 

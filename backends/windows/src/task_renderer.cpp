@@ -399,6 +399,7 @@ RenderResult render_windows_task(const Service& service, const RenderOptions& op
   Artifact xml;
   xml.file_name = service.name + ".xml";
   xml.content = utf16le_with_bom(render_task_xml(service, principal, action, restart));
+  xml.install_path = installed_task_xml_path(service);  // where deploy puts it
   result.artifacts.push_back(std::move(xml));
   Artifact script;
   script.file_name = "install-" + service.name + ".cmd";

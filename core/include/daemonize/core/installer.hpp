@@ -3,6 +3,7 @@
 // orchestration; an Installer only runs service-manager commands, always through SystemOps.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,9 +27,17 @@ struct ServiceStatus {
 };
 
 // One service-manager action: the commands in order, for the plan, and the outcome.
+// A step is either commands (systemctl, launchctl, schtasks) or, where the manager is an API
+// rather than a program (the Windows SCM), one in-process `call` that `description` names.
 struct ManagerStep {
+  ManagerStep() = default;
+  ManagerStep(std::string what, std::vector<std::vector<std::string>> commands,
+              std::function<CommandResult()> api_call = {})
+      : description(std::move(what)), argvs(std::move(commands)), call(std::move(api_call)) {}
+
   std::string description;                      // "daemon-reload", "restart web-api.service"
   std::vector<std::vector<std::string>> argvs;  // the exact commands
+  std::function<CommandResult()> call;          // set instead of argvs: an API call
 };
 
 enum class ControlAction { start, stop, restart, reload };
@@ -70,8 +79,9 @@ class Installer {
   [[nodiscard]] virtual std::vector<std::string> host_warnings(SystemOps& ops) = 0;
 };
 
-// Runs every command of `step` in order; stops at the first failure and returns its result
-// (with the failing command line prepended to its output); ok() when all succeeded.
+// Runs `step.call` when set; otherwise every command of `step` in order; stops at the first failure
+// and returns its result (with the failing command line prepended to its output); ok() when all
+// succeeded.
 CommandResult run_step(SystemOps& ops, const ManagerStep& step);
 
 // "systemctl restart 'a b'": argv joined with POSIX shell quoting where needed.

@@ -40,6 +40,9 @@ struct Layout {
   std::string receipt_path;
 };
 
+// windows-service and windows-task: ACLs instead of owners, no POSIX accounts, Windows paths.
+[[nodiscard]] bool is_windows_target(const std::string& target);
+
 // `~` and `~/x` with `home`; other paths unchanged.
 [[nodiscard]] std::string expand_home(const std::string& path, const std::string& home);
 
@@ -72,6 +75,9 @@ struct DeployInput {
   std::string manifest_text;        // the manifest bytes, installed as is
   std::string manifest_source;      // where they came from (for the receipt and INSTALL.md)
   std::optional<std::string> daemonize_binary;  // this binary's bytes; nullopt: not installed
+  // windows-task: daemonizew.exe's bytes (the console-less twin the task runs), installed next
+  // to daemonize.exe; not in the receipt, so `remove` keeps it like daemonize.exe.
+  std::optional<std::string> gui_binary;
   Layout layout;
 };
 

@@ -3,17 +3,21 @@
 // the backends' CMake files need no edit; they depend only on core.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "daemonize/core/installer.hpp"
 #include "daemonize/core/model.hpp"
+#include "daemonize/windows/render.hpp"
 
 namespace daemonize::deploy {
 
 // Who the installer manages: built from a Service (deploy) or from a receipt (remove NAME).
 struct InstallerSpec {
-  std::string target;  // "systemd" | "launchd" | "cron"
+  std::string target;  // "systemd" | "launchd" | "cron" | "windows-service" | "windows-task"
   std::string name;    // the service name
   Scope scope = Scope::system;
   std::string service_id;       // systemd: "<name>.service"; launchd: the job label
@@ -25,6 +29,14 @@ struct InstallerSpec {
   std::string daemonize_path;
   std::string manifest_path;
   std::string home;
+  // windows-service: what the SCM is told (std::nullopt when built from a receipt: remove,
+  // start/stop), the account's password (DAEMONIZE_SERVICE_PASSWORD) for ordinary accounts,
+  // and the log directory the account is granted write access to.
+  std::optional<windows::ServiceRegistration> registration;
+  std::string password;
+  std::string log_directory;
+  // windows-task: the installed task XML that `schtasks /Create /XML` registers.
+  std::string task_xml_path;
 };
 
 // std::nullptr when this build has no installer for `spec.target`.
@@ -35,5 +47,14 @@ struct InstallerSpec {
 // cron: merges the rendered block into the user's crontab (`crontab -l`, `crontab -`), starts
 // and stops the detached watchdog through the installed `daemonize`; no service manager.
 [[nodiscard]] std::unique_ptr<Installer> make_cron_installer(const InstallerSpec& spec);
+
+class WindowsServiceApi;
+// windows-service through the SCM API; nullptr when `api` is (a build for another system).
+// `sleep` (empty: really sleep) paces the wait for STOPPED.
+[[nodiscard]] std::unique_ptr<Installer> make_windows_service_installer(
+    const InstallerSpec& spec, std::unique_ptr<WindowsServiceApi> api,
+    std::function<void(std::chrono::milliseconds)> sleep = {});
+// windows-task: `schtasks /Create /TN <name> /XML <installed xml> /F`, /Run, /End, /Delete.
+[[nodiscard]] std::unique_ptr<Installer> make_windows_task_installer(const InstallerSpec& spec);
 
 }  // namespace daemonize::deploy

@@ -44,8 +44,11 @@ struct Receipt {
 // std::nullopt with `error` set when `text` is not a receipt.
 [[nodiscard]] std::optional<Receipt> receipt_from_json(const std::string& text, std::string& error);
 
-// Where the receipt of service `name` lives; `home` is used in user scope.
+// Where the receipt of service `name` lives on this host; `home` is used in user scope. On
+// Windows every receipt is windows_receipt_path().
 [[nodiscard]] std::string receipt_path(const std::string& name, Scope scope,
                                        const std::string& home);
+// C:\ProgramData\daemonize\receipts\<name>.json (windows-service and windows-task).
+[[nodiscard]] std::string windows_receipt_path(const std::string& name);
 
 }  // namespace daemonize::deploy

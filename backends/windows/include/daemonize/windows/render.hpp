@@ -1,6 +1,7 @@
 // Renderers of the Windows targets, usable directly (tests, the Windows runtime's deploy).
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,10 @@ inline constexpr std::string_view installed_manifest_directory = "C:\\ProgramDat
 [[nodiscard]] std::string installed_manifest_path(const Service& service,
                                                   const RenderOptions& options);
 
+// Where deploy installs the task XML that `schtasks /Create /XML` registers:
+// C:\ProgramData\daemonize\tasks\<name>.xml.
+[[nodiscard]] std::string installed_task_xml_path(const Service& service);
+
 // The watchdog executable: options.daemonize_path or the default install location.
 [[nodiscard]] std::string watchdog_path(const RenderOptions& options);
 
@@ -34,8 +39,35 @@ inline constexpr std::string_view installed_manifest_directory = "C:\\ProgramDat
 struct ServiceAccount {
   std::string scm_name;         // e.g. "LocalSystem", "NT AUTHORITY\LocalService", "NT SERVICE\x"
   bool needs_password = false;  // an ordinary user account (not built-in, virtual or gMSA)
+  friend bool operator==(const ServiceAccount&, const ServiceAccount&) = default;
 };
 [[nodiscard]] ServiceAccount service_account(std::string_view account);
+
+// Everything the SCM is told about the service: what install-<name>.cmd passes to sc.exe and
+// what deploy passes to CreateServiceW/ChangeServiceConfig(2)W. One source for both, so the
+// script for review and the API deploy cannot drift apart.
+struct ServiceRegistration {
+  std::string name;
+  std::string display_name;
+  std::string description;
+  std::string image_path;  // service_image_path()
+  WindowsStart start = WindowsStart::automatic;
+  ServiceAccount account;
+  std::vector<std::string> dependencies;  // after + requires, in order, without duplicates
+  // Recovery actions for a crashed watchdog (failure flag 0: a reported STOPPED is final):
+  // restart after each delay in turn, the last one repeating until `failure_reset_period` passes
+  // without a failure. Empty when restart.policy = "never".
+  std::chrono::seconds failure_reset_period{0};
+  std::vector<std::chrono::milliseconds> restart_delays;
+  // SERVICE_PRESHUTDOWN_INFO: stop.timeout plus a margin (runtime_decisions.hpp).
+  std::chrono::milliseconds preshutdown_timeout{0};
+  friend bool operator==(const ServiceRegistration&, const ServiceRegistration&) = default;
+};
+
+// The registration of `service`, or std::nullopt with errors in `diagnostics` (a dependency that
+// is not a service name, a path that is not absolute, scope = "user"). Warnings go there too.
+[[nodiscard]] std::optional<ServiceRegistration> service_registration(
+    const Service& service, const RenderOptions& options, std::vector<Diagnostic>& diagnostics);
 
 // `--target windows-service`.
 [[nodiscard]] RenderResult render_windows_service(const Service& service,

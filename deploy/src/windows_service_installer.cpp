@@ -1,0 +1,263 @@
+// windows-service: the service registered, reconfigured, started, stopped and deleted through
+// the SCM API (WindowsServiceApi), not sc.exe. Each step is one in-process call; the decisions
+// here are unit-tested against a fake SCM (tests/deploy/test_windows_service_installer.cpp).
+#include <thread>
+
+#include "daemonize/core/exit_codes.hpp"
+#include "daemonize/deploy/installers.hpp"
+#include "daemonize/deploy/windows_service_api.hpp"
+
+namespace daemonize::deploy {
+namespace {
+
+using std::chrono::milliseconds;
+using windows::ServiceRegistration;
+
+constexpr milliseconds poll_interval{250};
+// Beyond preshutdown_timeout (stop.timeout + the runtime's margin) before giving up on STOPPED.
+constexpr milliseconds stop_wait_slack{10'000};
+
+// A call's failure as a step result: the message names the API; access denied is exit 77.
+template <typename Call>
+CommandResult api_step(Call&& call) {
+  try {
+    call();
+    return {};
+  } catch (const SystemError& error) {
+    return {error.kind() == SystemError::Kind::permission_denied ? exit_code::no_permission : 1,
+            error.what()};
+  }
+}
+
+bool is_running(const std::optional<ScmServiceStatus>& status) {
+  return status && (status->state == "RUNNING" || status->state == "START_PENDING" ||
+                    status->state == "CONTINUE_PENDING");
+}
+
+// Needs the program restarted to take effect (the rest of the registration does not).
+bool restart_needed(const ServiceRegistration& installed, const ServiceRegistration& desired) {
+  return installed.image_path != desired.image_path ||
+         installed.account.scm_name != desired.account.scm_name;
+}
+
+class WindowsServiceInstaller final : public Installer {
+ public:
+  WindowsServiceInstaller(InstallerSpec spec, std::unique_ptr<WindowsServiceApi> api,
+                          std::function<void(milliseconds)> sleep)
+      : spec_(std::move(spec)), api_(std::move(api)), sleep_(std::move(sleep)) {}
+
+  [[nodiscard]] std::string_view target() const override { return "windows-service"; }
+  [[nodiscard]] std::string service_id() const override { return spec_.name; }
+
+  std::vector<ManagerStep> activation_steps(SystemOps& /*ops*/,
+                                            const Activation& activation) override {
+    std::vector<ManagerStep> steps;
+    if (!spec_.registration) return steps;
+    const auto& desired = *spec_.registration;
+    const auto status = api_->query_status(spec_.name);
+    bool restart = activation.restart;
+    if (!status) {
+      steps.push_back(
+          {"create service " + spec_.name + " (CreateServiceW, ChangeServiceConfig2W)", {}, [this] {
+             return api_step([this] {
+               api_->create(*spec_.registration, spec_.password);
+               grant_access();
+             });
+           }});
+    } else {
+      const auto installed = api_->query_registration(spec_.name);
+      const auto changed = installed
+                               ? differences(*installed, desired, api_->keeps_failure_actions())
+                               : "everything";
+      if (!changed.empty()) {
+        if (installed && restart_needed(*installed, desired)) restart = true;
+        steps.push_back({"reconfigure service " + spec_.name + " (" + changed +
+                             "; ChangeServiceConfigW, ChangeServiceConfig2W)",
+                         {},
+                         [this] {
+                           return api_step([this] {
+                             api_->reconfigure(*spec_.registration, spec_.password);
+                             grant_access();
+                           });
+                         }});
+      }
+    }
+    if (!activation.start) return steps;
+    if (is_running(status)) {
+      if (restart) steps.push_back(restart_step());
+    } else {
+      steps.push_back(start_step());
+    }
+    return steps;
+  }
+
+  std::vector<ManagerStep> deactivation_steps(SystemOps& /*ops*/) override {
+    std::vector<ManagerStep> steps;
+    const auto status = api_->query_status(spec_.name);
+    if (!status) return steps;
+    if (status->state != "STOPPED") steps.push_back(stop_step());
+    steps.push_back({"delete service " + spec_.name + " (DeleteService)", {}, [this] {
+                       return api_step([this] { api_->remove(spec_.name); });
+                     }});
+    return steps;
+  }
+
+  std::vector<ManagerStep> after_removal_steps() override { return {}; }
+
+  ManagerStep control_step(SystemOps& /*ops*/, ControlAction action) override {
+    switch (action) {
+      case ControlAction::start:
+        return start_step();
+      case ControlAction::stop:
+        return stop_step();
+      case ControlAction::restart:
+        return restart_step();
+      case ControlAction::reload:
+        break;
+    }
+    return {"reload " + spec_.name, {}, [] {
+              return CommandResult{exit_code::unavailable,
+                                   "the SCM has no reload control; use `daemonize restart`"};
+            }};
+  }
+
+  ServiceStatus status(SystemOps& /*ops*/) override {
+    ServiceStatus result;
+    try {
+      const auto status = api_->query_status(spec_.name);
+      if (!status) {
+        result.state = "not registered";
+        return result;
+      }
+      result.known = true;
+      result.active = status->state == "RUNNING";
+      result.transitioning = status->state.ends_with("_PENDING");
+      // A service-specific exit code (1066) is the watchdog's verdict; any other non-zero
+      // Win32 code on STOPPED is the SCM's (the watchdog could not even start).
+      const bool service_specific = status->win32_exit_code == 1066;
+      result.last_exit_status =
+          static_cast<int>(service_specific ? status->service_exit_code : status->win32_exit_code);
+      result.failed = status->state == "STOPPED" && status->win32_exit_code != 0;
+      result.main_pid = status->pid;
+      result.state = status->state;
+      if (status->win32_exit_code != 0) {
+        result.state += " (exit " + std::to_string(status->win32_exit_code) +
+                        (service_specific ? "/" + std::to_string(status->service_exit_code) : "") +
+                        ")";
+      }
+      if (const auto registration = api_->query_registration(spec_.name)) {
+        result.enabled = registration->start == WindowsStart::automatic ||
+                         registration->start == WindowsStart::delayed_automatic;
+      }
+      result.raw = result.state;
+    } catch (const SystemError& error) {
+      result.state = std::string("unknown (") + error.what() + ")";
+    }
+    return result;
+  }
+
+  // The watchdog's own log is in the service's log directory, which holds %ProgramData% as the
+  // service sees it; the Event Log has its start/stop/give-up events (docs/targets).
+  std::string recent_log(SystemOps& /*ops*/, int /*lines*/) override { return ""; }
+
+  std::vector<std::string> host_warnings(SystemOps& /*ops*/) override {
+    if (spec_.registration && spec_.registration->account.needs_password &&
+        spec_.password.empty()) {
+      return {"account '" + spec_.registration->account.scm_name +
+              "' needs its password: set DAEMONIZE_SERVICE_PASSWORD, or CreateServiceW fails"};
+    }
+    return {};
+  }
+
+ private:
+  // The settings that differ, by name ("" when none), for the plan line. Whether the account
+  // needs a password is not something the SCM reports.
+  static std::string differences(const ServiceRegistration& installed,
+                                 const ServiceRegistration& desired, bool compare_failure_actions) {
+    std::string names;
+    auto compare = [&names](bool same, const char* name) {
+      if (same) return;
+      if (!names.empty()) names += ", ";
+      names += name;
+    };
+    compare(installed.image_path == desired.image_path, "image path");
+    compare(installed.display_name == desired.display_name, "display name");
+    compare(installed.description == desired.description, "description");
+    compare(installed.start == desired.start, "start type");
+    compare(installed.account.scm_name == desired.account.scm_name, "account");
+    compare(installed.dependencies == desired.dependencies, "dependencies");
+    compare(!compare_failure_actions ||
+                (installed.failure_reset_period == desired.failure_reset_period &&
+                 installed.restart_delays == desired.restart_delays),
+            "failure actions");
+    compare(installed.preshutdown_timeout == desired.preshutdown_timeout, "preshutdown timeout");
+    return names;
+  }
+
+  // Built-in accounts reach ProgramData already; a virtual or ordinary account is granted read
+  // access to the manifest and write access to its log directory.
+  void grant_access() {
+    const auto& account = spec_.registration->account.scm_name;
+    if (account == "LocalSystem") return;
+    if (!spec_.manifest_path.empty()) api_->grant_access(spec_.manifest_path, account, false);
+    if (!spec_.log_directory.empty()) api_->grant_access(spec_.log_directory, account, true);
+  }
+
+  ManagerStep start_step() {
+    return {"start service " + spec_.name + " (StartServiceW)", {}, [this] {
+              return api_step([this] { api_->start(spec_.name); });
+            }};
+  }
+
+  ManagerStep stop_step() {
+    return {"stop service " + spec_.name + " (ControlService STOP, wait for STOPPED)", {}, [this] {
+              return stop_and_wait();
+            }};
+  }
+
+  ManagerStep restart_step() {
+    return {
+        "restart service " + spec_.name + " (stop, wait for STOPPED, StartServiceW)", {}, [this] {
+          auto stopped = stop_and_wait();
+          if (!stopped.ok()) return stopped;
+          return api_step([this] { api_->start(spec_.name); });
+        }};
+  }
+
+  CommandResult stop_and_wait() {
+    auto result = api_step([this] { api_->stop(spec_.name); });
+    if (!result.ok()) return result;
+    const milliseconds budget =
+        (spec_.registration ? spec_.registration->preshutdown_timeout : milliseconds{30'000}) +
+        stop_wait_slack;
+    milliseconds waited{0};
+    for (;;) {
+      std::optional<ScmServiceStatus> status;
+      result = api_step([&] { status = api_->query_status(spec_.name); });
+      if (!result.ok()) return result;
+      if (!status || status->state == "STOPPED") return {};
+      if (waited >= budget) {
+        return {1, spec_.name + " is still " + status->state + " " +
+                       std::to_string(waited.count() / 1000) + " s after the stop request"};
+      }
+      sleep_(poll_interval);
+      waited += poll_interval;
+    }
+  }
+
+  InstallerSpec spec_;
+  std::unique_ptr<WindowsServiceApi> api_;
+  std::function<void(milliseconds)> sleep_;
+};
+
+}  // namespace
+
+std::unique_ptr<Installer> make_windows_service_installer(
+    const InstallerSpec& spec, std::unique_ptr<WindowsServiceApi> api,
+    std::function<void(std::chrono::milliseconds)> sleep) {
+  if (!api) return nullptr;
+  if (!sleep) sleep = [](milliseconds duration) { std::this_thread::sleep_for(duration); };
+  return std::make_unique<WindowsServiceInstaller>(spec, std::move(api), std::move(sleep));
+}
+
+}  // namespace daemonize::deploy
