@@ -370,6 +370,46 @@ std::wstring expand_environment(const std::wstring& text) {
   return expanded;
 }
 
+// The watchdog reports its start/stop/give-up events with the service name as the source: the
+// Event Viewer finds their text in daemonize.exe's message table (cli/event_messages.mc)
+// through EventLog\Application\<name>. The program is the quoted first word of the ImagePath.
+constexpr std::wstring_view event_log_key = L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\";
+
+void register_event_source(const windows::ServiceRegistration& registration) {
+  const auto& image = registration.image_path;
+  const auto closing = image.find('"', 1);
+  const std::wstring program = widen(image.starts_with('"') && closing != std::string::npos
+                                         ? image.substr(1, closing - 1)
+                                         : image.substr(0, image.find(' ')));
+  const std::wstring key_path = std::wstring(event_log_key) + widen(registration.name);
+  HKEY key = nullptr;
+  if (const LSTATUS error =
+          RegCreateKeyExW(HKEY_LOCAL_MACHINE, key_path.c_str(), 0, nullptr, 0, KEY_SET_VALUE,
+                          nullptr, &key, nullptr)) {
+    fail("RegCreateKeyExW", "HKLM\\" + narrow(key_path), static_cast<DWORD>(error));
+  }
+  const DWORD types = EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE | EVENTLOG_INFORMATION_TYPE;
+  LSTATUS error = RegSetValueExW(key, L"EventMessageFile", 0, REG_EXPAND_SZ,
+                                 reinterpret_cast<const BYTE*>(program.c_str()),
+                                 static_cast<DWORD>((program.size() + 1) * sizeof(wchar_t)));
+  if (error == ERROR_SUCCESS) {
+    error = RegSetValueExW(key, L"TypesSupported", 0, REG_DWORD,
+                           reinterpret_cast<const BYTE*>(&types), sizeof types);
+  }
+  RegCloseKey(key);
+  if (error != ERROR_SUCCESS) {
+    fail("RegSetValueExW", "HKLM\\" + narrow(key_path), static_cast<DWORD>(error));
+  }
+}
+
+void unregister_event_source(const std::string& name) {
+  const std::wstring key_path = std::wstring(event_log_key) + widen(name);
+  const LSTATUS error = RegDeleteKeyW(HKEY_LOCAL_MACHINE, key_path.c_str());
+  if (error != ERROR_SUCCESS && error != ERROR_FILE_NOT_FOUND) {
+    fail("RegDeleteKeyW", "HKLM\\" + narrow(key_path), static_cast<DWORD>(error));
+  }
+}
+
 class HostWindowsServiceApi final : public WindowsServiceApi {
  public:
   // Wine's ntdll exports wine_get_version; its services.exe stores no failure actions.
@@ -469,6 +509,7 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
         password_argument(registration.account, wide_password)));
     if (!service) fail_last("CreateServiceW", name);
     apply_config2(service.get(), registration);
+    register_event_source(registration);
   }
 
   void reconfigure(const windows::ServiceRegistration& registration,
@@ -489,6 +530,7 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
       fail_last("ChangeServiceConfigW", name);
     }
     apply_config2(service.get(), registration);
+    register_event_source(registration);
   }
 
   void start(const std::string& name) override {
@@ -528,6 +570,7 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
       const DWORD error = GetLastError();
       if (error != ERROR_SERVICE_MARKED_FOR_DELETE) fail("DeleteService", name, error);
     }
+    unregister_event_source(name);
   }
 
   void grant_access(const std::string& path, const std::string& account, bool write) override {

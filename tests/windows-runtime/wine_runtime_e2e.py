@@ -33,6 +33,7 @@ import time
 PREFIX_CACHE = os.environ.get("DAEMONIZE_CACHE", "/var/cache/daemonize")
 INSTALL_DIR = "C:\\Program Files\\daemonize"
 CHILD = "C:\\daemonize-test\\daemonize-rt-marker-child.exe"
+EVENT_SOURCE_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\"
 STOP_TIMEOUT_S = 3
 STOP_MARGIN_S = 12
 
@@ -253,6 +254,11 @@ def main():
     for exe in (options.daemonize_exe, options.daemonizew_exe):
         if not os.path.exists(exe):
             skip_or_fail(f"{exe} was not built (the daemonize_mingw target)")
+    objdump = shutil.which("x86_64-w64-mingw32-objdump")
+    if objdump:
+        sections = subprocess.run([objdump, "-h", options.daemonize_exe], capture_output=True,
+                                  text=True).stdout
+        check(".rsrc" in sections, "daemonize.exe carries its event message table (.rsrc)")
     if live_children():
         print(f"FAIL: marker children of an earlier run are still alive: {live_children()}")
         return 1
@@ -364,6 +370,8 @@ def run_steps(wine):
           f"a second deploy is 'up to date' and changes nothing (exit {code}: "
           f"{output.strip()[-300:]})")
 
+    upgrade(wine, name, source)
+
     check(len(live_children()) == 1, f"exactly one child runs (pids {live_children()})")
     code, output = wine.run(f"daemonize.exe stop {name}", [daemonize, "stop", name])
     state = wine.service_state(name)
@@ -428,6 +436,9 @@ def run_steps(wine):
     code, _ = wine.run(f"reg query {name} (after remove)",
                        ["reg", "query", f"HKLM\\System\\CurrentControlSet\\Services\\{name}"])
     check(code != 0, "the service key is gone after remove")
+    code, _ = wine.run(f"reg query EventLog\\Application\\{name} (after remove)",
+                       ["reg", "query", EVENT_SOURCE_KEY + name])
+    check(code != 0, "the event source is unregistered after remove")
     check(not os.path.exists(wine.host_path(manifest)),
           f"the installed manifest {manifest} is gone after remove")
     check(os.path.exists(wine.host_path(INSTALL_DIR + "\\daemonize.exe")),
@@ -460,7 +471,48 @@ def deploy(wine, name, source, installed_manifest):
           f"ObjectName is LocalSystem (got {values.get('ObjectName')})")
     check(values.get("Description") == f"daemonize Windows runtime e2e ({name})",
           f"Description is set (got {values.get('Description')})")
+    code, output = wine.run(f"reg query EventLog\\Application\\{name}",
+                            ["reg", "query", EVENT_SOURCE_KEY + name])
+    check(code == 0 and f"{INSTALL_DIR}\\daemonize.exe" in output and "EventMessageFile" in output,
+          f"the event source is registered with daemonize.exe as its message file "
+          f"({output.strip()[-200:]})")
     return True
+
+
+def upgrade(wine, name, source):
+    """A newer daemonize.exe (the same build with bytes appended) deployed over the one the
+    service runs: Windows (and Wine) refuse to overwrite a running exe, so deploy renames it
+    aside, installs the new one and restarts the service on it."""
+    installed = wine.host_path(INSTALL_DIR + "\\daemonize.exe")
+    with open(installed, "rb") as file:
+        newer = file.read() + b"\0daemonize e2e upgrade"
+    new_dir = "C:\\daemonize-test\\new"
+    os.makedirs(wine.host_path(new_dir), exist_ok=True)
+    with open(wine.host_path(new_dir + "\\daemonize.exe"), "wb") as file:
+        file.write(newer)
+    before = wine.service_state(name)
+    def watchdog_pid():
+        output = wine.run("daemonize.exe status (pid)", [INSTALL_DIR + "\\daemonize.exe", "status",
+                                                         name], quiet=True)[1]
+        found = re.search(r"scm:\s+RUNNING \(pid (\d+)\)", output)
+        return found.group(1) if found else None
+
+    pid_before = watchdog_pid()
+    code, output = wine.run("daemonize.exe deploy (upgrade from another daemonize.exe)",
+                            [new_dir + "\\daemonize.exe", "deploy", source], timeout=180)
+    print("\n".join("      " + line for line in output.strip().splitlines()[-8:]))
+    check(code == 0 and f"restart service {name}" in output,
+          f"deploy of a newer daemonize.exe restarts the service (exit {code})")
+    with open(installed, "rb") as file:
+        check(file.read() == newer, "the running daemonize.exe was replaced by the newer one")
+    leftovers = [entry for entry in os.listdir(os.path.dirname(installed)) if ".old-" in entry]
+    check(len(leftovers) == 1, f"the old exe was renamed aside, not overwritten ({leftovers})")
+    state, _ = wine.wait_for_state(name, "RUNNING", 30)
+    pid_after = watchdog_pid()
+    check(before[0] == "RUNNING" and state[0] == "RUNNING" and pid_before and pid_after and
+          pid_before != pid_after,
+          f"the service runs again in a new watchdog process ({pid_before} -> {pid_after})")
+    wait_for(lambda: len(live_children()) == 1, 20)
 
 
 def deploy_task(wine):
