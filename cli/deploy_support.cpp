@@ -161,25 +161,8 @@ int find_installed(SystemOps& ops, const std::string& file_or_name, InstalledSer
 }
 
 std::unique_ptr<Installer> installer_for(const deploy::Receipt& receipt) {
-  deploy::InstallerSpec spec;
-  spec.target = receipt.target;
-  spec.name = receipt.service;
-  spec.scope = receipt.scope;
-  spec.uid = effective_user_id();
-  spec.user_name = invoking_user_name();
-  spec.service_id = receipt.service_id;
-  spec.daemonize_path = receipt.daemonize_path;  // cron: start/stop the detached watchdog
-  spec.home = invoking_home();
-  for (const auto& file : receipt.files) {
-    if (file.kind == "plist") spec.definition_path = file.path;
-    if (file.kind == "manifest") spec.manifest_path = file.path;
-  }
-  // launchd's id is "domain/label"; the installer wants the label.
-  if (receipt.target == "launchd") {
-    const auto slash = spec.service_id.rfind('/');
-    if (slash != std::string::npos) spec.service_id = spec.service_id.substr(slash + 1);
-  }
-  return deploy::make_installer(spec);
+  return deploy::make_installer(deploy::installer_spec_from_receipt(
+      receipt, effective_user_id(), invoking_user_name(), invoking_home()));
 }
 
 }  // namespace daemonize::cli

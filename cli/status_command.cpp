@@ -1,5 +1,6 @@
-// `daemonize status FILE|NAME [--json]`: the watchdog's view from its state file, and where the
-// CLI can ask it directly (Windows: the SCM, host_facts_windows.cpp) the service manager's.
+// `daemonize status FILE|NAME [--json]`: the watchdog's view from its state file, and the service
+// manager's: asked directly where the CLI can (Windows: the SCM, host_facts_windows.cpp),
+// otherwise through the installer of the receipt deploy left (systemd, launchd, cron).
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
@@ -12,7 +13,9 @@
 #include "commands.hpp"
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/core/loader.hpp"
+#include "daemonize/deploy/deploy.hpp"
 #include "daemonize/watchdog/state_file.hpp"
+#include "deploy_support.hpp"  // make_host_system_ops()
 #include "host_facts.hpp"
 
 namespace daemonize::cli {
@@ -112,18 +115,35 @@ int run_status(const StatusOptions& options) {
   // The service manager's own view, where the CLI can ask it (Windows: the SCM).
   std::string manager_note;
   const auto manager = service_manager_view(record ? record->service : name, manager_note);
+  // Otherwise the one of the manager deploy installed the service with (its receipt), rendered
+  // now and printed after the watchdog's lines.
+  std::ostringstream deployed_lines;
+  std::string deployed_json;
+  std::optional<bool> deployed_active;
+  if (!manager) {
+    const auto ops = make_host_system_ops();
+    deployed_active = deploy::print_service_manager_view(
+        record ? record->service : name, record ? record->watchdog_version : "", *ops,
+        invoking_home(), effective_user_id(), deployed_lines, &deployed_json);
+  }
+  auto add_deployed = [&](boost::json::object& object) {
+    if (deployed_active) object["deployed"] = boost::json::parse(deployed_json);
+  };
   if (!record) {
-    const bool manager_running = manager && manager->state == "RUNNING";
+    const bool manager_running =
+        (manager && manager->state == "RUNNING") || deployed_active.value_or(false);
     if (options.json) {
       boost::json::object object{
           {"service", name}, {"running", manager_running}, {"state", nullptr}};
       if (manager) object["service_manager"] = manager_json(*manager);
+      add_deployed(object);
       std::cout << boost::json::serialize(object) << '\n';
     } else {
       std::cout << name << ": no watchdog state (looked in";
       for (const auto& file : files) std::cout << ' ' << file.string();
       std::cout << ")\n";
       if (manager) print_manager_line(*manager);
+      std::cout << deployed_lines.str();
     }
     return manager_running ? exit_code::success : exit_code::differs;
   }
@@ -139,6 +159,7 @@ int run_status(const StatusOptions& options) {
     object["watchdog_alive"] = watchdog_alive;
     object["running"] = running;
     if (manager) object["service_manager"] = manager_json(*manager);
+    add_deployed(object);
     std::cout << boost::json::serialize(value) << '\n';
     return running ? exit_code::success : exit_code::differs;
   }
@@ -178,6 +199,7 @@ int run_status(const StatusOptions& options) {
               << " ms\n";
   }
   std::cout << "  state file: " << found.string() << " (updated " << record->updated_at << ")\n";
+  std::cout << deployed_lines.str();
   return running ? exit_code::success : exit_code::differs;
 }
 

@@ -6,6 +6,30 @@
 
 namespace daemonize::deploy {
 
+InstallerSpec installer_spec_from_receipt(const Receipt& receipt, unsigned uid,
+                                          const std::string& user_name, const std::string& home) {
+  InstallerSpec spec;
+  spec.target = receipt.target;
+  spec.name = receipt.service;
+  spec.scope = receipt.scope;
+  spec.uid = uid;
+  spec.user_name = user_name;
+  spec.service_id = receipt.service_id;
+  spec.daemonize_path = receipt.daemonize_path;  // cron: start/stop the detached watchdog
+  spec.home = home;
+  for (const auto& file : receipt.files) {
+    if (file.kind == "plist") spec.definition_path = file.path;
+    if (file.kind == "manifest") spec.manifest_path = file.path;
+    if (file.kind == "task") spec.task_xml_path = file.path;
+  }
+  // launchd's id is "domain/label"; the installer wants the label.
+  if (receipt.target == "launchd") {
+    const auto slash = spec.service_id.rfind('/');
+    if (slash != std::string::npos) spec.service_id = spec.service_id.substr(slash + 1);
+  }
+  return spec;
+}
+
 std::optional<bool> print_service_manager_view(const std::string& name,
                                                const std::string& watchdog_version, SystemOps& ops,
                                                const std::string& home, unsigned uid,
@@ -25,20 +49,7 @@ std::optional<bool> print_service_manager_view(const std::string& name,
   }
   if (!receipt) return std::nullopt;
 
-  InstallerSpec spec;
-  spec.target = receipt->target;
-  spec.name = receipt->service;
-  spec.scope = receipt->scope;
-  spec.uid = uid;
-  spec.service_id = receipt->service_id;
-  if (receipt->target == "launchd") {
-    const auto slash = spec.service_id.rfind('/');
-    if (slash != std::string::npos) spec.service_id = spec.service_id.substr(slash + 1);
-  }
-  for (const auto& file : receipt->files) {
-    if (file.kind == "plist") spec.definition_path = file.path;
-  }
-  auto installer = make_installer(spec);
+  auto installer = make_installer(installer_spec_from_receipt(*receipt, uid, "", home));
   if (!installer) return std::nullopt;
   std::string manager_json;
   const bool active =

@@ -168,6 +168,13 @@ Outcome write_review_bundle(const DeployInput& input, const std::string& directo
 
 // ---- status ----------------------------------------------------------------------------------
 
+// The installer of a service deploy installed, from its receipt (remove, start/stop, status):
+// `uid`/`user_name` are the invoking user's (launchd gui domain, systemd lingering), `home` locates
+// a cron service's detached watchdog.
+[[nodiscard]] InstallerSpec installer_spec_from_receipt(const Receipt& receipt, unsigned uid,
+                                                        const std::string& user_name,
+                                                        const std::string& home);
+
 // The service manager's view for `status`: prints "  manager: ..." lines and returns whether
 // the manager reports the service active. `json` receives the same as an object when non-null.
 bool print_manager_status(const Receipt& receipt, SystemOps& ops, Installer& installer,
