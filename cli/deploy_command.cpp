@@ -95,7 +95,8 @@ int run_deploy(const DeployCommandOptions& options, const BackendRegistry& regis
   return outcome.exit_code;
 }
 
-int run_deploy_command(const DeployCommandOptions& options, const BackendRegistry& registry) {
+int run_deploy_command(DeployCommandOptions options, const BackendRegistry& registry) {
+  options.target.quiet = options.quiet;
   if (options.quiet) {
     NullOutput nothing;
     return run_deploy(options, registry, nothing.stream());

@@ -41,7 +41,7 @@ int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& o
       std::cerr << "daemonize: use --output-dir DIR to only render the files, or --root DIR\n";
       return exit_code::unavailable;
     }
-    std::cerr << "daemonize: --target auto: " << choice.reasons.front() << '\n';
+    if (!options.quiet) std::cerr << "daemonize: --target auto: " << choice.reasons.front() << '\n';
     target = choice.target;
   }
   const auto* backend = registry.find(target);

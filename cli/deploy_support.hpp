@@ -18,6 +18,7 @@ struct DeployTargetOptions {
   std::string target = "auto";
   std::string root;  // --root DIR
   std::string daemonize_path;
+  bool quiet = false;  // --quiet: no note about what --target auto chose
 };
 
 struct PreparedDeploy {
