@@ -55,6 +55,13 @@ deploy_to "$work/quiet" --quiet >"$work/out" 2>"$work/err" || { code=$?; show "$
 [ -f "$work/quiet/etc/systemd/system/web-api.service" ] || fail "deploy --quiet installed nothing"
 deploy_to "$work/quiet" --quiet >"$work/out" 2>&1 || fail "second deploy --quiet exited $?"
 [ -s "$work/out" ] && { show "$work/out"; fail "up-to-date deploy --quiet printed something"; }
+# --target auto explains its choice on stderr, but not under --quiet.
+"$daemonize" deploy "$work/service.toml" --root "$work/quiet" >"$work/out" 2>&1 ||
+  fail "deploy --target auto exited $?"
+grep -q -- "--target auto:" "$work/out" || { show "$work/out"; fail "no --target auto note"; }
+"$daemonize" deploy "$work/service.toml" --root "$work/quiet" --quiet >"$work/out" 2>&1 ||
+  fail "deploy --target auto --quiet exited $?"
+[ -s "$work/out" ] && { show "$work/out"; fail "deploy --target auto --quiet printed something"; }
 "$daemonize" remove web-api --root "$work/quiet" --quiet >"$work/out" 2>"$work/err" ||
   { code=$?; show "$work/err"; fail "remove --quiet exited $code"; }
 [ -s "$work/out" ] && { show "$work/out"; fail "remove --quiet printed on stdout"; }
