@@ -67,14 +67,13 @@ class StepLines {
 };
 
 // What to do next after a failed start, where it is known.
-std::vector<std::string> next_steps_after_failure(const Plan& plan, const std::string& journal) {
+std::vector<std::string> next_steps_after_failure(const Plan& plan, const ServiceStatus& status) {
   std::vector<std::string> hints;
   if (plan.target == "systemd") {
     const bool user = plan.receipt.scope == Scope::user;
     hints.push_back(std::string("see `journalctl ") + (user ? "--user " : "") + "-u " +
                     plan.service_id + " -n 50` for the full log");
-    if (journal.find("start-limit-hit") != std::string::npos ||
-        journal.find("Start request repeated too quickly") != std::string::npos) {
+    if (status.result == "start-limit-hit") {
       hints.push_back(std::string("systemd hit the start limit: run `systemctl ") +
                       (user ? "--user " : "") + "reset-failed " + plan.service_id +
                       "`, then deploy again");
@@ -212,7 +211,8 @@ Outcome apply_plan(Plan& plan, SystemOps& ops, Installer* installer, const Deplo
       if (!journal.empty())
         err << "daemonize: last log lines of " << plan.service_id << ":\n" << indent(journal);
     }
-    const auto hints = next_steps_after_failure(plan, journal);
+    const auto hints =
+        next_steps_after_failure(plan, installer ? installer->status(ops) : ServiceStatus{});
     err << "daemonize: restoring the previous files\n";
     restore_files();
     if (installer) {

@@ -65,10 +65,10 @@ class SystemdInstaller final : public Installer {
 
   ServiceStatus status(SystemOps& ops) override {
     ServiceStatus result;
-    const auto shown = ops.run(
-        systemctl({"show", "-p",
-                   "LoadState,ActiveState,SubState,MainPID,NRestarts,ExecMainStatus,UnitFileState",
-                   spec_.service_id}));
+    const auto shown = ops.run(systemctl(
+        {"show", "-p",
+         "LoadState,ActiveState,SubState,MainPID,NRestarts,ExecMainStatus,UnitFileState,Result",
+         spec_.service_id}));
     result.raw = shown.output;
     if (!shown.ok()) {
       result.state = "unknown (systemctl show exited " + std::to_string(shown.exit_status) + ")";
@@ -90,6 +90,7 @@ class SystemdInstaller final : public Installer {
     result.main_pid = to_int(properties["MainPID"]);
     result.restarts = to_int(properties["NRestarts"]);
     result.last_exit_status = to_int(properties["ExecMainStatus"]);
+    result.result = properties["Result"];
     return result;
   }
 

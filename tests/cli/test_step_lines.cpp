@@ -93,14 +93,7 @@ TEST_F(StepLinesTest, AFailedStartSaysFailedAndWhereToLook) {
 
 TEST_F(StepLinesTest, StartLimitHitSaysRunResetFailed) {
   systemd.fail_next_starts = 1;
-  ops.respond = [this](const std::vector<std::string>& argv) -> CommandResult {
-    if (!argv.empty() && argv[0] == "journalctl") {
-      return {0,
-              "systemd[1]: web-api.service: Start request repeated too quickly.\n"
-              "systemd[1]: web-api.service: Failed with result 'start-limit-hit'.\n"};
-    }
-    return systemd.answer(argv);
-  };
+  systemd.fail_result = "start-limit-hit";  // systemctl show -p Result, not the journal's words
   EXPECT_NE(deploy().exit_code, 0);
   EXPECT_NE(err.str().find("daemonize: hint: systemd hit the start limit: run `systemctl "
                            "reset-failed web-api.service`, then deploy again"),

@@ -19,6 +19,8 @@ struct FakeSystemd {
   // The next start/restart fails (the unit exits with this status), 0 = succeeds.
   int fail_next_starts = 0;
   int fail_status = 78;
+  std::string fail_result = "exit-code";  // the unit's Result after a failed start
+  std::string result = "success";
   // `show` answers "activating" this many times after a start before "active".
   int activating_polls = 0;
   int pending_activating = 0;
@@ -44,7 +46,8 @@ struct FakeSystemd {
       return {0, "LoadState=" + std::string(loaded ? "loaded" : "not-found") + "\nActiveState=" +
                      state + "\nSubState=" + sub_state + "\nMainPID=" + std::to_string(main_pid) +
                      "\nNRestarts=0\nExecMainStatus=" + std::to_string(exec_main_status) +
-                     "\nUnitFileState=" + (enabled ? "enabled" : "disabled") + "\n"};
+                     "\nUnitFileState=" + (enabled ? "enabled" : "disabled") +
+                     "\nResult=" + result + "\n"};
     }
     if (verb == "daemon-reload") {
       loaded = true;
@@ -66,6 +69,7 @@ struct FakeSystemd {
         sub_state = "failed";
         main_pid = 0;
         exec_main_status = fail_status;
+        result = fail_result;
         return {
             1,
             "Job for web-api.service failed because the control process exited with error code.\n"};
@@ -74,6 +78,7 @@ struct FakeSystemd {
       sub_state = "running";
       main_pid = 1000 + starts;
       exec_main_status = 0;
+      result = "success";
       pending_activating = activating_polls;
       return {0, ""};
     }

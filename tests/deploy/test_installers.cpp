@@ -83,11 +83,11 @@ TEST(SystemdInstaller, StatusParsesSystemctlShow) {
   ops.respond = [](const std::vector<std::string>& argv) -> CommandResult {
     EXPECT_EQ(shell_join(argv),
               "systemctl show -p "
-              "LoadState,ActiveState,SubState,MainPID,NRestarts,ExecMainStatus,UnitFileState "
-              "web-api.service");
+              "LoadState,ActiveState,SubState,MainPID,NRestarts,ExecMainStatus,UnitFileState,"
+              "Result web-api.service");
     return {0,
             "LoadState=loaded\nActiveState=active\nSubState=running\nMainPID=4242\nNRestarts=3\n"
-            "ExecMainStatus=0\nUnitFileState=enabled\n"};
+            "ExecMainStatus=0\nUnitFileState=enabled\nResult=success\n"};
   };
   const auto status = make_installer(systemd_spec())->status(ops);
   EXPECT_TRUE(status.known);
@@ -96,6 +96,7 @@ TEST(SystemdInstaller, StatusParsesSystemctlShow) {
   EXPECT_EQ(status.main_pid, 4242);
   EXPECT_EQ(status.restarts, 3);
   EXPECT_EQ(status.state, "active (running)");
+  EXPECT_EQ(status.result, "success");
 }
 
 TEST(SystemdInstaller, RemovalStopsDisablesThenReloads) {

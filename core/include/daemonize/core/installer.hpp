@@ -23,6 +23,7 @@ struct ServiceStatus {
   int main_pid = 0;
   int restarts = 0;          // restarts by the manager (systemd NRestarts)
   int last_exit_status = 0;  // systemd ExecMainStatus, launchd "last exit code"
+  std::string result;        // systemd Result ("start-limit-hit", "exit-code"), "" elsewhere
   std::string raw;           // what the manager printed, for --json and diagnosis
 };
 
