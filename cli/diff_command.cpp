@@ -1,5 +1,6 @@
 // `daemonize diff FILE [--target T] [--root DIR] [--json]`: unified diff of what deploy would
 // install against what is installed; exit 0 when equal, 1 when they differ.
+#include <boost/json.hpp>
 #include <iostream>
 
 #include "commands.hpp"
@@ -22,15 +23,27 @@ int run_diff(const DiffOptions& diff_options, const BackendRegistry& registry) {
   settings.root_mode = true;  // files only: no service-manager query
   const auto plan = deploy::make_plan(prepared.input, *prepared.ops, nullptr, settings);
   for (const auto& error : plan.errors) std::cerr << "daemonize: " << error << '\n';
+  // What the manager keeps outside files (the crontab, the SCM registration); not under --root.
+  std::string manager_diff;
+  if (prepared.installer) {
+    try {
+      manager_diff = prepared.installer->managed_definition_diff(*prepared.ops);
+    } catch (const SystemError& error) {
+      std::cerr << "daemonize: warning: " << error.what() << '\n';
+    }
+  }
+  const bool differs = plan.differs() || !manager_diff.empty();
   if (diff_options.json) {
     // The plan's document (files with their status, the unified diff) plus the verdict.
     auto document = deploy::plan_to_json(plan);
     document.pop_back();
-    std::cout << document << ",\"differs\":" << (plan.differs() ? "true" : "false") << "}\n";
+    std::cout << document
+              << ",\"manager_diff\":" << boost::json::serialize(boost::json::value(manager_diff))
+              << ",\"differs\":" << (differs ? "true" : "false") << "}\n";
   } else {
-    std::cout << deploy::plan_diff(plan);
+    std::cout << deploy::plan_diff(plan) << manager_diff;
   }
-  return plan.differs() ? exit_code::differs : exit_code::success;
+  return differs ? exit_code::differs : exit_code::success;
 }
 
 }  // namespace

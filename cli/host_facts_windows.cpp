@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "daemonize/deploy/windows_service_api.hpp"
 #include "daemonize/watchdog/state_file.hpp"
 #include "host_facts.hpp"
 
@@ -94,68 +95,25 @@ std::vector<std::filesystem::path> watchdog_state_files(const std::string& name)
   return {std::filesystem::path(program_data) / L"daemonize" / name / kStateFileName};
 }
 
-namespace {
-
-const char* service_state_name(DWORD state) {
-  switch (state) {
-    case SERVICE_STOPPED:
-      return "STOPPED";
-    case SERVICE_START_PENDING:
-      return "START_PENDING";
-    case SERVICE_STOP_PENDING:
-      return "STOP_PENDING";
-    case SERVICE_RUNNING:
-      return "RUNNING";
-    case SERVICE_CONTINUE_PENDING:
-      return "CONTINUE_PENDING";
-    case SERVICE_PAUSE_PENDING:
-      return "PAUSE_PENDING";
-    case SERVICE_PAUSED:
-      return "PAUSED";
-    default:
-      return "UNKNOWN";
-  }
-}
-
-struct ServiceHandle {
-  SC_HANDLE handle = nullptr;
-  ~ServiceHandle() {
-    if (handle != nullptr) CloseServiceHandle(handle);
-  }
-};
-
-}  // namespace
-
 std::optional<ServiceManagerView> service_manager_view(const std::string& name, std::string& note) {
-  ServiceHandle manager{OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT)};
-  if (manager.handle == nullptr) {
-    note = "OpenSCManagerW failed (error " + std::to_string(GetLastError()) + ")";
+  // The SCM through the same API deploy uses (deploy/src/windows_service_api.cpp).
+  try {
+    const auto status = deploy::make_host_windows_service_api()->query_status(name);
+    if (!status) {
+      note = "no service " + name + " is registered with the SCM";
+      return std::nullopt;
+    }
+    ServiceManagerView view;
+    view.manager = "scm";
+    view.state = status->state;
+    view.pid = status->pid;
+    view.win32_exit_code = status->win32_exit_code;
+    view.service_exit_code = status->service_exit_code;
+    return view;
+  } catch (const SystemError& error) {
+    note = error.what();
     return std::nullopt;
   }
-  const std::wstring wide_name(name.begin(), name.end());  // service names are ASCII
-  ServiceHandle service{OpenServiceW(manager.handle, wide_name.c_str(), SERVICE_QUERY_STATUS)};
-  if (service.handle == nullptr) {
-    const DWORD error = GetLastError();
-    note = error == ERROR_SERVICE_DOES_NOT_EXIST
-               ? "no service " + name + " is registered with the SCM"
-               : "OpenServiceW(" + name + ") failed (error " + std::to_string(error) + ")";
-    return std::nullopt;
-  }
-  SERVICE_STATUS_PROCESS status{};
-  DWORD needed = 0;
-  if (!QueryServiceStatusEx(service.handle, SC_STATUS_PROCESS_INFO,
-                            reinterpret_cast<BYTE*>(&status), sizeof status, &needed)) {
-    note =
-        "QueryServiceStatusEx(" + name + ") failed (error " + std::to_string(GetLastError()) + ")";
-    return std::nullopt;
-  }
-  ServiceManagerView view;
-  view.manager = "scm";
-  view.state = service_state_name(status.dwCurrentState);
-  view.pid = static_cast<int>(status.dwProcessId);
-  view.win32_exit_code = status.dwWin32ExitCode;
-  view.service_exit_code = status.dwServiceSpecificExitCode;
-  return view;
 }
 
 }  // namespace daemonize::cli

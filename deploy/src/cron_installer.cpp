@@ -7,6 +7,7 @@
 
 #include "daemonize/cron/backend.hpp"
 #include "daemonize/deploy/installers.hpp"
+#include "daemonize/deploy/text_tools.hpp"
 
 namespace daemonize::deploy {
 namespace {
@@ -60,6 +61,14 @@ class CronInstaller final : public Installer {
                        {stop_argv(), start_argv()}});
     }
     return steps;
+  }
+
+  std::string managed_definition_diff(SystemOps& ops) override {
+    const auto crontab = read_crontab(ops);
+    if (!crontab.error.empty()) return "";
+    const auto merged = cron::merge_block(crontab.text, spec_.name, block());
+    return unified_diff(crontab.text, merged, "crontab of " + owner() + " (installed)",
+                        "crontab of " + owner() + " (after deploy)");
   }
 
   std::vector<ManagerStep> deactivation_steps(SystemOps& ops) override {

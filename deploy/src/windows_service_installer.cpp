@@ -5,6 +5,7 @@
 
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/deploy/installers.hpp"
+#include "daemonize/deploy/text_tools.hpp"
 #include "daemonize/deploy/windows_service_api.hpp"
 
 namespace daemonize::deploy {
@@ -89,6 +90,19 @@ class WindowsServiceInstaller final : public Installer {
       steps.push_back(start_step());
     }
     return steps;
+  }
+
+  std::string managed_definition_diff(SystemOps& /*ops*/) override {
+    if (!spec_.registration) return "";
+    const auto installed = api_->query_registration(spec_.name);
+    auto desired = *spec_.registration;
+    if (installed && !api_->keeps_failure_actions()) {
+      desired.failure_reset_period = installed->failure_reset_period;
+      desired.restart_delays = installed->restart_delays;
+    }
+    return unified_diff(installed ? describe(*installed) : "", describe(desired),
+                        "SCM registration of " + spec_.name + " (installed)",
+                        "SCM registration of " + spec_.name + " (after deploy)");
   }
 
   std::vector<ManagerStep> deactivation_steps(SystemOps& /*ops*/) override {
@@ -192,6 +206,24 @@ class WindowsServiceInstaller final : public Installer {
             "failure actions");
     compare(installed.preshutdown_timeout == desired.preshutdown_timeout, "preshutdown timeout");
     return names;
+  }
+
+  // One "Setting: value" line per registration setting, for the diff.
+  static std::string describe(const ServiceRegistration& registration) {
+    std::string text = "ImagePath: " + registration.image_path + "\n" +
+                       "DisplayName: " + registration.display_name + "\n" +
+                       "Description: " + registration.description + "\n" +
+                       "Start: " + to_string(registration.start) + "\n" +
+                       "ObjectName: " + registration.account.scm_name + "\n" + "DependOnService:";
+    for (const auto& dependency : registration.dependencies) text += " " + dependency;
+    text += "\nFailureActions: reset after " +
+            std::to_string(registration.failure_reset_period.count()) + " s;";
+    for (const auto& delay : registration.restart_delays) {
+      text += " restart after " + std::to_string(delay.count()) + " ms;";
+    }
+    text += "\nPreshutdownTimeout: " + std::to_string(registration.preshutdown_timeout.count()) +
+            " ms\n";
+    return text;
   }
 
   // Built-in accounts reach ProgramData already; a virtual or ordinary account is granted read

@@ -75,6 +75,12 @@ echo "PASS: no crontab → deploy added one block and started the watchdog → r
 # B. Operator lines before and after: they never change.
 printf '%s\n' 'MAILTO=""' '# the operator'"'"'s own jobs' '0 3 * * * /bin/true outside-1' | crontab -
 before=$(outside)
+# diff shows the crontab block deploy would add (exit 1), and nothing once it is there.
+code=0
+"$daemonize" diff "$work/m.toml" --target cron --daemonize-path "$work/bin/daemonize" >"$work/diff.out" 2>&1 || code=$?
+[ "$code" = 1 ] || { cat "$work/diff.out" >&2; fail "diff before deploy exited $code, not 1"; }
+grep -q "^+\* \* \* \* \* '$work/bin/daemonize' run" "$work/diff.out" ||
+  { cat "$work/diff.out" >&2; fail "diff does not show the crontab block"; }
 deploy "$work/bin/daemonize"
 [ "$(blocks)" = 1 ] || fail "deploy: $(blocks) blocks"
 [ "$(outside)" = "$before" ] || fail "deploy changed lines outside the block"

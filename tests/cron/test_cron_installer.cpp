@@ -125,6 +125,19 @@ TEST(CronInstaller, InstalledBlockAndLiveWatchdogNeedNothing) {
   EXPECT_TRUE(installer->activation_steps(host.ops, {}).empty());
 }
 
+TEST(CronInstaller, DiffShowsTheCrontabChangeOnlyWhenThereIsOne) {
+  Host host;
+  host.crontab = "0 3 * * * /usr/bin/backup\n";
+  auto installer = make_cron_installer(cron_spec());
+  const auto diff = installer->managed_definition_diff(host.ops);
+  EXPECT_NE(diff.find("--- crontab of alice's crontab (installed)"), std::string::npos) << diff;
+  EXPECT_NE(diff.find(" 0 3 * * * /usr/bin/backup\n"), std::string::npos) << diff;
+  EXPECT_NE(diff.find("\n+* * * * * '/home/alice/.local/bin/daemonize' run"), std::string::npos)
+      << diff;
+  host.crontab = *host.crontab + rendered_block();
+  EXPECT_EQ(installer->managed_definition_diff(host.ops), "");
+}
+
 TEST(CronInstaller, ChangedBlockIsUpdatedInPlaceAndRestartStopsThenStarts) {
   Host host;
   const std::string old_block = cron::begin_marker("worker") + "\n@reboot /old/daemonize run x\n" +

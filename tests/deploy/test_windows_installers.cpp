@@ -211,6 +211,18 @@ TEST(WindowsServiceInstaller, FailureActionsAreComparedOnlyWhereTheScmKeepsThem)
   EXPECT_TRUE(harness.installer->activation_steps(harness.ops, Activation{}).empty());
 }
 
+TEST(WindowsServiceInstaller, DiffListsTheRegistrationSettingsThatChange) {
+  Harness harness;
+  const auto before = harness.installer->managed_definition_diff(harness.ops);
+  EXPECT_NE(before.find("+ObjectName: LocalSystem\n"), std::string::npos) << before;
+  (void)harness.run(harness.installer->activation_steps(harness.ops, fresh_activation()));
+  EXPECT_EQ(harness.installer->managed_definition_diff(harness.ops), "");
+  harness.scm.services.at("web").registration.description = "old words";
+  const auto changed = harness.installer->managed_definition_diff(harness.ops);
+  EXPECT_NE(changed.find("-Description: old words\n+Description: serves\n"), std::string::npos)
+      << changed;
+}
+
 TEST(WindowsServiceInstaller, NoStartOnlyRegisters) {
   Harness harness;
   Activation activation = fresh_activation();

@@ -78,6 +78,10 @@ class Installer {
   [[nodiscard]] virtual std::string recent_log(SystemOps& ops, int lines) = 0;
   // Warnings about the host that deploy prints (systemd user scope: lingering off).
   [[nodiscard]] virtual std::vector<std::string> host_warnings(SystemOps& ops) = 0;
+  // What deploy would change in definitions the manager keeps outside files, as a unified diff
+  // for `daemonize diff` ("" when nothing): the crontab (cron), the SCM registration
+  // (windows-service). Files (units, plists) are diffed by the plan, so most managers have none.
+  [[nodiscard]] virtual std::string managed_definition_diff(SystemOps& /*ops*/) { return ""; }
 };
 
 // Runs `step.call` when set; otherwise every command of `step` in order; stops at the first failure
