@@ -1,8 +1,6 @@
 // RotatingLogWriter, time boundaries, naming, retention and gzip (issue 7; docs/logs.md).
 #include "daemonize/watchdog/log_rotation.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -11,6 +9,8 @@
 #include <cstring>
 #include <ctime>
 #include <set>
+
+#include "log_platform.hpp"
 
 namespace daemonize::logs {
 namespace {
@@ -48,7 +48,7 @@ std::optional<std::time_t> local_day_start(const std::tm& local, int days_ahead,
     const std::time_t candidate = std::mktime(&target);  // normalises `target` to the result
     if (candidate == static_cast<std::time_t>(-1) || candidate <= now) continue;
     std::tm check{};
-    if (::localtime_r(&candidate, &check) == nullptr) continue;
+    if (!platform::local_time(candidate, check)) continue;
     // Must land on the wanted day (mktime can move a nonexistent 00:00 back into the day before).
     std::tm wanted_day{};
     wanted_day.tm_year = wanted.tm_year;
@@ -58,7 +58,7 @@ std::optional<std::time_t> local_day_start(const std::tm& local, int days_ahead,
     wanted_day.tm_isdst = -1;
     const std::time_t noon = std::mktime(&wanted_day);
     std::tm noon_local{};
-    if (noon == static_cast<std::time_t>(-1) || ::localtime_r(&noon, &noon_local) == nullptr) {
+    if (noon == static_cast<std::time_t>(-1) || !platform::local_time(noon, noon_local)) {
       continue;
     }
     if (same_local_day(check, noon_local)) return candidate;
@@ -88,10 +88,11 @@ std::optional<TimePoint> next_rotation_boundary(TimePoint now, RotateEvery every
     }
     return std::nullopt;
   }
-  // Local time: the zone's real rules through localtime_r/mktime (TZ, /etc/localtime).
+  // Local time: the zone's real rules through localtime_r/mktime (TZ, /etc/localtime; the
+  // system's time zone on Windows).
   const std::time_t now_t = std::chrono::system_clock::to_time_t(floor<seconds>(now));
   std::tm local{};
-  if (::localtime_r(&now_t, &local) == nullptr)
+  if (!platform::local_time(now_t, local))
     return next_rotation_boundary(now, every, LogTimezone::utc);
   if (every == RotateEvery::hourly) {
     // Seconds to the next local full hour at the current offset: a DST change inside the hour
@@ -111,7 +112,7 @@ std::string rotated_file_name(const std::string& file_name, TimePoint at) {
   const auto secs = floor<seconds>(micros);
   const std::time_t t = std::chrono::system_clock::to_time_t(secs);
   std::tm utc{};
-  ::gmtime_r(&t, &utc);
+  platform::utc_time(t, utc);
   char buffer[64];
   (void)std::snprintf(buffer, sizeof buffer, ".%04d%02d%02dT%02d%02d%02d.%06lldZ",
                       utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
@@ -159,9 +160,9 @@ std::string format_line_timestamp(TimePoint at, LogTimezone timezone) {
   const std::time_t t = std::chrono::system_clock::to_time_t(secs);
   std::tm parts{};
   if (timezone == LogTimezone::local) {
-    ::localtime_r(&t, &parts);
+    platform::local_time(t, parts);
   } else {
-    ::gmtime_r(&t, &parts);
+    platform::utc_time(t, parts);
   }
   char buffer[64];
   int n =
@@ -170,7 +171,7 @@ std::string format_line_timestamp(TimePoint at, LogTimezone timezone) {
                     parts.tm_min, parts.tm_sec, static_cast<long long>((micros - secs).count()));
   std::string out(buffer, static_cast<std::size_t>(n));
   if (timezone == LogTimezone::local) {
-    const long offset = parts.tm_gmtoff;
+    const long offset = platform::utc_offset(t, parts);
     const long magnitude = offset < 0 ? -offset : offset;
     n = std::snprintf(buffer, sizeof buffer, "%c%02ld:%02ld ", offset < 0 ? '-' : '+',
                       magnitude / 3600, (magnitude % 3600) / 60);
@@ -184,28 +185,27 @@ std::string format_line_timestamp(TimePoint at, LogTimezone timezone) {
 std::string gzip_file(const std::string& path) {
   const std::string target = path + ".gz";
   const std::string temporary = target + ".tmp";
-  const int source = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (source < 0) return path + ": " + std::strerror(errno);
-  ::unlink(temporary.c_str());  // left over by an interrupted run
-  const int output =
-      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+  const int source = platform::open_for_reading(path);
+  if (source < 0) return path + ": " + std::strerror(-source);
+  platform::remove(temporary);  // left over by an interrupted run
+  const int output = platform::create_exclusive(temporary);
   if (output < 0) {
-    std::string error = temporary + ": " + std::strerror(errno);
-    ::close(source);
+    std::string error = temporary + ": " + std::strerror(-output);
+    platform::close(source);
     return error;
   }
   gzFile gz = ::gzdopen(output, "wb6");
   std::string error;
   if (gz == nullptr) {
-    ::close(output);
+    platform::close(output);
     error = temporary + ": gzdopen failed";
   } else {
     std::vector<char> buffer(std::size_t{128} * 1024);
     for (;;) {
-      const ssize_t got = ::read(source, buffer.data(), buffer.size());
-      if (got < 0 && errno == EINTR) continue;
+      const long got = platform::read(source, buffer.data(), buffer.size());
+      if (got == -EINTR) continue;
       if (got < 0) {
-        error = path + ": " + std::strerror(errno);
+        error = path + ": " + std::strerror(static_cast<int>(-got));
         break;
       }
       if (got == 0) break;
@@ -221,15 +221,16 @@ std::string gzip_file(const std::string& path) {
       error = temporary + ": " + (closed == Z_ERRNO ? std::strerror(errno) : "gzclose failed");
     }
   }
-  ::close(source);
-  if (error.empty() && ::rename(temporary.c_str(), target.c_str()) != 0) {
-    error = target + ": " + std::strerror(errno);
+  platform::close(source);
+  if (error.empty()) {
+    if (const int renamed = platform::rename(temporary, target); renamed != 0)
+      error = target + ": " + std::strerror(-renamed);
   }
   if (!error.empty()) {
-    ::unlink(temporary.c_str());
+    platform::remove(temporary);
     return error;
   }
-  ::unlink(path.c_str());
+  platform::remove(path);
   return "";
 }
 
@@ -461,7 +462,7 @@ void RotatingLogWriter::write_raw(std::string_view bytes, bool count_drops) {
       const int error = written == 0 ? EIO : static_cast<int>(-written);
       record_failure(error, count_drops ? bytes.size() : 0);
       // Disk full is retried on the same file; anything else reopens by name (throttled).
-      if (error != ENOSPC && error != EDQUOT && error != EAGAIN) close_file();
+      if (!platform::is_retryable_write_error(error)) close_file();
       return;
     }
     const auto count = static_cast<std::size_t>(written);

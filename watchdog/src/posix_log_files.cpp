@@ -1,5 +1,6 @@
-// The POSIX LogFileSystem (plain system calls, no state: shared by the writer and the worker)
-// and the capturing ChildOutput that feeds the child's pipes into RotatingLogWriters.
+// The POSIX LogFileSystem (plain system calls, no state: shared by the writer and the worker),
+// the POSIX side of log_platform.hpp, and the capturing ChildOutput that feeds the child's pipes
+// into RotatingLogWriters.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <stdexcept>
@@ -17,6 +19,36 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "daemonize/watchdog/log_rotation.hpp"
+#include "log_platform.hpp"
+
+namespace daemonize::logs::platform {
+
+bool local_time(std::time_t at, std::tm& out) { return ::localtime_r(&at, &out) != nullptr; }
+bool utc_time(std::time_t at, std::tm& out) { return ::gmtime_r(&at, &out) != nullptr; }
+long utc_offset(std::time_t /*at*/, const std::tm& local) { return local.tm_gmtoff; }
+bool is_retryable_write_error(int error) {
+  return error == ENOSPC || error == EDQUOT || error == EAGAIN;
+}
+
+int open_for_reading(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  return fd < 0 ? -errno : fd;
+}
+int create_exclusive(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+  return fd < 0 ? -errno : fd;
+}
+long read(int fd, char* buffer, std::size_t size) {
+  const ssize_t got = ::read(fd, buffer, size);
+  return got < 0 ? -errno : static_cast<long>(got);
+}
+void close(int fd) { ::close(fd); }
+void remove(const std::string& path) { ::unlink(path.c_str()); }
+int rename(const std::string& from, const std::string& to) {
+  return ::rename(from.c_str(), to.c_str()) == 0 ? 0 : -errno;
+}
+
+}  // namespace daemonize::logs::platform
 
 namespace daemonize::logs {
 namespace {

@@ -92,10 +92,10 @@ std::optional<ChildProcess> spawn_in_job(const SpawnRequest& request, std::strin
   UniqueHandle null_device = open_null_device();
   UniqueHandle out = inheritable_copy(request.stdout_handle);
   if (!out.valid()) out = inheritable_copy(null_device.get());
-  UniqueHandle err = request.stderr_handle == request.stdout_handle
-                         ? UniqueHandle()
-                         : inheritable_copy(request.stderr_handle);
-  HANDLE err_handle = err.valid() ? err.get() : out.get();
+  // stderr: the same handle as stdout when it is one (an appended file), else its own, else NUL.
+  const bool shared_err = request.stderr_handle == request.stdout_handle;
+  UniqueHandle err = shared_err ? UniqueHandle() : inheritable_copy(request.stderr_handle);
+  HANDLE err_handle = shared_err ? out.get() : err.valid() ? err.get() : null_device.get();
   std::vector<HANDLE> inherited{null_device.get(), out.get()};
   if (err.valid()) inherited.push_back(err.get());
 

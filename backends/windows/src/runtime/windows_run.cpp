@@ -1,9 +1,10 @@
 // `daemonize run FILE [--service]` on Windows: the same Supervisor as on POSIX, driven by a
-// WaitForMultipleObjects loop (stop event, child process handle, the supervisor's one timer).
-// The child runs in a Job Object; the stop goes through deliver_stop() (CTRL_BREAK, else
-// TerminateJobObject); with --service the loop is the body of the SCM service host and its
-// phases become SERVICE_STATUS reports. Also the Windows side of the watchdog's host seams:
-// HostQueries, the state file, --pidfile/--detach.
+// WaitForMultipleObjects loop (stop event, child process handle, the supervisor's one timer, the
+// [health] results). The child runs in a Job Object, its output goes through pipes into the
+// rotating log writers (windows_child_output.hpp); the stop goes through deliver_stop()
+// (CTRL_BREAK, else TerminateJobObject); with --service the loop is the body of the SCM service
+// host and its phases become SERVICE_STATUS reports. Also the Windows side of the watchdog's host
+// seams: HostQueries, the state file, --pidfile/--detach.
 #include <windows.h>
 
 #include <chrono>
@@ -17,12 +18,15 @@
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/core/loader.hpp"
 #include "daemonize/core/supervisor.hpp"
+#include "daemonize/watchdog/health_probe.hpp"
 #include "daemonize/watchdog/launch_plan.hpp"
 #include "daemonize/watchdog/run.hpp"
 #include "daemonize/watchdog/state_file.hpp"
 #include "daemonize/windows/quoting.hpp"
 #include "daemonize/windows/runtime.hpp"
 #include "logging.hpp"
+#include "windows_child_output.hpp"
+#include "windows_health.hpp"
 #include "windows_runtime.hpp"
 
 namespace daemonize {
@@ -91,86 +95,29 @@ std::filesystem::path program_data() {
   return to_path(found != environment.end() ? found->second : "C:\\ProgramData");
 }
 
-// Output files of the child, opened for appending (FILE_APPEND_DATA: every write lands at the
-// end, so the two streams never overwrite each other) before each spawn.
-class ChildOutputFiles {
- public:
-  explicit ChildOutputFiles(const LogsConfig& logs) : logs_(logs) {}
-
-  std::string open() {
-    close();
-    if (!logs_.directory.empty()) {
-      std::error_code ec;
-      std::filesystem::create_directories(to_path(logs_.directory), ec);
-      if (ec) return "cannot create " + logs_.directory + ": " + ec.message();
-    }
-    std::string error = open_stream(logs_.stdout_stream, stdout_, STD_OUTPUT_HANDLE);
-    if (!error.empty()) return error;
-    if (logs_.stderr_stream.kind == LogStream::Kind::file &&
-        logs_.stdout_stream.kind == LogStream::Kind::file &&
-        logs_.stderr_stream.file_name == logs_.stdout_stream.file_name) {
-      stderr_same_ = true;
-      return "";
-    }
-    stderr_same_ = false;
-    return open_stream(logs_.stderr_stream, stderr_, STD_ERROR_HANDLE);
-  }
-  void close() {
-    stdout_.reset();
-    stderr_.reset();
-  }
-  [[nodiscard]] HANDLE out() const { return stdout_.get(); }
-  [[nodiscard]] HANDLE err() const { return stderr_same_ ? stdout_.get() : stderr_.get(); }
-
- private:
-  std::string open_stream(const LogStream& stream, UniqueHandle& handle, DWORD standard) {
-    std::wstring path;
-    switch (stream.kind) {
-      case LogStream::Kind::inherit: {
-        HANDLE own = GetStdHandle(standard);
-        HANDLE copy = nullptr;
-        if (own && own != INVALID_HANDLE_VALUE &&
-            DuplicateHandle(GetCurrentProcess(), own, GetCurrentProcess(), &copy, 0, FALSE,
-                            DUPLICATE_SAME_ACCESS))
-          handle.reset(copy);
-        return "";
-      }
-      case LogStream::Kind::null:
-        path = L"NUL";
-        break;
-      case LogStream::Kind::file:
-        path = (to_path(logs_.directory) / widen(stream.file_name)).wstring();
-        break;
-    }
-    handle.reset(CreateFileW(path.c_str(), FILE_APPEND_DATA | SYNCHRONIZE,
-                             FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
-                             OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr));
-    if (!handle.valid()) return narrow(path) + ": " + windows::last_error_text();
-    return "";
-  }
-
-  const LogsConfig& logs_;
-  UniqueHandle stdout_;
-  UniqueHandle stderr_;
-  bool stderr_same_ = false;
-};
-
 class WindowsWatchdog {
  public:
   WindowsWatchdog(const Service& service, LaunchPlan plan, HANDLE stop_event,
-                  windows::ServiceStatusSink* status, std::filesystem::path state_file)
+                  windows::ServiceStatusSink* status, std::filesystem::path state_file,
+                  const std::optional<HealthTarget>& health_target)
       : service_(service),
         plan_(std::move(plan)),
         stop_event_(stop_event),
         status_(status),
         state_file_(std::move(state_file)),
-        supervisor_(SupervisorOptions{service.restart, service.stop, service.reload, false},
+        supervisor_(SupervisorOptions{service.restart, service.stop, service.reload,
+                                      /*ready_requires_event=*/health_target.has_value()},
                     clock_),
-        output_(service.logs),
         event_log_(service.name),
-        started_at_(format_rfc3339(std::chrono::system_clock::now())) {}
+        started_at_(format_rfc3339(std::chrono::system_clock::now())) {
+    if (health_target && service.health)
+      health_ = std::make_unique<windows::HealthThread>(*service.health, *health_target);
+  }
 
   int run() {
+    // May throw (log directory): the caller maps it to 73 like the POSIX watchdog.
+    output_ = logs::make_windows_child_output(
+        service_.logs, [](const std::string& message) { watchdog_log::warning(message); });
     dispatch(ev::Start{});
     while (!exit_code_) wait_once();
     return *exit_code_;
@@ -179,8 +126,18 @@ class WindowsWatchdog {
  private:
   void wait_once() {
     using namespace std::chrono;
-    HANDLE handles[2] = {stop_event_, child_ ? child_->process.get() : nullptr};
-    const DWORD count = (child_ && child_->process.valid()) ? 2 : 1;
+    HANDLE handles[3] = {stop_event_};
+    DWORD count = 1;
+    DWORD health_index = MAXIMUM_WAIT_OBJECTS;
+    DWORD child_index = MAXIMUM_WAIT_OBJECTS;
+    if (health_) {
+      health_index = count;
+      handles[count++] = health_->event();
+    }
+    if (child_ && child_->process.valid()) {
+      child_index = count;
+      handles[count++] = child_->process.get();
+    }
     milliseconds wait = milliseconds(INFINITE);
     if (timer_deadline_) {
       wait = std::max(milliseconds(0),
@@ -198,7 +155,9 @@ class WindowsWatchdog {
         stop_dispatched_ = true;
         dispatch(ev::StopRequested{status_ ? "SCM stop" : "console stop"});
       }
-    } else if (result == WAIT_OBJECT_0 + 1) {
+    } else if (result == WAIT_OBJECT_0 + health_index) {
+      on_health_results();
+    } else if (result == WAIT_OBJECT_0 + child_index) {
       on_child_exit();
     } else if (result == WAIT_FAILED) {
       watchdog_log::error("WaitForMultipleObjects: " + windows::last_error_text());
@@ -228,6 +187,35 @@ class WindowsWatchdog {
     dispatch(ev::ChildExited{ExitStatus::exited(static_cast<int>(code)), tree_empty});
   }
 
+  // [health] as on POSIX: the first healthy probe of a child is Ready (RUNNING for the SCM),
+  // `retries` counted failures restart it. Results about an earlier child are dropped.
+  void on_health_results() {
+    for (const auto& result : health_->take_results()) {
+      if (result.generation != health_generation_ || health_pid_ == 0) continue;
+      if (result.kind == windows::HealthThread::Result::Kind::ready) {
+        dispatch(ev::Ready{});
+        perform(act::PersistState{});  // the state file shows `ready: true`
+      } else {
+        dispatch(ev::RestartRequested{"health"});
+      }
+    }
+  }
+
+  // Starts probing a newly running child, stops probing when it leaves `running`.
+  void sync_health() {
+    if (!health_) return;
+    const bool running = supervisor_.state() == SupervisorState::running;
+    const int pid = running ? supervisor_.snapshot().pid : 0;
+    if (pid == health_pid_) return;
+    health_pid_ = pid;
+    ++health_generation_;
+    if (pid > 0) {
+      health_->start(health_generation_);
+    } else {
+      health_->stop();
+    }
+  }
+
   void dispatch(SupervisorEvent event) {
     pending_.push_back(std::move(event));
     if (dispatching_) return;
@@ -239,20 +227,23 @@ class WindowsWatchdog {
         std::visit([this](const auto& concrete) { perform(concrete); }, action);
     }
     dispatching_ = false;
+    sync_health();
   }
 
   void perform(const act::SpawnChild&) {
-    if (auto error = output_.open(); !error.empty()) {
-      output_.close();
+    logs::ChildHandles handles;
+    if (auto error = output_->open_for_spawn(handles); !error.empty()) {
+      output_->child_spawned();
       dispatch(ev::SpawnFailed{"cannot open output: " + error});
       return;
     }
-    windows::SpawnRequest request{plan_.executable,        plan_.argv,         plan_.environment,
-                                  plan_.working_directory, output_.out(),      output_.err(),
-                                  service_.limits.memory,  service_.limits.cpu};
+    windows::SpawnRequest request{plan_.executable,       plan_.argv,
+                                  plan_.environment,      plan_.working_directory,
+                                  handles.stdout_handle,  handles.stderr_handle,
+                                  service_.limits.memory, service_.limits.cpu};
     std::string error;
     auto child = windows::spawn_in_job(request, error);
-    output_.close();
+    output_->child_spawned();
     if (!child) {
       dispatch(ev::SpawnFailed{plan_.executable + ": " + error});
       return;
@@ -355,7 +346,11 @@ class WindowsWatchdog {
   std::filesystem::path state_file_;
   SystemSupervisorClock clock_;
   Supervisor supervisor_;
-  ChildOutputFiles output_;
+  // Destroyed after child_ (whose job closes with it): the readers then reach end of file.
+  std::unique_ptr<logs::WindowsChildOutput> output_;
+  std::unique_ptr<windows::HealthThread> health_;
+  int health_pid_ = 0;  // the child being probed, 0 when none
+  std::uint64_t health_generation_ = 0;
   windows::EventLog event_log_;
   const std::string started_at_;
   std::optional<windows::ChildProcess> child_;
@@ -396,10 +391,20 @@ int run_loaded(const Service& service, HANDLE stop_event, windows::ServiceStatus
     watchdog_log::notice(
         "service.user is not switched to on Windows: the SCM account (obj=) "
         "runs the watchdog and its child");
-  if (service.health)
+  std::optional<HealthTarget> health_target;
+  if (service.health && service.health->check == HealthCheckKind::exec) {
     watchdog_log::warning(
-        "[health] is not supported by the Windows watchdog yet: RUNNING is "
-        "reported once the child runs");
+        "[health] check = \"exec\" is not supported by the Windows watchdog yet: no probes run "
+        "and RUNNING is reported once the child runs (use http or tcp)");
+  } else if (service.health) {
+    auto resolved = resolve_health_target(*service.health, plan.environment);
+    if (auto* problem = std::get_if<std::string>(&resolved)) {
+      std::cerr << "daemonize: " << *problem << '\n';
+      watchdog_log::error(*problem);
+      return exit_code::config_error;
+    }
+    health_target = std::move(std::get<HealthTarget>(resolved));
+  }
 
   // One watchdog per service: a named mutex (released by the system if the watchdog dies).
   const std::wstring mutex_name = widen("Global\\daemonize-watchdog-" + service.name);
@@ -420,8 +425,14 @@ int run_loaded(const Service& service, HANDLE stop_event, windows::ServiceStatus
     state_file = directory / kStateFileName;
     watchdog_log::info("state file " + narrow(state_file.wstring()));
   }
-  WindowsWatchdog loop(service, std::move(plan), stop_event, status, state_file);
-  return loop.run();
+  try {
+    WindowsWatchdog loop(service, std::move(plan), stop_event, status, state_file, health_target);
+    return loop.run();
+  } catch (const std::runtime_error& error) {
+    std::cerr << "daemonize: " << error.what() << '\n';
+    watchdog_log::error(error.what());
+    return exit_code::cannot_create;
+  }
 }
 
 }  // namespace

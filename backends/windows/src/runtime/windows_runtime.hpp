@@ -51,7 +51,8 @@ class UniqueHandle {
 
 // The child's process and its Job Object (KILL_ON_JOB_CLOSE plus the [limits]): created
 // suspended, assigned to the job, then resumed, so not even its first instruction runs outside
-// the job. Only the two output handles are inherited (PROC_THREAD_ATTRIBUTE_HANDLE_LIST).
+// the job. Only NUL (stdin) and the two output handles (the write ends of the log pipes, or
+// NUL/the watchdog's own) are inherited (PROC_THREAD_ATTRIBUTE_HANDLE_LIST).
 struct ChildProcess {
   UniqueHandle job;
   UniqueHandle process;
@@ -64,8 +65,8 @@ struct SpawnRequest {
   std::vector<std::string> argv;
   std::map<std::string, std::string> environment;
   std::string working_directory;
-  HANDLE stdout_handle = nullptr;  // inheritable or not: duplicated for the child
-  HANDLE stderr_handle = nullptr;
+  HANDLE stdout_handle = nullptr;  // inheritable or not: duplicated for the child; null = NUL
+  HANDLE stderr_handle = nullptr;  // the same as stdout_handle: shared; null = NUL
   std::optional<std::uint64_t> memory_limit;  // bytes (JOB_OBJECT_LIMIT_JOB_MEMORY)
   std::optional<double> cpu_limit;            // cores (JOB_OBJECT_CPU_RATE_CONTROL_HARD_CAP)
 };
