@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "daemonize/core/system_ops.hpp"
 #include "daemonize/deploy/windows_service_api.hpp"
 #include "daemonize/watchdog/state_file.hpp"
 #include "host_facts.hpp"

@@ -1,6 +1,7 @@
 // Host detection, layout and the plan: what deploy would change, decided from what is there.
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <ostream>
 
@@ -300,11 +301,16 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
         if (file.definition) plan.definitions_changed = true;
         plan.receipt_missing = true;  // the receipt must describe what is installed
       }
-      // The mode is not read back (SystemOps has no stat): rewrite when the receipt says it
-      // was installed with another one (an earlier version's 0644 manifest, say).
-      if (recorded == Recorded::other_mode) planned.status = FileStatus::changed;
+      // Rewrite when the receipt says it was installed with another mode (an earlier version's
+      // 0644 manifest, say) or someone changed it by hand (a chmod 0644 of the manifest).
+      const auto mode = ops.file_mode(file.path);
+      if (recorded == Recorded::other_mode || (mode && *mode != file.mode)) {
+        planned.status = FileStatus::changed;
+        planned.installed_mode = mode;
+      }
     }
-    if (planned.status != FileStatus::unchanged) {
+    // A mode changed by hand is put right without a restart: the bytes are the same.
+    if (planned.status != FileStatus::unchanged && !planned.installed_mode) {
       if (file.restarts) plan.restart = true;
       if (file.definition) plan.definitions_changed = true;
     }
@@ -332,6 +338,13 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
       if (auto content = ops.read_file(path)) {
         hash = sha256_hex(env_key + "\n" + *content);
         previous_hash = sha256_hex(previous_env_key + "\n" + *content);
+      }
+      // Its values are secrets, as the manifest's 0640 says; deploy does not own the file.
+      if (const auto mode = ops.file_mode(path); mode && (*mode & 0004U) != 0) {
+        char octal[8];
+        (void)std::snprintf(octal, sizeof octal, "%04o", *mode);
+        plan.warnings.push_back("env file " + path + " is readable by every user (mode " + octal +
+                                "); its values are secrets: chmod o-r " + path);
       }
     } catch (const SystemError& error) {
       plan.warnings.push_back(error.what());
@@ -400,6 +413,13 @@ std::string plan_diff(const Plan& plan) {
   std::string text;
   for (const auto& file : plan.files) {
     if (file.status == FileStatus::unchanged) continue;
+    if (file.installed_mode) {
+      char modes[32];
+      (void)std::snprintf(modes, sizeof modes, "%04o -> %04o", *file.installed_mode,
+                          file.desired.mode);
+      text += "mode " + file.desired.path + ": " + modes + "\n";
+      continue;
+    }
     if (file.desired.binary) {
       text += "binary " + file.desired.path + ": " +
               (file.installed ? sha256_hex(*file.installed).substr(0, 12) : std::string("absent")) +

@@ -161,6 +161,12 @@ bool PosixSystemOps::exists(const std::string& path) const {
   return ::lstat(host_path(path).c_str(), &info) == 0;
 }
 
+std::optional<unsigned> PosixSystemOps::file_mode(const std::string& path) const {
+  struct stat info {};
+  if (::stat(host_path(path).c_str(), &info) != 0) return std::nullopt;
+  return static_cast<unsigned>(info.st_mode) & 07777U;
+}
+
 void PosixSystemOps::apply_owner(int fd, const std::string& path, const FileOwner& owner) const {
   // Under --root the accounts live in the host's database, not DIR's: keep our own ownership.
   if (!root_.empty() || (owner.user.empty() && owner.group.empty())) return;

@@ -37,6 +37,11 @@ class FakeSystemOps final : public SystemOps {
     if (found == files.end()) return std::nullopt;
     return found->second.content;
   }
+  std::optional<unsigned> file_mode(const std::string& path) const override {
+    const auto found = files.find(path);
+    if (found == files.end()) return std::nullopt;
+    return found->second.mode;
+  }
   bool exists(const std::string& path) const override {
     return files.count(path) != 0 || directories.count(path) != 0;
   }

@@ -133,6 +133,33 @@ TEST_F(DeployTest, SecondDeployIsUpToDateAndRestartsNothing) {
   EXPECT_EQ(systemd.main_pid, pid);
 }
 
+TEST_F(DeployTest, AModeChangedByHandIsPutRightWithoutARestart) {
+  ASSERT_EQ(deploy().exit_code, 0);
+  const auto pid = systemd.main_pid;
+  ops.files.at("/etc/daemonize/web-api.toml").mode = 0644;  // chmod 0644 by someone
+  const auto planned = plan();
+  EXPECT_FALSE(planned.up_to_date());
+  EXPECT_FALSE(planned.restart);
+  EXPECT_EQ(plan_diff(planned), "mode /etc/daemonize/web-api.toml: 0644 -> 0640\n");
+  ops.writes.clear();
+  EXPECT_EQ(deploy().exit_code, 0) << err.str();
+  EXPECT_EQ(ops.writes, std::vector<std::string>(
+                            {"/etc/daemonize/web-api.toml", "/var/lib/daemonize/web-api.json"}));
+  EXPECT_EQ(ops.files.at("/etc/daemonize/web-api.toml").mode, 0640U);
+  EXPECT_EQ(systemd.main_pid, pid) << "the program was not restarted";
+  EXPECT_TRUE(plan().up_to_date());
+}
+
+TEST_F(DeployTest, AWorldReadableEnvFileIsAWarning) {
+  EXPECT_TRUE(plan().warnings.empty());
+  ops.files.at("/etc/web-api/env").mode = 0644;
+  const auto warnings = plan().warnings;
+  ASSERT_EQ(warnings.size(), 1U);
+  EXPECT_EQ(warnings[0],
+            "env file /etc/web-api/env is readable by every user (mode 0644); its values are "
+            "secrets: chmod o-r /etc/web-api/env");
+}
+
 TEST_F(DeployTest, ChangedEnvFileRestartsOnceWithoutWritingFiles) {
   ASSERT_EQ(deploy().exit_code, 0);
   ops.commands.clear();

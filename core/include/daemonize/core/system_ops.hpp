@@ -55,6 +55,11 @@ class SystemOps {
   [[nodiscard]] virtual std::optional<std::string> read_file(const std::string& path) const = 0;
   // Whether `path` exists (file, directory or anything else; a dangling symlink counts).
   [[nodiscard]] virtual bool exists(const std::string& path) const = 0;
+  // The permission bits of `path` (07777, following symlinks); std::nullopt when it does not
+  // exist or the host has no such bits (Windows has ACLs).
+  [[nodiscard]] virtual std::optional<unsigned> file_mode(const std::string& /*path*/) const {
+    return std::nullopt;
+  }
 
   // Replaces `path` atomically: readers see the old or the new bytes, never a mix. Missing
   // parent directories are created (0755, owned by the writing process). Throws SystemError.

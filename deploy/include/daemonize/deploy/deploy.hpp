@@ -88,6 +88,7 @@ struct PlannedFile {
   DesiredFile desired;
   std::optional<std::string> installed;  // what is there now
   FileStatus status = FileStatus::created;
+  std::optional<unsigned> installed_mode;  // set when only the mode differs (the same content)
 };
 
 struct DeploySettings {

@@ -19,6 +19,7 @@ class PosixSystemOps final : public SystemOps {
 
   [[nodiscard]] std::optional<std::string> read_file(const std::string& path) const override;
   [[nodiscard]] bool exists(const std::string& path) const override;
+  [[nodiscard]] std::optional<unsigned> file_mode(const std::string& path) const override;
   void write_file_atomic(const std::string& path, std::string_view content, unsigned mode,
                          const FileOwner& owner) override;
   void create_directory(const std::string& path, unsigned mode, const FileOwner& owner) override;
