@@ -27,107 +27,18 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
-PREFIX_CACHE = os.environ.get("DAEMONIZE_CACHE", "/var/cache/daemonize")
+from wine_service_harness import (Wine, check, failures, find_tool, prepare_prefix,
+                                  skip_or_fail, wait_for)
+
 INSTALL_DIR = "C:\\Program Files\\daemonize"
 CHILD = "C:\\daemonize-test\\daemonize-rt-marker-child.exe"
 EVENT_SOURCE_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\"
 STOP_TIMEOUT_S = 3
 STOP_MARGIN_S = 12
 
-failures = []
 started_at = time.monotonic()
-
-
-def skip_or_fail(message):
-    if os.environ.get("CI") == "true":
-        print(f"FAIL: {message} (CI=true: required)")
-        sys.exit(1)
-    print(f"SKIP: {message}")
-    sys.exit(77)
-
-
-def check(condition, message):
-    print(("  ok    " if condition else "  FAIL  ") + message)
-    if not condition:
-        failures.append(message)
-    return condition
-
-
-def find_tool(name, fallback):
-    return shutil.which(name) or (fallback if os.path.exists(fallback) else None)
-
-
-class Wine:
-    def __init__(self, wine64, wineserver, prefix):
-        self.wine64 = wine64
-        self.wineserver = wineserver
-        self.prefix = prefix
-        self.env = dict(os.environ, WINEPREFIX=prefix, WINEDEBUG="-all",
-                        WINEDLLOVERRIDES="mscoree,mshtml=")
-
-    def host_path(self, windows_path):
-        assert windows_path[1:3] == ":\\", windows_path
-        return os.path.join(self.prefix, "drive_c", *windows_path[3:].split("\\"))
-
-    def run(self, label, args, timeout=120, quiet=False):
-        # Output through a file: Wine's background processes inherit handles and would hold a
-        # pipe open.
-        started = time.monotonic()
-        with tempfile.TemporaryFile() as output_file:
-            result = subprocess.run([self.wine64, *args], env=self.env, stdin=subprocess.DEVNULL,
-                                    stdout=output_file, stderr=subprocess.STDOUT, timeout=timeout)
-            output_file.seek(0)
-            output = output_file.read().decode("utf-8", "replace").replace("\r", "")
-        if not quiet:
-            print(f"  [{time.monotonic() - started:5.1f} s] {label}: exit {result.returncode}")
-        return result.returncode, output
-
-    def service_state(self, name):
-        code, output = self.run(f"sc query {name}", ["sc", "query", name], quiet=True)
-        state = re.search(r"STATE\s*:\s*\d+\s+(\w+)", output)
-        win32 = re.search(r"WIN32_EXIT_CODE\s*:\s*(\d+)", output)
-        specific = re.search(r"SERVICE_EXIT_CODE\s*:\s*(\d+)", output)
-        return (state.group(1) if state else f"(sc query exit {code})",
-                int(win32.group(1)) if win32 else None,
-                int(specific.group(1)) if specific else None)
-
-    def wait_for_state(self, name, wanted, timeout):
-        started = time.monotonic()
-        state = None
-        while time.monotonic() - started < timeout:
-            state = self.service_state(name)
-            if state[0] == wanted:
-                break
-            time.sleep(0.25)
-        elapsed = time.monotonic() - started
-        print(f"  [{elapsed:5.1f} s] sc query {name}: {state[0]} (waited for {wanted})")
-        return state, elapsed
-
-
-def prepare_prefix(wine64, wineserver, work_dir):
-    prefix = os.path.join(work_dir, "prefix")
-    if os.path.exists(prefix):
-        subprocess.run([wineserver, "-k"], env=dict(os.environ, WINEPREFIX=prefix),
-                       capture_output=True)
-        shutil.rmtree(prefix)
-    os.makedirs(work_dir, exist_ok=True)
-    version = subprocess.run([wine64, "--version"], capture_output=True,
-                             text=True).stdout.splitlines()[0].strip()
-    cached = os.path.join(PREFIX_CACHE, "wine-prefix-" + re.sub(r"[^A-Za-z0-9.~-]", "_", version))
-    started = time.monotonic()
-    if os.path.isfile(os.path.join(cached, "system.reg")):
-        subprocess.run(["cp", "-a", "--reflink=auto", cached, prefix], check=True)
-        how = f"copied the prepared prefix {cached}"
-    else:
-        how = "created a prefix with wineboot --init (scripts/prepare.d/wine-prefix.sh caches one)"
-        subprocess.run([wine64, "wineboot", "--init"], check=True, capture_output=True,
-                       env=dict(os.environ, WINEPREFIX=prefix, WINEDEBUG="-all",
-                                WINEDLLOVERRIDES="mscoree,mshtml="), timeout=300)
-    print(f"[{time.monotonic() - started:5.1f} s] {how} ({version})")
-    return prefix
 
 
 def marker_lines(wine, marker):
@@ -136,16 +47,6 @@ def marker_lines(wine, marker):
         return []
     with open(path, encoding="utf-8", errors="replace") as file:
         return [line.split() for line in file.read().splitlines() if line.strip()]
-
-
-def wait_for(predicate, timeout, step=0.2):
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        value = predicate()
-        if value:
-            return value, time.monotonic() - started
-        time.sleep(step)
-    return predicate(), time.monotonic() - started
 
 
 def live_children():
