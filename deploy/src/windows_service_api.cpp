@@ -373,7 +373,8 @@ std::wstring expand_environment(const std::wstring& text) {
 // The watchdog reports its start/stop/give-up events with the service name as the source: the
 // Event Viewer finds their text in daemonize.exe's message table (cli/event_messages.mc)
 // through EventLog\Application\<name>. The program is the quoted first word of the ImagePath.
-constexpr std::wstring_view event_log_key = L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\";
+constexpr std::wstring_view event_log_key =
+    L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\";
 
 void register_event_source(const windows::ServiceRegistration& registration) {
   const auto& image = registration.image_path;
@@ -383,9 +384,8 @@ void register_event_source(const windows::ServiceRegistration& registration) {
                                          : image.substr(0, image.find(' ')));
   const std::wstring key_path = std::wstring(event_log_key) + widen(registration.name);
   HKEY key = nullptr;
-  if (const LSTATUS error =
-          RegCreateKeyExW(HKEY_LOCAL_MACHINE, key_path.c_str(), 0, nullptr, 0, KEY_SET_VALUE,
-                          nullptr, &key, nullptr)) {
+  if (const LSTATUS error = RegCreateKeyExW(HKEY_LOCAL_MACHINE, key_path.c_str(), 0, nullptr, 0,
+                                            KEY_SET_VALUE, nullptr, &key, nullptr)) {
     fail("RegCreateKeyExW", "HKLM\\" + narrow(key_path), static_cast<DWORD>(error));
   }
   const DWORD types = EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE | EVENTLOG_INFORMATION_TYPE;
