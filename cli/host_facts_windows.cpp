@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "daemonize/core/system_ops.hpp"
+#include "daemonize/core/windows_text.hpp"
 #include "daemonize/deploy/windows_service_api.hpp"
 #include "daemonize/watchdog/state_file.hpp"
 #include "host_facts.hpp"
@@ -20,16 +21,6 @@ std::optional<std::wstring> environment_value(const wchar_t* name) {
   if (written == 0 || written >= size) return std::nullopt;
   value.resize(written);
   return value;
-}
-
-std::string utf8(const std::wstring& text) {
-  if (text.empty()) return {};
-  const int size = WideCharToMultiByte(CP_UTF8, 0, text.data(), static_cast<int>(text.size()),
-                                       nullptr, 0, nullptr, nullptr);
-  std::string result(static_cast<std::size_t>(size), '\0');
-  WideCharToMultiByte(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), result.data(), size,
-                      nullptr, nullptr);
-  return result;
 }
 
 }  // namespace
@@ -50,7 +41,7 @@ bool running_privileged() {
 
 std::string invoking_home() {
   if (auto profile = environment_value(L"USERPROFILE")) {
-    return utf8(*profile);
+    return windows_text::narrow(*profile);
   }
   return "C:\\";
 }
@@ -59,7 +50,7 @@ std::string invoking_user_name() {
   wchar_t name[257]{};
   DWORD size = 257;
   if (!GetUserNameW(name, &size)) return "unknown";
-  return utf8(name);
+  return windows_text::narrow(name);
 }
 
 bool process_alive(int pid) {

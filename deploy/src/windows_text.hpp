@@ -1,5 +1,5 @@
-// deploy's Windows files (windows_*.cpp): UTF-8 <-> UTF-16 at the API boundary and SystemError
-// from a Windows error code. Header-only so that it needs no build change; Windows builds only.
+// deploy's Windows files (windows_*.cpp): core's UTF-8 <-> UTF-16 and SystemError from a Windows
+// error code. Header-only; Windows builds only.
 #pragma once
 
 #include <windows.h>
@@ -8,42 +8,16 @@
 #include <string_view>
 
 #include "daemonize/core/system_ops.hpp"
+#include "daemonize/core/windows_text.hpp"
 
 namespace daemonize::deploy::windows_text {
 
-// Invalid UTF-8 becomes U+FFFD (no MB_ERR_INVALID_CHARS): the API then reports a path or name
-// that does not exist rather than one that silently differs in valid characters.
-inline std::wstring widen(std::string_view utf8) {
-  if (utf8.empty()) return {};
-  const int size =
-      MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), nullptr, 0);
-  std::wstring wide(static_cast<std::size_t>(size), L'\0');
-  MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), wide.data(), size);
-  return wide;
-}
+using daemonize::windows_text::narrow;
+using daemonize::windows_text::widen;
 
-inline std::string narrow(std::wstring_view utf16) {
-  if (utf16.empty()) return {};
-  const int size = WideCharToMultiByte(CP_UTF8, 0, utf16.data(), static_cast<int>(utf16.size()),
-                                       nullptr, 0, nullptr, nullptr);
-  std::string text(static_cast<std::size_t>(size), '\0');
-  WideCharToMultiByte(CP_UTF8, 0, utf16.data(), static_cast<int>(utf16.size()), text.data(), size,
-                      nullptr, nullptr);
-  return text;
-}
-
-// FormatMessageW's text for `error` ("Access is denied."), without the trailing CR LF;
-// "error N" when the system has no text for it.
+// The system's text for `error` ("Access is denied."); "error N" when it has none.
 inline std::string error_message(DWORD error) {
-  wchar_t* buffer = nullptr;
-  const DWORD length = FormatMessageW(
-      FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
-      nullptr, error, 0, reinterpret_cast<wchar_t*>(&buffer), 0, nullptr);
-  std::string text = length > 0 ? narrow(std::wstring_view(buffer, length)) : "";
-  if (buffer) LocalFree(buffer);
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
-    text.pop_back();
-  }
+  const auto text = daemonize::windows_text::system_message(error);
   return text.empty() ? "error " + std::to_string(error) : text;
 }
 

@@ -29,8 +29,8 @@ import subprocess
 import sys
 import time
 
-from wine_service_harness import (Wine, check, failures, find_tool, prepare_prefix,
-                                  skip_or_fail, wait_for)
+from wine_service_harness import (Wine, check, failures, mingw_build_and_tools,
+                                  prepare_prefix, skip_or_fail, wait_for)
 
 INSTALL_DIR = "C:\\Program Files\\daemonize"
 CHILD = "C:\\daemonize-test\\daemonize-rt-marker-child.exe"
@@ -131,27 +131,10 @@ def main():
                         help="builds daemonize.exe/daemonizew.exe first (incremental)")
     options = parser.parse_args()
 
-    for prerequisite in options.prerequisite:
-        path, _, what = prerequisite.partition("=")
-        if not os.path.exists(path):
-            skip_or_fail(f"the mingw build cannot be made: missing {what} ({path})")
-    wine64 = find_tool("wine64", "/usr/lib/wine/wine64")
-    wineserver = find_tool("wineserver", "/usr/lib/wine/wineserver")
-    mingw_cxx = shutil.which("x86_64-w64-mingw32-g++-posix")
-    if not wine64 or not wineserver:
-        skip_or_fail("wine64/wineserver not found (packages wine, wine64)")
-    if not mingw_cxx:
-        skip_or_fail("x86_64-w64-mingw32-g++-posix not found (package g++-mingw-w64-x86-64)")
-    if options.build_command:
-        started = time.monotonic()
-        build = subprocess.run(options.build_command.split(), stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-        print(f"[{time.monotonic() - started:5.1f} s] mingw build of daemonize.exe: exit "
-              f"{build.returncode}")
-        if build.returncode != 0:
-            print(build.stdout[-6000:])
-            print("FAIL: the mingw cross build failed")
-            return 1
+    tools = mingw_build_and_tools(options.prerequisite, options.build_command)
+    if tools is None:
+        return 1
+    wine64, wineserver, mingw_cxx = tools
     for exe in (options.daemonize_exe, options.daemonizew_exe):
         if not os.path.exists(exe):
             skip_or_fail(f"{exe} was not built (the daemonize_mingw target)")

@@ -112,3 +112,31 @@ def wait_for(predicate, timeout, step=0.2):
             return value, time.monotonic() - started
         time.sleep(step)
     return predicate(), time.monotonic() - started
+
+
+def mingw_build_and_tools(prerequisites, build_command):
+    """Checks the prerequisites (FILE=WHAT: a prepared cache's .complete), finds Wine and the
+    mingw compiler (skip, or fail under CI=true, when missing), runs the incremental cross build.
+    Returns (wine64, wineserver, mingw_cxx), or None when the build failed."""
+    for prerequisite in prerequisites:
+        path, _, what = prerequisite.partition("=")
+        if not os.path.exists(path):
+            skip_or_fail(f"the mingw build cannot be made: missing {what} ({path})")
+    wine64 = find_tool("wine64", "/usr/lib/wine/wine64")
+    wineserver = find_tool("wineserver", "/usr/lib/wine/wineserver")
+    mingw_cxx = shutil.which("x86_64-w64-mingw32-g++-posix")
+    if not wine64 or not wineserver:
+        skip_or_fail("wine64/wineserver not found (packages wine, wine64)")
+    if not mingw_cxx:
+        skip_or_fail("x86_64-w64-mingw32-g++-posix not found (package g++-mingw-w64-x86-64)")
+    if build_command:
+        started = time.monotonic()
+        build = subprocess.run(build_command.split(), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+        print(f"[{time.monotonic() - started:5.1f} s] mingw build of daemonize.exe: exit "
+              f"{build.returncode}")
+        if build.returncode != 0:
+            print(build.stdout[-6000:])
+            print("FAIL: the mingw cross build failed")
+            return None
+    return wine64, wineserver, mingw_cxx

@@ -15,6 +15,7 @@
 #include <system_error>
 #include <vector>
 
+#include "daemonize/core/windows_text.hpp"
 #include "daemonize/watchdog/log_rotation.hpp"
 #include "log_platform.hpp"
 #include "windows_child_output.hpp"
@@ -22,24 +23,9 @@
 namespace daemonize::logs {
 namespace {
 
-std::wstring wide(const std::string& utf8) {
-  if (utf8.empty()) return {};
-  const int size =
-      MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), nullptr, 0);
-  std::wstring out(static_cast<std::size_t>(size), L'\0');
-  MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), out.data(), size);
-  return out;
-}
-
-std::string narrow(const std::wstring& utf16) {
-  if (utf16.empty()) return {};
-  const int size = WideCharToMultiByte(CP_UTF8, 0, utf16.data(), static_cast<int>(utf16.size()),
-                                       nullptr, 0, nullptr, nullptr);
-  std::string out(static_cast<std::size_t>(size), '\0');
-  WideCharToMultiByte(CP_UTF8, 0, utf16.data(), static_cast<int>(utf16.size()), out.data(), size,
-                      nullptr, nullptr);
-  return out;
-}
+using windows_text::narrow;
+// A path in UTF-8 for the W APIs.
+std::wstring wide(const std::string& utf8) { return windows_text::widen(utf8); }
 
 // The errno the writer understands for a Win32 error (its messages use strerror).
 int errno_of(DWORD error) {

@@ -1,42 +1,22 @@
 // UTF-8 <-> UTF-16 at the Windows API boundary, error texts, handles, the environment.
 #include <windows.h>
 
+#include "daemonize/core/windows_text.hpp"
 #include "windows_runtime.hpp"
 
 namespace daemonize::windows {
 
-std::wstring widen(std::string_view utf8) {
-  if (utf8.empty()) return {};
-  const int size =
-      MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), nullptr, 0);
-  std::wstring wide(static_cast<std::size_t>(size), L'\0');
-  MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), wide.data(), size);
-  return wide;
-}
+std::wstring widen(std::string_view utf8) { return windows_text::widen(utf8); }
 
-std::string narrow(std::wstring_view utf16) {
-  if (utf16.empty()) return {};
-  const int size = WideCharToMultiByte(CP_UTF8, 0, utf16.data(), static_cast<int>(utf16.size()),
-                                       nullptr, 0, nullptr, nullptr);
-  std::string text(static_cast<std::size_t>(size), '\0');
-  WideCharToMultiByte(CP_UTF8, 0, utf16.data(), static_cast<int>(utf16.size()), text.data(), size,
-                      nullptr, nullptr);
-  return text;
-}
+std::string narrow(std::wstring_view utf16) { return windows_text::narrow(utf16); }
 
 std::filesystem::path to_path(const std::string& utf8) {
   return std::filesystem::path(widen(utf8));
 }
 
 std::string error_text(DWORD error) {
-  wchar_t* buffer = nullptr;
-  const DWORD length = FormatMessageW(
-      FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
-      nullptr, error, 0, reinterpret_cast<wchar_t*>(&buffer), 0, nullptr);
-  std::string text = length > 0 ? narrow(std::wstring_view(buffer, length)) : "";
-  if (buffer) LocalFree(buffer);
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == '.'))
-    text.pop_back();
+  std::string text = windows_text::system_message(error);
+  while (!text.empty() && text.back() == '.') text.pop_back();
   if (text.empty()) text = "unknown error";
   return text + " (error " + std::to_string(error) + ")";
 }

@@ -1,0 +1,20 @@
+// UTF-8 <-> UTF-16 at the Windows API boundary, and the system's text of an error code: what
+// every Windows platform file (deploy, cli, the watchdog, the SCM host) needs. Implemented in
+// core/src/windows_text.cpp, compiled for Windows only; this header has no <windows.h>.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace daemonize::windows_text {
+
+// Invalid UTF-8 becomes U+FFFD (no MB_ERR_INVALID_CHARS): an API then reports a path or name
+// that does not exist rather than one that silently differs in valid characters.
+[[nodiscard]] std::wstring widen(std::string_view utf8);
+[[nodiscard]] std::string narrow(std::wstring_view utf16);
+
+// FormatMessageW's text for a Win32 error code ("Access is denied."), without the trailing line
+// break; "" when the system has none.
+[[nodiscard]] std::string system_message(unsigned long error);
+
+}  // namespace daemonize::windows_text
