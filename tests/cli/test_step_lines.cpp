@@ -5,14 +5,10 @@
 #include <sstream>
 
 #include "daemonize/deploy/deploy.hpp"
-#include "fake_system_ops.hpp"
-#include "fake_systemd.hpp"
+#include "systemd_deploy_fixture.hpp"
 
 namespace daemonize::deploy {
 namespace {
-
-using testing::FakeSystemd;
-using testing::FakeSystemOps;
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -21,45 +17,8 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-struct StepLinesTest : ::testing::Test {
-  Service service;
-  FakeSystemOps ops;
-  FakeSystemd systemd;
-  std::unique_ptr<Installer> installer;
-  DeploySettings settings;
-  std::ostringstream out;
-  std::ostringstream err;
-  std::string unit_text = "[Service]\nExecStart=/usr/local/bin/daemonize run x\n";
-
-  void SetUp() override {
-    service.name = "web-api";
-    service.command = "/usr/bin/python3";
-    service.logs.directory = "/var/log/web-api";
-    systemd.attach(ops);
-    settings.sleep = [](std::chrono::milliseconds) {};
-  }
-
-  DeployInput input() {
-    DeployInput result;
-    result.service = &service;
-    result.target = "systemd";
-    result.layout = make_layout(service, "systemd", "/root", "");
-    Artifact unit;
-    unit.file_name = "web-api.service";
-    unit.install_path = "/etc/systemd/system/web-api.service";
-    unit.content = unit_text;
-    result.artifacts.push_back(unit);
-    result.manifest_text = "[service]\nname = \"web-api\"\n";
-    result.manifest_source = "/srv/web-api.toml";
-    return result;
-  }
-
-  Outcome deploy() {
-    installer = make_installer(installer_spec(service, "systemd", input().layout, 0, "root"));
-    auto plan = make_plan(input(), ops, installer.get(), settings);
-    return apply_plan(plan, ops, installer.get(), settings, out, err);
-  }
-};
+// web-api deployed to systemd without a daemonize binary (tests/deploy/systemd_deploy_fixture.hpp).
+using StepLinesTest = testing::SystemdDeployFixture;
 
 TEST_F(StepLinesTest, DeployPrintsOneLinePerStepWithItsResult) {
   ASSERT_EQ(deploy().exit_code, 0) << err.str();

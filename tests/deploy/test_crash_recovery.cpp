@@ -11,68 +11,21 @@
 
 #include "daemonize/deploy/deploy.hpp"
 #include "daemonize/deploy/posix_system_ops.hpp"
-#include "fake_system_ops.hpp"
-#include "fake_systemd.hpp"
+#include "systemd_deploy_fixture.hpp"
 
 namespace daemonize::deploy {
 namespace {
 
-using testing::FakeSystemd;
-using testing::FakeSystemOps;
-
-struct CrashRecoveryTest : ::testing::Test {
-  Service service;
-  FakeSystemOps ops;
-  FakeSystemd systemd;
-  std::unique_ptr<Installer> installer;
-  DeploySettings settings;
-  std::ostringstream out;
-  std::ostringstream err;
-  std::string unit_text = "[Service]\nExecStart=/usr/local/bin/daemonize run x\n";
-  std::string manifest_text = "[service]\nname = \"crash\"\n";
-
+struct CrashRecoveryTest : testing::SystemdDeployFixture {
   void SetUp() override {
     service.name = "crash";
     service.display_name = "crash";
     service.command = "/bin/true";
     service.logs.stdout_stream.kind = LogStream::Kind::null;
     service.logs.stderr_stream.kind = LogStream::Kind::null;
-    systemd.attach(ops);
-    settings.sleep = [](std::chrono::milliseconds) {};
-  }
-
-  DeployInput input() {
-    DeployInput result;
-    result.service = &service;
-    result.target = "systemd";
-    result.layout = make_layout(service, "systemd", "/root", "");
-    Artifact unit;
-    unit.file_name = "crash.service";
-    unit.install_path = "/etc/systemd/system/crash.service";
-    unit.content = unit_text;
-    result.artifacts.push_back(unit);
-    result.manifest_text = manifest_text;
-    result.manifest_source = "/srv/crash.toml";
-    result.daemonize_binary = std::string("ELF v1");
-    return result;
-  }
-
-  Plan plan() {
-    installer = make_installer(installer_spec(service, "systemd", input().layout, 0, "root"));
-    return make_plan(input(), ops, installer.get(), settings);
-  }
-
-  Outcome deploy() {
-    auto planned = plan();
-    return apply_plan(planned, ops, installer.get(), settings, out, err);
-  }
-
-  std::vector<std::string> systemctl_changes() {
-    std::vector<std::string> lines;
-    for (const auto& line : ops.command_lines("systemctl")) {
-      if (line.find(" show ") == std::string::npos) lines.push_back(line);
-    }
-    return lines;
+    unit_text = "[Service]\nExecStart=/usr/local/bin/daemonize run x\n";
+    manifest_text = "[service]\nname = \"crash\"\n";
+    binary = std::string("ELF v1");
   }
 };
 

@@ -6,13 +6,11 @@
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/deploy/deploy.hpp"
 #include "daemonize/deploy/text_tools.hpp"
-#include "fake_system_ops.hpp"
-#include "fake_systemd.hpp"
+#include "systemd_deploy_fixture.hpp"
 
 namespace daemonize::deploy {
 namespace {
 
-using testing::FakeSystemd;
 using testing::FakeSystemOps;
 
 Service web_api() {
@@ -25,59 +23,14 @@ Service web_api() {
   return service;
 }
 
-// What deploy would install: a unit whose text depends on `unit_text`.
-struct DeployTest : ::testing::Test {
-  Service service = web_api();
-  FakeSystemOps ops;
-  FakeSystemd systemd;
-  std::unique_ptr<Installer> installer;
-  DeploySettings settings;
-  std::ostringstream out;
-  std::ostringstream err;
-  std::string unit_text =
-      "[Service]\nExecStart=/usr/local/bin/daemonize run /etc/daemonize/web-api.toml\n";
-  std::string manifest_text = "[service]\nname = \"web-api\"\n";
-
+// A systemd deploy of web_api() with an env file and a daemonize binary to install.
+struct DeployTest : testing::SystemdDeployFixture {
   void SetUp() override {
-    systemd.attach(ops);
-    ops.files["/etc/web-api/env"] = {"PORT=8080\n", 0600, {}};
-    settings.sleep = [](std::chrono::milliseconds) {};
-  }
-
-  DeployInput input() {
-    DeployInput result;
-    result.service = &service;
-    result.target = "systemd";
-    result.layout = make_layout(service, "systemd", "/root", "");
-    Artifact unit;
-    unit.file_name = "web-api.service";
-    unit.install_path = "/etc/systemd/system/web-api.service";
-    unit.content = unit_text;
-    result.artifacts.push_back(unit);
-    result.manifest_text = manifest_text;
-    result.manifest_source = "/srv/web-api.toml";
-    result.daemonize_binary = std::string(
+    service = web_api();
+    binary = std::string(
         "\x7f"
         "ELF binary v1");
-    return result;
-  }
-
-  Plan plan() {
-    installer = make_installer(installer_spec(service, "systemd", input().layout, 0, "root"));
-    return make_plan(input(), ops, installer.get(), settings);
-  }
-
-  Outcome deploy() {
-    auto planned = plan();
-    return apply_plan(planned, ops, installer.get(), settings, out, err);
-  }
-
-  std::vector<std::string> systemctl_changes() {
-    std::vector<std::string> lines;
-    for (const auto& line : ops.command_lines("systemctl")) {
-      if (line.find(" show ") == std::string::npos) lines.push_back(line);
-    }
-    return lines;
+    ops.files["/etc/web-api/env"] = {"PORT=8080\n", 0600, {}};
   }
 };
 

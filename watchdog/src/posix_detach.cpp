@@ -16,7 +16,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -69,15 +68,6 @@ std::string log_tail(const std::filesystem::path& log_file, std::streamoff offse
   return text;
 }
 
-std::optional<StateRecord> read_state(const std::filesystem::path& directory) {
-  std::ifstream in(directory / kStateFileName);
-  if (!in) return std::nullopt;
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string error;
-  return state_from_json(text.str(), error);
-}
-
 // The original process: wait for the daemon's pid (sent once it holds the pidfile), then for
 // its first child in the state file. Never returns.
 [[noreturn]] void report_daemon_start(int ready_fd, const DetachedPaths& paths,
@@ -94,7 +84,7 @@ std::optional<StateRecord> read_state(const std::filesystem::path& directory) {
   const auto deadline = std::chrono::steady_clock::now() + kChildStartWait;
   std::string last_state = "none yet";
   while (std::chrono::steady_clock::now() < deadline) {
-    if (auto record = read_state(paths.state_directory);
+    if (auto record = read_state_file_in(paths.state_directory);
         record && record->watchdog_pid == daemon_pid) {
       last_state = record->state;
       if (record->pid > 0) {

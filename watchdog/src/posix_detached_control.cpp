@@ -10,9 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -58,15 +56,6 @@ std::vector<std::filesystem::path> pidfile_candidates(const std::string& name) {
     }
   }
   return candidates;
-}
-
-std::optional<StateRecord> read_state(const std::filesystem::path& directory) {
-  std::ifstream in(directory / kStateFileName);
-  if (!in) return std::nullopt;
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string error;
-  return state_from_json(text.str(), error);
 }
 
 bool wait_until_unlocked(const std::filesystem::path& pidfile, std::chrono::milliseconds timeout) {
@@ -160,7 +149,7 @@ std::optional<int> control_detached_watchdog(const std::string& file_or_name, Co
   if (pidfile.empty()) return std::nullopt;
 
   const auto paths = paths_for_pidfile(pidfile, environment_value, ::geteuid() == 0);
-  const auto state = read_state(paths.state_directory);
+  const auto state = read_state_file_in(paths.state_directory);
   if (manifest_path.empty() && state && state->watchdog_pid == probe.pid) {
     manifest_path = state->manifest;
   }

@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <ctime>
+#include <fstream>
+#include <sstream>
 
 namespace daemonize {
 namespace json = boost::json;
@@ -69,6 +71,15 @@ std::optional<int> get_optional_int(const json::object& o, const char* key) {
 }
 
 }  // namespace
+
+std::optional<StateRecord> read_state_file_in(const std::filesystem::path& directory) {
+  std::ifstream in(directory / kStateFileName);
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string error;
+  return state_from_json(text.str(), error);
+}
 
 std::optional<StateRecord> state_from_json(const std::string& text, std::string& error) {
   std::error_code ec;

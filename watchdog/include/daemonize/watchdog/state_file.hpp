@@ -57,6 +57,9 @@ using EnvironmentLookup = std::function<std::optional<std::string>(const std::st
 
 inline constexpr const char* kStateFileName = "state.json";
 
+// The record in `directory`/state.json; std::nullopt when it is missing or not a state file.
+[[nodiscard]] std::optional<StateRecord> read_state_file_in(const std::filesystem::path& directory);
+
 // Writes FILE.tmp then renames it over FILE, so readers never see a partial file.
 [[nodiscard]] std::error_code write_state_file(const std::filesystem::path& file,
                                                const StateRecord& record);
