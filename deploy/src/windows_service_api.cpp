@@ -170,8 +170,9 @@ std::vector<std::string> parse_dependency_list(const wchar_t* list) {
 }
 
 // The service dependencies as the SCM stores them in the registry (DependOnService). Wine's
-// QueryServiceConfigW returns no dependencies at all (services.exe: "TODO"), though CreateServiceW
-// and ChangeServiceConfigW store them there; on Windows this is the same list the SCM reports.
+// QueryServiceConfigW returns no dependencies at all (a gap in Wine 8's services.exe), though
+// CreateServiceW and ChangeServiceConfigW store them there; on Windows this is the same list the
+// SCM reports.
 std::vector<std::string> registry_dependencies(const std::string& name) {
   const std::wstring key = L"SYSTEM\\CurrentControlSet\\Services\\" + widen(name);
   DWORD bytes = 0;
@@ -616,7 +617,7 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
 
  private:
   // SERVICE_CONFIG_FAILURE_ACTIONS: the reset period and each restart's delay. Wine 8.0 accepts
-  // the level on ChangeServiceConfig2W but stores nothing (services.exe: "not implemented"), so
+  // the level on ChangeServiceConfig2W but stores nothing (Wine 8's services.exe lacks it), so
   // there the actions read back empty and the reset period 0.
   static void read_failure_actions(SC_HANDLE service, const std::string& name, QueryBuffer& buffer,
                                    windows::ServiceRegistration& registration) {

@@ -1,6 +1,6 @@
-// The exec probe on Windows: not implemented yet. The Windows watchdog refuses `check = "exec"`
-// before it gets here (a warning, and RUNNING once the child runs); should a probe be made
-// anyway, every attempt fails with a message that says why.
+// The exec probe on Windows is unsupported (docs/targets/windows-runtime.md). The Windows
+// watchdog refuses `check = "exec"` before it gets here (a warning, and RUNNING once the child
+// runs); should a probe be made anyway, every attempt fails with a message that says why.
 #include <boost/asio/post.hpp>
 
 #include "daemonize/watchdog/health_probe.hpp"
