@@ -15,6 +15,7 @@ import concurrent.futures
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -131,6 +132,11 @@ def install_rows(rt, daemonize_host, scratch):
         manifest = ctx.rt.path(f"{ctx.name}.toml")
         text = manifest_text(ctx)
         rt.write_file(manifest, text, 0o644)
+        cannot = next((getattr(rt, "cannot", {})[f] for f in row.features
+                       if f in getattr(rt, "cannot", {})), None)
+        if cannot:
+            results[row.id] = {"cell": cannot[0], "detail": cannot[1], "seconds": 0}
+            continue
         key = row.not_expressible(rt.kind)
         if key:
             host_copy = os.path.join(scratch, f"{rt.kind}-{row.id}.toml")
@@ -228,11 +234,43 @@ def check_doc(path):
     return problems
 
 
+def run_wine(args, scratch):
+    import wine_runtime
+    for prerequisite in args.prerequisite:
+        path, _, what = prerequisite.partition("=")
+        if not os.path.exists(path):
+            raise Unavailable(f"missing {what} ({path})")
+    wine64 = shutil.which("wine64") or "/usr/lib/wine/wine64"
+    wineserver = shutil.which("wineserver") or "/usr/lib/wine/wineserver"
+    mingw_cxx = shutil.which("x86_64-w64-mingw32-g++-posix")
+    if not (os.path.exists(wine64) and os.path.exists(wineserver) and mingw_cxx):
+        raise Unavailable("wine64, wineserver or x86_64-w64-mingw32-g++-posix is missing")
+    if args.build_command:
+        build = subprocess.run(args.build_command.split(), capture_output=True, text=True)
+        if build.returncode != 0:
+            raise RuntimeError("the mingw build of daemonize.exe failed:\n" + build.stdout[-4000:])
+    child_exe = os.path.join(scratch, "conformance_child.exe")
+    subprocess.run([mingw_cxx, "-std=c++20", "-O1", "-static", "-o", child_exe,
+                    os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                 "conformance_child_windows.cpp"), "-lws2_32", "-luser32"],
+                   check=True)
+    rt = wine_runtime.WineScm(wine64, wineserver, args.daemonize_exe, child_exe,
+                              os.path.join(scratch, "wine"))
+    try:
+        return run_rows([rt], args.daemonize, scratch)
+    finally:
+        rt.teardown()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--daemonize")
     parser.add_argument("--child")
-    parser.add_argument("--group", choices=["host", "systemd", "cron"])
+    parser.add_argument("--group", choices=["host", "systemd", "cron", "wine"])
+    parser.add_argument("--daemonize-exe", help="wine: daemonize.exe (cross-built)")
+    parser.add_argument("--build-command", default="", help="wine: builds daemonize.exe first")
+    parser.add_argument("--prerequisite", action="append", default=[],
+                        help="wine: FILE=WHAT that must exist (the mingw caches)")
     parser.add_argument("--results", default="conformance-results")
     parser.add_argument("--doc", required=True)
     parser.add_argument("--write-doc", action="store_true")
@@ -267,6 +305,8 @@ def main():
             finally:
                 for rt in rts:
                     rt.teardown()
+        elif args.group == "wine":
+            outcome = run_wine(args, scratch)
         else:
             with Container() as container:
                 runtimes.prepare_container(container, args.daemonize, args.child,

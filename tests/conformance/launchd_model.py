@@ -5,7 +5,8 @@ here). What it models, from launchd.plist(5):
   environment), in WorkingDirectory, as UserName/GroupName, with StandardOutPath/StandardErrorPath
   appended to.
 - KeepAlive: `true` relaunches after every exit; a dictionary relaunches when one of its conditions
-  holds: SuccessfulExit=true after exit status 0, SuccessfulExit=false after a non-zero status,
+  holds: SuccessfulExit=true after exit status 0, SuccessfulExit=false after anything else (a
+  non-zero status, or death by a signal: only a normal exit with status 0 is successful),
   Crashed=true after the job was terminated by a signal.
 - ThrottleInterval: a relaunch happens no sooner than that many seconds after the previous launch
   (default 10).
@@ -39,9 +40,9 @@ class LaunchdJob:
         if isinstance(keep_alive, bool):
             return keep_alive
         kind, value = status
-        if "SuccessfulExit" in keep_alive:
-            if kind == "exit" and (value == 0) == keep_alive["SuccessfulExit"]:
-                return True
+        successful = kind == "exit" and value == 0
+        if "SuccessfulExit" in keep_alive and successful == keep_alive["SuccessfulExit"]:
+            return True
         if keep_alive.get("Crashed") and kind == "signal":
             return True
         return False
