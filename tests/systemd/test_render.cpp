@@ -67,6 +67,7 @@ std::vector<UnitLine> read_unit(const std::string& text) {
 
 std::vector<std::string> keys_of(const std::vector<UnitLine>& lines) {
   std::vector<std::string> keys;
+  keys.reserve(lines.size());
   for (const auto& line : lines) keys.push_back(line.section + "." + line.key);
   return keys;
 }

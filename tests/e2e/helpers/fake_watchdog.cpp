@@ -16,8 +16,8 @@ int main(int /*argc*/, char** argv) {
   if (const auto slash = name.rfind('/'); slash != std::string::npos) name.erase(0, slash + 1);
   const std::string prefix = "fake-watchdog-";
   if (name.rfind(prefix, 0) != 0) {
-    std::fprintf(stderr, "fake-watchdog: my name must be fake-watchdog-<exit code>, got %s\n",
-                 name.c_str());
+    (void)std::fprintf(stderr, "fake-watchdog: my name must be fake-watchdog-<exit code>, got %s\n",
+                       name.c_str());
     return 2;
   }
   const char* suffix = name.c_str() + prefix.size();
@@ -26,14 +26,14 @@ int main(int /*argc*/, char** argv) {
   if (::mkdir("/run/fake-watchdog", 0755) != 0 && errno != EEXIST) return 2;
   std::FILE* starts = std::fopen(("/run/fake-watchdog/" + name + ".starts").c_str(), "ab");
   if (starts == nullptr) return 2;
-  std::fprintf(starts, "start\n");
-  std::fclose(starts);
+  (void)std::fprintf(starts, "start\n");
+  (void)std::fclose(starts);
   if (by_signal) {
-    std::fprintf(stderr, "fake-watchdog: dying of signal %d\n", code);
-    std::signal(code, SIG_DFL);
-    std::raise(code);
+    (void)std::fprintf(stderr, "fake-watchdog: dying of signal %d\n", code);
+    (void)std::signal(code, SIG_DFL);
+    (void)std::raise(code);
     return 2;  // not reached for a fatal signal
   }
-  std::fprintf(stderr, "fake-watchdog: exiting %d\n", code);
+  (void)std::fprintf(stderr, "fake-watchdog: exiting %d\n", code);
   return code;
 }

@@ -34,7 +34,7 @@ extern "C" void on_signal(int signal_number) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: stop_recorder LOG_FILE\n");
+    (void)std::fprintf(stderr, "usage: stop_recorder LOG_FILE\n");
     return 2;
   }
   log_fd = ::open(argv[1], O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     if (::sigaction(signal_number, &action, nullptr) != 0) return 2;
   }
   char started[64];
-  std::snprintf(started, sizeof started, "started %d\n", static_cast<int>(::getpid()));
+  (void)std::snprintf(started, sizeof started, "started %d\n", static_cast<int>(::getpid()));
   write_line(started);
   for (;;) ::pause();
 }
