@@ -7,7 +7,7 @@
 #  - `systemctl stop` (SIGTERM to the watchdog only, KillMode=mixed) reaches it as [stop].signal
 #    and the unit stops cleanly;
 #  - a program that always fails: the watchdog gives up with exit 75 and systemd does not
-#    restart it (RestartPreventExitStatus=).
+#    restart it (Restart=on-abnormal: no exit code restarts the watchdog).
 # Usage: systemd_daemonize_watchdog.sh DAEMONIZE
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# e2e: a daemonize-mode unit whose watchdog exits 75 (gave up after max_restarts) stays failed:
-# systemd does not restart it (RestartPreventExitStatus=). As a control, the same unit whose
-# watchdog exits 1 (a crash) is restarted, so the test can tell the two apart.
+# e2e: a daemonize-mode unit whose watchdog exits 75 (gave up after max_restarts) stays failed,
+# and so does one whose watchdog exits 1 (the status of a program it does not restart): systemd
+# (Restart=on-abnormal) restarts the watchdog for no exit code. As a control, the same unit whose
+# watchdog dies of SIGKILL (a crash) is restarted, so the test can tell the cases apart.
 #
 # The watchdog is a static stand-in (tests/e2e/helpers/fake_watchdog.cpp) selected with
 # --daemonize-path: this checks the unit's restart policy, not the watchdog's give-up logic.
@@ -14,7 +15,7 @@ source "$here/lib.sh"
 e2e_init
 
 unit=e2e-give-up.service
-for code in 75 1; do
+for code in 75 1 sig9; do
   "$daemonize" render "$here/manifests/give-up.toml" --target systemd -o "$E2E_WORK/out-$code" \
     --daemonize-path "/usr/local/bin/fake-watchdog-$code" >"$E2E_WORK/render.log" 2>&1 ||
     { cat "$E2E_WORK/render.log" >&2; e2e_fail "daemonize render failed"; }
@@ -22,8 +23,8 @@ for code in 75 1; do
 done
 echo "----- rendered unit (exit 75 variant)"
 cat "$E2E_WORK/out-75/systemd/$unit"
-grep -qx 'RestartPreventExitStatus=65 75 78' "$E2E_WORK/out-75/systemd/$unit" ||
-  e2e_fail "the unit lacks RestartPreventExitStatus=65 75 78"
+grep -qx 'Restart=on-abnormal' "$E2E_WORK/out-75/systemd/$unit" ||
+  e2e_fail "the unit lacks Restart=on-abnormal"
 
 e2e_boot
 
@@ -41,19 +42,21 @@ check_variant() {
     -p NRestarts -p ExecMainStatus "$unit" | tr '\n' ' ')"
 }
 
-check_variant 75
-[ "$(starts 75)" -eq 1 ] || { e2e_diagnose "$unit"; e2e_fail "exit 75: the watchdog was started $(starts 75) times, expected once"; }
-[ "$(e2e_unit_property "$unit" NRestarts)" = 0 ] || e2e_fail "exit 75: systemd restarted the unit"
-[ "$(e2e_unit_property "$unit" ExecMainStatus)" = 75 ] || e2e_fail "exit 75: main status is not 75"
-[ "$(e2e_unit_property "$unit" ActiveState)" = failed ] ||
-  e2e_fail "exit 75: the unit is $(e2e_unit_property "$unit" ActiveState), expected failed"
-# Still failed, still one start, a while later.
-sleep 2
-[ "$(starts 75)" -eq 1 ] && [ "$(e2e_unit_property "$unit" ActiveState)" = failed ] ||
-  e2e_fail "exit 75: the unit did not stay failed"
+for code in 75 1; do
+  check_variant "$code"
+  [ "$(starts "$code")" -eq 1 ] || { e2e_diagnose "$unit"; e2e_fail "exit $code: the watchdog was started $(starts "$code") times, expected once"; }
+  [ "$(e2e_unit_property "$unit" NRestarts)" = 0 ] || e2e_fail "exit $code: systemd restarted the unit"
+  [ "$(e2e_unit_property "$unit" ExecMainStatus)" = "$code" ] || e2e_fail "exit $code: main status is not $code"
+  [ "$(e2e_unit_property "$unit" ActiveState)" = failed ] ||
+    e2e_fail "exit $code: the unit is $(e2e_unit_property "$unit" ActiveState), expected failed"
+  # Still failed, still one start, a while later.
+  sleep 2
+  [ "$(starts "$code")" -eq 1 ] && [ "$(e2e_unit_property "$unit" ActiveState)" = failed ] ||
+    e2e_fail "exit $code: the unit did not stay failed"
+done
 
-check_variant 1
-[ "$(starts 1)" -ge 2 ] || { e2e_diagnose "$unit"; e2e_fail "control: a watchdog exiting 1 was not restarted"; }
+check_variant sig9
+[ "$(starts sig9)" -ge 2 ] || { e2e_diagnose "$unit"; e2e_fail "control: a watchdog killed by SIGKILL was not restarted"; }
 [ "$(e2e_unit_property "$unit" NRestarts)" -ge 1 ] || e2e_fail "control: NRestarts is 0"
 
-e2e_pass "exit 75 is final (1 start, failed, NRestarts=0); exit 1 is restarted ($(starts 1) starts)"
+e2e_pass "exit 75 and exit 1 are final (1 start, failed, NRestarts=0); a SIGKILL crash is restarted ($(starts sig9) starts)"

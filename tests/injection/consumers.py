@@ -197,7 +197,9 @@ def systemd_expected(case, value):
     if field == "working_directory":
         return {"WorkingDirectory": [value]}
     if field == "env_files":
-        return {"EnvironmentFile": [value]}
+        # Every systemd base manifest sets [env] X: with env_files it is an env file of its own,
+        # named last (docs/targets/systemd.md), so [env] wins.
+        return {"EnvironmentFile": [value, f"/etc/daemonize/{case.service_name}.env"]}
     if field == "env-value":
         return {"environment": {"X": matrix.X_VALUE, "V": value}}
     if field == "env-name":

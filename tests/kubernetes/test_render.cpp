@@ -333,6 +333,18 @@ TEST(RenderKubernetes, NonRootUserAndGracePeriod) {
                 .as<int>(),
             45);
 
+  EXPECT_EQ(rendered.diagnostic("stop.timeout"), nullptr);
+
+  // stop.timeout 0 (the stop signal, then SIGKILL at once): the kubelet waits at least 1 s, and
+  // 0 in the pod spec would mean "no signal first", so the pod says 1 and a warning says why.
+  service.stop.timeout = 0s;
+  rendered = render(service);
+  EXPECT_EQ(rendered.find("Deployment")["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+                .as<int>(),
+            1);
+  ASSERT_NE(rendered.diagnostic("stop.timeout"), nullptr);
+  EXPECT_EQ(rendered.diagnostic("stop.timeout")->severity, Severity::warning);
+
   service.user = "payments";
   service.group.clear();
   rendered = render(service);

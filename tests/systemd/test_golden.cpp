@@ -102,6 +102,7 @@ TEST_P(SystemdGolden, MatchesGolden) {
   std::string unit;
   std::string logrotate;
   std::string tmpfiles;
+  std::string env_file;
   for (const auto& artifact : result.artifacts) {
     if (artifact.file_name == loaded.service->name + ".service") {
       unit = artifact.content;
@@ -109,6 +110,8 @@ TEST_P(SystemdGolden, MatchesGolden) {
       logrotate = artifact.content;
     } else if (artifact.file_name == loaded.service->name + ".tmpfiles.conf") {
       tmpfiles = artifact.content;
+    } else if (artifact.file_name == loaded.service->name + ".env") {
+      env_file = artifact.content;
     } else {
       ADD_FAILURE() << "unexpected artifact " << artifact.file_name;
     }
@@ -117,6 +120,7 @@ TEST_P(SystemdGolden, MatchesGolden) {
   check_golden(kGoldens / (name + ".service"), unit);
   check_golden(kGoldens / (name + ".logrotate"), logrotate);
   check_golden(kGoldens / (name + ".tmpfiles"), tmpfiles);
+  check_golden(kGoldens / (name + ".env"), env_file);
   check_golden(kGoldens / (name + ".diagnostics"), format_for_golden(result.diagnostics));
 }
 

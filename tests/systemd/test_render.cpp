@@ -67,6 +67,7 @@ std::vector<UnitLine> read_unit(const std::string& text) {
 
 std::vector<std::string> keys_of(const std::vector<UnitLine>& lines) {
   std::vector<std::string> keys;
+  keys.reserve(lines.size());
   for (const auto& line : lines) keys.push_back(line.section + "." + line.key);
   return keys;
 }
@@ -100,6 +101,13 @@ const Artifact& unit_of(const RenderResult& result) {
     if (artifact.file_name.ends_with(".service")) return artifact;
   }
   throw std::runtime_error("no unit rendered");
+}
+
+const Artifact* artifact_named(const RenderResult& result, const std::string& file_name) {
+  for (const auto& artifact : result.artifacts) {
+    if (artifact.file_name == file_name) return &artifact;
+  }
+  return nullptr;
 }
 
 const Diagnostic* find_diagnostic(const RenderResult& result, const std::string& key,
@@ -178,14 +186,37 @@ TEST(SystemdDaemonizeMode, RunsTheWatchdogOnTheInstalledManifest) {
             std::vector<std::string>{"/usr/local/bin/daemonize run /etc/daemonize/demo.toml"});
   EXPECT_EQ(values_of(lines, "Service.Type"), std::vector<std::string>{"notify"});
   EXPECT_EQ(values_of(lines, "Service.NotifyAccess"), std::vector<std::string>{"main"});
-  EXPECT_EQ(values_of(lines, "Service.RestartPreventExitStatus"),
-            std::vector<std::string>{"65 75 78"});
   EXPECT_EQ(values_of(lines, "Service.KillMode"), std::vector<std::string>{"mixed"});
   EXPECT_EQ(values_of(lines, "Service.TimeoutStopSec"), std::vector<std::string>{"40s"});
   EXPECT_EQ(values_of(lines, "Service.RuntimeDirectory"),
             std::vector<std::string>{"daemonize/demo"});
   EXPECT_EQ(values_of(lines, "Install.WantedBy"), std::vector<std::string>{"multi-user.target"});
   EXPECT_EQ(unit_of(result).install_path, "/etc/systemd/system/demo.service");
+}
+
+// The watchdog applies restart.policy and exits with the program's status when it stops
+// restarting: systemd restarts only a crashed or hung watchdog, whatever the policy, so a
+// `never` program (or a give-up, exit 75) is never started again by systemd.
+TEST(SystemdDaemonizeMode, RestartsOnlyACrashedWatchdogForEveryPolicy) {
+  for (const auto policy :
+       {RestartPolicy::always, RestartPolicy::on_failure, RestartPolicy::never}) {
+    auto service = base_service();
+    service.restart.policy = policy;
+    service.restart.delay = std::chrono::milliseconds(250);
+    const auto lines = read_unit(unit_of(render(service)).content);
+    EXPECT_EQ(values_of(lines, "Service.Restart"), std::vector<std::string>{"on-abnormal"});
+    EXPECT_EQ(values_of(lines, "Service.RestartSec"), std::vector<std::string>{"250ms"});
+    // No exit code restarts the unit, so there is nothing left to prevent.
+    EXPECT_TRUE(values_of(lines, "Service.RestartPreventExitStatus").empty());
+    EXPECT_EQ(values_of(lines, "Service.WatchdogSec"), std::vector<std::string>{"30s"});
+  }
+}
+
+TEST(SystemdDaemonizeMode, ZeroStopTimeoutKeepsTheWatchdogsMargin) {
+  auto service = base_service();
+  service.stop.timeout = Duration{0};
+  const auto lines = read_unit(unit_of(render(service)).content);
+  EXPECT_EQ(values_of(lines, "Service.TimeoutStopSec"), std::vector<std::string>{"10s"});
 }
 
 TEST(SystemdDaemonizeMode, HoldsNoEnvironmentAndNoArguments) {
@@ -293,10 +324,60 @@ TEST(SystemdNativeMode, EnvironmentPassThroughFromEnvFilesIsDropped) {
   const auto result = render(service);
   ASSERT_FALSE(has_errors(result.diagnostics));
   const auto lines = read_unit(unit_of(result).content);
-  EXPECT_EQ(values_of(lines, "Service.Environment"), std::vector<std::string>{"\"LEVEL=info\""});
+  EXPECT_TRUE(values_of(lines, "Service.Environment").empty());  // LEVEL is in demo.env
   // The optional-file dash stays outside any quoting (mise#12683).
   EXPECT_EQ(values_of(lines, "Service.EnvironmentFile"),
-            (std::vector<std::string>{"/etc/demo/env", "-/etc/demo/optional env"}));
+            (std::vector<std::string>{"/etc/demo/env", "-/etc/demo/optional env",
+                                      "/etc/daemonize/demo.env"}));
+  ASSERT_NE(artifact_named(result, "demo.env"), nullptr);
+  EXPECT_EQ(artifact_named(result, "demo.env")->content.find("DATABASE_URL"), std::string::npos);
+}
+
+// systemd lets EnvironmentFile= override Environment=; the manifest lets [env] override
+// env_files. With both, [env] is a file of its own, named last.
+TEST(SystemdNativeMode, EnvWinsOverEnvFilesThroughAnEnvFileReadLast) {
+  auto service = base_service(SupervisorMode::native);
+  service.env = {{"A", "env"}, {"ODD", "a \"q\" \\ `x` $$HOME %h 'y'\nsecond line"}};
+  service.env_files = {"/etc/demo/env", "-/etc/demo/optional"};
+  const auto result = render(service);
+  ASSERT_FALSE(has_errors(result.diagnostics));
+  const auto lines = read_unit(unit_of(result).content);
+  EXPECT_TRUE(values_of(lines, "Service.Environment").empty());
+  EXPECT_EQ(values_of(lines, "Service.EnvironmentFile"),
+            (std::vector<std::string>{"/etc/demo/env", "-/etc/demo/optional",
+                                      "/etc/daemonize/demo.env"}));
+  const auto* env_file = artifact_named(result, "demo.env");
+  ASSERT_NE(env_file, nullptr);
+  EXPECT_EQ(env_file->install_path, "/etc/daemonize/demo.env");
+  EXPECT_EQ(env_file->mode, 0600U);
+  EXPECT_EQ(env_file->content,
+            "# Generated by daemonize for service demo: its [env], read after env_files.\n"
+            "A=\"env\"\n"
+            "ODD=\"a \\\"q\\\" \\\\ \\`x\\` \\$HOME %h 'y'\nsecond line\"\n");
+
+  // A user service: next to its manifest, under the user's home.
+  service.scope = Scope::user;
+  const auto user = render(service);
+  EXPECT_EQ(values_of(read_unit(unit_of(user).content), "Service.EnvironmentFile").back(),
+            "%h/.config/daemonize/demo.env");
+  ASSERT_NE(artifact_named(user, "demo.env"), nullptr);
+  EXPECT_EQ(artifact_named(user, "demo.env")->install_path, "~/.config/daemonize/demo.env");
+}
+
+TEST(SystemdNativeMode, EnvAloneStaysInTheUnit) {
+  auto service = base_service(SupervisorMode::native);
+  service.env = {{"A", "env"}};
+  auto result = render(service);
+  EXPECT_EQ(values_of(read_unit(unit_of(result).content), "Service.Environment"),
+            std::vector<std::string>{"\"A=env\""});
+  EXPECT_EQ(artifact_named(result, "demo.env"), nullptr);
+  // Only pass-throughs with env files: nothing for a file of its own either.
+  service.env = {{"A", "${A}"}};
+  service.env_files = {"/etc/demo/env"};
+  result = render(service);
+  EXPECT_EQ(artifact_named(result, "demo.env"), nullptr);
+  EXPECT_EQ(values_of(read_unit(unit_of(result).content), "Service.EnvironmentFile"),
+            std::vector<std::string>{"/etc/demo/env"});
 }
 
 TEST(SystemdNativeMode, EnvironmentPassThroughWithoutEnvFilesIsRejected) {
@@ -334,6 +415,18 @@ TEST(SystemdNativeMode, RestartMapping) {
   EXPECT_EQ(values_of(lines, "Service.KillSignal"), std::vector<std::string>{"SIGINT"});
   EXPECT_EQ(values_of(lines, "Service.ExecReload"),
             std::vector<std::string>{"/bin/kill -USR1 $MAINPID"});
+}
+
+// stop.timeout = 0 means stop.signal, then SIGKILL at once; TimeoutStopSec=0 would mean
+// "wait forever" to systemd.
+TEST(SystemdNativeMode, ZeroStopTimeoutIsTheShortestTimeoutNotNone) {
+  auto service = base_service(SupervisorMode::native);
+  service.stop.timeout = Duration{0};
+  auto lines = read_unit(unit_of(render(service)).content);
+  EXPECT_EQ(values_of(lines, "Service.TimeoutStopSec"), std::vector<std::string>{"1ms"});
+  service.stop.timeout = std::chrono::milliseconds(2500);
+  lines = read_unit(unit_of(render(service)).content);
+  EXPECT_EQ(values_of(lines, "Service.TimeoutStopSec"), std::vector<std::string>{"2500ms"});
 }
 
 TEST(SystemdNativeMode, NeverAndUnlimited) {

@@ -264,6 +264,33 @@ TEST(Supervisor, StopTimeoutKillsTheTreeAndNeverRestarts) {
   EXPECT_FALSE(has<act::SpawnChild>(empty));
 }
 
+// stop.timeout = 0: no grace, but stop.signal still goes first; the kill follows when the
+// zero-length timer fires (the watchdog's next loop turn), never in the same breath.
+TEST(Supervisor, ZeroStopTimeoutSignalsFirstThenKills) {
+  auto options = crash_options();
+  options.stop.signal = Signal::interrupt;
+  options.stop.timeout = Duration{0};
+  Harness h(options);
+  h.start_and_spawn();
+  auto stop = h.supervisor.on(ev::StopRequested{});
+  const auto signal_at = std::find_if(stop.begin(), stop.end(), [](const SupervisorAction& a) {
+    return std::holds_alternative<act::SignalTree>(a);
+  });
+  const auto timer_at = std::find_if(stop.begin(), stop.end(), [](const SupervisorAction& a) {
+    return std::holds_alternative<act::StartTimer>(a);
+  });
+  ASSERT_NE(signal_at, stop.end());
+  ASSERT_NE(timer_at, stop.end());
+  EXPECT_LT(signal_at, timer_at);
+  EXPECT_EQ(std::get<act::SignalTree>(*signal_at).signal, Signal::interrupt);
+  EXPECT_EQ(std::get<act::StartTimer>(*timer_at).after, Duration{0});
+  EXPECT_FALSE(has<act::KillTree>(stop));
+  auto expired = h.supervisor.on(ev::TimerExpired{});
+  EXPECT_TRUE(has<act::KillTree>(expired));
+  h.step(ev::ChildExited{ExitStatus::signaled(9), true});
+  EXPECT_EQ(h.supervisor.state(), SupervisorState::stopped);
+}
+
 TEST(Supervisor, StopSignalKillSkipsTheGracePeriod) {
   auto options = crash_options();
   options.stop.signal = Signal::kill;

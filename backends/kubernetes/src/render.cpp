@@ -113,8 +113,7 @@ class Renderer {
     YamlNode pod_spec = YamlNode::map();
     pod_spec.set("serviceAccountName", YamlNode::string(service_account_));
     pod_spec.set("restartPolicy", YamlNode::string("Always"));
-    pod_spec.set("terminationGracePeriodSeconds",
-                 YamlNode::integer(seconds_of(service_.stop.timeout, "stop.timeout", 0)));
+    pod_spec.set("terminationGracePeriodSeconds", YamlNode::integer(grace_period_seconds()));
     pod_spec.set("containers", YamlNode::sequence().push(std::move(container)));
 
     YamlNode deployment = YamlNode::map();
@@ -235,6 +234,19 @@ class Renderer {
   }
 
   // Whole seconds for a Kubernetes timing field, with a warning when rounded up.
+  // stop.timeout 0 = the stop signal, then SIGKILL at once. The kubelet never waits less than
+  // 1 s between the two (pod_workers.go, calculateEffectiveGracePeriod), and 0 in the pod spec
+  // reads as "kill at once, no signal first": render what really happens.
+  std::int64_t grace_period_seconds() {
+    if (service_.stop.timeout.count() == 0) {
+      warning("stop.timeout",
+              "the kubelet waits at least 1s between the stop signal and SIGKILL: "
+              "terminationGracePeriodSeconds is 1, not 0");
+      return 1;
+    }
+    return seconds_of(service_.stop.timeout, "stop.timeout", 0);
+  }
+
   std::int64_t seconds_of(Duration duration, const std::string& key, std::int64_t minimum) {
     const auto whole = whole_seconds(duration);
     std::int64_t seconds = whole.seconds;

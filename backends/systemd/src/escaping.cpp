@@ -112,6 +112,19 @@ std::string environment_assignment(std::string_view name, std::string_view value
   return out;
 }
 
+std::string environment_file_line(std::string_view name, std::string_view value) {
+  std::string out(name);
+  out += "=\"";
+  for (const char c : value) {
+    // Inside double quotes systemd unescapes only these four; every other byte (newlines and
+    // control characters included) is taken as is.
+    if (c == '"' || c == '\\' || c == '`' || c == '$') out += '\\';
+    out += c;
+  }
+  out += "\"\n";
+  return out;
+}
+
 std::string escape_specifiers(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -42,6 +42,11 @@ class ExecWord {
 // control characters as C escapes, `$` kept (systemd does not expand variables there).
 [[nodiscard]] std::string environment_assignment(std::string_view name, std::string_view value);
 
+// `NAME="value"` and a newline, as one line of an EnvironmentFile=: `"`, `\`, `` ` `` and `$`
+// backslash-escaped, every other byte kept (systemd's env-file parser takes double-quoted
+// values verbatim, newlines included, and expands neither specifiers nor variables there).
+[[nodiscard]] std::string environment_file_line(std::string_view name, std::string_view value);
+
 // `%` -> `%%`, for values systemd only expands specifiers in (Description=, paths, User=...).
 [[nodiscard]] std::string escape_specifiers(std::string_view text);
 
