@@ -73,8 +73,8 @@ std::optional<AccountInfo> env_file_account(const Service& service, const std::s
 
 std::string unreadable_env_file_error(const std::string& path, const AccountInfo& account,
                                       const std::string& why) {
-  return "env file " + path + " (service.env_files) cannot be read by user " + account.name +
-         " (" + why + "), as whom launchd starts the watchdog (UserName): give " + account.name +
+  return "env file " + path + " (service.env_files) cannot be read by user " + account.name + " (" +
+         why + "), as whom launchd starts the watchdog (UserName): give " + account.name +
          " read access, e.g. chgrp " + std::to_string(account.gid) + " " + path +
          " && chmod 0640 " + path;
 }

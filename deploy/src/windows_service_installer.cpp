@@ -88,7 +88,8 @@ class WindowsServiceInstaller final : public Installer {
     }
     // A changed manifest or env file restarts the program: an env file it names may be new.
     if (!granted && activation.restart && needs_grants() && !env_files_to_grant_.empty()) {
-      steps.push_back({"grant " + desired.account.scm_name + " read access to the env files", {},
+      steps.push_back({"grant " + desired.account.scm_name + " read access to the env files",
+                       {},
                        [this] { return api_step([this] { grant_env_files(); }); }});
     }
     if (!activation.start) return steps;

@@ -251,8 +251,9 @@ TEST(WindowsServiceInstaller, VirtualAccountIsGrantedTheManifestAndTheLogDirecto
 // access like the manifest (an optional file only when it exists), on install and whenever a
 // changed manifest or env file restarts the service.
 TEST(WindowsServiceInstaller, VirtualAccountIsGrantedItsEnvFiles) {
-  Harness harness(web_registration("NT SERVICE\\web"),
-                  {R"(C:\secrets\web.env)", R"(-C:\secrets\absent.env)", R"(-C:\secrets\local.env)"});
+  Harness harness(
+      web_registration("NT SERVICE\\web"),
+      {R"(C:\secrets\web.env)", R"(-C:\secrets\absent.env)", R"(-C:\secrets\local.env)"});
   harness.ops.files[R"(C:\secrets\web.env)"] = {"TOKEN=x\n", 0, {}};
   harness.ops.files[R"(C:\secrets\local.env)"] = {"DEBUG=1\n", 0, {}};
   (void)harness.run(harness.installer->activation_steps(harness.ops, fresh_activation()));
@@ -270,10 +271,10 @@ TEST(WindowsServiceInstaller, VirtualAccountIsGrantedItsEnvFiles) {
   Activation files_changed;
   files_changed.restart = true;
   const auto steps = harness.installer->activation_steps(harness.ops, files_changed);
-  EXPECT_EQ(harness.descriptions(steps),
-            (std::vector<std::string>{
-                "grant NT SERVICE\\web read access to the env files",
-                "restart service web (stop, wait for STOPPED, StartServiceW)"}));
+  EXPECT_EQ(
+      harness.descriptions(steps),
+      (std::vector<std::string>{"grant NT SERVICE\\web read access to the env files",
+                                "restart service web (stop, wait for STOPPED, StartServiceW)"}));
   EXPECT_TRUE(harness.run(steps).empty());
   EXPECT_NE(std::find(harness.scm.calls.begin(), harness.scm.calls.end(),
                       R"(SetNamedSecurityInfoW C:\secrets\web.env NT SERVICE\web read)"),
