@@ -22,7 +22,8 @@ for case in env-credentials env-credentials-missing; do
 done
 unit=e2e-env-credentials.service
 rendered=$E2E_WORK/out-env-credentials/systemd/$unit
-grep -qx 'LoadCredential=daemonize-env-0:/etc/e2e-secrets/app.env' "$rendered" &&
+secret_file="/etc/e2e-secrets/it's 100% \"secret\".env"
+grep -qxF "LoadCredential=daemonize-env-0:${secret_file/\%/%%}" "$rendered" &&
   grep -qx "SetCredential=daemonize-env-1:# optional env file not found" "$rendered" &&
   grep -qx 'LoadCredential=daemonize-env-1:/etc/e2e-secrets/absent.env' "$rendered" ||
   { cat "$rendered" >&2; e2e_fail "the unit does not load the env files as credentials"; }
@@ -38,7 +39,7 @@ e2e_copy_in_with_libraries "$daemonize" /usr/local/bin/daemonize
 e2e_copy_in "$here/manifests/env-credentials.toml" /etc/daemonize/e2e-env-credentials.toml
 e2e_copy_in "$here/manifests/env-credentials.toml" /etc/daemonize/e2e-env-control.toml
 e2e_copy_in "$here/manifests/env-credentials-missing.toml" /etc/daemonize/e2e-env-missing.toml
-e2e_write_file /etc/e2e-secrets/app.env 0600 <<<"E2E_SECRET=hunter2"
+e2e_write_file "$secret_file" 0600 <<<"E2E_SECRET=hunter2"
 chmod 0700 "$E2E_ROOT/etc/e2e-secrets"
 chown -R 0:0 "$E2E_ROOT/etc/e2e-secrets"
 e2e_boot
@@ -47,7 +48,7 @@ svc_uid=$(e2e_run id -u svc)
 e2e_install_unit "$rendered"
 e2e_install_unit "$E2E_WORK/control/$control"
 e2e_install_unit "$E2E_WORK/out-env-credentials-missing/systemd/e2e-env-missing.service"
-e2e_run setpriv --reuid=svc --regid=svc --clear-groups cat /etc/e2e-secrets/app.env >/dev/null 2>&1 &&
+e2e_run setpriv --reuid=svc --regid=svc --clear-groups cat "$secret_file" >/dev/null 2>&1 &&
   e2e_fail "svc can read the env file itself: the test would prove nothing"
 
 log=$E2E_ROOT/var/log/e2e-env-credentials/stdout.log
@@ -65,7 +66,7 @@ control_failed() { [ "$(e2e_unit_property "$control" ActiveState)" = failed ]; }
 e2e_wait_until 20 control_failed || { e2e_diagnose "$control"; e2e_fail "the control unit did not fail"; }
 [ "$(e2e_unit_property "$control" ExecMainStatus)" = 78 ] ||
   { e2e_diagnose "$control"; e2e_fail "the control unit did not exit 78"; }
-e2e_run journalctl --no-pager -u "$control" | grep -q "cannot read env file /etc/e2e-secrets/app.env" ||
+e2e_run journalctl --no-pager -u "$control" | grep -qF "cannot read env file $secret_file" ||
   { e2e_diagnose "$control"; e2e_fail "the control unit's journal does not name the env file"; }
 e2e_pass "control: the same unit without LoadCredential= exits 78 (cannot read env file)"
 
@@ -77,7 +78,7 @@ e2e_run systemctl start e2e-env-missing.service >/dev/null 2>&1 &&
 e2e_pass "missing required env file: the start fails with 243/CREDENTIALS"
 
 # The credential is a copy taken at unit start.
-e2e_write_file /etc/e2e-secrets/app.env 0600 <<<"E2E_SECRET=rotated"
+e2e_write_file "$secret_file" 0600 <<<"E2E_SECRET=rotated"
 child=$(e2e_run pgrep -u svc -P "$main_pid" -x sh)
 [ -n "$child" ] || e2e_fail "no program process under the watchdog"
 e2e_run kill -KILL "$child"
