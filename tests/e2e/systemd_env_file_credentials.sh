@@ -7,8 +7,8 @@
 #  - control: the same unit without the credential lines exits 78 (the watchdog, as svc, cannot
 #    read the file), which is what every such unit did before;
 #  - a missing required env file: systemd refuses the start (243/CREDENTIALS);
-#  - the copy is taken at unit start: a program restarted by the watchdog still sees the old
-#    value, `systemctl restart` brings the new one.
+#  - env files are copied and read when the unit starts: a program restarted by the watchdog
+#    still sees the old value, `systemctl restart` brings the new one.
 # Usage: systemd_env_file_credentials.sh DAEMONIZE
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -77,7 +77,7 @@ e2e_run systemctl start e2e-env-missing.service >/dev/null 2>&1 &&
   { e2e_diagnose e2e-env-missing.service; e2e_fail "expected 243/CREDENTIALS"; }
 e2e_pass "missing required env file: the start fails with 243/CREDENTIALS"
 
-# The credential is a copy taken at unit start.
+# Copied and read at unit start: a program restart keeps the old value.
 e2e_write_file "$secret_file" 0600 <<<"E2E_SECRET=rotated"
 child=$(e2e_run pgrep -u svc -P "$main_pid" -x sh)
 [ -n "$child" ] || e2e_fail "no program process under the watchdog"
