@@ -58,6 +58,10 @@ e2e_wait_until 10 grep -qx "secret=hunter2 optional=unset uid=$svc_uid" "$log" |
   { e2e_diagnose "$unit"; cat "$log" >&2; e2e_fail "the program did not get E2E_SECRET from the root-only env file"; }
 main_pid=$(e2e_unit_property "$unit" MainPID)
 [ "$(e2e_run stat -c %u "/proc/$main_pid")" = "$svc_uid" ] || e2e_fail "the watchdog does not run as svc"
+# systemd's copy is readable by the service user only.
+copy=/run/credentials/$unit/daemonize-env-0
+[ "$(e2e_run stat -c '%U %a' "$copy")" = "svc 400" ] ||
+  e2e_fail "the credential copy is not 0400 svc: $(e2e_run stat -c '%U:%G %a' "$copy")"
 e2e_pass "root-only 0600 env file: the program (uid $svc_uid) sees E2E_SECRET; the watchdog runs as svc; the missing optional file is skipped"
 
 # Control: without the credentials, the unprivileged watchdog cannot read the file: exit 78.
