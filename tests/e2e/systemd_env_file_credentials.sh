@@ -22,7 +22,7 @@ for case in env-credentials env-credentials-missing; do
 done
 unit=e2e-env-credentials.service
 rendered=$E2E_WORK/out-env-credentials/systemd/$unit
-secret_file="/etc/e2e-secrets/it's 100% \"secret\".env"
+secret_file="/etc/e2e-secrets/it's 100% \"secret\" a:b\\x.env"
 grep -qxF "LoadCredential=daemonize-env-0:${secret_file/\%/%%}" "$rendered" &&
   grep -qx "SetCredential=daemonize-env-1:# optional env file not found" "$rendered" &&
   grep -qx 'LoadCredential=daemonize-env-1:/etc/e2e-secrets/absent.env' "$rendered" ||
