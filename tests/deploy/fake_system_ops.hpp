@@ -32,7 +32,13 @@ class FakeSystemOps final : public SystemOps {
   // write_file_atomic of this path throws (simulated failure).
   std::string fail_writes_to;
 
+  // read_file of these paths throws "Permission denied" (a file the process may not open).
+  std::set<std::string> unreadable;
   std::optional<std::string> read_file(const std::string& path) const override {
+    if (unreadable.count(path) != 0) {
+      throw SystemError("open " + path + ": Permission denied",
+                        SystemError::Kind::permission_denied);
+    }
     const auto found = files.find(path);
     if (found == files.end()) return std::nullopt;
     return found->second.content;

@@ -127,6 +127,19 @@ TEST_F(DeployTest, AMissingEnvFileIsRefusedBeforeAnyChange) {
   EXPECT_TRUE(systemctl_changes().empty());
 }
 
+// deploy reads each env file as whoever reads it at start: the user, for a user service (an
+// error); for a system service an unprivileged deploy fails at its first write anyway (77), so
+// there it stays a warning.
+TEST_F(DeployTest, AnEnvFileDeployCannotReadIsAnErrorForAUserService) {
+  ops.unreadable.insert("/etc/web-api/env");
+  auto planned = plan();
+  EXPECT_TRUE(planned.errors.empty());
+  EXPECT_EQ(planned.warnings, std::vector<std::string>{"open /etc/web-api/env: Permission denied"});
+  service.scope = Scope::user;
+  planned = plan();
+  EXPECT_EQ(planned.errors, std::vector<std::string>{"open /etc/web-api/env: Permission denied"});
+}
+
 // systemd reads env files as root (LoadCredential=, EnvironmentFile=): the service account's
 // own access does not matter there.
 TEST_F(DeployTest, SystemdNeedsNoAccountAccessToTheEnvFile) {
