@@ -236,9 +236,8 @@ class WindowsServiceInstaller final : public Installer {
   }
 
   // Built-in accounts reach ProgramData already; a virtual or ordinary account is granted read
-  // access to the manifest and write access to its log directory.
-  // The env files too: the watchdog reads them as the account (the SCM starts it as that
-  // account). An ACE is added; nothing the operator set is removed.
+  // access to the manifest and its env files (the watchdog reads them as that account) and
+  // write access to its log directory. An entry is added; nothing the operator set is removed.
   void grant_access() {
     if (!needs_grants()) return;
     const auto& account = spec_.registration->account.scm_name;
