@@ -3,7 +3,8 @@
 #  - a root-owned 0600 env file in a 0700 directory reaches the program: systemd reads it as
 #    root (LoadCredential=) and the unprivileged watchdog reads its copy in
 #    $CREDENTIALS_DIRECTORY; the program runs as svc;
-#  - a missing optional ("-") env file does not fail the unit (SetCredential= fallback);
+#  - a missing optional ("-") env file does not fail the unit (SetCredential= fallback, a dotenv
+#    comment: an empty SetCredential= value is ignored by systemd 252, which is checked too);
 #  - control: the same unit without the credential lines exits 78 (the watchdog, as svc, cannot
 #    read the file), which is what every such unit did before;
 #  - a missing required env file: systemd refuses the start (243/CREDENTIALS);
@@ -73,6 +74,14 @@ e2e_wait_until 20 control_failed || { e2e_diagnose "$control"; e2e_fail "the con
 e2e_run journalctl --no-pager -u "$control" | grep -qF "cannot read env file $secret_file" ||
   { e2e_diagnose "$control"; e2e_fail "the control unit's journal does not name the env file"; }
 e2e_pass "control: the same unit without LoadCredential= exits 78 (cannot read env file)"
+
+# Why the optional file's fallback is a comment: systemd 252 ignores an empty SetCredential=.
+printf '[Service]\nExecStart=/bin/true\nSetCredential=empty:\n' |
+  e2e_write_file /etc/systemd/system/e2e-empty-credential.service
+e2e_run systemd-analyze verify /etc/systemd/system/e2e-empty-credential.service 2>&1 |
+  grep -q 'Invalid syntax, ignoring: empty:' ||
+  e2e_fail "systemd no longer ignores an empty SetCredential= value: the fallback could be empty"
+e2e_pass "an empty SetCredential= value is ignored by systemd 252 (the fallback is a dotenv comment)"
 
 # A missing required env file: systemd 252 refuses LoadCredential= of a missing file.
 e2e_run systemctl start e2e-env-missing.service >/dev/null 2>&1 &&
