@@ -56,6 +56,29 @@ bool writes_log_files(const Service& service) {
          service.logs.stderr_stream.kind == LogStream::Kind::file;
 }
 
+// Who reads the env files when the service starts, where that is not deploy's own identity
+// (root for a system service, else the deploying user): launchd starts the watchdog of a
+// daemon with UserName as that account. systemd reads them as root (LoadCredential=,
+// EnvironmentFile=), cron's root crontab runs the watchdog as root (it switches user for the
+// program only), and windows-service grants its account read access. std::nullopt: nobody else
+// (or deploy --root, where accounts are not looked up).
+std::optional<AccountInfo> env_file_account(const Service& service, const std::string& target,
+                                            const DeploySettings& settings, const SystemOps& ops) {
+  if (target != "launchd" || service.scope != Scope::system || service.user.empty() ||
+      settings.root_mode) {
+    return std::nullopt;
+  }
+  return ops.find_user(service.user);  // a missing account is reported with the accounts
+}
+
+std::string unreadable_env_file_error(const std::string& path, const AccountInfo& account,
+                                      const std::string& why) {
+  return "env file " + path + " (service.env_files) cannot be read by user " + account.name + " (" +
+         why + "), as whom launchd starts the watchdog (UserName): give " + account.name +
+         " read access, e.g. chgrp " + std::to_string(account.gid) + " " + path +
+         " && chmod 0640 " + path;
+}
+
 }  // namespace
 
 const char* to_string(FileStatus status) {
@@ -164,6 +187,7 @@ InstallerSpec installer_spec(const Service& service, const std::string& target,
     }
     spec.task_xml_path = windows::installed_task_xml_path(service);
     spec.log_directory = service.logs.directory;
+    spec.env_files = service.env_files;
   } else {
     spec.service_id = service.name + ".service";
   }
@@ -330,14 +354,26 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
   const auto env_key = sha256_hex(input.manifest_text);
   const auto previous_env_key = sha256_hex(installed_manifest);
   std::map<std::string, std::string> env_hashes;
+  const auto env_account = env_file_account(service, input.target, settings, ops);
   for (const auto& entry : service.env_files) {
-    const auto path = expand_home(entry.starts_with("-") ? entry.substr(1) : entry, layout.home);
+    const bool optional = entry.starts_with("-");
+    const auto path = expand_home(optional ? entry.substr(1) : entry, layout.home);
     std::string hash;
     std::string previous_hash;
     try {
       if (auto content = ops.read_file(path)) {
         hash = sha256_hex(env_key + "\n" + *content);
         previous_hash = sha256_hex(previous_env_key + "\n" + *content);
+        if (env_account) {
+          if (auto why = ops.read_problem_as(path, *env_account); !why.empty()) {
+            plan.errors.push_back(unreadable_env_file_error(path, *env_account, why));
+          }
+        }
+      } else if (!optional) {
+        plan.errors.push_back("env file " + path +
+                              " (service.env_files) does not exist, and the service cannot "
+                              "start without it: create it, or mark it optional (\"-" +
+                              path + "\")");
       }
       // Its values are secrets, as the manifest's 0640 says; deploy does not own the file.
       if (const auto mode = ops.file_mode(path); mode && (*mode & 0004U) != 0) {
@@ -347,7 +383,11 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
                                 "); its values are secrets: chmod o-r " + path);
       }
     } catch (const SystemError& error) {
-      plan.warnings.push_back(error.what());
+      // deploy reads it as whoever will at start (root for a system service, else the user);
+      // a user deploying a system service fails at its first write anyway (exit 77).
+      const bool not_root_yet =
+          system_scope && error.kind() == SystemError::Kind::permission_denied;
+      (windows_target || not_root_yet ? plan.warnings : plan.errors).push_back(error.what());
     }
     env_hashes[path] = hash;
     if (plan.previous) {

@@ -50,11 +50,12 @@ class WindowsServiceInstaller final : public Installer {
   [[nodiscard]] std::string_view target() const override { return "windows-service"; }
   [[nodiscard]] std::string service_id() const override { return spec_.name; }
 
-  std::vector<ManagerStep> activation_steps(SystemOps& /*ops*/,
-                                            const Activation& activation) override {
+  std::vector<ManagerStep> activation_steps(SystemOps& ops, const Activation& activation) override {
     std::vector<ManagerStep> steps;
     if (!spec_.registration) return steps;
     const auto& desired = *spec_.registration;
+    env_files_to_grant_ = existing_env_files(ops);
+    bool granted = false;
     const auto status = api_->query_status(spec_.name);
     bool restart = activation.restart;
     if (!status) {
@@ -65,6 +66,7 @@ class WindowsServiceInstaller final : public Installer {
                grant_access();
              });
            }});
+      granted = true;
     } else {
       const auto installed = api_->query_registration(spec_.name);
       const auto changed = installed
@@ -81,7 +83,14 @@ class WindowsServiceInstaller final : public Installer {
                              grant_access();
                            });
                          }});
+        granted = true;
       }
+    }
+    // A changed manifest or env file restarts the program: an env file it names may be new.
+    if (!granted && activation.restart && needs_grants() && !env_files_to_grant_.empty()) {
+      steps.push_back({"grant " + desired.account.scm_name + " read access to the env files",
+                       {},
+                       [this] { return api_step([this] { grant_env_files(); }); }});
     }
     if (!activation.start) return steps;
     if (is_running(status)) {
@@ -227,12 +236,33 @@ class WindowsServiceInstaller final : public Installer {
   }
 
   // Built-in accounts reach ProgramData already; a virtual or ordinary account is granted read
-  // access to the manifest and write access to its log directory.
+  // access to the manifest and its env files (the watchdog reads them as that account) and
+  // write access to its log directory. An entry is added; nothing the operator set is removed.
   void grant_access() {
+    if (!needs_grants()) return;
     const auto& account = spec_.registration->account.scm_name;
-    if (account == "LocalSystem") return;
     if (!spec_.manifest_path.empty()) api_->grant_access(spec_.manifest_path, account, false);
     if (!spec_.log_directory.empty()) api_->grant_access(spec_.log_directory, account, true);
+    grant_env_files();
+  }
+  [[nodiscard]] bool needs_grants() const {
+    return spec_.registration->account.scm_name != "LocalSystem";
+  }
+  void grant_env_files() {
+    for (const auto& path : env_files_to_grant_) {
+      api_->grant_access(path, spec_.registration->account.scm_name, false);
+    }
+  }
+  // Env file paths without the "-"; an optional file only when it exists (deploy refuses a
+  // missing required one before this).
+  [[nodiscard]] std::vector<std::string> existing_env_files(const SystemOps& ops) const {
+    std::vector<std::string> paths;
+    for (const auto& entry : spec_.env_files) {
+      const bool optional = entry.starts_with("-");
+      const auto path = optional ? entry.substr(1) : entry;
+      if (!optional || ops.exists(path)) paths.push_back(path);
+    }
+    return paths;
   }
 
   ManagerStep start_step() {
@@ -280,6 +310,7 @@ class WindowsServiceInstaller final : public Installer {
   InstallerSpec spec_;
   std::unique_ptr<WindowsServiceApi> api_;
   std::function<void(milliseconds)> sleep_;
+  std::vector<std::string> env_files_to_grant_;  // decided by activation_steps
 };
 
 }  // namespace

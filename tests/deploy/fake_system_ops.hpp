@@ -32,7 +32,13 @@ class FakeSystemOps final : public SystemOps {
   // write_file_atomic of this path throws (simulated failure).
   std::string fail_writes_to;
 
+  // read_file of these paths throws "Permission denied" (a file the process may not open).
+  std::set<std::string> unreadable;
   std::optional<std::string> read_file(const std::string& path) const override {
+    if (unreadable.count(path) != 0) {
+      throw SystemError("open " + path + ": Permission denied",
+                        SystemError::Kind::permission_denied);
+    }
     const auto found = files.find(path);
     if (found == files.end()) return std::nullopt;
     return found->second.content;
@@ -41,6 +47,14 @@ class FakeSystemOps final : public SystemOps {
     const auto found = files.find(path);
     if (found == files.end()) return std::nullopt;
     return found->second.mode;
+  }
+  // path -> accounts that cannot read it (read_problem_as says "Permission denied").
+  std::map<std::string, std::set<std::string>> unreadable_by;
+  std::string read_problem_as(const std::string& path, const AccountInfo& account) const override {
+    const auto found = unreadable_by.find(path);
+    return found != unreadable_by.end() && found->second.count(account.name) != 0
+               ? "Permission denied"
+               : "";
   }
   bool exists(const std::string& path) const override {
     return files.count(path) != 0 || directories.count(path) != 0;

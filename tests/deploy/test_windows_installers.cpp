@@ -3,6 +3,7 @@
 // windows-task against the recording SystemOps (the schtasks.exe commands).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "daemonize/core/exit_codes.hpp"
@@ -111,12 +112,14 @@ struct Harness {
   std::vector<std::chrono::milliseconds> sleeps;
   std::unique_ptr<Installer> installer;
 
-  explicit Harness(std::optional<ServiceRegistration> registration = web_registration()) {
+  explicit Harness(std::optional<ServiceRegistration> registration = web_registration(),
+                   std::vector<std::string> env_files = {}) {
     InstallerSpec spec;
     spec.target = "windows-service";
     spec.name = "web";
     spec.manifest_path = R"(C:\ProgramData\daemonize\web.toml)";
     spec.log_directory = R"(%ProgramData%\web\logs)";
+    spec.env_files = std::move(env_files);
     spec.registration = std::move(registration);
     installer = make_windows_service_installer(
         spec, std::make_unique<FakeScmApi>(scm),
@@ -242,6 +245,51 @@ TEST(WindowsServiceInstaller, VirtualAccountIsGrantedTheManifestAndTheLogDirecto
                 R"(SetNamedSecurityInfoW C:\ProgramData\daemonize\web.toml NT SERVICE\web read)",
                 R"(SetNamedSecurityInfoW %ProgramData%\web\logs NT SERVICE\web write)",
                 "StartServiceW web"}));
+}
+
+// The watchdog reads env files as the service account: each existing one is granted read
+// access like the manifest (an optional file only when it exists), on install and whenever a
+// changed manifest or env file restarts the service.
+TEST(WindowsServiceInstaller, VirtualAccountIsGrantedItsEnvFiles) {
+  Harness harness(
+      web_registration("NT SERVICE\\web"),
+      {R"(C:\secrets\web.env)", R"(-C:\secrets\absent.env)", R"(-C:\secrets\local.env)"});
+  harness.ops.files[R"(C:\secrets\web.env)"] = {"TOKEN=x\n", 0, {}};
+  harness.ops.files[R"(C:\secrets\local.env)"] = {"DEBUG=1\n", 0, {}};
+  (void)harness.run(harness.installer->activation_steps(harness.ops, fresh_activation()));
+  EXPECT_EQ(harness.scm.calls,
+            (std::vector<std::string>{
+                "QueryServiceStatusEx web", "CreateServiceW web",
+                R"(SetNamedSecurityInfoW C:\ProgramData\daemonize\web.toml NT SERVICE\web read)",
+                R"(SetNamedSecurityInfoW %ProgramData%\web\logs NT SERVICE\web write)",
+                R"(SetNamedSecurityInfoW C:\secrets\web.env NT SERVICE\web read)",
+                R"(SetNamedSecurityInfoW C:\secrets\local.env NT SERVICE\web read)",
+                "StartServiceW web"}));
+
+  // Registration unchanged, manifest or env file changed: grant again, then restart.
+  harness.scm.calls.clear();
+  Activation files_changed;
+  files_changed.restart = true;
+  const auto steps = harness.installer->activation_steps(harness.ops, files_changed);
+  EXPECT_EQ(
+      harness.descriptions(steps),
+      (std::vector<std::string>{"grant NT SERVICE\\web read access to the env files",
+                                "restart service web (stop, wait for STOPPED, StartServiceW)"}));
+  EXPECT_TRUE(harness.run(steps).empty());
+  EXPECT_NE(std::find(harness.scm.calls.begin(), harness.scm.calls.end(),
+                      R"(SetNamedSecurityInfoW C:\secrets\web.env NT SERVICE\web read)"),
+            harness.scm.calls.end());
+  // Nothing changed: no step at all (deploy stays "up to date").
+  EXPECT_TRUE(harness.installer->activation_steps(harness.ops, Activation{}).empty());
+}
+
+TEST(WindowsServiceInstaller, LocalSystemIsGrantedNothing) {
+  Harness harness(web_registration(), {R"(C:\secrets\web.env)"});
+  harness.ops.files[R"(C:\secrets\web.env)"] = {"TOKEN=x\n", 0, {}};
+  (void)harness.run(harness.installer->activation_steps(harness.ops, fresh_activation()));
+  for (const auto& call : harness.scm.calls) {
+    EXPECT_FALSE(call.starts_with("SetNamedSecurityInfoW")) << call;
+  }
 }
 
 TEST(WindowsServiceInstaller, AccessDeniedIsExit77NamingTheApi) {

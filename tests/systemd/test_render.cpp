@@ -232,6 +232,43 @@ TEST(SystemdDaemonizeMode, HoldsNoEnvironmentAndNoArguments) {
   EXPECT_EQ(text.find("TOKEN"), std::string::npos);
 }
 
+// With User= the watchdog runs unprivileged: systemd reads each env file as root and hands it
+// over as credential daemonize-env-N; an optional file gets a fallback so that its absence
+// does not fail the start.
+TEST(SystemdDaemonizeMode, EnvFilesOfAServiceAccountAreLoadedAsCredentials) {
+  auto service = base_service();
+  service.user = "svc";
+  service.env_files = {"/etc/demo/env", "-/etc/demo/100% local.env"};
+  const auto result = render(service);
+  ASSERT_FALSE(has_errors(result.diagnostics));
+  const auto lines = read_unit(unit_of(result).content);
+  EXPECT_EQ(values_of(lines, "Service.LoadCredential"),
+            (std::vector<std::string>{"daemonize-env-0:/etc/demo/env",
+                                      "daemonize-env-1:/etc/demo/100%% local.env"}));
+  EXPECT_EQ(values_of(lines, "Service.SetCredential"),
+            std::vector<std::string>{"daemonize-env-1:# optional env file not found"});
+  EXPECT_EQ(values_of(lines, "Service.User"), std::vector<std::string>{"svc"});
+
+  // As root (no User=) the watchdog reads the files itself; user units have no other user;
+  // native units use EnvironmentFile=.
+  for (auto variant : {0, 1, 2}) {
+    auto other = service;
+    if (variant == 0) other.user.clear();
+    if (variant == 1) other.scope = Scope::user;
+    if (variant == 2) other.supervisor = SupervisorMode::native;
+    const auto text = unit_of(render(other)).content;
+    EXPECT_EQ(text.find("Credential"), std::string::npos) << variant << "\n" << text;
+  }
+}
+
+TEST(SystemdDaemonizeMode, EnvFileCredentialPathMustBeReadableBySystemd) {
+  auto service = base_service();
+  service.user = "svc";
+  service.env_files = {"/etc/demo/../env"};
+  const auto result = render(service);
+  EXPECT_NE(find_diagnostic(result, "service.env_files[0]", Severity::error), nullptr);
+}
+
 TEST(SystemdDaemonizeMode, UserScopeUsesHomeAndDefaultTarget) {
   auto service = base_service();
   service.scope = Scope::user;

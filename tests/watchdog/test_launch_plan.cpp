@@ -112,6 +112,39 @@ TEST(LaunchPlan, MissingEnvFileCommandAndDirectory) {
   EXPECT_NE(text.find("/nope"), std::string::npos) << text;
 }
 
+// Under systemd with User= the unit hands env file N over as credential daemonize-env-N
+// (LoadCredential=, read by systemd as root): the copy wins over the path, which the
+// unprivileged watchdog may not be allowed to read; a file without a copy is read at its path.
+TEST(LaunchPlan, EnvFilesComeFromTheCredentialsDirectoryWhenPresent) {
+  FakeHost host;
+  host.files["/run/credentials/demo.service/daemonize-env-0"] = "SECRET=from-credential\n";
+  host.files["/etc/root-only.env"] = "SECRET=unreadable-path-copy\n";  // never read
+  host.files["/etc/plain.env"] = "PLAIN=from-path\n";
+  // An optional file that was missing at unit start: the unit's SetCredential= fallback.
+  host.files["/run/credentials/demo.service/daemonize-env-2"] = "# optional env file not found";
+  auto service = basic_service();
+  service.env_files = {"/etc/root-only.env", "/etc/plain.env", "-/etc/absent.env"};
+  const std::map<std::string, std::string> inherited{
+      {"CREDENTIALS_DIRECTORY", "/run/credentials/demo.service"}};
+
+  const auto result = prepare_launch(service, inherited, host);
+  ASSERT_TRUE(result.plan) << all_messages(result);
+  EXPECT_EQ(result.plan->environment.at("SECRET"), "from-credential");
+  EXPECT_EQ(result.plan->environment.at("PLAIN"), "from-path");
+
+  // Without CREDENTIALS_DIRECTORY (cron, launchd, a manual run) the path is read.
+  const auto without = prepare_launch(service, {}, host);
+  ASSERT_TRUE(without.plan) << all_messages(without);
+  EXPECT_EQ(without.plan->environment.at("SECRET"), "unreadable-path-copy");
+}
+
+TEST(LaunchPlan, EnvFileCredentialPath) {
+  EXPECT_EQ(env_file_credential_path(3, {{"CREDENTIALS_DIRECTORY", "/run/credentials/x.service"}}),
+            "/run/credentials/x.service/daemonize-env-3");
+  EXPECT_EQ(env_file_credential_path(0, {}), std::nullopt);
+  EXPECT_EQ(env_file_credential_path(0, {{"CREDENTIALS_DIRECTORY", ""}}), std::nullopt);
+}
+
 TEST(LaunchPlan, BadEnvFileReportsFileAndLine) {
   FakeHost host;
   host.files["/etc/bad.env"] = "OK=1\n=oops\n";

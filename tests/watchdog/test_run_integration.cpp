@@ -427,6 +427,33 @@ TEST_F(RunTest, UserUmaskLimitsAndWorkingDirectoryApplyToTheChild) {
   EXPECT_EQ(wait_exit(), 0);
 }
 
+// A root watchdog (the cron target's root crontab, launchd without UserName, a manual run as
+// root) reads env files as root and switches user for the program only: a root-only (0600)
+// env file works with `user`.
+TEST_F(RunTest, RootWatchdogReadsARootOnlyEnvFileForTheProgramsAccount) {
+  if (::geteuid() != 0) GTEST_SKIP() << "switching user needs a root watchdog";
+  const auto secret = dir_ / "secret.env";
+  std::ofstream(secret) << "SECRET_TOKEN=hunter2\n";
+  fs::permissions(secret, fs::perms::owner_read | fs::perms::owner_write);
+  const auto out = dir_ / "out";  // the program, as nobody, writes here
+  fs::create_directories(out);
+  fs::permissions(out, fs::perms::all);
+  const auto printed = out / "printed";
+  start(manifest("secret", {"print", printed.string()},
+                 "user = \"nobody\"\nenv_files = [" + quoted(secret.string()) + "]\n"),
+        {{"DZ_PID_FILE", ""}});
+  ASSERT_TRUE(wait_until([&] { return fs::exists(printed); }, 5s)) << watchdog_stderr();
+  ASSERT_TRUE(wait_until([&] { return state() && state()->state == "running"; }, 5s));
+  const auto nobody = ::getpwnam("nobody");
+  ASSERT_NE(nobody, nullptr);
+  const std::string uid = std::to_string(nobody->pw_uid);
+  EXPECT_EQ(proc_line(state()->pid, "status", "Uid:"),
+            "Uid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid);
+  EXPECT_NE(read_text(printed).find(std::string("SECRET_TOKEN=hunter2") + '\0'), std::string::npos);
+  ::kill(watchdog_, SIGTERM);
+  EXPECT_EQ(wait_exit(), 0);
+}
+
 TEST_F(RunTest, NeverPolicyExitsWithTheChildsCode) {
   start(manifest("oneshot", {"exit", "4"}, "[restart]\npolicy = \"never\"\n"));
   EXPECT_EQ(wait_exit(), 4) << watchdog_stderr();

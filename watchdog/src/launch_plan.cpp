@@ -6,6 +6,7 @@
 #include "daemonize/core/diagnostics.hpp"
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/core/interpolation.hpp"
+#include "daemonize/core/paths.hpp"
 #include "daemonize/watchdog/dotenv.hpp"
 
 namespace daemonize {
@@ -66,6 +67,13 @@ bool is_watchdog_only_variable(const std::string& name) {
   return names.contains(name);
 }
 
+std::optional<std::string> env_file_credential_path(
+    std::size_t index, const std::map<std::string, std::string>& inherited) {
+  const auto found = inherited.find("CREDENTIALS_DIRECTORY");
+  if (found == inherited.end() || found->second.empty()) return std::nullopt;
+  return found->second + "/" + env_file_credential_name(index);
+}
+
 StartupResult prepare_launch(const Service& service,
                              const std::map<std::string, std::string>& inherited,
                              const HostQueries& host) {
@@ -114,7 +122,11 @@ StartupResult prepare_launch(const Service& service,
     if (optional) path.erase(0, 1);
     const std::string key = "service.env_files[" + std::to_string(index) + "]";
     std::string error;
-    const auto text = host.read_file(path, error);
+    std::optional<std::string> text;
+    if (const auto copy = env_file_credential_path(index, inherited)) {
+      text = host.read_file(*copy, error);
+    }
+    if (!text) text = host.read_file(path, error);
     if (!text) {
       if (!optional) problems.about_key(key, "cannot read env file " + path + ": " + error);
       continue;

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "daemonize/core/interpolation.hpp"
+#include "daemonize/core/paths.hpp"
 #include "daemonize/systemd/backend.hpp"
 #include "daemonize/systemd/escaping.hpp"
 #include "daemonize/systemd/logrotate.hpp"
@@ -240,6 +241,7 @@ class SystemdRenderer {
       render_native_service();
     }
     render_identity();
+    render_env_file_credentials();
     render_limits();
     render_hardening();
     unit_.add("Install", "WantedBy", user_scope() ? "default.target" : "multi-user.target");
@@ -806,6 +808,26 @@ class SystemdRenderer {
         octal += static_cast<char>('0' + ((*service_.umask >> shift) & 07U));
       }
       unit_.add("Service", "UMask", octal);
+    }
+  }
+
+  // Daemonize mode with User=: the watchdog runs unprivileged, so systemd (as root) reads each
+  // env file at unit start and hands the service user a copy in $CREDENTIALS_DIRECTORY, which
+  // the watchdog prefers to the path (watchdog/src/launch_plan.cpp, env_file_credential_path).
+  // systemd 252 fails the unit (243/CREDENTIALS) when a LoadCredential= file is missing; for an
+  // optional file a SetCredential= of the same name is the fallback it uses instead: a dotenv
+  // comment, which sets nothing (252 ignores an empty SetCredential= value).
+  void render_env_file_credentials() {
+    if (native() || user_scope() || service_.user.empty()) return;
+    for (std::size_t i = 0; i < service_.env_files.size(); ++i) {
+      const std::string key = "service.env_files[" + std::to_string(i) + "]";
+      const auto& file = service_.env_files[i];
+      const bool optional = file.starts_with("-");
+      const auto value = raw_value(key, optional ? file.substr(1) : file, true);
+      if (!value) continue;
+      const std::string name = env_file_credential_name(i);
+      if (optional) unit_.add("Service", "SetCredential", name + ":# optional env file not found");
+      unit_.add("Service", "LoadCredential", name + ":" + *value);
     }
   }
 

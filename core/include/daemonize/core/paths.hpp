@@ -1,6 +1,7 @@
 // Path rules shared by the loader and the targets.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,5 +18,11 @@ namespace daemonize {
 // Why `service.command` cannot run on `os` (a literal path of another OS), for
 // Backend::unsupported_reason; nullopt when it can, or when it uses interpolation.
 [[nodiscard]] std::optional<std::string> command_os_mismatch(const Service& service, TargetOs os);
+
+// The credential name under which a systemd unit hands service.env_files[index] to the watchdog
+// (LoadCredential=daemonize-env-N:PATH); the watchdog reads $CREDENTIALS_DIRECTORY/<name>.
+[[nodiscard]] inline std::string env_file_credential_name(std::size_t index) {
+  return "daemonize-env-" + std::to_string(index);
+}
 
 }  // namespace daemonize

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "daemonize/core/installer.hpp"
 #include "daemonize/core/model.hpp"
@@ -35,6 +36,9 @@ struct InstallerSpec {
   std::optional<windows::ServiceRegistration> registration;
   std::string password;
   std::string log_directory;
+  // windows-service: service.env_files, which the account is granted read access to (an
+  // optional "-" file only when it exists).
+  std::vector<std::string> env_files;
   // windows-task: the installed task XML that `schtasks /Create /XML` registers.
   std::string task_xml_path;
 };

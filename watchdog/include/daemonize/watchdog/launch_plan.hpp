@@ -76,6 +76,13 @@ class HostQueries {
 // LISTEN_PID, LISTEN_FDS, LISTEN_FDNAMES.
 [[nodiscard]] bool is_watchdog_only_variable(const std::string& name);
 
+// Where the service manager put its copy of service.env_files[index]:
+// $CREDENTIALS_DIRECTORY/daemonize-env-<index> when `inherited` has CREDENTIALS_DIRECTORY (a
+// systemd unit with User= loads each env file as a credential, read by systemd as root), else
+// std::nullopt. The watchdog reads that copy when it exists, the path otherwise.
+[[nodiscard]] std::optional<std::string> env_file_credential_path(
+    std::size_t index, const std::map<std::string, std::string>& inherited);
+
 // Reads env_files, resolves interpolation with manifest.md's precedence, checks required_env,
 // the command, the working directory and the user. `inherited` is the watchdog's environment.
 [[nodiscard]] StartupResult prepare_launch(const Service& service,
