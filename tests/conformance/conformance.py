@@ -80,9 +80,13 @@ class Context:
     def exit_times(self):
         return self.event_times("exit")
 
+    def alive(self, pid):
+        """Whether the program's process `pid` (as it reported it) is still there, not a zombie."""
+        return self.rt.alive(pid, self)
+
     def exited(self):
         starts = self.event_values("start")
-        return bool(starts) and not self.rt.alive(int(starts[-1].split()[0]))
+        return bool(starts) and not self.alive(int(starts[-1].split()[0]))
 
 
 def toml_value(value):

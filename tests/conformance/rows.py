@@ -153,7 +153,7 @@ def stop_signal_check(rt, ctx):
     signals = ctx.event_values("signal")
     if not any(s.startswith("INT ") for s in signals):
         return False, f"the program's handler saw {signals or 'no signal'}, INT expected"
-    survivors = [pid for pid in (child, grandchild) if wait_for(lambda p=pid: not rt.alive(p), 5) is False]
+    survivors = [pid for pid in (child, grandchild) if wait_for(lambda p=pid: not ctx.alive(p), 5) is False]
     if survivors:
         return False, f"survivors after stop: {survivors}"
     if ctx.row.wait_ticks:
@@ -178,9 +178,9 @@ def stop_timeout_row(seconds):
         child = int(ctx.event_values("start")[0].split()[0])
         started = time.monotonic()
         rt.stop(ctx.name)
-        wait_for(lambda: not rt.alive(child), 15, step=0.05)
+        wait_for(lambda: not ctx.alive(child), 15, step=0.05)
         took = time.monotonic() - started
-        if rt.alive(child):
+        if ctx.alive(child):
             return False, "the program survived the stop"
         low, high = (1.5, 6.0) if seconds else (0.0, 1.5)
         return low <= took <= high, f"program gone {took:.2f} s after the stop (expected {low}-{high} s)"

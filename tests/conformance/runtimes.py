@@ -83,7 +83,7 @@ class HostRuntime(Runtime):
     def log(self, name, stream):
         return read_text(os.path.join(self.base, name, "logs", f"{stream}.log"))
 
-    def alive(self, pid):
+    def alive(self, pid, ctx=None):
         return host_alive(pid)
 
     def manager_tick(self, name):
@@ -239,7 +239,7 @@ class ContainerRuntime(Runtime):
     def log(self, name, stream):
         return read_text(self.host_path(f"{BASE}/{name}/logs/{stream}.log"))
 
-    def alive(self, pid):
+    def alive(self, pid, ctx=None):
         result = self.container.run(["sh", "-c", f"test -d /proc/{pid} && ! grep -q '^State:.*Z' "
                                      f"/proc/{pid}/status"], check=False)
         return result.returncode == 0

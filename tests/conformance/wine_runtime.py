@@ -3,7 +3,6 @@ under Wine's service control manager, the watchdog as the SCM service host, the 
 cross-built from conformance_child_windows.cpp. Wine's own limits (no accounts or ACLs, no
 failure actions, no event log to read back) are cells marked "unproven", never passes."""
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -12,6 +11,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "windows-runtime"))
 from wine_service_harness import Wine, prepare_prefix  # noqa: E402
 
+import runtimes  # noqa: E402
 from runtimes import Runtime, read_text  # noqa: E402
 
 INSTALL_DIR = "C:\\Program Files\\daemonize"
@@ -89,9 +89,23 @@ class WineScm(Runtime):
     def log(self, name, stream):
         return read_text(self.host_path(self.path(f"{name}/logs/{stream}.log")))
 
-    def alive(self, pid):
-        code, output = self.run(["tasklist", "/FI", f"PID eq {pid}"])
-        return re.search(rf"\b{pid}\b", output) is not None
+    def alive(self, pid, ctx):
+        """Wine's pids are not Linux pids: the row's program is found by its command line (its
+        events file is unique to the row; the grandchild's also says --grandchild-sleep)."""
+        grandchild = any(v.split()[0] == str(pid) for v in ctx.event_values("grandchild"))
+        events = ctx.events_path.encode()
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or not runtimes.host_alive(int(entry)):
+                continue
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as source:
+                    cmdline = source.read()
+            except OSError:
+                continue
+            if events in cmdline and b"conformance_child" in cmdline and \
+                    (b"--grandchild-sleep" in cmdline) == grandchild:
+                return True
+        return False
 
     def manager_tick(self, name):
         time.sleep(3)
