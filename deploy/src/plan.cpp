@@ -56,29 +56,6 @@ bool writes_log_files(const Service& service) {
          service.logs.stderr_stream.kind == LogStream::Kind::file;
 }
 
-// Who reads the env files when the service starts, where that is not deploy's own identity
-// (root for a system service, else the deploying user): launchd starts the watchdog of a
-// daemon with UserName as that account. systemd reads them as root (LoadCredential=,
-// EnvironmentFile=), cron's root crontab runs the watchdog as root (it switches user for the
-// program only), and windows-service grants its account read access. std::nullopt: nobody else
-// (or deploy --root, where accounts are not looked up).
-std::optional<AccountInfo> env_file_account(const Service& service, const std::string& target,
-                                            const DeploySettings& settings, const SystemOps& ops) {
-  if (target != "launchd" || service.scope != Scope::system || service.user.empty() ||
-      settings.root_mode) {
-    return std::nullopt;
-  }
-  return ops.find_user(service.user);  // a missing account is reported with the accounts
-}
-
-std::string unreadable_env_file_error(const std::string& path, const AccountInfo& account,
-                                      const std::string& why) {
-  return "env file " + path + " (service.env_files) cannot be read by user " + account.name + " (" +
-         why + "), as whom launchd starts the watchdog (UserName): give " + account.name +
-         " read access, e.g. chgrp " + std::to_string(account.gid) + " " + path +
-         " && chmod 0640 " + path;
-}
-
 }  // namespace
 
 const char* to_string(FileStatus status) {
@@ -354,7 +331,6 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
   const auto env_key = sha256_hex(input.manifest_text);
   const auto previous_env_key = sha256_hex(installed_manifest);
   std::map<std::string, std::string> env_hashes;
-  const auto env_account = env_file_account(service, input.target, settings, ops);
   for (const auto& entry : service.env_files) {
     const bool optional = entry.starts_with("-");
     const auto path = expand_home(optional ? entry.substr(1) : entry, layout.home);
@@ -364,11 +340,6 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
       if (auto content = ops.read_file(path)) {
         hash = sha256_hex(env_key + "\n" + *content);
         previous_hash = sha256_hex(previous_env_key + "\n" + *content);
-        if (env_account) {
-          if (auto why = ops.read_problem_as(path, *env_account); !why.empty()) {
-            plan.errors.push_back(unreadable_env_file_error(path, *env_account, why));
-          }
-        }
       } else if (!optional) {
         plan.errors.push_back("env file " + path +
                               " (service.env_files) does not exist, and the service cannot "

@@ -167,35 +167,6 @@ std::optional<unsigned> PosixSystemOps::file_mode(const std::string& path) const
   return static_cast<unsigned>(info.st_mode) & 07777U;
 }
 
-std::string PosixSystemOps::read_problem_as(const std::string& path,
-                                            const AccountInfo& account) const {
-  const auto real = host_path(path);
-  if (::geteuid() != 0) {
-    if (account.uid != ::geteuid()) return "";  // cannot act as another account
-    const FileDescriptor fd(::open(real.c_str(), O_RDONLY | O_CLOEXEC));
-    return fd.get() < 0 ? std::strerror(errno) : "";
-  }
-  if (account.uid == 0) return "";
-  // deploy is single-threaded, so the child may call initgroups (not async-signal-safe).
-  const pid_t child = ::fork();
-  if (child < 0) return "";  // cannot tell; the service's start will
-  if (child == 0) {
-    if (::initgroups(account.name.c_str(), static_cast<gid_t>(account.gid)) != 0 ||
-        ::setgid(static_cast<gid_t>(account.gid)) != 0 ||
-        ::setuid(static_cast<uid_t>(account.uid)) != 0) {
-      ::_exit(255);
-    }
-    const int fd = ::open(real.c_str(), O_RDONLY | O_CLOEXEC);
-    ::_exit(fd < 0 ? (errno & 0xff) : 0);
-  }
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0) {
-    if (errno != EINTR) return "";
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 255) return "";
-  return std::strerror(WEXITSTATUS(status));
-}
-
 void PosixSystemOps::apply_owner(int fd, const std::string& path, const FileOwner& owner) const {
   // Under --root the accounts live in the host's database, not DIR's: keep our own ownership.
   if (!root_.empty() || (owner.user.empty() && owner.group.empty())) return;

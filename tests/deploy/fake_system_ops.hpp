@@ -48,14 +48,6 @@ class FakeSystemOps final : public SystemOps {
     if (found == files.end()) return std::nullopt;
     return found->second.mode;
   }
-  // path -> accounts that cannot read it (read_problem_as says "Permission denied").
-  std::map<std::string, std::set<std::string>> unreadable_by;
-  std::string read_problem_as(const std::string& path, const AccountInfo& account) const override {
-    const auto found = unreadable_by.find(path);
-    return found != unreadable_by.end() && found->second.count(account.name) != 0
-               ? "Permission denied"
-               : "";
-  }
   bool exists(const std::string& path) const override {
     return files.count(path) != 0 || directories.count(path) != 0;
   }

@@ -140,49 +140,6 @@ TEST_F(DeployTest, AnEnvFileDeployCannotReadIsAnErrorForAUserService) {
   EXPECT_EQ(planned.errors, std::vector<std::string>{"open /etc/web-api/env: Permission denied"});
 }
 
-// systemd reads env files as root (LoadCredential=, EnvironmentFile=): the service account's
-// own access does not matter there.
-TEST_F(DeployTest, SystemdNeedsNoAccountAccessToTheEnvFile) {
-  service.user = "svc";
-  ops.users["svc"] = AccountInfo{"svc", 990, 990, "/nonexistent"};
-  ops.unreadable_by["/etc/web-api/env"] = {"svc"};
-  const auto planned = plan();
-  EXPECT_TRUE(planned.errors.empty()) << planned.errors.front();
-}
-
-// A launchd daemon's watchdog runs as UserName: deploy refuses an env file that account
-// cannot read, naming the file and the account, before changing anything.
-TEST(EnvFileAccess, LaunchdDaemonAccountMustReadEachEnvFile) {
-  testing::FakeSystemOps ops;
-  Service service = web_api();
-  service.user = "svc";
-  service.env_files = {"/etc/web-api/env", "-/etc/web-api/optional", "-/etc/web-api/absent"};
-  ops.users["svc"] = AccountInfo{"svc", 990, 991, "/nonexistent"};
-  ops.files["/etc/web-api/env"] = {"TOKEN=x\n", 0600, {"root", "wheel"}};
-  ops.files["/etc/web-api/optional"] = {"DEBUG=1\n", 0600, {"root", "wheel"}};
-  DeployInput input;
-  input.service = &service;
-  input.target = "launchd";
-  input.layout = make_layout(service, "launchd", "/var/root", "");
-  input.manifest_text = "[service]\n";
-  DeploySettings settings;
-
-  EXPECT_TRUE(make_plan(input, ops, nullptr, settings).errors.empty());
-  ops.unreadable_by["/etc/web-api/env"] = {"svc"};
-  ops.unreadable_by["/etc/web-api/optional"] = {"svc"};  // it exists: its values would be lost
-  const auto errors = make_plan(input, ops, nullptr, settings).errors;
-  ASSERT_EQ(errors.size(), 2U);
-  EXPECT_EQ(errors[0],
-            "env file /etc/web-api/env (service.env_files) cannot be read by user svc (Permission "
-            "denied), as whom launchd starts the watchdog (UserName): give svc read access, e.g. "
-            "chgrp 991 /etc/web-api/env && chmod 0640 /etc/web-api/env");
-  EXPECT_NE(errors[1].find("env file /etc/web-api/optional "), std::string::npos);
-
-  // Under --root accounts are not looked up: only the files' presence counts.
-  settings.root_mode = true;
-  EXPECT_TRUE(make_plan(input, ops, nullptr, settings).errors.empty());
-}
-
 TEST_F(DeployTest, ChangedEnvFileRestartsOnceWithoutWritingFiles) {
   ASSERT_EQ(deploy().exit_code, 0);
   ops.commands.clear();

@@ -64,20 +64,6 @@ TEST(PosixSystemOps, UnreadableFileIsAnErrorNotAbsence) {
   EXPECT_THROW((void)ops.read_file("/etc/app.conf"), SystemError);
 }
 
-// As root, read_problem_as opens the file in a child that became the account.
-TEST(PosixSystemOps, ReadProblemAsAnotherAccount) {
-  if (::geteuid() != 0) GTEST_SKIP() << "needs root to act as another account";
-  TemporaryDirectory root;
-  ::chmod(root.path.c_str(), 0755);
-  PosixSystemOps ops(root.path.string());
-  ops.write_file_atomic("/secret.env", "TOKEN=x\n", 0600, {});
-  ops.write_file_atomic("/shared.env", "PORT=1\n", 0644, {});
-  const AccountInfo nobody{"nobody", 65534, 65534, "/nonexistent"};
-  EXPECT_EQ(ops.read_problem_as("/secret.env", nobody), "Permission denied");
-  EXPECT_EQ(ops.read_problem_as("/shared.env", nobody), "");
-  EXPECT_EQ(ops.read_problem_as("/secret.env", AccountInfo{"root", 0, 0, "/root"}), "");
-}
-
 TEST(PosixSystemOps, RunReportsExitStatusAndOutput) {
   PosixSystemOps ops;
   const auto result = ops.run({"sh", "-c", "echo out; echo err >&2; exit 3"});

@@ -132,7 +132,7 @@ def expected_values(manifest):
         watchdog_log = directory.rstrip("/") + "/watchdog.log"
         expected["StandardOutPath"] = watchdog_log
         expected["StandardErrorPath"] = watchdog_log
-    if scope == "system":
+    if scope == "system" and native:
         for key, plist_key in (("user", "UserName"), ("group", "GroupName")):
             if key in service:
                 expected[plist_key] = service[key]

@@ -320,6 +320,11 @@ TEST(LaunchdRender, AccountUmaskLimitsAndProcessType) {
   service.limits.nofile = 65536;
   service.limits.nproc = 512;
   service.launchd.process_type = "Background";
+  // d mode: the watchdog starts as root (it reads root-only env files) and switches the program
+  // to user/group itself; native: launchd starts the program as that account.
+  EXPECT_FALSE(contains(content(render(service)), "UserName"));
+  EXPECT_FALSE(contains(content(render(service)), "GroupName"));
+  service.supervisor = SupervisorMode::native;
   const auto text = content(render(service));
   EXPECT_TRUE(contains(text, key_block("UserName", "\t<string>payments</string>\n")));
   EXPECT_TRUE(contains(text, key_block("GroupName", "\t<string>staff</string>\n")));

@@ -81,7 +81,7 @@ class PlistRenderer {
     add_throttle_interval(job, native);
     add_exit_timeout(job, native);
     add_process_type(job);
-    add_account(job);
+    add_account(job, native);
     if (service_.umask) {
       job.set("Umask", PlistValue::integer(static_cast<std::int64_t>(*service_.umask)));
     }
@@ -332,7 +332,7 @@ class PlistRenderer {
     job.set("ProcessType", PlistValue::string(type));
   }
 
-  void add_account(PlistValue& job) {
+  void add_account(PlistValue& job, bool native) {
     if (service_.scope == Scope::user) {
       // An agent runs as the user who loaded it; launchd ignores UserName/GroupName there.
       if (!service_.user.empty()) {
@@ -347,6 +347,9 @@ class PlistRenderer {
       }
       return;
     }
+    // d mode: launchd starts the watchdog as root, which reads env files (root-only ones too)
+    // and starts the program as user/group itself, as under cron's root crontab.
+    if (!native) return;
     if (!service_.user.empty()) {
       if (auto user = xml_string("service.user", service_.user)) {
         job.set("UserName", PlistValue::string(std::move(*user)));

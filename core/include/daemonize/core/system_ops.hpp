@@ -61,14 +61,6 @@ class SystemOps {
     return std::nullopt;
   }
 
-  // Why `account` cannot open `path` for reading (the system's reason, e.g. "Permission
-  // denied"), "" when it can or when this host cannot tell (only root can try as another
-  // account; Windows grants access instead).
-  [[nodiscard]] virtual std::string read_problem_as(const std::string& /*path*/,
-                                                    const AccountInfo& /*account*/) const {
-    return "";
-  }
-
   // Replaces `path` atomically: readers see the old or the new bytes, never a mix. Missing
   // parent directories are created (0755, owned by the writing process). Throws SystemError.
   virtual void write_file_atomic(const std::string& path, std::string_view content, unsigned mode,

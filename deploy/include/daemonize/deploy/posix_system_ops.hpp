@@ -22,8 +22,6 @@ class PosixSystemOps final : public SystemOps {
   [[nodiscard]] std::optional<unsigned> file_mode(const std::string& path) const override;
   // As root: opens `path` in a child that switched to the account (initgroups, setgid,
   // setuid), so modes, groups and ACLs of the file and its directories all count.
-  [[nodiscard]] std::string read_problem_as(const std::string& path,
-                                            const AccountInfo& account) const override;
   void write_file_atomic(const std::string& path, std::string_view content, unsigned mode,
                          const FileOwner& owner) override;
   void create_directory(const std::string& path, unsigned mode, const FileOwner& owner) override;
