@@ -155,5 +155,23 @@ TEST(LaunchPlan, RelativeCommandIsRejected) {
   EXPECT_EQ(prepare_launch(service, {}, host).exit_code(), exit_code::config_error);
 }
 
+TEST(LaunchPlan, HomeRelativeWorkingDirectoryIsInTheServiceUsersHome) {
+  FakeHost host;
+  host.directories.insert("/home/svc/app");
+  auto service = basic_service();
+  service.user = "svc";
+  service.working_directory = "~/app";
+  const auto result = prepare_launch(service, {{"HOME", "/root"}}, host);
+  ASSERT_TRUE(result.plan) << all_messages(result);
+  EXPECT_EQ(result.plan->working_directory, "/home/svc/app");
+
+  service.user.clear();
+  const auto without_home = prepare_launch(service, {}, host);
+  EXPECT_FALSE(without_home.plan);
+  EXPECT_NE(all_messages(without_home).find("~/app starts with ~ but HOME is not set"),
+            std::string::npos)
+      << all_messages(without_home);
+}
+
 }  // namespace
 }  // namespace daemonize

@@ -148,6 +148,17 @@ StartupResult prepare_launch(const Service& service,
   if (!service.working_directory.empty()) {
     plan.working_directory = resolve(service.working_directory, "service.working_directory",
                                      environment, problems, reported_names);
+    // "~/dir" is in the home of the user the program runs as (HOME follows the user switch).
+    if (plan.working_directory == "~" || plan.working_directory.starts_with("~/")) {
+      const auto home = environment.find("HOME");
+      if (home == environment.end() || home->second.empty()) {
+        problems.about_key(
+            "service.working_directory",
+            "working directory " + plan.working_directory + " starts with ~ but HOME is not set");
+      } else {
+        plan.working_directory = home->second + plan.working_directory.substr(1);
+      }
+    }
   }
 
   for (const auto& name : service.required_env) {
