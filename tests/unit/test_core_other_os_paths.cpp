@@ -17,6 +17,7 @@ LoadResult load(std::string_view text, TargetOs os) {
 
 std::vector<std::string> lines(const std::vector<Diagnostic>& diagnostics) {
   std::vector<std::string> result;
+  result.reserve(diagnostics.size());
   for (const auto& d : diagnostics) result.push_back(format_diagnostic(d));
   return result;
 }

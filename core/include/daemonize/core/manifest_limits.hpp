@@ -7,11 +7,15 @@
 
 namespace daemonize::manifest_limits {
 
-inline constexpr std::size_t file_bytes = 4 * 1024 * 1024;  // the whole file: 4 MiB
-inline constexpr std::size_t string_bytes = 64 * 1024;      // one string value: 64 KiB
-inline constexpr std::size_t env_entries = 4096;            // [env] variables (merged)
-inline constexpr std::size_t args = 4096;                   // service.args elements
-inline constexpr std::size_t env_files = 256;               // service.env_files entries
-inline constexpr std::size_t required_env = 4096;           // service.required_env names
+// The whole file: 4 MiB.
+inline constexpr std::size_t file_bytes = std::size_t{4} * 1024 * 1024;
+// One string value, anywhere in the file: 64 KiB.
+inline constexpr std::size_t string_bytes = std::size_t{64} * 1024;
+// [env] variables after the [os.*] merge.
+inline constexpr std::size_t env_entries = 4096;
+// Elements of service.args, entries of service.env_files, names of service.required_env.
+inline constexpr std::size_t args = 4096;
+inline constexpr std::size_t env_files = 256;
+inline constexpr std::size_t required_env = 4096;
 
 }  // namespace daemonize::manifest_limits
