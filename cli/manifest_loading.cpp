@@ -1,5 +1,6 @@
 #include "manifest_loading.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <set>
 
@@ -35,6 +36,24 @@ RenderResult render_explicit(const Backend& backend, const Service& service,
          std::string(backend.name()) + ": cannot render this manifest: " + *reason});
   }
   return result;
+}
+
+void append_load_diagnostics(std::vector<Diagnostic>& out, const LoadResult& loaded,
+                             const Backend& backend) {
+  const std::string prefix = std::string(backend.name()) + ": ";
+  for (auto diagnostic : loaded.diagnostics) {
+    const bool os_specific =
+        std::any_of(loaded.os_specific.begin(), loaded.os_specific.end(), [&](const auto& other) {
+          return other.line == diagnostic.line && other.column == diagnostic.column &&
+                 other.message == diagnostic.message;
+        });
+    if (os_specific) diagnostic.message = prefix + diagnostic.message;
+    out.push_back(std::move(diagnostic));
+  }
+}
+
+void downgrade_to_warnings(std::vector<Diagnostic>& diagnostics) {
+  for (auto& diagnostic : diagnostics) diagnostic.severity = Severity::warning;
 }
 
 void print_diagnostics(const std::vector<Diagnostic>& diagnostics) {

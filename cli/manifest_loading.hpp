@@ -33,6 +33,15 @@ RenderResult render_for(const Backend& backend, const Service& service,
 RenderResult render_explicit(const Backend& backend, const Service& service,
                              const RenderOptions& options);
 
+// Appends the diagnostics of `loaded` (merged for `backend`'s OS) to `out`; those that depend on
+// the OS merge (a path of the other OS and its fallback) are prefixed with the target's name.
+void append_load_diagnostics(std::vector<Diagnostic>& out, const LoadResult& loaded,
+                             const Backend& backend);
+
+// For `--target all`: a target whose renderer found errors is skipped like an unsupported one,
+// so its errors are reported as warnings (the other targets still render; exit 0).
+void downgrade_to_warnings(std::vector<Diagnostic>& diagnostics);
+
 // Prints diagnostics to stderr, each once (several OS loads may repeat a diagnostic).
 void print_diagnostics(const std::vector<Diagnostic>& diagnostics);
 

@@ -42,26 +42,40 @@ int run_render(const RenderCommandOptions& options, const BackendRegistry& regis
   std::vector<std::pair<const Backend*, std::vector<Artifact>>> outputs;
   int failure = exit_code::success;
 
+  // `all` writes every target that renders: one that cannot serve the manifest (unsupported, or
+  // its renderer reports errors) is skipped with a note. Only an invalid manifest, or an error of
+  // the one target named with --target, fails the command (and then nothing is written).
+  std::vector<std::string> notes;
   for (const auto* backend : *backends) {
     const auto& loaded = cache.load(backend->os());
-    diagnostics.insert(diagnostics.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
     if (!loaded.service) {
+      append_load_diagnostics(diagnostics, loaded, *backend);
       failure = load_failure_exit_code(loaded);
       continue;
     }
     if (auto reason = backend->unsupported_reason(*loaded.service); reason && render_all) {
-      std::cerr << "daemonize: skipped " << backend->name() << ": " << *reason << '\n';
+      notes.push_back("skipped " + std::string(backend->name()) + ": " + *reason);
       continue;
     }
+    append_load_diagnostics(diagnostics, loaded, *backend);
     auto rendered = render_explicit(*backend, *loaded.service, render_options);
-    diagnostics.insert(diagnostics.end(), rendered.diagnostics.begin(), rendered.diagnostics.end());
     if (has_errors(rendered.diagnostics)) {
-      failure = exit_code::data_error;
+      if (render_all) {
+        downgrade_to_warnings(rendered.diagnostics);
+        notes.push_back("skipped " + std::string(backend->name()) +
+                        ": it cannot express this manifest (see its warnings)");
+      } else {
+        failure = exit_code::data_error;
+      }
+      diagnostics.insert(diagnostics.end(), rendered.diagnostics.begin(),
+                         rendered.diagnostics.end());
       continue;
     }
+    diagnostics.insert(diagnostics.end(), rendered.diagnostics.begin(), rendered.diagnostics.end());
     outputs.emplace_back(backend, std::move(rendered.artifacts));
   }
   print_diagnostics(diagnostics);
+  for (const auto& note : notes) std::cerr << "daemonize: " << note << '\n';
   if (failure != exit_code::success) return failure;
 
   for (const auto& [backend, artifacts] : outputs) {

@@ -40,6 +40,11 @@ int run_validate(const ValidateOptions& options, const BackendRegistry& registry
   if (!backends) return exit_code::usage;
   const bool validate_all =
       std::find(options.targets.begin(), options.targets.end(), "all") != options.targets.end();
+  // A target named on its own is explicit: its errors count even when `all` is also given.
+  auto explicitly_named = [&](const Backend& backend) {
+    return std::find(options.targets.begin(), options.targets.end(), backend.name()) !=
+           options.targets.end();
+  };
 
   ManifestCache cache(options.file);
   std::vector<Diagnostic> diagnostics;
@@ -58,16 +63,32 @@ int run_validate(const ValidateOptions& options, const BackendRegistry& registry
     shown = load(host_os());
   }
   for (const auto* backend : *backends) {
-    const auto* service = load(backend->os());
+    const auto& loaded = cache.load(backend->os());
+    unreadable = unreadable || loaded.file_unreadable;
+    const Service* service = loaded.service ? &*loaded.service : nullptr;
     if (shown == nullptr) shown = service;
-    if (service == nullptr) continue;
-    if (auto reason = backend->unsupported_reason(*service); reason && validate_all) {
+    if (service == nullptr) {
+      append_load_diagnostics(diagnostics, loaded, *backend);
+      continue;
+    }
+    // Under `all`, a target that cannot serve the manifest is skipped with a warning, like
+    // `render --target all` skips it; an explicitly named target reports errors.
+    const bool may_skip = validate_all && !explicitly_named(*backend);
+    if (auto reason = backend->unsupported_reason(*service); reason && may_skip) {
       diagnostics.push_back({Severity::warning, options.file, 0, 0, "",
                              std::string(backend->name()) + ": skipped: " + *reason});
       continue;
     }
+    append_load_diagnostics(diagnostics, loaded, *backend);
     auto rendered = render_explicit(*backend, *service, RenderOptions{});
+    const bool skipped = may_skip && has_errors(rendered.diagnostics);
+    if (skipped) downgrade_to_warnings(rendered.diagnostics);
     diagnostics.insert(diagnostics.end(), rendered.diagnostics.begin(), rendered.diagnostics.end());
+    if (skipped) {
+      diagnostics.push_back({Severity::warning, options.file, 0, 0, "",
+                             std::string(backend->name()) +
+                                 ": skipped: it cannot express this manifest (see its warnings)"});
+    }
   }
 
   const bool ok = !unreadable && !has_errors(diagnostics);

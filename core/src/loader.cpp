@@ -13,10 +13,10 @@
 #include <cstring>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include "daemonize/core/interpolation.hpp"
 #include "daemonize/core/loader.hpp"
+#include "daemonize/core/manifest_limits.hpp"
 #include "daemonize/core/paths.hpp"
 #include "daemonize/core/units.hpp"
 #include "schema.hpp"
@@ -182,11 +182,18 @@ class ManifestDecoder {
     diagnostics_.push_back(
         {Severity::warning, path_, at.line, at.column, std::move(key), std::move(message)});
   }
+  // A warning about what this OS's merge does (the CLI names the target it applies to).
+  void os_warning(SourcePosition at, std::string key, std::string message) {
+    warning(at, std::move(key), std::move(message));
+    os_specific_.push_back(diagnostics_.back());
+  }
+  [[nodiscard]] const std::vector<Diagnostic>& os_specific() const { return os_specific_; }
 
   // ---- schema pass -------------------------------------------------------------------------
 
   void check_schema(const toml::table& root) {
     check_schema_version(root);
+    check_string_lengths(root, "");
     for (const auto& [key, node] : root) {
       const std::string name(key.str());
       if (name == "schema") continue;
@@ -305,6 +312,47 @@ class ManifestDecoder {
     error(position_of(key.source()), join_path(table_path, name), message);
   }
 
+  // ---- limits (docs/manifest.md, "Limits") -----------------------------------------------
+
+  void check_string_lengths(const toml::node& node, const std::string& path) {
+    if (const auto* table = node.as_table()) {
+      for (const auto& [key, child] : *table)
+        check_string_lengths(child, join_path(path, key.str()));
+    } else if (const auto* array = node.as_array()) {
+      for (std::size_t i = 0; i < array->size(); ++i)
+        check_string_lengths(*array->get(i), path + "[" + std::to_string(i) + "]");
+    } else if (const auto* text = node.as_string();
+               text != nullptr && text->get().size() > manifest_limits::string_bytes) {
+      error(position_of(node.source()), path,
+            "'" + path + "' is " + std::to_string(text->get().size()) +
+                " bytes long, more than the limit of " +
+                std::to_string(manifest_limits::string_bytes) + " bytes for one string");
+    }
+  }
+
+  // `what` counts more than `limit` things; reported at the first one over the limit.
+  void check_count(const std::string& key, std::size_t count, std::size_t limit,
+                   const std::string& what) {
+    if (count <= limit) return;
+    const std::string first_over = key + "[" + std::to_string(limit) + "]";
+    error(service_.position_of(first_over), key,
+          "'" + key + "' has " + std::to_string(count) + " " + what + ", more than the limit of " +
+              std::to_string(limit));
+  }
+
+  void check_env_count(const std::map<std::string, Entry>& entries) {
+    if (entries.size() <= manifest_limits::env_entries) return;
+    std::vector<SourcePosition> positions;
+    positions.reserve(entries.size());
+    for (const auto& [name, entry] : entries) positions.push_back(position_of(entry.key->source()));
+    std::sort(positions.begin(), positions.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
+    error(positions[manifest_limits::env_entries], "env",
+          "[env] has " + std::to_string(entries.size()) + " variables, more than the limit of " +
+              std::to_string(manifest_limits::env_entries));
+  }
+
   // ---- decode pass -------------------------------------------------------------------------
 
   void decode(const toml::table& root) {
@@ -350,6 +398,7 @@ class ManifestDecoder {
     decode_launchd(section("launchd"));
     decode_windows(section("windows"));
     decode_kubernetes(section("kubernetes"));
+    fall_back_from_other_os_paths();
     check_conflicts();
   }
 
@@ -526,10 +575,11 @@ class ManifestDecoder {
     const bool windows_path = is_windows_absolute_path(text);
     const bool posix_path = !text.empty() && text.front() == '/';
     if (windows_path || posix_path) {
-      warning(service_.position_of(path), path,
-              "'" + path + "' is a " + (windows_path ? "Windows" : "POSIX") +
-                  " path; this manifest cannot run on " + to_string(os_) + " unless [os." +
-                  to_string(os_) + "] sets " + (windows_path ? "a POSIX" : "a Windows") + " one");
+      os_warning(service_.position_of(path), path,
+                 "'" + path + "' is a " + (windows_path ? "Windows" : "POSIX") +
+                     " path; this manifest cannot run on " + to_string(os_) + " unless [os." +
+                     to_string(os_) + "] sets " + (windows_path ? "a POSIX" : "a Windows") +
+                     " one");
       return;
     }
     error(service_.position_of(path), path,
@@ -595,6 +645,7 @@ class ManifestDecoder {
                 std::string(os_ == TargetOs::windows ? " (or [os.windows])" : ""));
     }
     if (auto args = string_array(view, s, "args", true)) {
+      check_count("service.args", args->size(), manifest_limits::args, "elements");
       service_.args = *args;
       for (std::size_t i = 0; i < args->size(); ++i) {
         check_template("service.args[" + std::to_string(i) + "]", (*args)[i]);
@@ -603,7 +654,12 @@ class ManifestDecoder {
     if (auto directory = string_value(view, s, "working_directory")) {
       service_.working_directory = *directory;
       check_template("service.working_directory", *directory);
-      check_absolute("service.working_directory", *directory);
+      if (!has_references(*directory) && path_kind(*directory) == PathKind::invalid) {
+        error(service_.position_of("service.working_directory"), "service.working_directory",
+              "'service.working_directory' must be an absolute path (or start with ~/ on Linux "
+              "and macOS), got '" +
+                  *directory + "'");
+      }
     }
     if (auto user = string_value(view, s, "user")) {
       service_.user = *user;
@@ -641,10 +697,12 @@ class ManifestDecoder {
       }
     }
     if (auto files = string_array(view, s, "env_files", false)) {
+      check_count("service.env_files", files->size(), manifest_limits::env_files, "entries");
       for (std::size_t i = 0; i < files->size(); ++i) {
         const auto& file = (*files)[i];
         const std::string path = file.front() == '-' ? file.substr(1) : file;
-        if (!is_absolute_for(path, os_)) {
+        if (const auto kind = path_kind(path);
+            kind == PathKind::invalid || kind == PathKind::home) {
           const std::string key = "service.env_files[" + std::to_string(i) + "]";
           error(service_.position_of(key), key,
                 "'" + key + "' must be an absolute path, got '" + file + "'");
@@ -653,6 +711,7 @@ class ManifestDecoder {
       service_.env_files = *files;
     }
     if (auto names = string_array(view, s, "required_env", false)) {
+      check_count("service.required_env", names->size(), manifest_limits::required_env, "names");
       for (std::size_t i = 0; i < names->size(); ++i) {
         if (!is_environment_name((*names)[i])) {
           const std::string key = "service.required_env[" + std::to_string(i) + "]";
@@ -665,7 +724,9 @@ class ManifestDecoder {
   }
 
   void decode_env(const TableView& view) {
-    for (const auto& [name, entry] : view.merged_entries()) {
+    const auto entries = view.merged_entries();
+    check_env_count(entries);
+    for (const auto& [name, entry] : entries) {
       const std::string path = "env." + name;
       const auto at = position_of(entry.node->source());
       service_.positions[path] = at;
@@ -787,7 +848,8 @@ class ManifestDecoder {
     const std::string s = "logs";
     auto& logs = service_.logs;
     if (auto directory = string_value(view, s, "directory")) {
-      if (!is_absolute_for(*directory, os_)) {
+      if (const auto kind = path_kind(*directory);
+          kind == PathKind::invalid || kind == PathKind::home) {
         error(service_.position_of("logs.directory"), "logs.directory",
               "'logs.directory' must be an absolute path, got '" + *directory + "'");
       }
@@ -1050,6 +1112,94 @@ class ManifestDecoder {
       service_.kubernetes.port = static_cast<std::uint16_t>(*port);
   }
 
+  // ---- paths of the other OS ---------------------------------------------------------------
+  // The manifest is merged once per OS. A path key that holds a path of the other OS (a POSIX
+  // or ~/ path merged for Windows, a Windows path merged for Linux/macOS) cannot be used there;
+  // instead of refusing the manifest, the key falls back to what this OS does without it, with
+  // a warning. [os.<this os>] overrides the key, which is how to choose another value.
+
+  enum class PathKind { native, foreign, home, invalid };
+
+  static bool has_references(const std::string& text) {
+    auto parsed = parse_template(text);
+    return std::holds_alternative<Template>(parsed) && std::get<Template>(parsed).has_references();
+  }
+
+  [[nodiscard]] PathKind path_kind(std::string_view path) const {
+    if (path == "~" || path.starts_with("~/")) return PathKind::home;
+    if (is_absolute_for(path, os_)) return PathKind::native;
+    if (is_windows_absolute_path(path) || is_posix_absolute_path(path)) return PathKind::foreign;
+    return PathKind::invalid;
+  }
+
+  [[nodiscard]] const char* os_title() const {
+    switch (os_) {
+      case TargetOs::linux:
+        return "Linux";
+      case TargetOs::macos:
+        return "macOS";
+      case TargetOs::windows:
+        return "Windows";
+    }
+    return "Linux";
+  }
+
+  void fallback_warning(const std::string& key, const std::string& value, const std::string& what,
+                        const std::string& setting) {
+    const char* kind = (value == "~" || value.starts_with("~/")) ? "a path in a home directory"
+                       : is_windows_absolute_path(value)         ? "a Windows path"
+                                                                 : "a POSIX path";
+    os_warning(service_.position_of(key), key,
+               "'" + key + "' = '" + value + "' is " + kind + ", which " + os_title() +
+                   " cannot use: " + what + " (set " + setting + " in [os." + to_string(os_) +
+                   "] to choose)");
+  }
+
+  void fall_back_from_other_os_paths() {
+    auto& s = service_;
+    if (!s.logs.directory.empty() && path_kind(s.logs.directory) == PathKind::foreign) {
+      const auto fallback = default_log_directory();
+      fallback_warning(
+          "logs.directory", s.logs.directory,
+          "the logs go to the " + std::string(os_title()) + " default '" + fallback + "' instead",
+          "logs.directory");
+      s.logs.directory = fallback;
+    }
+    if (!s.working_directory.empty() && !has_references(s.working_directory)) {
+      const auto kind = path_kind(s.working_directory);
+      if (kind == PathKind::foreign || (kind == PathKind::home && os_ == TargetOs::windows)) {
+        fallback_warning("service.working_directory", s.working_directory,
+                         "no working directory is set (the service manager's default)",
+                         "working_directory");
+        s.working_directory.clear();
+      }
+    }
+    // Dropped env files leave the others renumbered; their positions follow them.
+    std::vector<std::string> kept;
+    std::vector<SourcePosition> kept_positions;
+    for (std::size_t i = 0; i < s.env_files.size(); ++i) {
+      const auto& file = s.env_files[i];
+      const std::string key = "service.env_files[" + std::to_string(i) + "]";
+      const std::string path = file.front() == '-' ? file.substr(1) : file;
+      if (path_kind(path) == PathKind::foreign) {
+        fallback_warning(key, file,
+                         "this env file is not read (required_env still names every variable "
+                         "that is then missing)",
+                         "env_files");
+        continue;
+      }
+      kept.push_back(file);
+      kept_positions.push_back(s.position_of(key));
+    }
+    if (kept.size() != s.env_files.size()) {
+      for (std::size_t i = 0; i < s.env_files.size(); ++i)
+        s.positions.erase("service.env_files[" + std::to_string(i) + "]");
+      for (std::size_t i = 0; i < kept.size(); ++i)
+        s.positions["service.env_files[" + std::to_string(i) + "]"] = kept_positions[i];
+      s.env_files = std::move(kept);
+    }
+  }
+
   void check_conflicts() {
     // Defaults that depend on other keys, applied here and nowhere else.
     auto& s = service_;
@@ -1103,6 +1253,7 @@ class ManifestDecoder {
   TargetOs os_;
   Service service_;
   std::vector<Diagnostic> diagnostics_;
+  std::vector<Diagnostic> os_specific_;
   bool task_trigger_set_ = false;
   bool service_missing_ = false;
 };
@@ -1111,6 +1262,13 @@ class ManifestDecoder {
 
 LoadResult load_manifest_text(std::string_view text, const std::string& path, TargetOs os) {
   LoadResult result;
+  if (text.size() > manifest_limits::file_bytes) {
+    result.diagnostics.push_back(Diagnostic{Severity::error, path, 0, 0, "",
+                                            "the manifest is larger than the limit of " +
+                                                std::to_string(manifest_limits::file_bytes) +
+                                                " bytes (4 MiB)"});
+    return result;
+  }
   // Debian's toml++ is built with exceptions (TOML_EXCEPTIONS=1): parse errors are thrown.
   toml::table document;
   try {
@@ -1138,6 +1296,7 @@ LoadResult load_manifest_text(std::string_view text, const std::string& path, Ta
                                 }),
                     diagnostics.end());
   result.diagnostics = diagnostics;
+  result.os_specific = decoder.os_specific();
   if (!has_errors(result.diagnostics)) result.service = std::move(decoder.service());
   return result;
 }
@@ -1152,8 +1311,10 @@ LoadResult load_manifest_file(const std::string& path, TargetOs os) {
          "cannot read the manifest: " + std::string(std::strerror(errno))});
     return result;
   }
-  std::ostringstream content;
-  content << file.rdbuf();
+  // Never more than one byte over the limit in memory: that byte is enough to refuse the file.
+  std::string content(manifest_limits::file_bytes + 1, '\0');
+  file.read(content.data(), static_cast<std::streamsize>(content.size()));
+  content.resize(static_cast<std::size_t>(file.gcount()));
   if (file.bad()) {
     LoadResult result;
     result.file_unreadable = true;
@@ -1161,7 +1322,7 @@ LoadResult load_manifest_file(const std::string& path, TargetOs os) {
         {Severity::error, path, 0, 0, "", "cannot read the manifest: read error"});
     return result;
   }
-  return load_manifest_text(content.str(), path, os);
+  return load_manifest_text(content, path, os);
 }
 
 TargetOs host_os() {

@@ -129,6 +129,18 @@ TEST(RenderKubernetes, PortAddsContainerPortAndService) {
   EXPECT_EQ(rendered.container()["ports"][0]["containerPort"].as<int>(), 8080);
 }
 
+TEST(RenderKubernetes, HomeRelativeWorkingDirectoryIsNotSetWithAWarning) {
+  Service service = minimal_service();
+  service.working_directory = "/srv/app";
+  EXPECT_EQ(render(service).container()["workingDir"].as<std::string>(), "/srv/app");
+  service.working_directory = "~/app";
+  const auto rendered = render(service);
+  ASSERT_EQ(rendered.result.artifacts.size(), 1U);
+  EXPECT_FALSE(rendered.container()["workingDir"]);
+  ASSERT_NE(rendered.diagnostic("service.working_directory"), nullptr);
+  EXPECT_EQ(rendered.diagnostic("service.working_directory")->severity, Severity::warning);
+}
+
 TEST(RenderKubernetes, DerivesDns1123NamesWithAWarning) {
   Service service = minimal_service();
   service.name = "Payments_API.v2";

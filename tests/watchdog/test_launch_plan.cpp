@@ -15,6 +15,7 @@ class FakeHost final : public HostQueries {
   std::map<std::string, UserAccount> users{{"svc", {"svc", 1000, 1000, "/home/svc", "/bin/sh"}},
                                            {"root", {"root", 0, 0, "/root", "/bin/sh"}}};
   unsigned euid = 0;
+  std::optional<std::string> home;
 
   std::optional<std::string> read_file(const std::string& path, std::string& error) const override {
     if (auto found = files.find(path); found != files.end()) return found->second;
@@ -37,6 +38,7 @@ class FakeHost final : public HostQueries {
     return {gid, 27};
   }
   unsigned effective_uid() const override { return euid; }
+  std::optional<std::string> own_home() const override { return home; }
 };
 
 Service basic_service() {
@@ -186,6 +188,31 @@ TEST(LaunchPlan, RelativeCommandIsRejected) {
   auto service = basic_service();
   service.command = "server";
   EXPECT_EQ(prepare_launch(service, {}, host).exit_code(), exit_code::config_error);
+}
+
+TEST(LaunchPlan, HomeRelativeWorkingDirectoryIsInTheServiceUsersHome) {
+  FakeHost host;
+  host.directories.insert("/home/svc/app");
+  auto service = basic_service();
+  service.user = "svc";
+  service.working_directory = "~/app";
+  const auto result = prepare_launch(service, {{"HOME", "/root"}}, host);
+  ASSERT_TRUE(result.plan) << all_messages(result);
+  EXPECT_EQ(result.plan->working_directory, "/home/svc/app");
+
+  // No user switch and no HOME (a systemd system service without User=): the watchdog's own
+  // account's home; when that is unknown too, one problem naming the key.
+  service.user.clear();
+  host.directories.insert("/root/app");
+  host.home = "/root";
+  const auto own_home = prepare_launch(service, {}, host);
+  ASSERT_TRUE(own_home.plan) << all_messages(own_home);
+  EXPECT_EQ(own_home.plan->working_directory, "/root/app");
+  host.home.reset();
+  const auto without_home = prepare_launch(service, {}, host);
+  EXPECT_FALSE(without_home.plan);
+  EXPECT_EQ(all_messages(without_home),
+            "daemonize: working directory ~/app starts with ~ but HOME is not set\n");
 }
 
 }  // namespace

@@ -160,6 +160,22 @@ StartupResult prepare_launch(const Service& service,
   if (!service.working_directory.empty()) {
     plan.working_directory = resolve(service.working_directory, "service.working_directory",
                                      environment, problems, reported_names);
+    // "~/dir" is in the home of the user the program runs as: HOME, which follows the user
+    // switch, else (no switch, no HOME: a systemd system service) the watchdog's own account.
+    if (plan.working_directory == "~" || plan.working_directory.starts_with("~/")) {
+      std::optional<std::string> home;
+      if (auto found = environment.find("HOME");
+          found != environment.end() && !found->second.empty())
+        home = found->second;
+      if (!home && !plan.user) home = host.own_home();
+      if (!home) {
+        problems.about_key(
+            "service.working_directory",
+            "working directory " + plan.working_directory + " starts with ~ but HOME is not set");
+      } else {
+        plan.working_directory = *home + plan.working_directory.substr(1);
+      }
+    }
   }
 
   for (const auto& name : service.required_env) {
@@ -179,7 +195,8 @@ StartupResult prepare_launch(const Service& service,
   } else if (auto why = host.executable_problem(plan.executable); !why.empty()) {
     problems.about_key("service.command", "command " + plan.executable + ": " + why);
   }
-  if (!plan.working_directory.empty() && !host.is_directory(plan.working_directory)) {
+  if (!plan.working_directory.empty() && !plan.working_directory.starts_with("~") &&
+      !host.is_directory(plan.working_directory)) {
     problems.about_key("service.working_directory",
                        "working directory " + plan.working_directory + " does not exist");
   }

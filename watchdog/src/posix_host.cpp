@@ -51,6 +51,17 @@ class PosixHost final : public HostQueries {
                        found->pw_dir ? found->pw_dir : "", found->pw_shell ? found->pw_shell : ""};
   }
 
+  std::optional<std::string> own_home() const override {
+    std::vector<char> buffer(16384);
+    struct passwd entry {};
+    struct passwd* found = nullptr;
+    if (::getpwuid_r(::geteuid(), &entry, buffer.data(), buffer.size(), &found) != 0 || !found ||
+        !found->pw_dir || found->pw_dir[0] == '\0') {
+      return std::nullopt;
+    }
+    return std::string(found->pw_dir);
+  }
+
   std::optional<unsigned> find_group(const std::string& name) const override {
     std::vector<char> buffer(16384);
     struct group entry {};

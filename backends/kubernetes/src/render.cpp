@@ -281,7 +281,14 @@ class Renderer {
       // kubelet does not expand workingDir: the text is used as written.
       if (auto directory = environment.resolved_now(service_.working_directory,
                                                     "service.working_directory", false)) {
-        container.set("workingDir", YamlNode::string(*directory));
+        if (*directory == "~" || directory->starts_with("~/")) {
+          // A container has no service user's home to put it in; the image's default applies.
+          warning("service.working_directory",
+                  "workingDir cannot be relative to a home directory ('" + *directory +
+                      "'): not set (the image's working directory applies)");
+        } else {
+          container.set("workingDir", YamlNode::string(*directory));
+        }
       }
     }
     std::optional<YamlNode> probe;

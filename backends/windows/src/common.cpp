@@ -137,11 +137,6 @@ LiteralText literal_text(std::string_view value) {
 
 namespace {
 
-bool looks_like_posix_path(std::string_view path) {
-  if (!path.empty() && path.front() == '-') path.remove_prefix(1);  // optional env file marker
-  return !path.empty() && path.front() == '/';
-}
-
 // A literal path (no ${...}) that is not an absolute Windows path is an error.
 void check_windows_path(const std::string& key, const std::string& value,
                         Diagnostics& diagnostics) {
@@ -192,18 +187,6 @@ void check_common(const Service& service, Diagnostics& diagnostics) {
   }
   if (service.limits.nproc) {
     diagnostics.warning("limits.nproc", "limits.nproc is not enforced on Windows");
-  }
-  for (std::size_t index = 0; index < service.env_files.size(); ++index) {
-    if (looks_like_posix_path(service.env_files[index])) {
-      diagnostics.warning("service.env_files[" + std::to_string(index) + "]",
-                          "env file '" + service.env_files[index] +
-                              "' is a POSIX path the watchdog will not find on Windows; set "
-                              "env_files in [os.windows]");
-    }
-  }
-  if (looks_like_posix_path(service.logs.directory)) {
-    diagnostics.warning("logs.directory", "logs.directory '" + service.logs.directory +
-                                              "' is a POSIX path; set it in [os.windows]");
   }
 }
 

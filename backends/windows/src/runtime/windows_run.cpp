@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cwchar>
 #include <deque>
 #include <fstream>
 #include <iostream>
@@ -88,6 +89,19 @@ class WindowsHost final : public HostQueries {
   }
   unsigned effective_uid() const override { return 0; }
 };
+
+// The Windows default log directory is "%ProgramData%\<name>\logs" (also the fallback for a POSIX
+// logs.directory): a variable of the service's environment that nothing else expands.
+std::string expand_environment_strings(const std::string& text) {
+  if (text.find('%') == std::string::npos) return text;
+  const std::wstring wide = widen(text);
+  const DWORD size = ExpandEnvironmentStringsW(wide.c_str(), nullptr, 0);
+  if (size == 0) return text;
+  std::wstring expanded(size, L'\0');
+  if (ExpandEnvironmentStringsW(wide.c_str(), expanded.data(), size) == 0) return text;
+  expanded.resize(wcslen(expanded.c_str()));
+  return narrow(expanded);
+}
 
 std::filesystem::path program_data() {
   const auto environment = windows::current_environment();
@@ -440,7 +454,9 @@ int run_loaded(const Service& service, HANDLE stop_event, windows::ServiceStatus
 namespace windows {
 
 int run_windows_watchdog(const std::string& manifest_path, bool as_service) {
-  const auto loaded = load_manifest_file(manifest_path, host_os());
+  auto loaded = load_manifest_file(manifest_path, host_os());
+  if (loaded.service)
+    loaded.service->logs.directory = expand_environment_strings(loaded.service->logs.directory);
   if (as_service && loaded.service) {
     // Under the SCM stderr goes nowhere: the watchdog's own log lands beside the child's.
     std::error_code ec;

@@ -15,6 +15,9 @@ struct LoadResult {
   std::optional<Service> service;  // set when there is no error (warnings may exist)
   std::vector<Diagnostic> diagnostics;
   bool file_unreadable = false;  // the file could not be read at all (exit 66)
+  // The subset of `diagnostics` that depends on the OS the manifest was merged for (a path of the
+  // other OS and its fallback), so that a caller rendering several targets can name the target.
+  std::vector<Diagnostic> os_specific;
 };
 
 // Parses `text` as if read from `path`, merging [os.<os>] and applying defaults.

@@ -66,6 +66,9 @@ class HostQueries {
   [[nodiscard]] virtual std::vector<unsigned> supplementary_groups(const UserAccount& user,
                                                                    unsigned gid) const = 0;
   [[nodiscard]] virtual unsigned effective_uid() const = 0;
+  // Home directory of the account the watchdog runs as, for `~/` when HOME is unset (systemd
+  // sets no HOME for a system service without User=); nullopt where unknown.
+  [[nodiscard]] virtual std::optional<std::string> own_home() const { return std::nullopt; }
 };
 
 // The real host (posix_host.cpp).
