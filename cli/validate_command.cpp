@@ -61,6 +61,9 @@ int run_validate(const ValidateOptions& options, const BackendRegistry& registry
     const auto* service = load(backend->os());
     if (shown == nullptr) shown = service;
     if (service == nullptr) continue;
+    // A target merely not chosen by default is not checked and not reported: it is no problem
+    // of the manifest (an explicit --target checks it).
+    if (validate_all && backend->not_selected_reason(*service)) continue;
     if (auto reason = backend->unsupported_reason(*service); reason && validate_all) {
       diagnostics.push_back({Severity::warning, options.file, 0, 0, "",
                              std::string(backend->name()) + ": skipped: " + *reason});
