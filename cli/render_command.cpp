@@ -53,6 +53,11 @@ int run_render(const RenderCommandOptions& options, const BackendRegistry& regis
       failure = load_failure_exit_code(loaded);
       continue;
     }
+    // A target merely not chosen by default is a note (an explicit --target renders it).
+    if (auto reason = backend->not_selected_reason(*loaded.service); reason && render_all) {
+      std::cerr << "daemonize: skipped " << backend->name() << ": " << *reason << '\n';
+      continue;
+    }
     if (auto reason = backend->unsupported_reason(*loaded.service); reason && render_all) {
       notes.push_back("skipped " + std::string(backend->name()) + ": " + *reason);
       continue;

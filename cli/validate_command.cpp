@@ -71,9 +71,12 @@ int run_validate(const ValidateOptions& options, const BackendRegistry& registry
       append_load_diagnostics(diagnostics, loaded, *backend);
       continue;
     }
-    // Under `all`, a target that cannot serve the manifest is skipped with a warning, like
-    // `render --target all` skips it; an explicitly named target reports errors.
+    // Under `all`, a target merely not chosen by default is not checked and not reported: it is
+    // no problem of the manifest (an explicit --target checks it). A target that cannot serve the
+    // manifest is skipped with a warning, like `render --target all` skips it; an explicitly
+    // named target reports errors.
     const bool may_skip = validate_all && !explicitly_named(*backend);
+    if (may_skip && backend->not_selected_reason(*service)) continue;
     if (auto reason = backend->unsupported_reason(*service); reason && may_skip) {
       diagnostics.push_back({Severity::warning, options.file, 0, 0, "",
                              std::string(backend->name()) + ": skipped: " + *reason});

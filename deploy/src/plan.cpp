@@ -161,6 +161,8 @@ InstallerSpec installer_spec(const Service& service, const std::string& target,
     std::vector<Diagnostic> ignored;  // rendering reported them already
     if (target == "windows-service") {
       spec.registration = windows::service_registration(service, options, ignored);
+    } else {
+      spec.task_account = windows::task_account(service);
     }
     spec.task_xml_path = windows::installed_task_xml_path(service);
     spec.log_directory = service.logs.directory;
@@ -380,6 +382,7 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
 
   if (installer && !settings.root_mode) {
     for (auto& warning : installer->host_warnings(ops)) plan.warnings.push_back(std::move(warning));
+    for (auto& error : installer->host_errors(ops)) plan.errors.push_back(std::move(error));
     Activation activation;
     activation.definitions_changed = plan.definitions_changed;
     activation.restart = plan.restart;

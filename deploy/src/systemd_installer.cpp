@@ -150,7 +150,7 @@ std::unique_ptr<Installer> make_installer(const InstallerSpec& spec) {
   }
   // schtasks.exe exists only on Windows.
   if (spec.target == "windows-task" && host_os() == TargetOs::windows) {
-    return make_windows_task_installer(spec);
+    return make_windows_task_installer(spec, make_host_windows_service_api());
   }
   return nullptr;
 }

@@ -16,6 +16,7 @@
 #include <aclapi.h>
 #include <bcrypt.h>
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <system_error>
@@ -329,12 +330,19 @@ std::optional<std::vector<BYTE>> service_sid(const std::string& account) {
 // is computed (service_sid()).
 std::vector<BYTE> account_sid(const std::string& account, const std::string& path) {
   const std::wstring wide_account = widen(account);
-  // The SCM's name for the system account is no account name LookupAccountNameW knows.
-  if (CompareStringOrdinal(wide_account.c_str(), -1, L"LocalSystem", -1, TRUE) == CSTR_EQUAL ||
-      CompareStringOrdinal(wide_account.c_str(), -1, L".\\LocalSystem", -1, TRUE) == CSTR_EQUAL) {
+  // The SCM's names of the built-in accounts (service_account() spells them) are no names
+  // LookupAccountNameW must know ("LocalSystem"; it knows "NT AUTHORITY\LOCAL SERVICE"):
+  // their SIDs are well known.
+  const std::array<std::pair<const wchar_t*, WELL_KNOWN_SID_TYPE>, 4> built_in{
+      {{L"LocalSystem", WinLocalSystemSid},
+       {L".\\LocalSystem", WinLocalSystemSid},
+       {L"NT AUTHORITY\\LocalService", WinLocalServiceSid},
+       {L"NT AUTHORITY\\NetworkService", WinNetworkServiceSid}}};
+  for (const auto& [name, type] : built_in) {
+    if (CompareStringOrdinal(wide_account.c_str(), -1, name, -1, TRUE) != CSTR_EQUAL) continue;
     std::vector<BYTE> sid(SECURITY_MAX_SID_SIZE);
     DWORD size = static_cast<DWORD>(sid.size());
-    if (!CreateWellKnownSid(WinLocalSystemSid, nullptr, sid.data(), &size)) {
+    if (!CreateWellKnownSid(type, nullptr, sid.data(), &size)) {
       fail_last("CreateWellKnownSid", account);
     }
     sid.resize(size);

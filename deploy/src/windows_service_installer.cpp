@@ -183,6 +183,21 @@ class WindowsServiceInstaller final : public Installer {
   // service sees it; the Event Log has its start/stop/give-up events (docs/targets).
   std::string recent_log(SystemOps& /*ops*/, int /*lines*/) override { return ""; }
 
+  // Every service this one depends on must be registered, or the SCM never starts it (error
+  // 1075). Checked before anything changes; a name starting with '+' is a load-order group.
+  // SCM errors (access denied) propagate as from activation_steps.
+  std::vector<std::string> host_errors(SystemOps& /*ops*/) override {
+    std::vector<std::string> errors;
+    if (!spec_.registration) return errors;
+    for (const auto& dependency : spec_.registration->dependencies) {
+      if (dependency.starts_with("+") || api_->query_status(dependency)) continue;
+      errors.push_back("the service depends on '" + dependency +
+                       "', which is not registered with the SCM: install it first, or list "
+                       "the Windows services it needs in [os.windows.dependencies] requires");
+    }
+    return errors;
+  }
+
   std::vector<std::string> host_warnings(SystemOps& /*ops*/) override {
     if (spec_.registration && spec_.registration->account.needs_password &&
         spec_.password.empty()) {

@@ -1,9 +1,13 @@
 // windows-task: the task registered from its installed XML with schtasks.exe (run through
 // SystemOps, so the commands are in the plan), started with /Run, ended with /End, deleted with
 // /Delete. Status from `schtasks /Query /FO LIST /V` ("Status:" and "Last Result:" lines).
+// The task's account is granted its access to the manifest and the log directory through the
+// same WindowsServiceApi call the SCM installer uses.
 #include <sstream>
 
+#include "daemonize/core/exit_codes.hpp"
 #include "daemonize/deploy/installers.hpp"
+#include "daemonize/deploy/windows_service_api.hpp"
 
 namespace daemonize::deploy {
 namespace {
@@ -27,7 +31,8 @@ std::string list_field(const std::string& output, const std::string& field) {
 
 class WindowsTaskInstaller final : public Installer {
  public:
-  explicit WindowsTaskInstaller(InstallerSpec spec) : spec_(std::move(spec)) {}
+  WindowsTaskInstaller(InstallerSpec spec, std::unique_ptr<WindowsServiceApi> api)
+      : spec_(std::move(spec)), api_(std::move(api)) {}
 
   [[nodiscard]] std::string_view target() const override { return "windows-task"; }
   [[nodiscard]] std::string service_id() const override { return spec_.name; }
@@ -37,6 +42,7 @@ class WindowsTaskInstaller final : public Installer {
     std::vector<ManagerStep> steps;
     // /Create /F replaces the definition of a registered task in place.
     if (activation.definitions_changed || !current.known) {
+      if (needs_grant()) steps.push_back(grant_step());
       steps.push_back(
           {"register task " + spec_.name + " from " + spec_.task_xml_path,
            {schtasks({"/Create", "/TN", spec_.name, "/XML", spec_.task_xml_path, "/F"})}});
@@ -116,13 +122,45 @@ class WindowsTaskInstaller final : public Installer {
     return argv;
   }
 
+  // LocalSystem reaches ProgramData already, and a task without an account runs as the user
+  // who registers it (who deploys it); any other account, LocalService by default, is granted
+  // read access to the manifest and write access to its log directory, as a service account is.
+  [[nodiscard]] bool needs_grant() const {
+    return !spec_.task_account.empty() && spec_.task_account != "LocalSystem";
+  }
+
+  ManagerStep grant_step() {
+    return {"grant " + spec_.task_account + " read access to " + spec_.manifest_path +
+                " and write access to " + spec_.log_directory + " (SetNamedSecurityInfoW)",
+            {},
+            [this]() -> CommandResult {
+              if (!api_) return {exit_code::unavailable, "no access-control API in this build"};
+              try {
+                if (!spec_.manifest_path.empty()) {
+                  api_->grant_access(spec_.manifest_path, spec_.task_account, false);
+                }
+                if (!spec_.log_directory.empty()) {
+                  api_->grant_access(spec_.log_directory, spec_.task_account, true);
+                }
+                return {};
+              } catch (const SystemError& error) {
+                return {error.kind() == SystemError::Kind::permission_denied
+                            ? exit_code::no_permission
+                            : 1,
+                        error.what()};
+              }
+            }};
+  }
+
   InstallerSpec spec_;
+  std::unique_ptr<WindowsServiceApi> api_;
 };
 
 }  // namespace
 
-std::unique_ptr<Installer> make_windows_task_installer(const InstallerSpec& spec) {
-  return std::make_unique<WindowsTaskInstaller>(spec);
+std::unique_ptr<Installer> make_windows_task_installer(const InstallerSpec& spec,
+                                                       std::unique_ptr<WindowsServiceApi> api) {
+  return std::make_unique<WindowsTaskInstaller>(spec, std::move(api));
 }
 
 }  // namespace daemonize::deploy

@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <map>
+#include <sstream>
 
 #include "daemonize/core/exit_codes.hpp"
+#include "daemonize/deploy/deploy.hpp"
 #include "daemonize/deploy/installers.hpp"
 #include "daemonize/deploy/windows_service_api.hpp"
 #include "fake_system_ops.hpp"
@@ -346,6 +348,51 @@ TEST(WindowsServiceInstaller, ReloadIsRefused) {
   EXPECT_EQ(result.exit_status, exit_code::unavailable);
 }
 
+TEST(WindowsServiceInstaller, AMissingDependencyIsAHostErrorNamingIt) {
+  auto registration = web_registration();
+  registration.dependencies = {"Tcpip", "postgresql-x64-16", "+NetworkProvider"};
+  Harness harness(registration);
+  harness.scm.services["Tcpip"].registration.name = "Tcpip";
+  const auto errors = harness.installer->host_errors(harness.ops);
+  ASSERT_EQ(errors.size(), 1U);
+  EXPECT_NE(errors.front().find("'postgresql-x64-16'"), std::string::npos) << errors.front();
+  EXPECT_NE(errors.front().find("[os.windows.dependencies] requires"), std::string::npos)
+      << errors.front();
+  harness.scm.services["postgresql-x64-16"].registration.name = "postgresql-x64-16";
+  EXPECT_TRUE(harness.installer->host_errors(harness.ops).empty());
+}
+
+TEST(WindowsServiceInstaller, DeployRefusesAMissingDependencyBeforeChangingAnything) {
+  Service service;
+  service.name = "web";
+  service.command = R"(C:\web.exe)";
+  service.os = TargetOs::windows;
+  service.windows.account = "LocalSystem";
+  service.dependencies.requires_units = {"postgresql"};
+  DeployInput input;
+  input.service = &service;
+  input.target = "windows-service";
+  input.manifest_text = "[service]\n";
+  input.layout = make_layout(service, "windows-service", "", "");
+  auto spec = installer_spec(service, "windows-service", input.layout, 0, "");
+  FakeScm scm;
+  FakeSystemOps ops;
+  auto installer = make_windows_service_installer(spec, std::make_unique<FakeScmApi>(scm),
+                                                  [](std::chrono::milliseconds) {});
+  DeploySettings settings;
+  auto plan = make_plan(input, ops, installer.get(), settings);
+  ASSERT_EQ(plan.errors.size(), 1U);
+  EXPECT_NE(plan.errors.front().find("'postgresql'"), std::string::npos) << plan.errors.front();
+  std::ostringstream out;
+  std::ostringstream err;
+  const auto outcome = apply_plan(plan, ops, installer.get(), settings, out, err);
+  EXPECT_EQ(outcome.exit_code, exit_code::config_error) << err.str();
+  EXPECT_TRUE(ops.writes.empty());
+  EXPECT_EQ(scm.calls, (std::vector<std::string>{"QueryServiceStatusEx postgresql",
+                                                 "QueryServiceStatusEx web"}))
+      << "nothing but queries";
+}
+
 TEST(WindowsServiceInstaller, NoApiNoInstaller) {
   EXPECT_EQ(make_windows_service_installer(InstallerSpec{}, nullptr), nullptr);
 }
@@ -356,12 +403,16 @@ struct TaskHarness {
   FakeSystemOps ops;
   std::unique_ptr<Installer> installer;
   std::string query_output;  // "" = not registered
-  TaskHarness() {
+  FakeScm scm;               // only its access-control call is used
+  explicit TaskHarness(std::string account = "") {
     InstallerSpec spec;
     spec.target = "windows-task";
     spec.name = "web";
     spec.task_xml_path = R"(C:\ProgramData\daemonize\tasks\web.xml)";
-    installer = make_windows_task_installer(spec);
+    spec.manifest_path = R"(C:\ProgramData\daemonize\web.toml)";
+    spec.log_directory = R"(%ProgramData%\web\logs)";
+    spec.task_account = std::move(account);
+    installer = make_windows_task_installer(spec, std::make_unique<FakeScmApi>(scm));
     ops.respond = [this](const std::vector<std::string>& argv) {
       if (argv.size() > 1 && argv[1] == "/Query") {
         return query_output.empty() ? CommandResult{1, "ERROR: The system cannot find the file"}
@@ -381,6 +432,48 @@ TEST(WindowsTaskInstaller, FreshInstallCreatesFromTheXmlThenRuns) {
                                       R"(C:\ProgramData\daemonize\tasks\web.xml)", "/F"}));
   EXPECT_EQ(steps[1].argvs.front(),
             (std::vector<std::string>{"schtasks.exe", "/Run", "/TN", "web"}));
+}
+
+TEST(WindowsTaskInstaller, TheTasksAccountIsGrantedTheManifestAndTheLogDirectory) {
+  TaskHarness harness("NT AUTHORITY\\LocalService");
+  const auto steps = harness.installer->activation_steps(harness.ops, fresh_activation());
+  ASSERT_EQ(steps.size(), 3U);
+  EXPECT_TRUE(steps[0].argvs.empty());
+  EXPECT_NE(steps[0].description.find("NT AUTHORITY\\LocalService"), std::string::npos)
+      << steps[0].description;
+  EXPECT_EQ(steps[1].argvs.front()[1], "/Create") << "access first, then the task";
+  ASSERT_TRUE(run_step(harness.ops, steps[0]).ok());
+  EXPECT_EQ(
+      harness.scm.calls,
+      (std::vector<std::string>{
+          R"(SetNamedSecurityInfoW C:\ProgramData\daemonize\web.toml NT AUTHORITY\LocalService read)",
+          R"(SetNamedSecurityInfoW %ProgramData%\web\logs NT AUTHORITY\LocalService write)"}));
+}
+
+TEST(WindowsTaskInstaller, DeployGivesTheInstallerTheTasksAccount) {
+  Service service;
+  service.name = "web";
+  service.command = R"(C:\web.exe)";
+  service.os = TargetOs::windows;
+  service.windows.account = "NT SERVICE\\web";  // the loader's default, not written
+  service.logs.directory = R"(C:\logs\web)";
+  const auto layout = make_layout(service, "windows-task", "", "");
+  auto spec = installer_spec(service, "windows-task", layout, 0, "");
+  EXPECT_EQ(spec.task_account, "NT AUTHORITY\\LocalService");
+  EXPECT_EQ(spec.log_directory, R"(C:\logs\web)");
+  EXPECT_EQ(spec.manifest_path, R"(C:\ProgramData\daemonize\web.toml)");
+  service.windows.account = "LocalSystem";
+  service.positions["windows.account"] = {1, 1};  // written
+  EXPECT_EQ(installer_spec(service, "windows-task", layout, 0, "").task_account, "LocalSystem");
+}
+
+TEST(WindowsTaskInstaller, LocalSystemAndTheRegisteringUserNeedNoGrant) {
+  for (const auto* account : {"LocalSystem", ""}) {
+    TaskHarness harness(account);
+    const auto steps = harness.installer->activation_steps(harness.ops, fresh_activation());
+    ASSERT_EQ(steps.size(), 2U) << account;
+    EXPECT_EQ(steps[0].argvs.front()[1], "/Create") << account;
+  }
 }
 
 TEST(WindowsTaskInstaller, StatusReadsTheListFormat) {

@@ -66,7 +66,7 @@ def live_children():
 
 
 def write_manifest(wine, name, child_args, restart, logs_dir, extra="", where=None,
-                   backend="service"):
+                   backend="service", account="LocalSystem", tables=""):
     text = f"""[service]
 name = "{name}"{extra}
 description = "daemonize Windows runtime e2e ({name})"
@@ -85,8 +85,7 @@ directory = '{logs_dir}'
 [windows]
 backend = "{backend}"
 start = "demand"
-account = "LocalSystem"
-"""
+""" + (f'account = "{account}"\n' if account else "") + tables
     manifest = where or f"C:\\ProgramData\\daemonize\\{name}.toml"
     os.makedirs(os.path.dirname(wine.host_path(manifest)), exist_ok=True)
     with open(wine.host_path(manifest), "w", encoding="utf-8") as file:
@@ -328,7 +327,31 @@ def run_steps(wine):
     check(os.path.exists(wine.host_path(INSTALL_DIR + "\\daemonize.exe")),
           "daemonize.exe stays (other services use it)")
 
+    deploy_missing_dependency(wine)
     deploy_task(wine)
+
+
+def deploy_missing_dependency(wine):
+    """A service that requires a service the SCM does not have: deploy refuses with exit 78,
+    naming it, before it writes or registers anything."""
+    daemonize = INSTALL_DIR + "\\daemonize.exe"
+    name = "rtdepends"
+    missing = "daemonize-no-such-service"
+    print(f"service {name}: deploy refuses a dependency the SCM does not have")
+    source = write_manifest(wine, name, ["C:\\daemonize-test\\depends-marker.txt"],
+                            'policy = "always"', f"C:\\ProgramData\\{name}\\logs",
+                            where=f"C:\\daemonize-test\\{name}.toml",
+                            tables=f'\n[dependencies]\nrequires = ["{missing}.service"]\n')
+    code, output = wine.run(f"daemonize.exe deploy {name} (missing dependency)",
+                            [daemonize, "deploy", source])
+    print("\n".join("      " + line for line in output.strip().splitlines()[-4:]))
+    check(code == 78 and f"'{missing}'" in output and "nothing was changed" in output,
+          f"deploy exits 78 naming '{missing}' (got {code})")
+    code, _ = wine.run(f"reg query {name} (refused)",
+                       ["reg", "query", f"HKLM\\System\\CurrentControlSet\\Services\\{name}"])
+    check(code != 0, "the refused service was not registered")
+    installed = wine.host_path(f"C:\\ProgramData\\daemonize\\{name}.toml")
+    check(not os.path.exists(installed), f"the refused deploy installed no manifest ({installed})")
 
 
 def deploy(wine, name, source, installed_manifest):
@@ -405,9 +428,11 @@ def deploy_task(wine):
     daemonize = INSTALL_DIR + "\\daemonize.exe"
     name = "rttask"
     print(f"task {name}: deploy --target windows-task, remove")
+    # No account: the task runs as LocalService, which deploy grants the manifest and the logs.
     source = write_manifest(wine, name, ["C:\\daemonize-test\\task-marker.txt"],
                             'policy = "always"', f"C:\\ProgramData\\{name}\\logs",
-                            where=f"C:\\daemonize-test\\{name}.toml", backend="task")
+                            where=f"C:\\daemonize-test\\{name}.toml", backend="task",
+                            account=None)
     task_file = wine.host_path(f"C:\\windows\\system32\\tasks\\{name}")
     code, output = wine.run(f"daemonize.exe deploy --target windows-task {name}",
                             [daemonize, "deploy", source, "--target", "windows-task",
@@ -424,6 +449,10 @@ def deploy_task(wine):
             xml = file.read().decode("utf-16")
         check('<Command>"C:\\Program Files\\daemonize\\daemonizew.exe"</Command>' in xml,
               "the task runs daemonizew.exe (no console window)")
+        check("<UserId>S-1-5-19</UserId>" in xml and "<RunLevel>LeastPrivilege</RunLevel>" in xml,
+              "the task runs as LocalService with LeastPrivilege")
+    check("grant NT AUTHORITY\\LocalService read access" in output,
+          "deploy granted LocalService its access (SetNamedSecurityInfoW) before /Create")
     code, output = wine.run(f"daemonize.exe remove {name}", [daemonize, "remove", name])
     check(code == 0 and not os.path.exists(task_file),
           f"remove deleted the task (exit {code}: {output.strip()[-200:]})")

@@ -164,17 +164,72 @@ TEST(WindowsServiceRender, FailureActionsFollowTheBackoff) {
   EXPECT_TRUE(contains(script, "reset= 3600 actions= \"\"\r\n")) << script;
 }
 
-TEST(WindowsServiceRender, DependenciesBecomeDependWithAWarningForAfter) {
+TEST(WindowsServiceRender, RequiresBecomesDependAfterIsOrderingOnly) {
   auto service = minimal_service();
-  service.dependencies.after = {"postgresql"};
+  service.dependencies.after = {"network-online.target", "postgresql"};
   service.dependencies.requires_units = {"Tcpip", "postgresql"};
   const auto result = render_windows_service(service, {});
-  EXPECT_NE(find_diagnostic(result, "dependencies.after", Severity::warning), nullptr);
-  EXPECT_TRUE(contains(script_of(result), " depend= postgresql/Tcpip\r\n"));
-  service.dependencies.after = {"bad/name"};
-  EXPECT_NE(find_diagnostic(render_windows_service(service, {}), "dependencies.after[0]",
+  const auto* after = find_diagnostic(result, "dependencies.after", Severity::warning);
+  ASSERT_NE(after, nullptr);
+  EXPECT_TRUE(contains(after->message, "[os.windows.dependencies] requires")) << after->message;
+  const auto script = script_of(result);
+  EXPECT_TRUE(contains(script, " depend= Tcpip/postgresql\r\n")) << script;
+  EXPECT_FALSE(contains(script, "network-online")) << script;
+
+  service.dependencies.requires_units = {};
+  const auto after_only = script_of(render_windows_service(service, {}));
+  EXPECT_TRUE(contains(after_only, " config demo ")) << after_only;
+  EXPECT_TRUE(contains(after_only, " depend= /")) << "reconfiguring clears them\n" << after_only;
+  EXPECT_FALSE(contains(after_only, "depend= postgresql")) << after_only;
+
+  service.dependencies.requires_units = {"bad/name"};
+  EXPECT_NE(find_diagnostic(render_windows_service(service, {}), "dependencies.requires[0]",
                             Severity::error),
             nullptr);
+}
+
+TEST(WindowsServiceRender, SystemdOnlyUnitsAreDroppedAndServiceSuffixesStripped) {
+  auto service = minimal_service();
+  service.dependencies.requires_units = {
+      "network-online.target", "postgresql.service", "docker.socket",   "Tcpip",
+      "var-lib.mount",         "home.automount",     "x.path",          "y.timer",
+      "dev-sda.device",        "system.slice",       "session-1.scope", "dev-sdb.swap",
+      "Dnscache.service"};
+  std::vector<Diagnostic> diagnostics;
+  const auto registration = service_registration(service, {}, diagnostics);
+  ASSERT_TRUE(registration.has_value());
+  EXPECT_EQ(registration->dependencies,
+            (std::vector<std::string>{"postgresql", "Tcpip", "Dnscache"}));
+  for (const std::size_t index : {0U, 2U, 4U, 5U, 6U, 7U, 8U, 9U, 10U, 11U}) {
+    const auto key = "dependencies.requires[" + std::to_string(index) + "]";
+    const auto found = std::find_if(diagnostics.begin(), diagnostics.end(), [&](const auto& d) {
+      return d.key == key && d.severity == Severity::warning;
+    });
+    ASSERT_NE(found, diagnostics.end()) << key;
+    EXPECT_TRUE(contains(found->message, service.dependencies.requires_units[index]))
+        << found->message;
+  }
+  EXPECT_TRUE(contains(script_of(render_windows_service(service, {})),
+                       " depend= postgresql/Tcpip/Dnscache\r\n"));
+}
+
+TEST(WindowsServiceRender, OsWindowsDependenciesReplaceTheBaseArrays) {
+  const auto service = load(
+      "[service]\nname = \"p\"\ncommand = 'C:\\p.exe'\n"
+      "[dependencies]\nafter = [\"network-online.target\"]\n"
+      "requires = [\"postgresql.service\", \"redis\"]\n"
+      "[os.windows.dependencies]\nrequires = [\"postgresql-x64-16\"]\n");
+  // Arrays are replaced, not appended; a key the override does not set keeps the base value.
+  EXPECT_EQ(service.dependencies.requires_units, (std::vector<std::string>{"postgresql-x64-16"}));
+  EXPECT_EQ(service.dependencies.after, (std::vector<std::string>{"network-online.target"}));
+  std::vector<Diagnostic> diagnostics;
+  const auto registration = service_registration(service, {}, diagnostics);
+  ASSERT_TRUE(registration.has_value());
+  EXPECT_EQ(registration->dependencies, (std::vector<std::string>{"postgresql-x64-16"}));
+  const auto cleared = load(
+      "[service]\nname = \"p\"\ncommand = 'C:\\p.exe'\n"
+      "[dependencies]\nrequires = [\"redis\"]\n[os.windows.dependencies]\nrequires = []\n");
+  EXPECT_TRUE(cleared.dependencies.requires_units.empty());
 }
 
 TEST(WindowsServiceRender, NativeModeWarnsAndStillRunsTheWatchdog) {
@@ -263,7 +318,9 @@ TEST(WindowsTaskRender, DaemonSettings) {
   const auto xml = task_xml(result);
   EXPECT_TRUE(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-16\"?>\r\n"));
   for (const auto* part :
-       {"<BootTrigger>", "<UserId>S-1-5-18</UserId>", "<RunLevel>HighestAvailable</RunLevel>",
+       {"<BootTrigger>",
+        "<UserId>S-1-5-19</UserId>\r\n      <LogonType>ServiceAccount</LogonType>\r\n      "
+        "<RunLevel>LeastPrivilege</RunLevel>",
         "<MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>",
         "<DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>",
         "<StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>",
@@ -398,6 +455,57 @@ TEST(WindowsTaskRender, Principals) {
   EXPECT_TRUE(contains(result.artifacts.back().content, " /RU \"CORP\\svc\" /RP *\r\n"));
 }
 
+TEST(WindowsTaskRender, LeastPrivilegeByDefaultAndForLocalSystem) {
+  auto service = load("[service]\nname = \"p\"\ncommand = 'C:\\p.exe'\nuser = \"app\"\n");
+  auto result = render_windows_task(service, {});
+  auto xml = task_xml(result);
+  EXPECT_TRUE(contains(xml, "<UserId>S-1-5-19</UserId>")) << xml;
+  EXPECT_TRUE(contains(xml, "<RunLevel>LeastPrivilege</RunLevel>")) << xml;
+  EXPECT_FALSE(contains(xml, "S-1-5-18")) << xml;
+  EXPECT_FALSE(contains(xml, "HighestAvailable")) << xml;
+  // The warnings name the account the task really runs as, never a virtual account.
+  const auto* user = find_diagnostic(result, "service.user", Severity::warning);
+  ASSERT_NE(user, nullptr);
+  EXPECT_TRUE(contains(user->message, "NT AUTHORITY\\LocalService")) << user->message;
+  EXPECT_FALSE(contains(user->message, "NT SERVICE")) << user->message;
+
+  for (const auto* account : {"LocalSystem", "SYSTEM"}) {
+    service = load(std::string("[service]\nname = \"p\"\ncommand = 'C:\\p.exe'\n"
+                               "user = \"app\"\n[windows]\naccount = \"") +
+                   account + "\"\n");
+    result = render_windows_task(service, {});
+    xml = task_xml(result);
+    EXPECT_TRUE(contains(xml, "<UserId>S-1-5-18</UserId>")) << xml;
+    EXPECT_TRUE(contains(xml, "<RunLevel>LeastPrivilege</RunLevel>")) << xml;
+    user = find_diagnostic(result, "service.user", Severity::warning);
+    ASSERT_NE(user, nullptr);
+    EXPECT_TRUE(contains(user->message, "LocalSystem")) << user->message;
+  }
+}
+
+TEST(WindowsTaskRender, LogonTriggerWarningNamesThePrincipal) {
+  const auto service =
+      load("[service]\nname = \"p\"\ncommand = 'C:\\p.exe'\n[windows]\ntask_trigger = \"logon\"\n");
+  const auto result = render_windows_task(service, {});
+  const auto* trigger = find_diagnostic(result, "windows.task_trigger", Severity::warning);
+  ASSERT_NE(trigger, nullptr);
+  EXPECT_TRUE(contains(trigger->message, "LocalService")) << trigger->message;
+  EXPECT_FALSE(contains(trigger->message, "SYSTEM")) << trigger->message;
+}
+
+TEST(WindowsTaskRender, TaskAccountIsWhatDeployGrants) {
+  auto service = load("[service]\nname = \"p\"\ncommand = 'C:\\p.exe'\n");
+  EXPECT_EQ(task_account(service), "NT AUTHORITY\\LocalService");
+  service =
+      load("[service]\nname = \"p\"\ncommand = 'C:\\p.exe'\n[windows]\naccount = \"system\"\n");
+  EXPECT_EQ(task_account(service), "LocalSystem");
+  service =
+      load("[service]\nname = \"p\"\ncommand = 'C:\\p.exe'\n[windows]\naccount = 'CORP\\svc'\n");
+  EXPECT_EQ(task_account(service), "CORP\\svc");
+  service = load("[service]\nname = \"p\"\ncommand = 'C:\\p.exe'\nscope = \"user\"\n");
+  EXPECT_EQ(task_account(service), "") << "the user who registers the task";
+}
+
 TEST(WindowsTaskRender, CommandLongerThanMaxPathIsAnError) {
   auto service = minimal_service();
   service.supervisor = SupervisorMode::native;
@@ -420,6 +528,37 @@ TEST(WindowsBackends, Names) {
   EXPECT_EQ(make_windows_service_backend()->name(), "windows-service");
   EXPECT_EQ(make_windows_task_backend()->name(), "windows-task");
   EXPECT_EQ(make_windows_task_backend()->os(), TargetOs::windows);
+}
+
+TEST(WindowsBackends, AnExplicitTargetRendersUnlessTheOtherBackendWasChosen) {
+  const auto service_backend = make_windows_service_backend();
+  const auto task_backend = make_windows_task_backend();
+  const std::string base = "[service]\nname = \"p\"\ncommand = 'C:\\p.exe'\n";
+
+  // backend left at its default: both render on request, `all` picks windows-service.
+  auto service = load(base);
+  EXPECT_FALSE(service_backend->unsupported_reason(service).has_value());
+  EXPECT_FALSE(service_backend->not_selected_reason(service).has_value());
+  EXPECT_FALSE(task_backend->unsupported_reason(service).has_value());
+  EXPECT_TRUE(task_backend->not_selected_reason(service).has_value());
+
+  // backend = "service" written: windows-task refuses.
+  service = load(base + "[windows]\nbackend = \"service\"\n");
+  EXPECT_FALSE(service_backend->unsupported_reason(service).has_value());
+  EXPECT_TRUE(task_backend->unsupported_reason(service).has_value());
+
+  // backend = "task" (in [os.windows] too): windows-service refuses, `all` picks windows-task.
+  for (const auto* table : {"[windows]", "[os.windows.windows]"}) {
+    service = load(base + table + "\nbackend = \"task\"\n");
+    EXPECT_TRUE(service_backend->unsupported_reason(service).has_value()) << table;
+    EXPECT_FALSE(task_backend->unsupported_reason(service).has_value()) << table;
+    EXPECT_FALSE(task_backend->not_selected_reason(service).has_value()) << table;
+  }
+
+  // scope = "user" is a task whatever the backend.
+  service = load(base + "scope = \"user\"\n");
+  EXPECT_FALSE(task_backend->unsupported_reason(service).has_value());
+  EXPECT_FALSE(task_backend->not_selected_reason(service).has_value());
 }
 
 }  // namespace

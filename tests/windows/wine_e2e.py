@@ -206,7 +206,7 @@ def check_service(wine, helpers, source_dir, script_path):
         note(f"start= delayed-auto is ignored (Start = {values.get('Start')}; Windows stores 2 "
              "plus DelayedAutostart = 1)")
     dependencies = manifest.get("dependencies", {})
-    if dependencies.get("after") or dependencies.get("requires"):
+    if dependencies.get("requires"):  # `after` is not registered
         note(f"depend= is stored garbled (DependOnService = {values.get('DependOnService')!r})")
     if "FailureActions" not in values:
         note("sc failure is accepted but not stored (no FailureActions value)")

@@ -16,6 +16,14 @@ std::optional<std::string> foreign_command_reason(const Service& service) {
   return "service.command is not a Windows path (set [os.windows] command = 'C:\\...')";
 }
 
+// Whether the manifest itself writes [windows] backend (in [windows] or [os.windows.windows]),
+// rather than leaving it at its default, "service".
+bool backend_written(const Service& service) {
+  return service.positions.count("windows.backend") != 0;
+}
+
+// An explicit --target renders unless the manifest chose the other backend; `render all` picks
+// the one the backend (written or default) selects.
 class WindowsServiceBackend final : public Backend {
  public:
   [[nodiscard]] std::string_view name() const override { return "windows-service"; }
@@ -42,11 +50,20 @@ class WindowsTaskBackend final : public Backend {
   [[nodiscard]] TargetOs os() const override { return TargetOs::windows; }
   [[nodiscard]] std::optional<std::string> unsupported_reason(
       const Service& service) const override {
-    // A user-scope service can only be a task at logon; a system one is a task only on request.
-    if (service.windows.backend != WindowsBackend::task && service.scope != Scope::user) {
+    // A user-scope service can only be a task at logon.
+    if (service.scope != Scope::user && service.windows.backend == WindowsBackend::service &&
+        backend_written(service)) {
       return "[windows].backend = \"service\" selects windows-service (set backend = \"task\")";
     }
     return foreign_command_reason(service);
+  }
+  [[nodiscard]] std::optional<std::string> not_selected_reason(
+      const Service& service) const override {
+    if (service.scope == Scope::user || service.windows.backend == WindowsBackend::task) {
+      return std::nullopt;
+    }
+    return "windows-service serves this manifest ([windows].backend is \"service\" by default); "
+           "--target windows-task renders it as a task";
   }
   [[nodiscard]] RenderResult render(const Service& service,
                                     const RenderOptions& options) const override {

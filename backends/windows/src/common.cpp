@@ -151,7 +151,7 @@ void check_windows_path(const std::string& key, const std::string& value,
 
 }  // namespace
 
-void check_common(const Service& service, Diagnostics& diagnostics) {
+void check_common(const Service& service, const std::string& account, Diagnostics& diagnostics) {
   check_windows_path("service.command", service.command, diagnostics);
   if (!service.working_directory.empty()) {
     check_windows_path("service.working_directory", service.working_directory, diagnostics);
@@ -165,18 +165,18 @@ void check_common(const Service& service, Diagnostics& diagnostics) {
     }
   }
   if (!service.user.empty()) {
-    diagnostics.warning(
-        "service.user",
-        "service.user is not used on Windows; the service runs as [windows].account ('" +
-            service.windows.account + "')");
+    diagnostics.warning("service.user",
+                        "service.user is not used on Windows; the program runs as " + account +
+                            " ([windows].account)");
   }
   if (!service.group.empty()) {
     diagnostics.warning("service.group", "service.group has no Windows equivalent and is ignored");
   }
   if (service.create_user) {
     diagnostics.warning("service.create_user",
-                        "service.create_user: accounts are not created on Windows (the virtual "
-                        "account NT SERVICE\\<name> needs none)");
+                        "service.create_user: accounts are not created on Windows; the "
+                        "program runs as " +
+                            account + " ([windows].account)");
   }
   if (service.umask) {
     diagnostics.warning("service.umask", "service.umask: Windows has no umask; ignored");

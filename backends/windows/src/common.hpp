@@ -35,7 +35,8 @@ struct LiteralText {
 [[nodiscard]] LiteralText literal_text(std::string_view value);
 
 // Checks both Windows targets share: Windows paths, keys Windows has no equivalent for.
-void check_common(const Service& service, Diagnostics& diagnostics);
+// `account` names who the program runs as, for the warnings that say so.
+void check_common(const Service& service, const std::string& account, Diagnostics& diagnostics);
 
 // A .cmd batch file with CRLF line endings (cmd.exe mis-reads labels in LF-only files).
 class CmdScript {

@@ -1,5 +1,6 @@
 // `--target windows-service`: install-<name>.cmd, an idempotent sc.exe script for review.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 
@@ -62,31 +63,51 @@ std::vector<std::chrono::milliseconds> restart_delays(const RestartConfig& resta
   return delays;
 }
 
+// Unit types only systemd has: no Windows service can carry such a name.
+constexpr std::array<std::string_view, 10> systemd_only_suffixes{
+    ".target", ".socket", ".mount", ".automount", ".path",
+    ".timer",  ".device", ".slice", ".scope",     ".swap"};
+constexpr std::string_view service_suffix = ".service";
+
+// The SCM's dependencies: `requires` (hard, like DependOnService), mapped to Windows names.
+// `after` orders only (systemd After= + Wants=); the SCM has no such thing, so it is not
+// registered: a DependOnService entry would stop the service from starting whenever that
+// service is missing or fails.
 std::vector<std::string> dependency_list(const Service& service, detail::Diagnostics& diagnostics) {
-  std::vector<std::pair<std::string, std::string>> names;  // key, name
-  for (std::size_t i = 0; i < service.dependencies.after.size(); ++i) {
-    names.emplace_back("dependencies.after[" + std::to_string(i) + "]",
-                       service.dependencies.after[i]);
-  }
-  for (std::size_t i = 0; i < service.dependencies.requires_units.size(); ++i) {
-    names.emplace_back("dependencies.requires[" + std::to_string(i) + "]",
-                       service.dependencies.requires_units[i]);
+  if (!service.dependencies.after.empty()) {
+    std::string listed;
+    for (const auto& name : service.dependencies.after) {
+      listed += (listed.empty() ? "" : ", ") + name;
+    }
+    diagnostics.warning("dependencies.after",
+                        "dependencies.after (" + listed +
+                            ") only orders the start, and the SCM has only hard dependencies: "
+                            "it is not registered; list the Windows services this one needs "
+                            "in [os.windows.dependencies] requires");
   }
   std::vector<std::string> seen;
-  for (const auto& [key, name] : names) {
+  const auto& names = service.dependencies.requires_units;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string key = "dependencies.requires[" + std::to_string(i) + "]";
+    std::string name = names[i];
+    const auto suffix =
+        std::find_if(systemd_only_suffixes.begin(), systemd_only_suffixes.end(),
+                     [&name](std::string_view candidate) { return name.ends_with(candidate); });
+    if (suffix != systemd_only_suffixes.end()) {
+      diagnostics.warning(key, "'" + name + "' is a systemd " + std::string(suffix->substr(1)) +
+                                   " unit, which Windows does not have; dropped (set "
+                                   "[os.windows.dependencies] requires)");
+      continue;
+    }
+    if (name.ends_with(service_suffix)) name.resize(name.size() - service_suffix.size());
     if (name.empty() || name.find_first_of("/\\\"") != std::string::npos ||
         has_control_characters(name)) {
-      diagnostics.error(key, "'" + name + "' is not a Windows service name (no / \\ \" allowed)");
+      diagnostics.error(key,
+                        "'" + names[i] + "' is not a Windows service name (no / \\ \" allowed)");
       continue;
     }
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
     seen.push_back(name);
-  }
-  if (!service.dependencies.after.empty()) {
-    diagnostics.warning(
-        "dependencies.after",
-        "the SCM only has hard dependencies: 'after' becomes depend=, so the service "
-        "does not start when a dependency fails to start");
   }
   return seen;
 }
@@ -101,14 +122,14 @@ std::string joined_dependencies(const std::vector<std::string>& dependencies) {
 }
 
 void check_service(const Service& service, detail::Diagnostics& diagnostics) {
-  detail::check_common(service, diagnostics);
+  const auto account = service_account(service.windows.account);
+  detail::check_common(service, account.scm_name, diagnostics);
   if (service.supervisor == SupervisorMode::native) {
     diagnostics.warning("service.supervisor",
                         "supervisor = \"native\": a plain program is not a Windows service (it "
                         "cannot answer the SCM), so the SCM runs the daemonize watchdog "
                         "(daemonize.exe run --service) as in \"daemonize\" mode");
   }
-  const auto account = service_account(service.windows.account);
   if (account.scm_name.rfind("NT SERVICE\\", 0) == 0 &&
       account.scm_name != "NT SERVICE\\" + service.name) {
     diagnostics.warning("windows.account", "'" + account.scm_name +

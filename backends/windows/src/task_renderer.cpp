@@ -33,15 +33,17 @@ struct TaskPrincipal {
 
 bool account_is_set(const Service& service) { return is_set(service, "windows.account"); }
 
+// Least privilege by default: a system-scope task without [windows].account runs as
+// LocalService, not SYSTEM. No built-in account needs the elevated token of HighestAvailable
+// (it only matters for administrators under UAC), so every principal is LeastPrivilege.
 TaskPrincipal task_principal(const Service& service, detail::Diagnostics& diagnostics) {
   if (service.scope == Scope::user) {
     TaskPrincipal principal{"", "InteractiveToken", "LeastPrivilege", false};
     if (account_is_set(service)) principal.user_id = service.windows.account;
     return principal;
   }
-  if (!account_is_set(service)) return {"S-1-5-18", "", "HighestAvailable", false};
-  const auto account = service_account(service.windows.account);
-  if (account.scm_name == "LocalSystem") return {"S-1-5-18", "", "HighestAvailable", false};
+  const auto account = service_account(task_account(service));
+  if (account.scm_name == "LocalSystem") return {"S-1-5-18", "", "LeastPrivilege", false};
   if (account.scm_name == "NT AUTHORITY\\LocalService") {
     return {"S-1-5-19", "ServiceAccount", "LeastPrivilege", false};
   }
@@ -62,6 +64,12 @@ TaskPrincipal task_principal(const Service& service, detail::Diagnostics& diagno
                                              "' needs its password: install-" + service.name +
                                              ".cmd lets schtasks.exe prompt for it");
   return {service.windows.account, "Password", "LeastPrivilege", true};
+}
+
+// Who the warnings say the program runs as.
+std::string account_in_words(const Service& service) {
+  const auto account = task_account(service);
+  return account.empty() ? std::string("the user who registers the task") : account;
 }
 
 // The program and its arguments as the task's Exec action holds them.
@@ -361,9 +369,14 @@ std::string render_register_script(const Service& service, const TaskPrincipal& 
 
 }  // namespace
 
+std::string task_account(const Service& service) {
+  if (account_is_set(service)) return service_account(service.windows.account).scm_name;
+  return service.scope == Scope::user ? "" : "NT AUTHORITY\\LocalService";
+}
+
 RenderResult render_windows_task(const Service& service, const RenderOptions& options) {
   detail::Diagnostics diagnostics;
-  detail::check_common(service, diagnostics);
+  detail::check_common(service, account_in_words(service), diagnostics);
   if (!service.dependencies.after.empty() || !service.dependencies.requires_units.empty()) {
     diagnostics.warning("dependencies",
                         "Task Scheduler has no dependencies between tasks; [dependencies] is "
@@ -371,10 +384,9 @@ RenderResult render_windows_task(const Service& service, const RenderOptions& op
   }
   if (service.scope == Scope::system && service.windows.task_trigger == TaskTrigger::logon &&
       !account_is_set(service)) {
-    diagnostics.warning(
-        "windows.task_trigger",
-        "task_trigger = \"logon\" with scope = \"system\": the task starts as SYSTEM "
-        "whenever any user logs on");
+    diagnostics.warning("windows.task_trigger",
+                        "task_trigger = \"logon\" with scope = \"system\": the task starts as " +
+                            account_in_words(service) + " whenever any user logs on");
   }
   const auto principal = task_principal(service, diagnostics);
   TaskAction action;

@@ -11,12 +11,12 @@ if not "%~1"=="" goto usage
 "%SystemRoot%\System32\sc.exe" query payments >nul 2>&1
 if errorlevel 1 goto create
 echo daemonize: reconfiguring the existing service payments
-"%SystemRoot%\System32\sc.exe" config payments binPath= "\"C:\Program Files\daemonize\daemonize.exe\" run --service \"C:\ProgramData\daemonize\payments.toml\"" start= auto obj= "NT SERVICE\payments" DisplayName= "Payments API" depend= postgresql
+"%SystemRoot%\System32\sc.exe" config payments binPath= "\"C:\Program Files\daemonize\daemonize.exe\" run --service \"C:\ProgramData\daemonize\payments.toml\"" start= auto obj= "NT SERVICE\payments" DisplayName= "Payments API" depend= /
 if errorlevel 1 goto failed_config
 goto settings
 :create
 echo daemonize: creating the service payments
-"%SystemRoot%\System32\sc.exe" create payments binPath= "\"C:\Program Files\daemonize\daemonize.exe\" run --service \"C:\ProgramData\daemonize\payments.toml\"" start= auto obj= "NT SERVICE\payments" DisplayName= "Payments API" depend= postgresql
+"%SystemRoot%\System32\sc.exe" create payments binPath= "\"C:\Program Files\daemonize\daemonize.exe\" run --service \"C:\ProgramData\daemonize\payments.toml\"" start= auto obj= "NT SERVICE\payments" DisplayName= "Payments API"
 if errorlevel 1 goto failed_create
 :settings
 "%SystemRoot%\System32\sc.exe" description payments "Handles payments for the shop"

@@ -45,6 +45,12 @@ class Backend {
   // Why this manifest cannot be served by this target (e.g. "no [kubernetes].image"), if so.
   [[nodiscard]] virtual std::optional<std::string> unsupported_reason(
       const Service& service) const = 0;
+  // Why `--target all` leaves this target out although an explicit --target renders the
+  // manifest (another target serves it by default), if so; reported as a note, not a warning.
+  [[nodiscard]] virtual std::optional<std::string> not_selected_reason(
+      const Service& /*service*/) const {
+    return std::nullopt;
+  }
   // Renders; errors in diagnostics mean the manifest cannot be expressed (exit 65).
   [[nodiscard]] virtual RenderResult render(const Service& service,
                                             const RenderOptions& options) const = 0;

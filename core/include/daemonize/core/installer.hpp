@@ -78,6 +78,9 @@ class Installer {
   [[nodiscard]] virtual std::string recent_log(SystemOps& ops, int lines) = 0;
   // Warnings about the host that deploy prints (systemd user scope: lingering off).
   [[nodiscard]] virtual std::vector<std::string> host_warnings(SystemOps& ops) = 0;
+  // What the host lacks that the service needs (a Windows service it depends on); deploy
+  // refuses with these before changing anything. Queries only.
+  [[nodiscard]] virtual std::vector<std::string> host_errors(SystemOps& /*ops*/) { return {}; }
   // What deploy would change in definitions the manager keeps outside files, as a unified diff
   // for `daemonize diff` ("" when nothing): the crontab (cron), the SCM registration
   // (windows-service). Files (units, plists) are diffed by the plan, so most managers have none.

@@ -39,8 +39,11 @@ struct InstallerSpec {
   // windows-service: service.env_files, which the account is granted read access to (an
   // optional "-" file only when it exists).
   std::vector<std::string> env_files;
-  // windows-task: the installed task XML that `schtasks /Create /XML` registers.
+  // windows-task: the installed task XML that `schtasks /Create /XML` registers, and the
+  // account the task runs as (windows::task_account; "" = the user who registers it), granted
+  // read access to the manifest and write access to the log directory like a service account.
   std::string task_xml_path;
+  std::string task_account;
 };
 
 // std::nullptr when this build has no installer for `spec.target`.
@@ -58,7 +61,9 @@ class WindowsServiceApi;
 [[nodiscard]] std::unique_ptr<Installer> make_windows_service_installer(
     const InstallerSpec& spec, std::unique_ptr<WindowsServiceApi> api,
     std::function<void(std::chrono::milliseconds)> sleep = {});
-// windows-task: `schtasks /Create /TN <name> /XML <installed xml> /F`, /Run, /End, /Delete.
-[[nodiscard]] std::unique_ptr<Installer> make_windows_task_installer(const InstallerSpec& spec);
+// windows-task: `schtasks /Create /TN <name> /XML <installed xml> /F`, /Run, /End, /Delete;
+// `api` grants the task's account its access (WindowsServiceApi::grant_access).
+[[nodiscard]] std::unique_ptr<Installer> make_windows_task_installer(
+    const InstallerSpec& spec, std::unique_ptr<WindowsServiceApi> api);
 
 }  // namespace daemonize::deploy

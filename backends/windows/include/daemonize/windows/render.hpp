@@ -53,7 +53,9 @@ struct ServiceRegistration {
   std::string image_path;  // service_image_path()
   WindowsStart start = WindowsStart::automatic;
   ServiceAccount account;
-  std::vector<std::string> dependencies;  // after + requires, in order, without duplicates
+  // `requires` without systemd-only units, ".service" stripped, in order, without duplicates
+  // (`after` only orders; the SCM has no ordering-only dependency).
+  std::vector<std::string> dependencies;
   // Recovery actions for a crashed watchdog (failure flag 0: a reported STOPPED is final):
   // restart after each delay in turn, the last one repeating until `failure_reset_period` passes
   // without a failure. Empty when restart.policy = "never".
@@ -72,6 +74,11 @@ struct ServiceRegistration {
 // `--target windows-service`.
 [[nodiscard]] RenderResult render_windows_service(const Service& service,
                                                   const RenderOptions& options);
+
+// The account a windows-task runs as: [windows].account as the SCM spells it when set
+// ("LocalSystem", "NT AUTHORITY\LocalService", a user), otherwise "NT AUTHORITY\LocalService"
+// for scope system (least privilege) and "" for scope user (the user who registers the task).
+[[nodiscard]] std::string task_account(const Service& service);
 
 // `--target windows-task`.
 [[nodiscard]] RenderResult render_windows_task(const Service& service,
