@@ -6,7 +6,8 @@
 #    shows it and how to clear it; `daemonize start NAME` clears it and starts the service;
 #  - a changed manifest and a marker of another boot no longer hold it down;
 #  - `restart.policy = "never"` and exit 0: the same;
-#  - `daemonize stop NAME`, then `run --detach`: it stays stopped until `daemonize start NAME`.
+#  - `daemonize stop NAME`, then `run --detach`: it stays stopped until `daemonize start NAME`
+#    (or `restart`); a restart of a running one leaves no final state.
 # Usage: final_state.sh DAEMONIZE
 set -uo pipefail
 daemonize=${1:?daemonize binary}
@@ -119,6 +120,12 @@ echo "PASS: stop, then run --detach: stays stopped; start started it"
 [ ! -e "$marker" ] || fail "restart left a marker: $(cat "$marker")"
 locked || fail "not running after restart"
 "$daemonize" stop "$name" >/dev/null 2>&1 || fail "second stop"
+expect_held "after the second stop"
+out=$("$daemonize" restart "$name" 2>&1) || fail "restart after stop exited $?: $out"
+case "$out" in *"cleared its final state (stopped"*) ;; *) fail "restart after stop said: $out" ;; esac
+expect_started "restart after stop" "$out"
+"$daemonize" stop "$name" >/dev/null 2>&1 || fail "third stop"
+echo "PASS: restart after a stop clears the final state and starts it"
 rm -f "$marker" "$work/ok"
 
 # 5. policy never, exit 0.

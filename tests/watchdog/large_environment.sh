@@ -2,8 +2,8 @@
 # A large environment does not make `daemonize run` slow or deaf (label integration): 4096 `[env]`
 # entries, each interpolating a variable of an env file with 30,000 entries.
 #  - the program starts within a generous bound and gets every variable;
-#  - SIGTERM sent at several moments of the start-up ends the watchdog promptly, with exit 0 and
-#    no program left behind.
+#  - SIGTERM sent at several moments of the start-up (and SIGINT) ends the watchdog promptly,
+#    with exit 0 and no program left behind.
 # Timings are bounds for a loaded CI machine, not measurements.
 # Usage: large_environment.sh DAEMONIZE
 set -uo pipefail
@@ -69,37 +69,34 @@ wait_watchdog 10
 echo "PASS: 4096 [env] + 30,000 env-file entries: the program ran after $elapsed ms with all of them"
 
 # 2. SIGTERM at several moments of the start-up. From main()'s first instruction SIGTERM is held
-# (SigBlk in /proc shows it) until the watchdog handles it: exit 0 within 5 s, nothing left running.
-# Sent before that (while the binary is still being loaded) the default action ends it: 143.
+# (SigBlk in /proc shows it) until the watchdog handles it: exit 0 within 10 s, nothing left running.
+# (Not before main(): a signal that reaches this script's forked child before its exec would run
+# the child's copy of the EXIT trap.)
 term_held() {  # bit 15 (SIGTERM) of the main thread's blocked mask
   local mask
   mask=$(awk '/^SigBlk:/ {print $2}' "/proc/$watchdog/status" 2>/dev/null) || return 1
   [ -n "$mask" ] && (( (16#$mask >> 14) & 1 ))
 }
-for delay in exec held held+0.05 held+0.2 held+0.5; do
+for delay in held held+0.05 held+0.2 held+0.5 int; do
   start_watchdog
-  if [ "$delay" != exec ]; then
-    for _ in $(seq 500); do term_held && break; sleep 0.01; done
-    if ! term_held; then
-      state=$(grep -E '^(State|SigBlk)' "/proc/$watchdog/status" 2>&1 | tr '\n' ' ')
-      kill -KILL "$watchdog" 2>/dev/null
-      wait "$watchdog"
-      fail "$delay: SIGTERM was never seen held while daemonize run started (exit status $?; $state; stderr: $(cat "$work/err"))"
-    fi
-    sleep "${delay#held+}" 2>/dev/null
+  # Generous: a sanitized binary on a loaded machine may take seconds to reach main().
+  deadline=$(( $(now_ms) + 30000 ))
+  until term_held || [ "$(now_ms)" -ge "$deadline" ]; do sleep 0.01; done
+  if ! term_held; then
+    state=$(grep -E '^(State|SigBlk)' "/proc/$watchdog/status" 2>&1 | tr '\n' ' ')
+    kill -KILL "$watchdog" 2>/dev/null
+    wait "$watchdog"
+    fail "$delay: SIGTERM was never seen held while daemonize run started (exit status $?; $state; stderr: $(cat "$work/err"))"
   fi
+  case "$delay" in held+*) sleep "${delay#held+}" ;; esac
   sent=$(now_ms)
-  kill -TERM "$watchdog"
-  wait_watchdog 5
+  if [ "$delay" = int ]; then kill -INT "$watchdog"; else kill -TERM "$watchdog"; fi
+  wait_watchdog 10
   took=$(( $(now_ms) - sent ))
-  if [ "$delay" = exec ]; then
-    case "$code" in 0|143) ;; *) fail "SIGTERM at exec: '$code' (expected 0 or 143 within 5 s)" ;; esac
-  else
-    [ "$code" = 0 ] || fail "SIGTERM at $delay of the start-up: '$code' (expected exit 0 within 5 s)"
-  fi
+  [ "$code" = 0 ] || fail "SIGTERM/SIGINT at $delay of the start-up: '$code' (expected exit 0 within 10 s)"
   sleep 0.2
   if [ -s "$work/child.pid" ] && kill -0 "$(cat "$work/child.pid")" 2>/dev/null; then
     fail "a program survived the stop during start-up"
   fi
-  echo "PASS: SIGTERM at $delay of the start-up: exit $code after $took ms"
+  echo "PASS: $([ "$delay" = int ] && echo SIGINT || echo SIGTERM) at $delay of the start-up: exit $code after $took ms"
 done
