@@ -4,17 +4,39 @@
 
 #include "commands.hpp"
 #include "daemonize/core/exit_codes.hpp"
+#include "daemonize/deploy/receipt.hpp"
 #include "daemonize/watchdog/detached.hpp"
 #include "deploy_support.hpp"
 
 namespace daemonize::cli {
 namespace {
 
+// Whether deploy installed `name` (a receipt in either scope).
+bool has_receipt(SystemOps& ops, const std::string& name) {
+  for (const auto scope : {Scope::system, Scope::user}) {
+    if (ops.exists(deploy::receipt_path(name, scope, invoking_home()))) return true;
+  }
+  return false;
+}
+
 int run_control(const std::string& service, ControlAction action) {
+  // start/restart clear the final state a detached watchdog left (gave up, ended, stopped).
+  std::optional<ClearedFinalMarker> cleared;
+  if (action == ControlAction::start || action == ControlAction::restart) {
+    cleared = clear_detached_final_marker(service);
+    if (cleared) {
+      std::cout << cleared->name << ": cleared its final state ("
+                << describe_final_marker(cleared->marker) << ")\n";
+    }
+  }
   // A live `run --detach` watchdog (cron target, or started by hand): no manager owns it.
   if (auto code = control_detached_watchdog(service, action, std::cout, std::cerr)) return *code;
   const auto host = make_host_system_ops();
   auto& ops = *host;
+  // Started by hand with `run --detach` (no receipt): run it again the same way.
+  if (cleared && !cleared->marker.manifest.empty() && !has_receipt(ops, cleared->name)) {
+    return start_detached_watchdog(cleared->marker.manifest, cleared->pidfile);
+  }
   InstalledService installed;
   if (int code = find_installed(ops, service, installed)) return code;
   auto installer = installer_for(installed.receipt);

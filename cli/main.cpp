@@ -1,12 +1,17 @@
 // The `daemonize` command: parses the command line and runs one subcommand.
 #include <exception>
 #include <iostream>
+#include <string_view>
 
 #include "commands.hpp"
 #include "daemonize/core/exit_codes.hpp"
+#include "host_facts.hpp"
 
 int main(int argc, char** argv) {
   using namespace daemonize;
+  // `run`: a stop during start-up stays pending until the watchdog handles it (posix_run.cpp).
+  cli::hold_stop_signals();
+  if (argc < 2 || std::string_view(argv[1]) != "run") cli::release_stop_signals();
   cli::CliContext context;
   cli::register_backends(context.registry);
 

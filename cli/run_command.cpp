@@ -26,12 +26,14 @@ int run_run(const RunCommandOptions& options) {
   const auto process = plan_run_process(options.file, options.pidfile, options.detach);
   if (options.detach || !options.pidfile.empty()) {
     std::string error;
-    if (const int code = prepare_process(process.pidfile, options.detach, error); code != 0) {
+    if (const int code =
+            prepare_process(process.pidfile, options.detach, process.manifest_path, error);
+        code != 0) {
       std::cerr << "daemonize: " << error << '\n';
       return code;
     }
   }
-  return run_watchdog(RunOptions{process.manifest_path, options.service});
+  return run_watchdog(RunOptions{process.manifest_path, options.service, options.detach});
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/core/loader.hpp"
 #include "daemonize/deploy/deploy.hpp"
+#include "daemonize/watchdog/final_marker.hpp"
 #include "daemonize/watchdog/state_file.hpp"
 #include "deploy_support.hpp"  // make_host_system_ops()
 #include "host_facts.hpp"
@@ -150,6 +151,15 @@ int run_status(const StatusOptions& options) {
 
   const bool watchdog_alive = process_alive(record->watchdog_pid) && record->state != "stopped" &&
                               record->state != "gave_up";
+  // A detached watchdog's final state (gave up, ended, stopped), when it still holds.
+  std::optional<FinalMarker> final_marker;
+  if (!watchdog_alive) {
+    if (auto marker = read_final_marker(found.parent_path());
+        marker &&
+        final_marker_holds(*marker, current_boot_id(), manifest_file_digest(marker->manifest))) {
+      final_marker = std::move(marker);
+    }
+  }
   const bool running = watchdog_alive && record->state == "running";
 
   if (options.json) {
@@ -158,6 +168,10 @@ int run_status(const StatusOptions& options) {
     object["state_file"] = found.string();
     object["watchdog_alive"] = watchdog_alive;
     object["running"] = running;
+    if (final_marker) {
+      object["final"] = boost::json::parse(final_marker_to_json(*final_marker));
+      object["final"].as_object()["file"] = (found.parent_path() / kFinalMarkerName).string();
+    }
     if (manager) object["service_manager"] = manager_json(*manager);
     add_deployed(object);
     std::cout << boost::json::serialize(value) << '\n';
@@ -199,6 +213,12 @@ int run_status(const StatusOptions& options) {
               << " ms\n";
   }
   std::cout << "  state file: " << found.string() << " (updated " << record->updated_at << ")\n";
+  if (final_marker) {
+    std::cout << "  final:      " << describe_final_marker(*final_marker)
+              << "; `run --detach` (the crontab) does not start it again until `daemonize start "
+              << record->service << "`, a changed manifest or a reboot ("
+              << (found.parent_path() / kFinalMarkerName).string() << ")\n";
+  }
   std::cout << deployed_lines.str();
   return running ? exit_code::success : exit_code::differs;
 }

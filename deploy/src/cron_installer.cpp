@@ -30,7 +30,9 @@ class CronInstaller final : public Installer {
     const std::string base = root ? "/var/lib/daemonize/" : spec_.home + "/.local/state/daemonize/";
     pidfile_ = base + spec_.name + ".pid";
     log_file_ = (root ? "/var/log/daemonize/" : base) + spec_.name + ".log";
-    state_file_ = (root ? "/run/daemonize/" + spec_.name : base + spec_.name) + "/state.json";
+    const std::string state_directory = root ? "/run/daemonize/" + spec_.name : base + spec_.name;
+    state_file_ = state_directory + "/state.json";
+    final_marker_ = state_directory + "/final.json";  // watchdog/final_marker.hpp
     if (spec_.daemonize_path.empty()) spec_.daemonize_path = "daemonize";
   }
 
@@ -54,11 +56,11 @@ class CronInstaller final : public Installer {
     if (!activation.start) return steps;
     const auto current = status(ops);
     if (!current.active) {
-      steps.push_back({"start the detached watchdog of " + spec_.name, {start_argv()}});
+      steps.push_back({"start the detached watchdog of " + spec_.name, start_argvs()});
     } else if (activation.restart) {
       steps.push_back({"restart the detached watchdog of " + spec_.name + " (pid " +
                            std::to_string(current.main_pid) + ")",
-                       {stop_argv(), start_argv()}});
+                       with_stop_first(start_argvs())});
     }
     return steps;
   }
@@ -98,13 +100,13 @@ class CronInstaller final : public Installer {
     const bool alive = status(ops).active;
     switch (action) {
       case ControlAction::start:
-        return {description, {start_argv()}};
+        return {description, start_argvs()};
       case ControlAction::stop:
         if (!alive) return {description + " (not running)", {}};
         return {description, {stop_argv()}};
       case ControlAction::restart:
-        if (!alive) return {description, {start_argv()}};
-        return {description, {stop_argv(), start_argv()}};
+        if (!alive) return {description, start_argvs()};
+        return {description, with_stop_first(start_argvs())};
       case ControlAction::reload:
         if (!alive) return failing_step(description, spec_.name + " is not running");
         return {description, {with_cron_environment({spec_.daemonize_path, "reload", spec_.name})}};
@@ -216,6 +218,15 @@ class CronInstaller final : public Installer {
   [[nodiscard]] Argv start_argv() const {
     return with_cron_environment({spec_.daemonize_path, "run", spec_.manifest_path, "--detach"});
   }
+  // A start is a start: it clears the final state a stop or a give-up left (without it, `run
+  // --detach` would not start), as `systemctl start` starts a failed unit.
+  [[nodiscard]] std::vector<Argv> start_argvs() const {
+    return {{"rm", "-f", final_marker_}, start_argv()};
+  }
+  [[nodiscard]] std::vector<Argv> with_stop_first(std::vector<Argv> argvs) const {
+    argvs.insert(argvs.begin(), stop_argv());
+    return argvs;
+  }
   [[nodiscard]] Argv stop_argv() const {
     return with_cron_environment({spec_.daemonize_path, "stop", spec_.name});
   }
@@ -247,6 +258,7 @@ class CronInstaller final : public Installer {
   std::string pidfile_;
   std::string log_file_;
   std::string state_file_;
+  std::string final_marker_;
 };
 
 }  // namespace

@@ -130,13 +130,19 @@ gone "$new_watchdog" || fail "the watchdog still runs after stop returned"
 gone "$child" || fail "the child still runs after stop returned"
 flock -n "$pidfile" true || fail "the pidfile is still locked after stop"
 echo "PASS: stop $name: $(cat "$work/stop")"
+# A stop is final for run --detach (final_state.sh); the next steps start it afresh.
+rm -f "$state/final.json"
 
 # 6. A tmux session that starts it and is then closed (SIGHUP to its processes).
 if command -v tmux >/dev/null; then
   tmux -L "$tmux_socket" new-session -d -s detach "'$daemonize' run '$work/$name.toml' --detach; sleep 600" ||
     fail "tmux new-session"
-  for _ in $(seq 100); do live_pid >/dev/null && break; sleep 0.1; done
-  watchdog=$(live_pid) || fail "not started inside tmux"
+  # The caller takes the lock before the daemon writes its pid: wait for the new pid.
+  for _ in $(seq 100); do
+    watchdog=$(live_pid) && [ "$watchdog" != "$new_watchdog" ] && break
+    sleep 0.1
+  done
+  watchdog=$(live_pid) && [ "$watchdog" != "$new_watchdog" ] || fail "not started inside tmux"
   for _ in $(seq 50); do [ -n "$(children_of "$watchdog")" ] && break; sleep 0.1; done
   child=$(children_of "$watchdog")
   tmux -L "$tmux_socket" kill-server

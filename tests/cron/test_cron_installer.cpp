@@ -73,6 +73,8 @@ Argv start_argv() {
           "--detach"};
 }
 
+Argv clear_argv() { return {"rm", "-f", "/home/alice/.local/state/daemonize/worker/final.json"}; }
+
 Argv stop_argv() {
   return {"env",
           "-i",
@@ -104,7 +106,7 @@ TEST(CronInstaller, FirstDeployWithoutCrontabAddsTheBlockAndStarts) {
   const auto [written, expected] = written_crontab(steps[0]);
   EXPECT_EQ(written, rendered_block());
   EXPECT_EQ(expected, "");
-  EXPECT_EQ(steps[1].argvs, std::vector<Argv>{start_argv()});
+  EXPECT_EQ(steps[1].argvs, (std::vector<Argv>{clear_argv(), start_argv()}));
 }
 
 TEST(CronInstaller, OtherLinesAreKeptAndTheBlockIsAppendedOnce) {
@@ -152,7 +154,7 @@ TEST(CronInstaller, ChangedBlockIsUpdatedInPlaceAndRestartStopsThenStarts) {
   EXPECT_EQ(steps[0].description, "update the crontab block of worker (alice's crontab)");
   EXPECT_EQ(written_crontab(steps[0]).first,
             "A=1\n" + rendered_block() + "15 * * * * /usr/bin/other\n");
-  EXPECT_EQ(steps[1].argvs, (std::vector<Argv>{stop_argv(), start_argv()}));
+  EXPECT_EQ(steps[1].argvs, (std::vector<Argv>{stop_argv(), clear_argv(), start_argv()}));
 }
 
 TEST(CronInstaller, NoStartInstallsTheBlockOnly) {
@@ -239,12 +241,12 @@ TEST(CronInstaller, ControlNeverAsksDaemonizeToStopWhatIsNotRunning) {
   auto installer = make_cron_installer(cron_spec());
   EXPECT_TRUE(installer->control_step(host.ops, ControlAction::stop).argvs.empty());
   EXPECT_EQ(installer->control_step(host.ops, ControlAction::start).argvs,
-            std::vector<Argv>{start_argv()});
+            (std::vector<Argv>{clear_argv(), start_argv()}));
   EXPECT_EQ(installer->control_step(host.ops, ControlAction::restart).argvs,
-            std::vector<Argv>{start_argv()});
+            (std::vector<Argv>{clear_argv(), start_argv()}));
   host.with_pidfile(true);
   EXPECT_EQ(installer->control_step(host.ops, ControlAction::restart).argvs,
-            (std::vector<Argv>{stop_argv(), start_argv()}));
+            (std::vector<Argv>{stop_argv(), clear_argv(), start_argv()}));
 }
 
 TEST(CronInstaller, RecentLogIsTheWatchdogLogTail) {

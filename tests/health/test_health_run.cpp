@@ -483,6 +483,42 @@ TEST_F(HealthTest, StartPeriodGraceThenFailuresCount) {
   EXPECT_EQ(state()->last_restart_reason, "health");
 }
 
+// A program that listens only 0.5 s after it started, probed every second with no start_period
+// and a single retry: the first probe comes after `interval`, so it is never killed.
+TEST_F(HealthTest, SlowStarterIsNotKilledAndBecomesReady) {
+  const int port = [] {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    socklen_t size = sizeof address;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+    ::close(fd);
+    return static_cast<int>(ntohs(address.sin_port));
+  }();
+  ASSERT_GT(port, 0);
+  const std::string text = "[service]\nname = \"probed\"\ncommand = " + quoted(kChild) +
+                           "\nargs = [\"listen-after\", \"500\", \"" + std::to_string(port) +
+                           "\"]\n[restart]\ndelay = \"50ms\"\n[health]\ncheck = \"tcp\"\n"
+                           "address = \"127.0.0.1:" +
+                           std::to_string(port) +
+                           "\"\ninterval = \"1s\"\ntimeout = \"1s\"\nretries = 1\n"
+                           "start_period = \"0s\"\n[logs]\nstdout = \"inherit\"\n"
+                           "stderr = \"inherit\"\n";
+  const auto path = dir_ / "service.toml";
+  std::ofstream(path) << text;
+  start(path);
+  ASSERT_TRUE(
+      wait_until([&] { return state_is([](const StateRecord& r) { return r.ready; }); }, 10s))
+      << log();
+  EXPECT_EQ(state()->restarts, 0u) << log();
+  EXPECT_EQ(log().find("health check failed"), std::string::npos) << log();
+  EXPECT_EQ(read_text(dir_ / "pids"), std::to_string(state()->pid) + "\n") << "spawned once";
+  ::kill(watchdog_, SIGTERM);
+  EXPECT_EQ(wait_exit(), 0) << log();
+}
+
 TEST_F(HealthTest, TcpProbeConnects) {
   TestHttpServer server;  // only its listening socket matters
   ASSERT_TRUE(server.listening());

@@ -12,13 +12,17 @@
 //   write-pid FILE          append "PID\n" to FILE, then sleep (counts spawns, gives pids)
 //   log-exit FILE N         append "PID CLOCK_MONOTONIC_NS\n" to FILE, then exit N (timing)
 //   fork-group N            fork N sleeping children that stay in the process group, then sleep
+//   listen-after MS PORT    sleep MS milliseconds, then listen on 127.0.0.1:PORT (a slow starter)
 // Every mode that sleeps may first record its pid: set DZ_PID_FILE to a path.
 #include <dirent.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -132,6 +136,25 @@ int main(int argc, char** argv) {
     const timespec wait{slow_stop_ms / 1000, (slow_stop_ms % 1000) * 1'000'000};
     ::nanosleep(&wait, nullptr);
     return 0;
+  }
+  if (mode == "listen-after" && argc == 4) {
+    record_pid();
+    const long ms = std::atol(argv[2]);
+    const timespec wait{ms / 1000, (ms % 1000) * 1'000'000};
+    ::nanosleep(&wait, nullptr);
+    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int yes = 1;
+    ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<std::uint16_t>(std::atoi(argv[3])));
+    if (::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(listener, 16) != 0) {
+      std::perror("listen-after");
+      return 3;
+    }
+    sleep_forever();
   }
   if (mode == "write-pid" && argc == 3) {
     append_line(argv[2], std::to_string(::getpid()));

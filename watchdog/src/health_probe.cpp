@@ -5,6 +5,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
@@ -285,9 +286,40 @@ std::unique_ptr<HealthProbe> make_health_probe(asio::io_context& io, const Healt
   return nullptr;
 }
 
+namespace {
+
+class AsioHealthTimer final : public HealthTimer {
+ public:
+  explicit AsioHealthTimer(asio::io_context& io) : timer_(io) {}
+  [[nodiscard]] Clock::time_point now() const override { return Clock::now(); }
+  void wait_until(Clock::time_point at, std::function<void()> expired) override {
+    timer_.expires_at(at);  // cancels the previous wait
+    timer_.async_wait([expired = std::move(expired)](const boost::system::error_code& ec) {
+      if (!ec) expired();
+    });
+  }
+  void cancel() override { timer_.cancel(); }
+
+ private:
+  asio::steady_timer timer_;
+};
+
+}  // namespace
+
+std::unique_ptr<HealthTimer> make_health_timer(asio::io_context& io) {
+  return std::make_unique<AsioHealthTimer>(io);
+}
+
 HealthMonitor::HealthMonitor(asio::io_context& io, const HealthConfig& config,
                              std::unique_ptr<HealthProbe> probe, Callbacks callbacks)
-    : config_(config), probe_(std::move(probe)), callbacks_(std::move(callbacks)), timer_(io) {}
+    : HealthMonitor(make_health_timer(io), config, std::move(probe), std::move(callbacks)) {}
+
+HealthMonitor::HealthMonitor(std::unique_ptr<HealthTimer> timer, const HealthConfig& config,
+                             std::unique_ptr<HealthProbe> probe, Callbacks callbacks)
+    : config_(config),
+      probe_(std::move(probe)),
+      callbacks_(std::move(callbacks)),
+      timer_(std::move(timer)) {}
 
 HealthMonitor::~HealthMonitor() { stop(); }
 
@@ -297,8 +329,9 @@ void HealthMonitor::start() {
   ++generation_;
   succeeded_ = false;
   failures_ = 0;
-  started_at_ = std::chrono::steady_clock::now();
-  run_probe();
+  started_at_ = timer_->now();
+  // Not at once: a program that needs a moment to listen is not failed before it could.
+  arm(started_at_ + config_.interval, /*timeout_phase=*/false);
 }
 
 void HealthMonitor::stop() {
@@ -307,14 +340,13 @@ void HealthMonitor::stop() {
   if (probing_) probe_->abort();
   probing_ = false;
   active_ = false;
-  timer_.cancel();
+  timer_->cancel();
 }
 
 void HealthMonitor::arm(std::chrono::steady_clock::time_point at, bool timeout_phase) {
   const auto token = ++timer_token_;
-  timer_.expires_at(at);
-  timer_.async_wait([this, token, timeout_phase](const boost::system::error_code& ec) {
-    if (ec || token != timer_token_ || !active_) return;
+  timer_->wait_until(at, [this, token, timeout_phase] {
+    if (token != timer_token_ || !active_) return;
     if (!timeout_phase) {
       run_probe();
       return;
@@ -329,7 +361,7 @@ void HealthMonitor::arm(std::chrono::steady_clock::time_point at, bool timeout_p
 void HealthMonitor::run_probe() {
   probing_ = true;
   ++probes_started_;
-  probe_started_at_ = std::chrono::steady_clock::now();
+  probe_started_at_ = timer_->now();
   // The timeout is armed before the probe starts, so even an instant failure finds it armed.
   arm(probe_started_at_ + config_.timeout, /*timeout_phase=*/true);
   const auto generation = generation_;
@@ -341,7 +373,7 @@ void HealthMonitor::run_probe() {
 }
 
 void HealthMonitor::finish(const ProbeOutcome& outcome) {
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = timer_->now();
   const auto next = std::max(now, probe_started_at_ + config_.interval);
   arm(next, /*timeout_phase=*/false);
   if (outcome.healthy) {
@@ -352,7 +384,8 @@ void HealthMonitor::finish(const ProbeOutcome& outcome) {
     }
     return;
   }
-  const bool in_grace = !succeeded_ && now - started_at_ < config_.start_period;
+  // Inside start_period a failure never counts, before or after a first success.
+  const bool in_grace = now - started_at_ < config_.start_period;
   if (in_grace) {
     if (callbacks_.failed)
       callbacks_.failed("health check failed during start_period (not counted): " + outcome.detail,

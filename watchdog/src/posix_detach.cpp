@@ -1,6 +1,7 @@
 // `daemonize run FILE --detach [--pidfile PATH]`: the classic double fork around a locked
 // pidfile. The caller returns once the daemon holds the lock and its child has started (exit 0),
-// or says why not; a second `run --detach` while the lock is held exits 0, starting nothing.
+// or says why not; a second `run --detach` while the lock is held exits 0, starting nothing, and
+// so does one after the watchdog ended for good (its final marker holds, final_marker.hpp).
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <climits>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -22,6 +24,7 @@
 
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/watchdog/detached.hpp"
+#include "daemonize/watchdog/final_marker.hpp"
 #include "daemonize/watchdog/run.hpp"
 
 namespace daemonize {
@@ -110,7 +113,8 @@ std::string log_tail(const std::filesystem::path& log_file, std::streamoff offse
 
 }  // namespace
 
-int prepare_process(const std::string& pidfile, bool detach, std::string& error) {
+int prepare_process(const std::string& pidfile, bool detach, const std::string& manifest_path,
+                    std::string& error) {
   if (detach && pidfile.empty()) {
     error =
         "run --detach: no pidfile to lock (the manifest does not load, or neither HOME nor "
@@ -139,6 +143,16 @@ int prepare_process(const std::string& pidfile, bool detach, std::string& error)
       error = "pidfile " + pidfile + " is locked: the service is already running (pid " +
               std::to_string(holder) + ")";
       return exit_code::unavailable;
+    }
+  }
+  if (detach) {
+    // Checked under the lock. Quiet like "already running": the crontab's lines discard stdout.
+    if (const auto marker = holding_final_marker(paths.state_directory, manifest_path)) {
+      const std::string name = paths.pidfile.stem().string();
+      std::cout << name << ": not started: " << describe_final_marker(*marker) << " (see "
+                << (paths.state_directory / kFinalMarkerName).string() << "); `daemonize start "
+                << name << "` starts it" << std::endl;
+      std::_Exit(exit_code::success);
     }
   }
   if (!detach) {
@@ -173,6 +187,13 @@ int prepare_process(const std::string& pidfile, bool detach, std::string& error)
     return exit_code::software;
   }
   if (first > 0) {
+    // The caller only waits for the report: a stop (Ctrl-C) ends it at once, as always.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGHUP);
+    ::pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
     // The daemon's copies keep the lock and the pipe's write end.
     ::close(ready[1]);
     ::close(pid_fd);

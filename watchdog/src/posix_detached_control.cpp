@@ -18,6 +18,7 @@
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/core/loader.hpp"
 #include "daemonize/watchdog/detached.hpp"
+#include "daemonize/watchdog/final_marker.hpp"
 
 namespace daemonize {
 namespace {
@@ -67,15 +68,20 @@ bool wait_until_unlocked(const std::filesystem::path& pidfile, std::chrono::mill
   return true;
 }
 
-// `daemonize run MANIFEST --detach` with this very binary; its exit status.
-int run_detached_again(const std::string& manifest_path) {
+// `daemonize run MANIFEST --detach [--pidfile PIDFILE]` with this very binary; its exit status.
+int run_detached_again(const std::string& manifest_path, const std::string& pidfile = "") {
   std::cout.flush();
   std::cerr.flush();
   const pid_t child = ::fork();
   if (child < 0) return exit_code::software;
   if (child == 0) {
-    const char* argv[] = {"daemonize", "run", manifest_path.c_str(), "--detach", nullptr};
-    ::execv("/proc/self/exe", const_cast<char* const*>(argv));
+    std::vector<const char*> argv{"daemonize", "run", manifest_path.c_str(), "--detach"};
+    if (!pidfile.empty()) {
+      argv.push_back("--pidfile");
+      argv.push_back(pidfile.c_str());
+    }
+    argv.push_back(nullptr);
+    ::execv("/proc/self/exe", const_cast<char* const*>(argv.data()));
     std::_Exit(127);
   }
   int status = 0;
@@ -168,10 +174,25 @@ std::optional<int> control_detached_watchdog(const std::string& file_or_name, Co
     return exit_code::unavailable;
   }
 
-  auto stop = [&]() -> int {
+  // `keep_down`: a stop (not a restart) leaves a final marker, written before the signal so
+  // that the crontab's next line finds it as soon as the lock is free.
+  auto stop = [&](bool keep_down) -> int {
+    if (keep_down) {
+      FinalMarker marker;
+      marker.reason = "stopped";
+      marker.at = format_rfc3339(std::chrono::system_clock::now());
+      marker.boot_id = current_boot_id();
+      marker.manifest = manifest_path;
+      marker.manifest_digest = manifest_path.empty() ? "" : manifest_file_digest(manifest_path);
+      if (auto error = write_final_marker(paths.state_directory, marker); !error.empty()) {
+        err << "daemonize: warning: " << error << "; the crontab may start " << name << " again\n";
+      }
+    }
     if (::kill(probe.pid, SIGTERM) != 0 && errno != ESRCH) {
-      err << "daemonize: cannot signal " << who << ": " << std::strerror(errno) << '\n';
-      return errno == EPERM ? exit_code::no_permission : exit_code::unavailable;
+      const int error = errno;
+      if (keep_down) remove_final_marker(paths.state_directory);
+      err << "daemonize: cannot signal " << who << ": " << std::strerror(error) << '\n';
+      return error == EPERM ? exit_code::no_permission : exit_code::unavailable;
     }
     if (!wait_until_unlocked(pidfile, wait_limit)) {
       err << "daemonize: " << who << " did not exit within "
@@ -188,7 +209,7 @@ std::optional<int> control_detached_watchdog(const std::string& file_or_name, Co
       out << name << ": already running (pid " << probe.pid << ")\n";
       return exit_code::success;
     case ControlAction::stop:
-      return stop();
+      return stop(/*keep_down=*/true);
     case ControlAction::reload:
       if (::kill(probe.pid, SIGHUP) != 0) {
         err << "daemonize: cannot signal " << who << ": " << std::strerror(errno) << '\n';
@@ -202,11 +223,34 @@ std::optional<int> control_detached_watchdog(const std::string& file_or_name, Co
             << ": its manifest is unknown (no state file); stop it and run it again\n";
         return exit_code::unavailable;
       }
-      if (const int code = stop(); code != exit_code::success) return code;
+      if (const int code = stop(/*keep_down=*/false); code != exit_code::success) return code;
       return run_detached_again(manifest_path);
     }
   }
   return std::nullopt;
+}
+
+std::optional<ClearedFinalMarker> clear_detached_final_marker(const std::string& file_or_name) {
+  std::string name = file_or_name;
+  if (names_a_file(file_or_name)) {
+    const auto loaded = load_manifest_file(file_or_name, host_os());
+    if (!loaded.service) return std::nullopt;
+    name = loaded.service->name;
+  }
+  std::optional<ClearedFinalMarker> cleared;
+  for (const auto& candidate : pidfile_candidates(name)) {
+    const auto directory =
+        paths_for_pidfile(candidate, environment_value, ::geteuid() == 0).state_directory;
+    auto marker = read_final_marker(directory);
+    if (!marker || !remove_final_marker(directory)) continue;
+    if (!cleared) cleared = ClearedFinalMarker{name, candidate, std::move(*marker)};
+  }
+  return cleared;
+}
+
+int start_detached_watchdog(const std::string& manifest_path,
+                            const std::filesystem::path& pidfile) {
+  return run_detached_again(manifest_path, pidfile.string());
 }
 
 }  // namespace daemonize

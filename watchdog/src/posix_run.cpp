@@ -25,6 +25,7 @@
 #include "daemonize/core/loader.hpp"
 #include "daemonize/core/supervisor.hpp"
 #include "daemonize/watchdog/child_output.hpp"
+#include "daemonize/watchdog/final_marker.hpp"
 #include "daemonize/watchdog/health_probe.hpp"
 #include "daemonize/watchdog/launch_plan.hpp"
 #include "daemonize/watchdog/run.hpp"
@@ -41,6 +42,36 @@ namespace {
 namespace asio = boost::asio;
 namespace act = supervisor_action;
 namespace ev = supervisor_event;
+
+// SIGTERM, SIGINT and SIGHUP are blocked from run_watchdog()'s first instruction until the
+// loop's signal_set owns them: a stop during start-up stays pending, is checked between the
+// start-up phases and, once the loop runs, reaches the supervisor before the first spawn.
+sigset_t startup_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+// "SIGTERM"/"SIGINT" when one is pending (a stop requested during start-up), else "".
+std::string pending_stop_signal() {
+  sigset_t pending;
+  sigemptyset(&pending);
+  if (::sigpending(&pending) != 0) return "";
+  if (sigismember(&pending, SIGTERM) == 1) return "SIGTERM";
+  if (sigismember(&pending, SIGINT) == 1) return "SIGINT";
+  return "";
+}
+
+// Between start-up phases: a pending stop ends the watchdog before it starts anything.
+bool stopped_during_startup(const char* phase) {
+  const auto signal = pending_stop_signal();
+  if (signal.empty()) return false;
+  watchdog_log::info("stop requested (" + signal + ") " + phase + "; nothing was started");
+  return true;
+}
 
 std::map<std::string, std::string> current_environment() {
   std::map<std::string, std::string> environment;
@@ -109,6 +140,7 @@ class StateStore {
   }
 
   [[nodiscard]] const std::filesystem::path& file() const { return file_; }
+  [[nodiscard]] std::filesystem::path directory() const { return file_.parent_path(); }
 
  private:
   int lock_fd_ = -1;  // held (flock) for the watchdog's lifetime; CLOEXEC so children never hold it
@@ -131,6 +163,29 @@ void kill_previous_generation(const StateRecord& previous) {
         std::to_string(previous.process_group) + " from a previous watchdog (pid " +
         std::to_string(previous.watchdog_pid) + ")");
   }
+}
+
+// `run --detach`: a watchdog that ended for good tells the next `run --detach` not to start.
+void leave_final_marker(const StateStore& store, const Service& service,
+                        const SupervisorSnapshot& snapshot, bool stop_requested, int code) {
+  const auto reason = final_marker_reason(to_string(snapshot.state), stop_requested);
+  if (!reason || store.file().empty()) return;
+  FinalMarker marker;
+  marker.reason = *reason;
+  marker.exit_code = code;
+  if (snapshot.last_exit) marker.last_exit = snapshot.last_exit->describe();
+  marker.at = format_rfc3339(std::chrono::system_clock::now());
+  marker.boot_id = current_boot_id();
+  marker.manifest = service.manifest_path;
+  marker.manifest_digest = manifest_file_digest(service.manifest_path);
+  if (auto error = write_final_marker(store.directory(), marker); !error.empty()) {
+    watchdog_log::warning(error + "; the crontab's next `run --detach` starts it again");
+    return;
+  }
+  watchdog_log::info("final state written to " + (store.directory() / kFinalMarkerName).string() +
+                     ": `run --detach` does not start " + service.name +
+                     " again until `daemonize start " + service.name +
+                     "`, a changed manifest or a reboot");
 }
 
 class WatchdogLoop {
@@ -156,6 +211,11 @@ class WatchdogLoop {
   int run() {
     output_ = make_child_output(logs_for_child(), io_);  // may throw: the caller maps it to 73
     wait_for_signals();
+    // The signal_set handles them now: what arrived during start-up is delivered at once.
+    const auto blocked = startup_signals();
+    ::pthread_sigmask(SIG_UNBLOCK, &blocked, nullptr);
+    io_.poll();
+    if (exit_code_) return *exit_code_;  // stopped before the first spawn
     if (auto interval = notifier_.watchdog_interval()) start_watchdog_pings(*interval / 2);
     dispatch(ev::Start{});
     while (!exit_code_) {
@@ -163,6 +223,9 @@ class WatchdogLoop {
     }
     return *exit_code_;
   }
+
+  [[nodiscard]] bool stop_requested() const { return stop_requested_; }
+  [[nodiscard]] const SupervisorSnapshot& snapshot() const { return supervisor_.snapshot(); }
 
  private:
   // The user-scope default "~/.local/state/<name>/log" is relative to the service's HOME (the
@@ -222,9 +285,11 @@ class WatchdogLoop {
           on_child_signal();
           break;
         case SIGTERM:
+          stop_requested_ = true;
           dispatch(ev::StopRequested{"SIGTERM"});
           break;
         case SIGINT:
+          stop_requested_ = true;
           dispatch(ev::StopRequested{"SIGINT"});
           break;
         case SIGHUP:
@@ -418,12 +483,15 @@ class WatchdogLoop {
   std::deque<SupervisorEvent> pending_;
   bool dispatching_ = false;
   bool startup_memory_released_ = false;
+  bool stop_requested_ = false;  // SIGTERM/SIGINT arrived
   std::optional<int> exit_code_;
 };
 
 }  // namespace
 
 int run_watchdog(const RunOptions& options) {
+  const auto blocked = startup_signals();
+  ::pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
   watchdog_log::initialize("daemonize");
   // A vanished notify socket or log reader must not kill the watchdog.
   if (::signal(SIGPIPE, SIG_IGN) == SIG_ERR) watchdog_log::warning("cannot ignore SIGPIPE");
@@ -435,12 +503,14 @@ int run_watchdog(const RunOptions& options) {
   if (!loaded.service) return exit_code::data_error;
   const Service& service = *loaded.service;
   watchdog_log::set_service_name(service.name);
+  if (stopped_during_startup("while the manifest loaded")) return exit_code::success;
 
   auto startup = prepare_launch(service, current_environment(), system_host());
   if (!startup.plan) {
     for (const auto& problem : startup.problems) std::cerr << problem.message << '\n';
     return startup.exit_code();
   }
+  if (stopped_during_startup("while the environment was built")) return exit_code::success;
 
   StateStore store;
   if (auto error = store.open(service.name); !error.empty()) {
@@ -448,6 +518,7 @@ int run_watchdog(const RunOptions& options) {
     return exit_code::unavailable;
   }
   if (auto previous = store.read_previous()) kill_previous_generation(*previous);
+  if (stopped_during_startup("during start-up")) return exit_code::success;
 
   if (!posix::become_child_subreaper()) {
     watchdog_log::warning(std::string("prctl(PR_SET_CHILD_SUBREAPER) failed: ") +
@@ -466,7 +537,10 @@ int run_watchdog(const RunOptions& options) {
 
   try {
     WatchdogLoop loop(service, std::move(*startup.plan), store, std::move(health_target));
-    return loop.run();
+    const int code = loop.run();
+    if (options.detached)
+      leave_final_marker(store, service, loop.snapshot(), loop.stop_requested(), code);
+    return code;
   } catch (const std::runtime_error& error) {
     std::cerr << "daemonize: " << error.what() << '\n';
     return exit_code::cannot_create;

@@ -16,14 +16,15 @@
 
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
-#include <boost/process/env.hpp>
-#include <boost/process/environment.hpp>
 #include <boost/process/exe.hpp>
 #include <boost/process/extend.hpp>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "posix_process.hpp"
 
@@ -54,8 +55,23 @@ void mark_cloexec_from_proc() {
   ::closedir(fds);
 }
 
+// NAME=value strings and the null-terminated array execve takes, built in one pass
+// (bp::environment's operator[] searches and rebuilds its array on every insertion: quadratic).
+struct EnvironmentBlock {
+  explicit EnvironmentBlock(const std::map<std::string, std::string>& environment) {
+    entries.reserve(environment.size());
+    for (const auto& [name, value] : environment) entries.push_back(name + "=" + value);
+    pointers.reserve(entries.size() + 1);
+    for (auto& entry : entries) pointers.push_back(entry.data());
+    pointers.push_back(nullptr);
+  }
+  std::vector<std::string> entries;
+  std::vector<char*> pointers;
+};
+
 struct ChildSetup : boost::process::extend::handler {
   const LaunchPlan* plan = nullptr;
+  char** environment = nullptr;
   ChildStdio stdio;
   pid_t parent = 0;
   sigset_t saved_mask{};
@@ -63,7 +79,8 @@ struct ChildSetup : boost::process::extend::handler {
   // Parent, before fork: block every signal so that no handler of the watchdog (Asio's
   // self-pipe) can run in the child between fork and exec.
   template <typename Executor>
-  void on_setup(Executor&) {
+  void on_setup(Executor& exec) {
+    exec.env = environment;  // what execve gets (the default would be the watchdog's environ)
     parent = ::getpid();
     sigset_t all;
     sigfillset(&all);
@@ -133,15 +150,15 @@ struct ChildSetup : boost::process::extend::handler {
 
 SpawnOutcome spawn_child(const LaunchPlan& plan, const ChildStdio& stdio) {
   namespace bp = boost::process;
-  bp::environment environment;
-  for (const auto& [name, value] : plan.environment) environment[name] = value;
+  EnvironmentBlock environment(plan.environment);
   std::vector<std::string> args(plan.argv.begin() + 1, plan.argv.end());
 
   ChildSetup setup;
   setup.plan = &plan;
+  setup.environment = environment.pointers.data();
   setup.stdio = stdio;
   std::error_code error;
-  bp::child child(bp::exe(plan.executable), bp::args(args), bp::env(environment), setup, error);
+  bp::child child(bp::exe(plan.executable), bp::args(args), setup, error);
   if (error || !child.valid()) {
     return {0, error ? error.message() : std::string("spawn failed")};
   }

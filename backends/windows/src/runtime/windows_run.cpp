@@ -505,7 +505,8 @@ int run_watchdog(const RunOptions& options) {
   return windows::run_windows_watchdog(options.manifest_path, options.service);
 }
 
-int prepare_process(const std::string& pidfile, bool detach, std::string& error) {
+int prepare_process(const std::string& pidfile, bool detach, const std::string& /*manifest_path*/,
+                    std::string& error) {
   if (detach) {
     error =
         "--detach is not available on Windows: install the service with `daemonize deploy` "

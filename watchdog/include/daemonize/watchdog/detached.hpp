@@ -10,6 +10,7 @@
 #include <string>
 
 #include "daemonize/core/installer.hpp"
+#include "daemonize/watchdog/final_marker.hpp"
 #include "daemonize/watchdog/state_file.hpp"
 
 namespace daemonize {
@@ -56,11 +57,27 @@ struct PidfileProbe {
 
 // `daemonize start|stop|restart|reload FILE|NAME` for a detached watchdog of the invoking user
 // (default pidfile locations, XDG_STATE_HOME first, then ~/.local/state): stop sends SIGTERM
-// and waits until the lock is released (stop.timeout of the manifest + 5 s); reload sends
+// and waits until the lock is released (stop.timeout of the manifest + 5 s), leaving a final
+// marker (reason "stopped") so that the crontab does not start it again; reload sends
 // SIGHUP; start reports "already running". Returns std::nullopt (nothing printed) when no live
 // detached watchdog holds the pidfile, so that the caller asks the service manager instead.
 [[nodiscard]] std::optional<int> control_detached_watchdog(const std::string& file_or_name,
                                                            ControlAction action, std::ostream& out,
                                                            std::ostream& err);
+
+// `daemonize start|restart FILE|NAME` of a detached watchdog that ended for good: removes its
+// final marker (final_marker.hpp) from the state directory of each default pidfile. Returns
+// what was removed (the pidfile it goes with), std::nullopt when there was none.
+struct ClearedFinalMarker {
+  std::string name;
+  std::filesystem::path pidfile;
+  FinalMarker marker;
+};
+[[nodiscard]] std::optional<ClearedFinalMarker> clear_detached_final_marker(
+    const std::string& file_or_name);
+
+// `daemonize run MANIFEST --detach --pidfile PIDFILE` with this very binary; its exit status.
+[[nodiscard]] int start_detached_watchdog(const std::string& manifest_path,
+                                          const std::filesystem::path& pidfile);
 
 }  // namespace daemonize

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -75,12 +74,25 @@ class HealthProbe {
                                                              const HealthTarget& target,
                                                              std::function<void(int)> on_spawn);
 
-// Schedules probes for one child at a time: first probe at start(), then one every `interval`
-// (measured from the start of the previous probe; at once when a probe took longer). A probe
-// that does not finish within `timeout` is aborted and counts as a failure. Failures before the
-// first success and within `start_period` of start() do not count; `retries` consecutive
-// counted failures call `unhealthy` once (and the monitor stops). The first success calls
-// `ready` once per start().
+// The monitor's time: a clock and one timer. The watchdog's runs on its io_context
+// (make_health_timer); the unit tests inject a manual one.
+class HealthTimer {
+ public:
+  using Clock = std::chrono::steady_clock;
+  virtual ~HealthTimer() = default;
+  [[nodiscard]] virtual Clock::time_point now() const = 0;
+  // Calls `expired` once at `at`, unless cancel() or another wait_until() comes first.
+  virtual void wait_until(Clock::time_point at, std::function<void()> expired) = 0;
+  virtual void cancel() = 0;
+};
+[[nodiscard]] std::unique_ptr<HealthTimer> make_health_timer(boost::asio::io_context& io);
+
+// Schedules probes for one child at a time: the first probe `interval` after start() (a program
+// needs time to listen; as Docker does), then one every `interval` (measured from the start of
+// the previous probe; at once when a probe took longer). A probe that does not finish within
+// `timeout` is aborted and counts as a failure. A failure within `start_period` of start() never
+// counts; `retries` consecutive counted failures call `unhealthy` once (and the monitor stops).
+// The first success calls `ready` once per start().
 class HealthMonitor {
  public:
   struct Callbacks {
@@ -90,6 +102,8 @@ class HealthMonitor {
   };
 
   HealthMonitor(boost::asio::io_context& io, const HealthConfig& config,
+                std::unique_ptr<HealthProbe> probe, Callbacks callbacks);
+  HealthMonitor(std::unique_ptr<HealthTimer> timer, const HealthConfig& config,
                 std::unique_ptr<HealthProbe> probe, Callbacks callbacks);
   ~HealthMonitor();
   HealthMonitor(const HealthMonitor&) = delete;
@@ -109,7 +123,7 @@ class HealthMonitor {
   HealthConfig config_;
   std::unique_ptr<HealthProbe> probe_;
   Callbacks callbacks_;
-  boost::asio::steady_timer timer_;
+  std::unique_ptr<HealthTimer> timer_;
   bool active_ = false;
   bool probing_ = false;
   bool succeeded_ = false;

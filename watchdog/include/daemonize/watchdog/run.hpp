@@ -10,6 +10,9 @@ namespace daemonize {
 struct RunOptions {
   std::string manifest_path;
   bool service = false;  // Windows only: run as the SCM service host (`run --service`)
+  // `run --detach`: ending for good (gave up, or the program ended and is not restarted) leaves
+  // a final marker in the state directory (final_marker.hpp).
+  bool detached = false;
 };
 
 // Returns the process exit code (cli.md): 0, 65, 66, 69, 73, 75, 77, 78, or the child's.
@@ -19,7 +22,10 @@ struct RunOptions {
 // hosts without a service manager (setsid, stdio to /dev/null, chdir /); the original process
 // exits 0 once the daemon is set up. A non-empty `pidfile` is written with our pid and locked
 // (flock) for the watchdog's lifetime, so a second instance refuses to start.
+// With `detach`, a final marker that holds for `manifest_path` (final_marker.hpp) ends the
+// process at once with exit 0 and one line on stdout, like "already running".
 // Returns 0, or an exit code with `error` set (73: cannot write the pidfile, 69: locked).
-[[nodiscard]] int prepare_process(const std::string& pidfile, bool detach, std::string& error);
+[[nodiscard]] int prepare_process(const std::string& pidfile, bool detach,
+                                  const std::string& manifest_path, std::string& error);
 
 }  // namespace daemonize
