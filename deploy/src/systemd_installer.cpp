@@ -60,6 +60,12 @@ class SystemdInstaller final : public Installer {
 
   ManagerStep control_step(SystemOps& /*ops*/, ControlAction action) override {
     const std::string verb = to_string(action);
+    if (action == ControlAction::start || action == ControlAction::restart) {
+      // An operator's start clears a give-up as on every target: a native unit that hit its
+      // start limit (StartLimitBurst=) refuses `systemctl start` until reset-failed.
+      return {verb + " " + spec_.service_id,
+              {systemctl({"reset-failed", spec_.service_id}), systemctl({verb, spec_.service_id})}};
+    }
     return {verb + " " + spec_.service_id, {systemctl({verb, spec_.service_id})}};
   }
 

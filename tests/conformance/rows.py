@@ -300,8 +300,8 @@ def readiness_check(rt, ctx):
 
 READINESS = Row(
     "readiness-gates-started", "the manager's \"started\" (or status ready) comes only after the first healthy check",
-    ["health"], health_manifest, lambda ctx: ["--listen", str(ctx.port), "--listen-after", "2"],
-    readiness_check)
+    ["health"], lambda ctx: health_manifest(ctx, start_period="5s"),
+    lambda ctx: ["--listen", str(ctx.port), "--listen-after", "2"], readiness_check)
 
 
 # ---- output ----------------------------------------------------------------------------------

@@ -115,6 +115,20 @@ TEST(SystemdInstaller, RemovalStopsDisablesThenReloads) {
             (std::vector<std::string>{"systemctl reload web-api.service"}));
 }
 
+// `daemonize start` clears a give-up on every target: under systemd a unit that hit its start
+// limit refuses a plain start, so the failed state is reset first.
+TEST(SystemdInstaller, StartAndRestartResetAFailedUnitFirst) {
+  FakeSystemOps ops;
+  auto installer = make_installer(systemd_spec());
+  for (const auto action : {ControlAction::start, ControlAction::restart}) {
+    const auto step = installer->control_step(ops, action);
+    const std::string verb = action == ControlAction::start ? "start" : "restart";
+    EXPECT_EQ(step.argvs, (std::vector<std::vector<std::string>>{
+                              {"systemctl", "reset-failed", "web-api.service"},
+                              {"systemctl", verb, "web-api.service"}}));
+  }
+}
+
 // ---- launchd ---------------------------------------------------------------------------------
 
 InstallerSpec launchd_spec(Scope scope = Scope::system) {
