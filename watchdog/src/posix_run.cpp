@@ -423,6 +423,9 @@ class WatchdogLoop {
 
 }  // namespace
 
+// Console control events exist only on Windows.
+int run_console_ctrl_helper(unsigned, bool) { return exit_code::usage; }
+
 int run_watchdog(const RunOptions& options) {
   watchdog_log::initialize("daemonize");
   // A vanished notify socket or log reader must not kill the watchdog.
