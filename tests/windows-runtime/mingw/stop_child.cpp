@@ -1,6 +1,7 @@
 // The supervised programs of the stop and exec-probe e2e (wine_stop_health_e2e.py), one per mode.
 // Each appends "started <pid>" to the marker file (argv[2]) and then waits to be stopped:
-//   ctrl-c    handles Ctrl+C: appends "ctrl_c <pid>" and exits 0 (a shutdown hook that ran)
+//   ctrl-c    handles Ctrl+C (and Ctrl+Break): appends "ctrl_c <pid>" ("ctrl_break <pid>") and
+//             exits 0 (a shutdown hook that ran)
 //   window    ignores Ctrl+C, owns a top-level window: WM_CLOSE appends "wm_close <pid>", exit 0
 //   queue     ignores Ctrl+C, has a message queue but no window: WM_QUIT appends "wm_quit <pid>"
 //   stubborn  ignores Ctrl+C, has no window and no message queue, and starts a grandchild
@@ -29,8 +30,8 @@ void append(const char* what) {
 }
 
 BOOL WINAPI on_console_event(DWORD event) {
-  if (event == CTRL_C_EVENT) {
-    append("ctrl_c");
+  if (event == CTRL_C_EVENT || event == CTRL_BREAK_EVENT) {
+    append(event == CTRL_C_EVENT ? "ctrl_c" : "ctrl_break");
     ExitProcess(0);
   }
   return FALSE;
