@@ -17,7 +17,7 @@ struct RunOptions {
 
 // The Windows stop helper (`daemonize internal-ctrl-c PID [--break]`, started by the watchdog,
 // not for users): generates Ctrl+C (Ctrl+Break) on the console of process `pid`. Returns 0 when
-// generated, 1 when not (the failed call on stderr); 64 on other systems.
+// generated, 1 when not (the failed call on stderr); 2 (usage) on other systems.
 [[nodiscard]] int run_console_ctrl_helper(unsigned pid, bool ctrl_break);
 
 // --pidfile / --detach, before run_watchdog(): with `detach`, forks into the background for
