@@ -176,7 +176,7 @@ def run_ctrl_break_case(wine, half):
         if WINE_NO_CTRL_BREAK in log_text:
             print(f"  note  {name}: Wine refused CTRL_BREAK_EVENT (error 6): Ctrl+Break delivery "
                   f"is unproven here")
-            check(elapsed >= STOP_TIMEOUT_S and "stop.timeout expired: terminated the job"
+            check(elapsed >= STOP_TIMEOUT_S and "stop: TerminateJobObject: terminated the job"
                   in log_text and "ctrl_break" not in words,
                   f"{name}: after the refused Ctrl+Break the sequence went on (WM_CLOSE at once) "
                   f"and the job was terminated at stop.timeout ({elapsed:.1f} s)")
@@ -287,7 +287,7 @@ def main():
                           three_quarters - 0.5, STOP_TIMEOUT_S - 0.5)
         if only in ("", "stop", "stubborn"):
             run_stop_case(wine, "rtstubborn", "stubborn", None,
-                          "stop.timeout expired: terminated the job", STOP_TIMEOUT_S,
+                          "stop: TerminateJobObject: terminated the job", STOP_TIMEOUT_S,
                           STOP_TIMEOUT_S + MARGIN_S)
         if only in ("", "health"):
             run_exec_health(wine)

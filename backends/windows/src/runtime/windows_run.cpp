@@ -286,12 +286,10 @@ class WindowsWatchdog {
     stop_step_deadline_.reset();
     if (!child_) return;
     windows::JobStopControl control(*child_);
+    // stop.timeout expired, or stop.signal is KILL (the Supervisor logged which).
     const auto result = control.perform(windows::StopStep::terminate_job);
-    if (result.reached) {
-      watchdog_log::warning("stop.timeout expired: terminated the job");
-    } else {
-      watchdog_log::error("stop.timeout expired: TerminateJobObject " + result.detail);
-    }
+    (result.reached ? watchdog_log::warning
+                    : watchdog_log::error)("stop: TerminateJobObject: " + result.detail);
   }
 
   void perform(const act::StartTimer& start) {
