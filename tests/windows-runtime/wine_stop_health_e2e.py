@@ -15,7 +15,9 @@ Stop (stop.timeout = 10 s, one service per child of mingw/stop_child.cpp), each 
   job when stop.timeout expires: STOPPED after >= stop.timeout, no process of either left.
 Health: [health] check = "exec" runs the probe (the same child in `probe FILE` mode: exit 0 while
 FILE exists) in a job of its own: healthy → RUNNING and "ready" in the watchdog's log; FILE
-removed → the probe fails `retries` times and the watchdog restarts the child.
+removed → the probe fails `retries` times and the watchdog restarts the child; a probe that
+hangs (with a child of its own) is ended with its job at health.timeout, counts as a failure,
+and leaves no process behind.
 
 The prefix uses Wine's null display driver (HKCU\\Software\\Wine\\Drivers Graphics=null): there is
 no X server here, and without a driver CreateWindow fails. Outside CI a missing tool skips
@@ -231,6 +233,45 @@ def run_exec_health(wine):
     uninstall(wine, name)
 
 
+def run_exec_health_timeout(wine):
+    """A probe that never exits (and starts a child of its own): health.timeout terminates its
+    job, the failure counts, `retries` of them restart the program, and no probe is left."""
+    name = "rtexechang"
+    logs_dir = f"C:\\ProgramData\\{name}\\logs"
+    marker = f"C:\\daemonize-test\\{name}-marker.txt"
+    probe_marker = f"C:\\daemonize-test\\{name}-probes.txt"
+    print(f"service {name}: [health] check = \"exec\" with a probe that hangs (timeout 1s)")
+    manifest = write_manifest(
+        wine, name, ["ctrl-c", marker],
+        f'\n[health]\ncheck = "exec"\ncommand = [\'{CHILD}\', "probe-hang", \'{probe_marker}\']\n'
+        f'interval = "500ms"\ntimeout = "1s"\nretries = 2\n',
+        restart='policy = "always"\ndelay = "500ms"')
+    if not register(wine, name, manifest):
+        return
+    wine.run(f"sc start {name}", ["sc", "start", name])
+    log_path = wine.host_path(logs_dir + "\\daemonize-watchdog.log")
+    restarted, waited = wait_for(lambda: "restarting: health" in read_text(log_path), 30)
+    log_text = read_text(log_path)
+    check(restarted and "health check failed (2 of 2): timed out after 1s" in log_text,
+          f"{name}: two probes timed out after 1s and the watchdog restarted the child "
+          f"({waited:.1f} s)")
+    check(wine.service_state(name)[0] == "START_PENDING",
+          f"{name}: never healthy, so never RUNNING (got {wine.service_state(name)[0]})")
+    # A hung probe that outlived its timeout would pile up with its child: after several
+    # timeouts at most the program, the current probe and that probe's child may run.
+    wait_for(lambda: len([w for w in marker_words(wine, probe_marker) if w[0] == "probe"]) >= 5,
+             20)
+    probes = [w for w in marker_words(wine, probe_marker) if w[0] == "probe"]
+    running = live_children()
+    check(len(probes) >= 5 and len(running) <= 3,
+          f"{name}: {len(probes)} hanging probes ran, each ended with its job at the timeout: "
+          f"{len(running)} processes of the test child run (at most 3: the program, one probe "
+          f"and its child)")
+    # The SCM accepts no STOP while START_PENDING: the prefix's wineserver ends this service.
+    if failures:
+        dump_watchdog_log(wine, logs_dir, 40)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--source-dir", required=True)
@@ -263,7 +304,7 @@ def main():
     prefix = prepare_prefix(wine64, wineserver, options.work_dir)
     wine = Wine(wine64, wineserver, prefix)
     subprocess.run([wineserver, "-p"], env=wine.env, check=True)
-    names = ("rtctrlc", "rtbreak", "rtwindow", "rtqueue", "rtstubborn", "rtexec")
+    names = ("rtctrlc", "rtbreak", "rtwindow", "rtqueue", "rtstubborn", "rtexec", "rtexechang")
     try:
         wine.run("reg add Graphics=null", ["reg", "add", "HKCU\\Software\\Wine\\Drivers", "/v",
                                            "Graphics", "/d", "null", "/f"])
@@ -291,6 +332,7 @@ def main():
                           STOP_TIMEOUT_S + MARGIN_S)
         if only in ("", "health"):
             run_exec_health(wine)
+            run_exec_health_timeout(wine)
     finally:
         for name in names:
             wine.run("sc stop (cleanup)", ["sc", "stop", name], quiet=True)

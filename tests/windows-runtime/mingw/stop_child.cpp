@@ -9,6 +9,7 @@
 //   sleeper   as stubborn, without a grandchild
 // and one mode that is the exec health probe itself:
 //   probe FILE  exits 0 when FILE exists, 1 otherwise
+//   probe-hang FILE  appends "probe <pid>" to FILE, starts a `sleeper` and never exits
 #include <windows.h>
 
 #include <cstdio>
@@ -91,6 +92,11 @@ int wmain(int argc, wchar_t** argv) {
   const std::wstring mode = argv[1];
   if (mode == L"probe") return GetFileAttributesW(argv[2]) == INVALID_FILE_ATTRIBUTES ? 1 : 0;
   g_marker = argv[2];
+  if (mode == L"probe-hang") {
+    append("probe");
+    start_sleeper();
+    for (;;) Sleep(1000);
+  }
   if (mode == L"ctrl-c") {
     SetConsoleCtrlHandler(on_console_event, TRUE);
   } else {
