@@ -1,5 +1,7 @@
 // `daemonize run FILE [--detach] [--pidfile PATH]`: the watchdog (watchdog/).
 #include <iostream>
+#include <memory>
+#include <utility>
 
 #include "commands.hpp"
 #include "daemonize/core/exit_codes.hpp"
@@ -48,6 +50,16 @@ void add_run_command(CLI::App& app, CliContext& context) {
   command->add_option("--pidfile", options->pidfile, "Write and lock a pidfile");
   command->add_flag("--service", options->service, "Windows only: run as an SCM service host");
   command->callback([options, &context] { context.exit_code = run_run(*options); });
+
+  // Hidden (no group): the Windows watchdog runs its own executable this way to deliver Ctrl+C
+  // to a program's console (docs/targets/windows-runtime.md).
+  auto helper = std::make_shared<std::pair<unsigned, bool>>(0, false);
+  auto* internal = app.add_subcommand("internal-ctrl-c", "")->group("");
+  internal->add_option("pid", helper->first)->required();
+  internal->add_flag("--break", helper->second);
+  internal->callback([helper, &context] {
+    context.exit_code = run_console_ctrl_helper(helper->first, helper->second);
+  });
 }
 
 }  // namespace daemonize::cli

@@ -1,7 +1,8 @@
 // The Windows runtime's decisions (runtime_decisions.hpp), tested on every host through the
-// ChildStopControl seam: the console-event path cannot be proven under Wine (verification.md).
+// ChildStopControl seam: which stop step comes next and how the steps share stop.timeout.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <vector>
 
 #include "daemonize/windows/runtime_decisions.hpp"
@@ -11,73 +12,131 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Records the steps and answers each with what the test set up (reached by default).
 class FakeStopControl final : public ChildStopControl {
  public:
-  bool has_console = true;
-  bool ctrl_break_works = true;
-  bool terminate_works = true;
+  std::map<StopStep, StopStepResult> answers;
   std::vector<std::string> calls;
 
-  bool child_has_console() const override { return has_console; }
-  bool send_ctrl_break(std::uint32_t group, std::string& error) override {
-    calls.push_back("ctrl_break " + std::to_string(group));
-    if (!ctrl_break_works) error = "error 6";
-    return ctrl_break_works;
-  }
-  bool terminate_job(std::string& error) override {
-    calls.push_back("terminate");
-    if (!terminate_works) error = "error 5";
-    return terminate_works;
+  StopStepResult perform(StopStep step) override {
+    calls.emplace_back(to_string(step));
+    const auto found = answers.find(step);
+    return found != answers.end() ? found->second : StopStepResult{true, "ok"};
   }
 };
 
-TEST(DeliverStop, EveryPosixSignalButKillBecomesCtrlBreakToTheGroup) {
-  for (const Signal signal : {Signal::term, Signal::interrupt, Signal::hangup, Signal::quit,
-                              Signal::usr1, Signal::usr2}) {
-    FakeStopControl control;
-    const auto delivery = deliver_stop(signal, 4242, control);
-    EXPECT_TRUE(delivery.ctrl_break_sent);
-    EXPECT_FALSE(delivery.terminated);
-    EXPECT_EQ(control.calls, std::vector<std::string>{"ctrl_break 4242"});
-    EXPECT_EQ(delivery.message, "sent CTRL_BREAK to process group 4242");
+using Steps = std::vector<TimedStopStep>;
+
+TEST(StopSteps, TermAndTheOtherSignalsStartWithCtrlCAndShareTheTimeout) {
+  for (const Signal signal :
+       {Signal::term, Signal::interrupt, Signal::hangup, Signal::usr1, Signal::usr2}) {
+    EXPECT_EQ(stop_steps(signal, 8s), (Steps{{StopStep::ctrl_c, 4s},
+                                             {StopStep::close_windows, 6s},
+                                             {StopStep::quit_threads, 8s}}))
+        << to_string(signal);
   }
 }
 
-TEST(DeliverStop, KillTerminatesTheJobWithoutAConsoleEvent) {
-  FakeStopControl control;
-  const auto delivery = deliver_stop(Signal::kill, 7, control);
-  EXPECT_FALSE(delivery.ctrl_break_sent);
-  EXPECT_TRUE(delivery.terminated);
-  EXPECT_EQ(control.calls, std::vector<std::string>{"terminate"});
-  EXPECT_EQ(delivery.message, "stop.signal is KILL: terminated the job");
+TEST(StopSteps, QuitStartsWithCtrlBreak) {
+  EXPECT_EQ(stop_steps(Signal::quit, 30s), (Steps{{StopStep::ctrl_break, 15s},
+                                                  {StopStep::close_windows, 22500ms},
+                                                  {StopStep::quit_threads, 30s}}));
 }
 
-TEST(DeliverStop, WithoutAConsoleTheJobIsTerminatedAtOnce) {
-  FakeStopControl control;
-  control.has_console = false;
-  const auto delivery = deliver_stop(Signal::term, 7, control);
-  EXPECT_TRUE(delivery.terminated);
-  EXPECT_EQ(control.calls, std::vector<std::string>{"terminate"});
-  EXPECT_NE(delivery.message.find("no console"), std::string::npos) << delivery.message;
+TEST(StopSteps, KillOrATimeoutOfZeroTerminatesTheJobAtOnce) {
+  EXPECT_EQ(stop_steps(Signal::kill, 30s), (Steps{{StopStep::terminate_job, 0s}}));
+  EXPECT_EQ(stop_steps(Signal::term, 0s), (Steps{{StopStep::terminate_job, 0s}}));
 }
 
-TEST(DeliverStop, AFailedCtrlBreakTerminatesTheJobAndSaysWhy) {
+TEST(StopSequence, EachReachedStepWaitsItsShareThenTheNextFollows) {
   FakeStopControl control;
-  control.ctrl_break_works = false;
-  const auto delivery = deliver_stop(Signal::term, 9, control);
-  EXPECT_FALSE(delivery.ctrl_break_sent);
-  EXPECT_TRUE(delivery.terminated);
-  EXPECT_EQ(control.calls, (std::vector<std::string>{"ctrl_break 9", "terminate"}));
-  EXPECT_EQ(delivery.message, "CTRL_BREAK to process group 9 failed (error 6): terminated the job");
+  StopSequence sequence(Signal::term, 4s);
+  auto progress = sequence.advance(0ms, control);
+  EXPECT_EQ(control.calls, std::vector<std::string>{"Ctrl+C"});
+  EXPECT_EQ(progress.next_at, 2s);
+  EXPECT_FALSE(progress.terminated);
+  EXPECT_EQ(progress.log,
+            std::vector<std::string>{"stop: Ctrl+C: ok; WM_CLOSE in 2s if the program still runs"});
+
+  progress = sequence.advance(1999ms, control);  // not due yet
+  EXPECT_EQ(control.calls.size(), 1U);
+  EXPECT_EQ(progress.next_at, 2s);
+  EXPECT_TRUE(progress.log.empty());
+
+  progress = sequence.advance(2s, control);
+  EXPECT_EQ(control.calls, (std::vector<std::string>{"Ctrl+C", "WM_CLOSE"}));
+  EXPECT_EQ(progress.next_at, 3s);
+
+  progress = sequence.advance(3s, control);
+  EXPECT_EQ(control.calls, (std::vector<std::string>{"Ctrl+C", "WM_CLOSE", "WM_QUIT"}));
+  // After the last step the Supervisor's stop.timeout (KillTree) ends the job, not the sequence.
+  EXPECT_EQ(progress.next_at, std::nullopt);
+  EXPECT_FALSE(progress.terminated);
+  EXPECT_EQ(progress.log, std::vector<std::string>{
+                              "stop: WM_QUIT: ok; the job is terminated in 1s if the program "
+                              "still runs"});
+  EXPECT_TRUE(sequence.advance(10s, control).log.empty());
+  EXPECT_EQ(control.calls.size(), 3U);
 }
 
-TEST(DeliverStop, AFailedTerminationIsReported) {
+TEST(StopSequence, AStepThatReachesNothingHandsOverAtOnceWithItsTime) {
   FakeStopControl control;
-  control.has_console = false;
-  control.terminate_works = false;
-  const auto delivery = deliver_stop(Signal::term, 9, control);
-  EXPECT_FALSE(delivery.terminated);
-  EXPECT_NE(delivery.message.find("terminating the job failed (error 5)"), std::string::npos);
+  control.answers[StopStep::ctrl_c] = {false, "AttachConsole(12): Access is denied. (error 5)"};
+  StopSequence sequence(Signal::term, 8s);
+  const auto progress = sequence.advance(0ms, control);
+  EXPECT_EQ(control.calls, (std::vector<std::string>{"Ctrl+C", "WM_CLOSE"}));
+  EXPECT_EQ(progress.next_at, 6s);  // WM_CLOSE keeps its own deadline: it got Ctrl+C's time
+  EXPECT_EQ(progress.log,
+            (std::vector<std::string>{
+                "stop: Ctrl+C reached nothing (AttachConsole(12): Access is denied. (error 5)); "
+                "WM_CLOSE now",
+                "stop: WM_CLOSE: ok; WM_QUIT in 6s if the program still runs"}));
+}
+
+TEST(StopSequence, WhenNoStepReachesTheProgramTheJobIsTerminatedAtOnce) {
+  FakeStopControl control;
+  control.answers[StopStep::ctrl_c] = {false, "no console"};
+  control.answers[StopStep::close_windows] = {false, "no window"};
+  control.answers[StopStep::quit_threads] = {false, "no message queue"};
+  control.answers[StopStep::terminate_job] = {true, "terminated the job"};
+  StopSequence sequence(Signal::interrupt, 30s);
+  const auto progress = sequence.advance(0ms, control);
+  EXPECT_EQ(control.calls,
+            (std::vector<std::string>{"Ctrl+C", "WM_CLOSE", "WM_QUIT", "TerminateJobObject"}));
+  EXPECT_TRUE(progress.terminated);
+  EXPECT_EQ(progress.next_at, std::nullopt);
+  EXPECT_EQ(progress.log.back(),
+            "stop: no step reached the program: TerminateJobObject: terminated the job");
+  EXPECT_TRUE(sequence.advance(30s, control).log.empty());  // never twice
+}
+
+TEST(StopSequence, OnceCtrlCReachedTheProgramItGetsTheWholeTimeout) {
+  FakeStopControl control;
+  control.answers[StopStep::close_windows] = {false, "no window"};
+  control.answers[StopStep::quit_threads] = {false, "no message queue"};
+  StopSequence sequence(Signal::term, 10s);
+  (void)sequence.advance(0ms, control);
+  const auto progress = sequence.advance(5s, control);
+  EXPECT_EQ(control.calls, (std::vector<std::string>{"Ctrl+C", "WM_CLOSE", "WM_QUIT"}));
+  EXPECT_FALSE(progress.terminated);  // the program may still be running its shutdown hooks
+  EXPECT_EQ(progress.next_at, std::nullopt);
+}
+
+TEST(StopSequence, KillTerminatesTheJobAndAFailureIsReported) {
+  FakeStopControl control;
+  control.answers[StopStep::terminate_job] = {false, "failed (error 5)"};
+  StopSequence sequence(Signal::kill, 30s);
+  const auto progress = sequence.advance(0ms, control);
+  EXPECT_EQ(control.calls, std::vector<std::string>{"TerminateJobObject"});
+  EXPECT_FALSE(progress.terminated);
+  EXPECT_EQ(progress.log, std::vector<std::string>{"stop: TerminateJobObject: failed (error 5)"});
+}
+
+TEST(StopSequence, QuitSendsCtrlBreak) {
+  FakeStopControl control;
+  StopSequence sequence(Signal::quit, 2s);
+  (void)sequence.advance(0ms, control);
+  EXPECT_EQ(control.calls, std::vector<std::string>{"Ctrl+Break"});
 }
 
 TEST(ServiceStatus, StartPendingCheckpointsGrowThenRunningAcceptsStopAndShutdown) {

@@ -15,10 +15,9 @@ service-specific exit code 78; `install-<name>.cmd uninstall` deletes them. `dep
 windows-task` registers a task from its XML with schtasks /Create /XML and `remove` deletes it.
 daemonizew.exe (GUI subsystem) runs too.
 
-What Wine cannot show (docs/targets/windows-service.md, "Windows runtime"): CTRL_BREAK delivery
-(GenerateConsoleCtrlEvent fails under Wine, so the stop takes the TerminateJobObject path), the
-Event Log, preshutdown, failure actions. Outside CI a missing tool skips (exit 77); with CI=true
-it fails.
+What Wine cannot show (docs/targets/windows-runtime.md, "proven on paper only"): the Event Log,
+preshutdown, failure actions. The stop sequence and exec health probes are proven by
+wine_stop_health_e2e.py. Outside CI a missing tool skips (exit 77); with CI=true it fails.
 """
 
 import argparse

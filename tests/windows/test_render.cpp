@@ -242,6 +242,32 @@ TEST(WindowsServiceRender, NativeModeWarnsAndStillRunsTheWatchdog) {
   EXPECT_FALSE(contains(script_of(result), "app.exe"));
 }
 
+TEST(WindowsServiceRender, StopSignalsWithoutAWindowsCounterpartWarn) {
+  // TERM/INT → Ctrl+C, QUIT → Ctrl+Break, KILL → TerminateJobObject: no warning.
+  for (const std::string signal : {"TERM", "INT", "QUIT", "KILL"}) {
+    const auto service = load(
+        "[service]\nname = \"demo\"\ncommand = \"C:\\\\app.exe\"\n"
+        "[stop]\nsignal = \"" +
+        signal + "\"\n");
+    EXPECT_EQ(
+        find_diagnostic(render_windows_service(service, {}), "stop.signal", Severity::warning),
+        nullptr)
+        << signal;
+  }
+  for (const std::string signal : {"HUP", "USR1", "USR2"}) {
+    const auto service = load(
+        "[service]\nname = \"demo\"\ncommand = \"C:\\\\app.exe\"\n"
+        "[stop]\nsignal = \"" +
+        signal + "\"\n");
+    const auto result = render_windows_service(service, {});
+    const auto* warning = find_diagnostic(result, "stop.signal", Severity::warning);
+    ASSERT_NE(warning, nullptr) << signal;
+    EXPECT_EQ(warning->message, "stop.signal = \"" + signal +
+                                    "\" has no Windows counterpart: the stop starts with Ctrl+C, "
+                                    "as for TERM");
+  }
+}
+
 TEST(WindowsServiceRender, UserScopeIsRefused) {
   auto service = minimal_service();
   service.scope = Scope::user;

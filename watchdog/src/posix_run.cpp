@@ -489,6 +489,9 @@ class WatchdogLoop {
 
 }  // namespace
 
+// Console control events exist only on Windows.
+int run_console_ctrl_helper(unsigned, bool) { return exit_code::usage; }
+
 int run_watchdog(const RunOptions& options) {
   const auto blocked = startup_signals();
   ::pthread_sigmask(SIG_BLOCK, &blocked, nullptr);

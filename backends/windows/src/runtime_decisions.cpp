@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "daemonize/core/units.hpp"
+
 namespace daemonize::windows {
 namespace {
 
@@ -64,29 +66,76 @@ std::chrono::milliseconds preshutdown_timeout(Duration stop_timeout) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(stop_timeout + kStopMargin);
 }
 
-StopDelivery deliver_stop(Signal signal, std::uint32_t process_group, ChildStopControl& control) {
-  StopDelivery delivery;
-  std::string why_not;
-  if (signal == Signal::kill) {
-    why_not = "stop.signal is KILL";
-  } else if (!control.child_has_console()) {
-    why_not = "the child has no console to receive CTRL_BREAK";
-  } else {
-    std::string error;
-    if (control.send_ctrl_break(process_group, error)) {
-      delivery.ctrl_break_sent = true;
-      delivery.message = "sent CTRL_BREAK to process group " + std::to_string(process_group);
-      return delivery;
-    }
-    why_not =
-        "CTRL_BREAK to process group " + std::to_string(process_group) + " failed (" + error + ")";
+std::string_view to_string(StopStep step) {
+  switch (step) {
+    case StopStep::ctrl_c:
+      return "Ctrl+C";
+    case StopStep::ctrl_break:
+      return "Ctrl+Break";
+    case StopStep::close_windows:
+      return "WM_CLOSE";
+    case StopStep::quit_threads:
+      return "WM_QUIT";
+    case StopStep::terminate_job:
+      return "TerminateJobObject";
   }
-  std::string error;
-  delivery.terminated = control.terminate_job(error);
-  delivery.message =
-      why_not + (delivery.terminated ? ": terminated the job"
-                                     : ": terminating the job failed (" + error + ")");
-  return delivery;
+  return "?";
+}
+
+std::vector<TimedStopStep> stop_steps(Signal signal, Duration timeout) {
+  if (signal == Signal::kill || timeout <= Duration(0))
+    return {{StopStep::terminate_job, Duration(0)}};
+  const StopStep console = signal == Signal::quit ? StopStep::ctrl_break : StopStep::ctrl_c;
+  return {{console, timeout / 2},
+          {StopStep::close_windows, timeout * 3 / 4},
+          {StopStep::quit_threads, timeout}};
+}
+
+StopSequence::StopSequence(Signal signal, Duration timeout) : steps_(stop_steps(signal, timeout)) {}
+
+StopProgress StopSequence::advance(Duration elapsed, ChildStopControl& control) {
+  StopProgress progress;
+  if (finished_) return progress;
+  while (next_ < steps_.size() && elapsed >= due_at_) {
+    const TimedStopStep current = steps_[next_++];
+    const auto result = control.perform(current.step);
+    const std::string label(to_string(current.step));
+    if (current.step == StopStep::terminate_job) {
+      finished_ = true;
+      progress.terminated = result.reached;
+      progress.log.push_back("stop: " + label + ": " + result.detail);
+      return progress;
+    }
+    if (!result.reached) {
+      const std::string then =
+          next_ < steps_.size() ? std::string(to_string(steps_[next_].step)) + " now" : "";
+      progress.log.push_back("stop: " + label + " reached nothing (" + result.detail + ")" +
+                             (then.empty() ? "" : "; " + then));
+      continue;
+    }
+    reached_any_ = true;
+    due_at_ = current.until;
+    const auto wait = std::max(Duration(0), current.until - elapsed);
+    progress.log.push_back(
+        "stop: " + label + ": " + result.detail + "; " +
+        (next_ < steps_.size()
+             ? std::string(to_string(steps_[next_].step)) + " in " + format_duration(wait)
+             : "the job is terminated in " + format_duration(wait)) +
+        " if the program still runs");
+  }
+  if (next_ < steps_.size()) {
+    progress.next_at = due_at_;
+    return progress;
+  }
+  finished_ = true;
+  if (!reached_any_) {
+    // Nothing can ask the program to stop: waiting for stop.timeout would only delay the end.
+    const auto result = control.perform(StopStep::terminate_job);
+    progress.terminated = result.reached;
+    progress.log.push_back("stop: no step reached the program: TerminateJobObject: " +
+                           result.detail);
+  }
+  return progress;
 }
 
 std::optional<std::uint32_t> cpu_rate_for(double cores, unsigned processors) {

@@ -157,11 +157,15 @@ void check_service(const Service& service, detail::Diagnostics& diagnostics) {
                         "which cannot deliver " +
                             std::string(to_string(service.reload.signal)) + " on Windows");
   }
-  if (is_set(service, "stop.signal") && service.stop.signal != Signal::term &&
-      service.stop.signal != Signal::kill) {
-    diagnostics.warning("stop.signal", std::string("stop.signal = \"") +
-                                           to_string(service.stop.signal) +
-                                           "\" is delivered as CTRL_BREAK on Windows");
+  // TERM and INT start the stop with Ctrl+C, QUIT with Ctrl+Break, KILL terminates the job
+  // (windows-runtime.md); the other signals have no Windows counterpart.
+  const Signal stop_signal = service.stop.signal;
+  if (is_set(service, "stop.signal") &&
+      (stop_signal == Signal::hangup || stop_signal == Signal::usr1 ||
+       stop_signal == Signal::usr2)) {
+    diagnostics.warning("stop.signal", std::string("stop.signal = \"") + to_string(stop_signal) +
+                                           "\" has no Windows counterpart: the stop starts with "
+                                           "Ctrl+C, as for TERM");
   }
 }
 

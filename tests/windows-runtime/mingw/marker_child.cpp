@@ -1,6 +1,7 @@
 // The supervised program of the Wine e2e (wine_runtime_e2e.py): appends "started <pid>" to the
-// marker file named by argv[1], then sleeps until it is stopped. A CTRL_BREAK (which Wine cannot
-// deliver, verification.md) is recorded as "ctrl_break <pid>" before a clean exit.
+// marker file named by argv[1], then sleeps until it is stopped. A CTRL_BREAK is recorded as
+// "ctrl_break <pid>" before a clean exit; Ctrl+C (the watchdog's first stop step) ends it through
+// the default handler.
 #include <windows.h>
 
 #include <cstdio>

@@ -43,7 +43,8 @@ HealthThread::HealthThread(const HealthConfig& config, const HealthTarget& targe
   callbacks.failed = [](const std::string& message, bool counted) {
     (counted ? watchdog_log::warning : watchdog_log::info)(message);
   };
-  // exec probes never get here (the caller refuses them on Windows): no spawn hook.
+  // exec probes wait for their process on this io_context (health_probe_exec_windows.cpp):
+  // no reaper to tell about the pid.
   state.monitor = std::make_unique<HealthMonitor>(
       state.io, config, make_health_probe(state.io, target, [](int) {}), std::move(callbacks));
   state.thread = std::thread([&state] { state.io.run(); });

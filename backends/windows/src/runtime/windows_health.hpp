@@ -1,4 +1,4 @@
-// [health] on Windows: the HealthMonitor of health_probe.hpp (the same http/tcp probes and
+// [health] on Windows: the HealthMonitor of health_probe.hpp (the same http/tcp/exec probes and
 // scheduling as on POSIX) on an io_context that runs on its own thread, because the Windows
 // loop waits in WaitForMultipleObjects, not in Asio. Results cross over to the loop through a
 // queue and an event the loop waits on; each carries the generation of the child it probed, so

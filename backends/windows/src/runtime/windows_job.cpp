@@ -123,12 +123,11 @@ std::optional<ChildProcess> spawn_in_job(const SpawnRequest& request, std::strin
   startup.StartupInfo.hStdError = err_handle;
   startup.lpAttributeList = attributes;
 
-  // With a console (ours, possibly hidden) the child shares it: that is what lets CTRL_BREAK
-  // reach its new process group. Without one, CREATE_NO_WINDOW keeps a console window away.
-  child.has_console = GetConsoleWindow() != nullptr;
-  DWORD flags = CREATE_SUSPENDED | CREATE_NEW_PROCESS_GROUP | CREATE_UNICODE_ENVIRONMENT |
-                EXTENDED_STARTUPINFO_PRESENT;
-  if (!child.has_console) flags |= CREATE_NO_WINDOW;
+  // A console of its own (its window hidden by SW_HIDE), not the watchdog's: Ctrl+C generated
+  // there reaches the child's tree and nothing else. No CREATE_NEW_PROCESS_GROUP: it would start
+  // the child with Ctrl+C disabled. The stop helper gets no console: it attaches to the child's.
+  DWORD flags = CREATE_SUSPENDED | CREATE_UNICODE_ENVIRONMENT | EXTENDED_STARTUPINFO_PRESENT |
+                (request.own_console ? CREATE_NEW_CONSOLE : DETACHED_PROCESS);
 
   std::vector<std::string> arguments(request.argv.begin() + (request.argv.empty() ? 0 : 1),
                                      request.argv.end());
@@ -168,26 +167,19 @@ DWORD active_processes(HANDLE job) {
   return accounting.ActiveProcesses;
 }
 
-bool JobStopControl::send_ctrl_break(std::uint32_t process_group, std::string& error) {
-  if (GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, process_group)) return true;
-  error = "GenerateConsoleCtrlEvent: " + last_error_text();
-  return false;
-}
-
-bool JobStopControl::terminate_job(std::string& error) {
-  if (TerminateJobObject(child_.job.get(), 1)) return true;
-  error = "TerminateJobObject: " + last_error_text();
-  return false;
-}
-
-bool ensure_hidden_console() {
-  if (GetConsoleWindow() != nullptr) return true;
-  if (!AllocConsole()) return false;
-  if (HWND window = GetConsoleWindow()) ShowWindow(window, SW_HIDE);
-  // The watchdog ignores the events it sends to the child's group (it is not in that group,
-  // but CTRL_C/close events on the shared console would reach it too).
-  SetConsoleCtrlHandler(nullptr, TRUE);
-  return GetConsoleWindow() != nullptr;
+std::vector<DWORD> job_process_ids(HANDLE job) {
+  constexpr DWORD kMaxProcesses = 1024;
+  std::vector<unsigned char> buffer(sizeof(JOBOBJECT_BASIC_PROCESS_ID_LIST) +
+                                    kMaxProcesses * sizeof(ULONG_PTR));
+  auto* list = reinterpret_cast<JOBOBJECT_BASIC_PROCESS_ID_LIST*>(buffer.data());
+  if (!QueryInformationJobObject(job, JobObjectBasicProcessIdList, list,
+                                 static_cast<DWORD>(buffer.size()), nullptr) &&
+      GetLastError() != ERROR_MORE_DATA)
+    return {};
+  std::vector<DWORD> ids;
+  for (DWORD index = 0; index < list->NumberOfProcessIdsInList && index < kMaxProcesses; ++index)
+    ids.push_back(static_cast<DWORD>(list->ProcessIdList[index]));
+  return ids;
 }
 
 }  // namespace daemonize::windows

@@ -1,10 +1,10 @@
 // `daemonize run FILE [--service]` on Windows: the same Supervisor as on POSIX, driven by a
 // WaitForMultipleObjects loop (stop event, child process handle, the supervisor's one timer, the
 // [health] results). The child runs in a Job Object, its output goes through pipes into the
-// rotating log writers (windows_child_output.hpp); the stop goes through deliver_stop()
-// (CTRL_BREAK, else TerminateJobObject); with --service the loop is the body of the SCM service
-// host and its phases become SERVICE_STATUS reports. Also the Windows side of the watchdog's host
-// seams: HostQueries, the state file, --pidfile/--detach.
+// rotating log writers (windows_child_output.hpp); the stop goes through StopSequence (Ctrl+C,
+// WM_CLOSE, WM_QUIT, then TerminateJobObject); with --service the loop is the body of the SCM
+// service host and its phases become SERVICE_STATUS reports. Also the Windows side of the
+// watchdog's host seams: HostQueries, the state file, --pidfile/--detach.
 #include <windows.h>
 
 #include <chrono>
@@ -153,9 +153,11 @@ class WindowsWatchdog {
       handles[count++] = child_->process.get();
     }
     milliseconds wait = milliseconds(INFINITE);
-    if (timer_deadline_) {
-      wait = std::max(milliseconds(0),
-                      duration_cast<milliseconds>(*timer_deadline_ - steady_clock::now()));
+    for (const auto& deadline : {timer_deadline_, stop_step_deadline_}) {
+      if (deadline)
+        wait =
+            std::min(wait, std::max(milliseconds(0),
+                                    duration_cast<milliseconds>(*deadline - steady_clock::now())));
     }
     // Pending SCM states need a moving checkpoint; a stopping tree without its main process is
     // polled until the job is empty.
@@ -178,6 +180,7 @@ class WindowsWatchdog {
       Sleep(100);
     }
     if (status_) status_->tick();
+    if (stop_step_deadline_ && steady_clock::now() >= *stop_step_deadline_) advance_stop();
     if (timer_deadline_ && steady_clock::now() >= *timer_deadline_) {
       timer_deadline_.reset();
       dispatch(ev::TimerExpired{});
@@ -264,15 +267,29 @@ class WindowsWatchdog {
     }
     if (!error.empty()) watchdog_log::warning(error);
     child_ = std::move(child);
+    stop_sequence_.reset();  // a stop of the previous child is over
+    stop_step_deadline_.reset();
     const int pid = static_cast<int>(child_->pid);
     dispatch(ev::Spawned{pid, pid});
   }
 
+  // The stop sequence starts; its later steps run from wait_once() at stop_step_deadline_.
   void perform(const act::SignalTree& signal) {
     if (!child_) return;
+    stop_sequence_.emplace(signal.signal, service_.stop.timeout);
+    stop_started_ = std::chrono::steady_clock::now();
+    advance_stop();
+  }
+
+  void advance_stop() {
+    stop_step_deadline_.reset();
+    if (!child_ || !stop_sequence_) return;
     windows::JobStopControl control(*child_);
-    const auto delivery = windows::deliver_stop(signal.signal, child_->pid, control);
-    (delivery.terminated ? watchdog_log::warning : watchdog_log::info)(delivery.message);
+    const auto elapsed =
+        std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - stop_started_);
+    const auto progress = stop_sequence_->advance(elapsed, control);
+    for (const auto& line : progress.log) watchdog_log::info(line);
+    if (progress.next_at) stop_step_deadline_ = stop_started_ + *progress.next_at;
   }
 
   void perform(const act::SignalMainChild&) {
@@ -280,14 +297,13 @@ class WindowsWatchdog {
   }
 
   void perform(const act::KillTree&) {
+    stop_step_deadline_.reset();
     if (!child_) return;
     windows::JobStopControl control(*child_);
-    std::string error;
-    if (control.terminate_job(error)) {
-      watchdog_log::warning("stop.timeout expired: terminated the job");
-    } else {
-      watchdog_log::error(error);
-    }
+    // stop.timeout expired, or stop.signal is KILL (the Supervisor logged which).
+    const auto result = control.perform(windows::StopStep::terminate_job);
+    (result.reached ? watchdog_log::warning
+                    : watchdog_log::error)("stop: TerminateJobObject: " + result.detail);
   }
 
   void perform(const act::StartTimer& start) {
@@ -369,6 +385,9 @@ class WindowsWatchdog {
   const std::string started_at_;
   std::optional<windows::ChildProcess> child_;
   std::optional<std::chrono::steady_clock::time_point> timer_deadline_;
+  std::optional<windows::StopSequence> stop_sequence_;  // the stop of the current child
+  std::chrono::steady_clock::time_point stop_started_{};
+  std::optional<std::chrono::steady_clock::time_point> stop_step_deadline_;
   std::deque<SupervisorEvent> pending_;
   bool dispatching_ = false;
   bool stop_dispatched_ = false;
@@ -406,11 +425,7 @@ int run_loaded(const Service& service, HANDLE stop_event, windows::ServiceStatus
         "service.user is not switched to on Windows: the SCM account (obj=) "
         "runs the watchdog and its child");
   std::optional<HealthTarget> health_target;
-  if (service.health && service.health->check == HealthCheckKind::exec) {
-    watchdog_log::warning(
-        "[health] check = \"exec\" is not supported by the Windows watchdog yet: no probes run "
-        "and RUNNING is reported once the child runs (use http or tcp)");
-  } else if (service.health) {
+  if (service.health) {
     auto resolved = resolve_health_target(*service.health, plan.environment);
     if (auto* problem = std::get_if<std::string>(&resolved)) {
       std::cerr << "daemonize: " << *problem << '\n';
@@ -418,7 +433,15 @@ int run_loaded(const Service& service, HANDLE stop_event, windows::ServiceStatus
       return exit_code::config_error;
     }
     health_target = std::move(std::get<HealthTarget>(resolved));
+    // exec: CreateProcessW takes one command line (found on PATH like posix_spawnp's argv[0]).
+    if (health_target->kind == HealthCheckKind::exec && !health_target->argv.empty())
+      health_target->command_line = windows::command_line(
+          health_target->argv.front(),
+          std::vector<std::string>(health_target->argv.begin() + 1, health_target->argv.end()));
   }
+  // A watchdog started with Ctrl+C disabled (its parent's CREATE_NEW_PROCESS_GROUP) would pass
+  // that on to the child, which then could not be stopped with Ctrl+C.
+  SetConsoleCtrlHandler(nullptr, FALSE);
 
   // One watchdog per service: a named mutex (released by the system if the watchdog dies).
   const std::wstring mutex_name = widen("Global\\daemonize-watchdog-" + service.name);
@@ -486,8 +509,6 @@ int run_windows_watchdog(const std::string& manifest_path, bool as_service) {
     const Duration stop_timeout = loaded.service ? loaded.service->stop.timeout : Duration(0);
     return run_service_host(stop_timeout, [&](HANDLE stop_event, ServiceStatusSink& sink) {
       if (early_exit) return *early_exit;
-      // A console the child can share, so CTRL_BREAK has a way to reach it.
-      ensure_hidden_console();
       return run_loaded(*loaded.service, stop_event, &sink);
     });
   }
@@ -503,6 +524,10 @@ int run_windows_watchdog(const std::string& manifest_path, bool as_service) {
 
 int run_watchdog(const RunOptions& options) {
   return windows::run_windows_watchdog(options.manifest_path, options.service);
+}
+
+int run_console_ctrl_helper(unsigned pid, bool ctrl_break) {
+  return windows::console_ctrl_helper(static_cast<DWORD>(pid), ctrl_break);
 }
 
 int prepare_process(const std::string& pidfile, bool detach, const std::string& /*manifest_path*/,

@@ -1,6 +1,7 @@
 // The Windows runtime's pieces that call the Windows API (compiled only for Windows):
-// text conversion, the Job Object that holds the child's tree, the console used for CTRL_BREAK,
-// the Event Log and the SCM service host. The decisions live in runtime_decisions.hpp.
+// text conversion, the Job Object that holds the child's tree, the stop steps (console events
+// through a helper, window and thread messages), the Event Log and the SCM service host. The
+// decisions live in runtime_decisions.hpp.
 #pragma once
 
 #include <windows.h>
@@ -57,7 +58,6 @@ struct ChildProcess {
   UniqueHandle job;
   UniqueHandle process;
   DWORD pid = 0;
-  bool has_console = false;  // shares a console with the watchdog (CTRL_BREAK can reach it)
 };
 
 struct SpawnRequest {
@@ -69,6 +69,9 @@ struct SpawnRequest {
   HANDLE stderr_handle = nullptr;  // the same as stdout_handle: shared; null = NUL
   std::optional<std::uint64_t> memory_limit;  // bytes (JOB_OBJECT_LIMIT_JOB_MEMORY)
   std::optional<double> cpu_limit;            // cores (JOB_OBJECT_CPU_RATE_CONTROL_HARD_CAP)
+  // The child gets a console of its own (hidden), so Ctrl+C can reach it and nothing else; the
+  // stop helper gets none (DETACHED_PROCESS): it attaches to the child's.
+  bool own_console = true;
 };
 
 // Returns the child, or std::nullopt with `error` naming the failed step.
@@ -77,22 +80,29 @@ struct SpawnRequest {
 // Processes still alive in the job (JobObjectBasicAccountingInformation.ActiveProcesses).
 [[nodiscard]] DWORD active_processes(HANDLE job);
 
-// ChildStopControl on a real child: CTRL_BREAK through the console it shares with the watchdog,
-// TerminateJobObject on its job.
+// The processes in `job` (JobObjectBasicProcessIdList); empty when the query fails.
+[[nodiscard]] std::vector<DWORD> job_process_ids(HANDLE job);
+
+// ChildStopControl on a real child (windows_stop.cpp): Ctrl+C / Ctrl+Break through the stop
+// helper, WM_CLOSE to the job's top-level windows, WM_QUIT to its threads, TerminateJobObject.
 class JobStopControl final : public ChildStopControl {
  public:
   explicit JobStopControl(const ChildProcess& child) : child_(child) {}
-  [[nodiscard]] bool child_has_console() const override { return child_.has_console; }
-  bool send_ctrl_break(std::uint32_t process_group, std::string& error) override;
-  bool terminate_job(std::string& error) override;
+  StopStepResult perform(StopStep step) override;
 
  private:
+  StopStepResult console_event(bool ctrl_break);
+  StopStepResult close_windows();
+  StopStepResult quit_threads();
+  StopStepResult terminate_job();
   const ChildProcess& child_;
 };
 
-// Gives the watchdog a console its children can share when it has none (service host,
-// daemonizew.exe): AllocConsole with the window hidden at once. Returns false when none exists.
-bool ensure_hidden_console();
+// The stop helper's body (`daemonize.exe internal-ctrl-c PID [--break]`): CTRL_C_EVENT cannot be
+// sent to a process group, only to every process of the caller's console, so a separate process
+// leaves its own console, attaches to the program's and generates the event there, ignoring it
+// itself. Returns 0 when the event was generated; otherwise writes the failed call to stderr.
+[[nodiscard]] int console_ctrl_helper(DWORD pid, bool ctrl_break);
 
 // Event Log entries of the watchdog's own start, stop and give-up (event source = service name,
 // registered at install; unregistered sources still log, with a generic description).

@@ -45,6 +45,9 @@ struct HealthTarget {
   HostPort tcp;
   std::vector<std::string> argv;                   // exec
   std::map<std::string, std::string> environment;  // exec: the child's environment
+  // exec on Windows: argv as one CreateProcessW command line, quoted by the Windows runtime
+  // (backends/windows quoting rules); unused on POSIX.
+  std::string command_line;
 };
 
 // Interpolates and parses; on failure returns the problem ("health.url: ..."), one line.
@@ -63,7 +66,8 @@ class HealthProbe {
   using Done = std::function<void(ProbeOutcome)>;
   virtual ~HealthProbe() = default;
   virtual void start(Done done) = 0;
-  // Abandons the running attempt (timeout, stop): closes its socket, SIGKILLs its process group.
+  // Abandons the running attempt (timeout, stop): closes its socket, SIGKILLs its process group
+  // (terminates its Job Object on Windows).
   virtual void abort() = 0;
   // exec probes: the driver reaped `pid` (wait status); true when it was one of this probe's.
   virtual bool child_reaped(int /*pid*/, int /*wait_status*/) { return false; }

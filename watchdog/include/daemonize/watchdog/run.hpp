@@ -18,6 +18,11 @@ struct RunOptions {
 // Returns the process exit code (cli.md): 0, 65, 66, 69, 73, 75, 77, 78, or the child's.
 [[nodiscard]] int run_watchdog(const RunOptions& options);
 
+// The Windows stop helper (`daemonize internal-ctrl-c PID [--break]`, started by the watchdog,
+// not for users): generates Ctrl+C (Ctrl+Break) on the console of process `pid`. Returns 0 when
+// generated, 1 when not (the failed call on stderr); 2 (usage) on other systems.
+[[nodiscard]] int run_console_ctrl_helper(unsigned pid, bool ctrl_break);
+
 // --pidfile / --detach, before run_watchdog(): with `detach`, forks into the background for
 // hosts without a service manager (setsid, stdio to /dev/null, chdir /); the original process
 // exits 0 once the daemon is set up. A non-empty `pidfile` is written with our pid and locked

@@ -1,7 +1,7 @@
 // The Windows runtime's decisions, kept free of <windows.h> so they compile and are unit-tested
 // on every host (tests/windows-runtime): what the SCM is told in each phase (state, checkpoint,
-// wait hint, accepted controls, exit codes), how a stop reaches the child (CTRL_BREAK through a
-// shared console, or TerminateJobObject), and the Job Object's limits. The code that calls the
+// wait hint, accepted controls, exit codes), the stop sequence (Ctrl+C, WM_CLOSE, WM_QUIT, then
+// TerminateJobObject) and the Job Object's limits. The code that calls the
 // Windows API (backends/windows/src/runtime/windows_*.cpp) only carries these decisions out.
 #pragma once
 
@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "daemonize/core/model.hpp"
 
@@ -67,30 +69,68 @@ class ServiceStatusTracker {
 // uses the same budget.
 [[nodiscard]] std::chrono::milliseconds preshutdown_timeout(Duration stop_timeout);
 
-// How the stop signal reaches the child: the seam between the decision and the Windows calls.
+// One step of a stop on Windows, in the order NSSM taught operators to expect.
+enum class StopStep {
+  ctrl_c,         // Ctrl+C to the program's console (a helper attaches to it and generates it)
+  ctrl_break,     // Ctrl+Break the same way (stop.signal QUIT)
+  close_windows,  // WM_CLOSE to the top-level windows of the job's processes
+  quit_threads,   // WM_QUIT to the job's threads that have a message queue
+  terminate_job,  // TerminateJobObject: the whole tree ends at once
+};
+[[nodiscard]] std::string_view to_string(StopStep step);
+
+// A step and the time, counted from the start of the stop, until which the program may react to
+// it before the next step follows.
+struct TimedStopStep {
+  StopStep step = StopStep::terminate_job;
+  Duration until{0};
+  friend bool operator==(const TimedStopStep&, const TimedStopStep&) = default;
+};
+
+// stop.signal mapped onto the sequence (docs/targets/windows-runtime.md): KILL, or a timeout of
+// 0, terminates the job at once; QUIT starts with Ctrl+Break; every other signal with Ctrl+C.
+// The console step may use the first half of stop.timeout, WM_CLOSE the third quarter, WM_QUIT
+// the last; then the Supervisor's stop.timeout terminates the job.
+[[nodiscard]] std::vector<TimedStopStep> stop_steps(Signal signal, Duration timeout);
+
+// What one step did: `reached` when it got to at least one process (the console event was
+// generated, a window or thread took the message, the job was terminated).
+struct StopStepResult {
+  bool reached = false;
+  std::string detail;  // "sent to the console of pid 12", "AttachConsole(12): ..." ...
+};
+
+// The seam between the stop sequence and the Windows calls (JobStopControl in the runtime).
 class ChildStopControl {
  public:
   virtual ~ChildStopControl() = default;
-  // True when the child shares a console with the watchdog (created without DETACHED_PROCESS),
-  // the only way a console control event can reach it.
-  [[nodiscard]] virtual bool child_has_console() const = 0;
-  // GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, process_group). False with `error` on failure.
-  virtual bool send_ctrl_break(std::uint32_t process_group, std::string& error) = 0;
-  // TerminateJobObject on the child's job: the whole tree ends at once.
-  virtual bool terminate_job(std::string& error) = 0;
+  virtual StopStepResult perform(StopStep step) = 0;
 };
 
-struct StopDelivery {
-  bool ctrl_break_sent = false;  // the child got CTRL_BREAK: wait up to stop.timeout
-  bool terminated = false;       // the job was terminated right away
-  std::string message;           // one line for the watchdog's log
+struct StopProgress {
+  std::vector<std::string> log;     // one line per step taken, for the watchdog's log
+  std::optional<Duration> next_at;  // call advance() again then (from the stop's start)
+  bool terminated = false;          // the job was terminated (nothing more will follow)
 };
 
-// stop.signal on Windows (manifest.md): KILL terminates the job; every other signal becomes
-// CTRL_BREAK to the child's process group (CTRL_C cannot target a group). When no console event
-// can be delivered (no shared console, or the call fails, as under Wine), waiting stop.timeout
-// would only delay the inevitable, so the job is terminated at once and the log says why.
-StopDelivery deliver_stop(Signal signal, std::uint32_t process_group, ChildStopControl& control);
+// The stop sequence of one stop. advance() takes every step that is due at `elapsed`: a step
+// that reaches nothing hands over to the next one at once (it passes its time on), so a program
+// without a console gets WM_CLOSE immediately. When no step reached anything the job is
+// terminated at once rather than after a pointless wait; otherwise, after the last step, the
+// Supervisor's stop.timeout timer ends the job (KillTree).
+class StopSequence {
+ public:
+  StopSequence(Signal signal, Duration timeout);
+  StopProgress advance(Duration elapsed, ChildStopControl& control);
+  [[nodiscard]] const std::vector<TimedStopStep>& steps() const { return steps_; }
+
+ private:
+  std::vector<TimedStopStep> steps_;
+  std::size_t next_ = 0;
+  Duration due_at_{0};
+  bool reached_any_ = false;
+  bool finished_ = false;  // every step taken: later calls do nothing
+};
 
 // JOBOBJECT_CPU_RATE_CONTROL_INFORMATION.CpuRate for `cores` on a machine with `processors`
 // logical processors: the share of the whole machine in 1/100 of a percent, 1..10000, or
