@@ -220,6 +220,14 @@ def write_doc(path, results_dir):
     for row in ROWS:
         cells = [matrix.get(row.id, {}).get(c, "—") for c in COLUMNS]
         lines.append(f"| `{row.id}` | {row.title} | " + " | ".join(cells) + " |")
+    lines += ["", "## Cells that are not ✓", "",
+              "What the suite printed for each of them in the run that wrote this page:", ""]
+    for row in ROWS:
+        for column in COLUMNS:
+            cell = matrix.get(row.id, {}).get(column)
+            detail = details.get(row.id, {}).get(column)
+            if cell and cell != "✓" and detail:
+                lines.append(f"- `{row.id}` × {COLUMN_TITLES[column]}: {cell} — {detail}")
     with open(path, "w", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")
 

@@ -82,8 +82,11 @@ def restart_row(policy, ending):
     features = ["success-codes"] if ending == "success-code-42" and policy == "on-failure" else []
     if ending == "killed-by-signal":
         features.append("signal-exit")
+    how = {"exit-0": "exits 0", "exit-3": "exits 3",
+           "success-code-42": "exits 42, one of success_exit_codes",
+           "killed-by-signal": "is killed by a signal"}[ending]
     return Row(f"restart-{policy}-{ending}",
-               f"policy = \"{policy}\", the program {ending.replace('-', ' ')}: "
+               f"policy = \"{policy}\", the program {how}: "
                + ("restarted" if expect_restart else "not restarted"),
                features, manifest, lambda ctx: ["--plan", f"1:{outcome}"], check,
                wait_ticks=not expect_restart)

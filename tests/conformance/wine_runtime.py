@@ -84,7 +84,7 @@ class WineScm(Runtime):
 
     def messages(self, name):
         code, output = self.run([INSTALL_DIR + "\\daemonize.exe", "status", name])
-        return output + read_text(self.host_path(self.path(f"{name}/logs/watchdog.log")))
+        return output + read_text(self.host_path(self.path(f"{name}/logs/daemonize-watchdog.log")))
 
     def log(self, name, stream):
         return read_text(self.host_path(self.path(f"{name}/logs/{stream}.log")))
