@@ -26,12 +26,6 @@ namespace daemonize::cli {
 [[nodiscard]] bool stdout_is_terminal();
 // timegm(): broken-down UTC time to time_t.
 [[nodiscard]] std::time_t utc_to_time_t(std::tm utc);
-// SIGTERM, SIGINT and SIGHUP held pending (blocked) from main()'s first instruction, so that a
-// stop during `daemonize run`'s start-up is handled by the watchdog (exit 0) instead of killing
-// it half-way; every other command releases them right away and they act as always. No-ops on
-// Windows.
-void hold_stop_signals();
-void release_stop_signals();
 // Every state.json the watchdog of service `name` may have written, most specific first.
 [[nodiscard]] std::vector<std::filesystem::path> watchdog_state_files(const std::string& name);
 

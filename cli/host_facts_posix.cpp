@@ -66,25 +66,4 @@ std::optional<ServiceManagerView> service_manager_view(const std::string& /*name
   return std::nullopt;
 }
 
-namespace {
-sigset_t stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGHUP);
-  return set;
-}
-}  // namespace
-
-void hold_stop_signals() {
-  const auto set = stop_signals();
-  ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
-}
-
-void release_stop_signals() {
-  const auto set = stop_signals();
-  ::pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
-}
-
 }  // namespace daemonize::cli

@@ -108,7 +108,4 @@ std::optional<ServiceManagerView> service_manager_view(const std::string& name, 
   }
 }
 
-void hold_stop_signals() {}
-void release_stop_signals() {}
-
 }  // namespace daemonize::cli

@@ -5,13 +5,14 @@
 
 #include "commands.hpp"
 #include "daemonize/core/exit_codes.hpp"
+#include "daemonize/watchdog/run.hpp"
 #include "host_facts.hpp"
 
 int main(int argc, char** argv) {
   using namespace daemonize;
   // `run`: a stop during start-up stays pending until the watchdog handles it (posix_run.cpp).
-  cli::hold_stop_signals();
-  if (argc < 2 || std::string_view(argv[1]) != "run") cli::release_stop_signals();
+  hold_stop_signals();
+  if (argc < 2 || std::string_view(argv[1]) != "run") release_stop_signals();
   cli::CliContext context;
   cli::register_backends(context.registry);
 

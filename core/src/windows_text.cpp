@@ -3,6 +3,9 @@
 
 #include <windows.h>
 
+#include <algorithm>
+#include <vector>
+
 namespace daemonize::windows_text {
 
 std::wstring widen(std::string_view utf8) {
@@ -35,6 +38,22 @@ std::string system_message(unsigned long error) {
     text.pop_back();
   }
   return text;
+}
+
+std::wstring environment_block(const std::map<std::string, std::string>& environment) {
+  std::vector<std::wstring> entries;
+  entries.reserve(environment.size());
+  for (const auto& [name, value] : environment) entries.push_back(widen(name + "=" + value));
+  std::sort(entries.begin(), entries.end(), [](const std::wstring& a, const std::wstring& b) {
+    return CompareStringOrdinal(a.c_str(), -1, b.c_str(), -1, TRUE) == CSTR_LESS_THAN;
+  });
+  std::wstring block;
+  for (const auto& entry : entries) {
+    block += entry;
+    block.push_back(L'\0');
+  }
+  block.push_back(L'\0');
+  return block;
 }
 
 }  // namespace daemonize::windows_text

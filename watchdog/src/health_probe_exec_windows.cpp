@@ -16,29 +16,13 @@
 namespace daemonize::detail {
 namespace {
 
+using windows_text::environment_block;
 using windows_text::widen;
 
 std::string last_error(const std::string& call) {
   const DWORD error = GetLastError();
   return call + ": " + windows_text::system_message(error) + " (error " + std::to_string(error) +
          ")";
-}
-
-// "NAME=value\0...\0\0", sorted by name without regard to case, as CreateProcessW expects.
-std::wstring environment_block(const std::map<std::string, std::string>& environment) {
-  std::vector<std::wstring> entries;
-  entries.reserve(environment.size());
-  for (const auto& [name, value] : environment) entries.push_back(widen(name + "=" + value));
-  std::sort(entries.begin(), entries.end(), [](const std::wstring& a, const std::wstring& b) {
-    return CompareStringOrdinal(a.c_str(), -1, b.c_str(), -1, TRUE) == CSTR_LESS_THAN;
-  });
-  std::wstring block;
-  for (const auto& entry : entries) {
-    block += entry;
-    block.push_back(L'\0');
-  }
-  block.push_back(L'\0');
-  return block;
 }
 
 class ExecProbe final : public HealthProbe {

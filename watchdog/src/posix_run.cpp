@@ -492,6 +492,16 @@ class WatchdogLoop {
 // Console control events exist only on Windows.
 int run_console_ctrl_helper(unsigned, bool) { return exit_code::usage; }
 
+void hold_stop_signals() {
+  const auto set = startup_signals();
+  ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void release_stop_signals() {
+  const auto set = startup_signals();
+  ::pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+}
+
 int run_watchdog(const RunOptions& options) {
   const auto blocked = startup_signals();
   ::pthread_sigmask(SIG_BLOCK, &blocked, nullptr);

@@ -3,28 +3,12 @@
 
 #include <memory>
 
+#include "daemonize/core/windows_text.hpp"
 #include "daemonize/windows/quoting.hpp"
 #include "windows_runtime.hpp"
 
 namespace daemonize::windows {
 namespace {
-
-// "NAME=value\0...\0\0", sorted by name without regard to case, as CreateProcessW expects.
-std::wstring environment_block(const std::map<std::string, std::string>& environment) {
-  std::vector<std::wstring> entries;
-  entries.reserve(environment.size());
-  for (const auto& [name, value] : environment) entries.push_back(widen(name + "=" + value));
-  std::sort(entries.begin(), entries.end(), [](const std::wstring& a, const std::wstring& b) {
-    return CompareStringOrdinal(a.c_str(), -1, b.c_str(), -1, TRUE) == CSTR_LESS_THAN;
-  });
-  std::wstring block;
-  for (const auto& entry : entries) {
-    block += entry;
-    block.push_back(L'\0');
-  }
-  block.push_back(L'\0');
-  return block;
-}
 
 UniqueHandle inheritable_copy(HANDLE handle) {
   HANDLE copy = nullptr;
@@ -132,7 +116,7 @@ std::optional<ChildProcess> spawn_in_job(const SpawnRequest& request, std::strin
   std::vector<std::string> arguments(request.argv.begin() + (request.argv.empty() ? 0 : 1),
                                      request.argv.end());
   std::wstring command_line_text = widen(command_line(request.executable, arguments));
-  std::wstring environment = environment_block(request.environment);
+  std::wstring environment = windows_text::environment_block(request.environment);
   const std::wstring executable = widen(request.executable);
   const std::wstring directory = widen(request.working_directory);
 

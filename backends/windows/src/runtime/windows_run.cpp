@@ -526,6 +526,10 @@ int run_watchdog(const RunOptions& options) {
   return windows::run_windows_watchdog(options.manifest_path, options.service);
 }
 
+// Windows has no signals to hold: the SCM's stop arrives through the service host's handler.
+void hold_stop_signals() {}
+void release_stop_signals() {}
+
 int run_console_ctrl_helper(unsigned pid, bool ctrl_break) {
   return windows::console_ctrl_helper(static_cast<DWORD>(pid), ctrl_break);
 }

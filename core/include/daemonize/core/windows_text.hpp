@@ -3,6 +3,7 @@
 // core/src/windows_text.cpp, compiled for Windows only; this header has no <windows.h>.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -16,5 +17,9 @@ namespace daemonize::windows_text {
 // FormatMessageW's text for a Win32 error code ("Access is denied."), without the trailing line
 // break; "" when the system has none.
 [[nodiscard]] std::string system_message(unsigned long error);
+
+// "NAME=value\0...\0\0", sorted by name without regard to case, as CreateProcessW expects for
+// CREATE_UNICODE_ENVIRONMENT (the program's and the exec health probe's environment).
+[[nodiscard]] std::wstring environment_block(const std::map<std::string, std::string>& environment);
 
 }  // namespace daemonize::windows_text

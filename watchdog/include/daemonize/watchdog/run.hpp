@@ -18,6 +18,13 @@ struct RunOptions {
 // Returns the process exit code (cli.md): 0, 65, 66, 69, 73, 75, 77, 78, or the child's.
 [[nodiscard]] int run_watchdog(const RunOptions& options);
 
+// SIGTERM, SIGINT and SIGHUP held pending (blocked) from main()'s first instruction, so that a
+// stop during `daemonize run`'s start-up is handled by the watchdog (exit 0) instead of killing
+// it half-way; every other command releases them right away and they act as always. No-ops on
+// Windows.
+void hold_stop_signals();
+void release_stop_signals();
+
 // The Windows stop helper (`daemonize internal-ctrl-c PID [--break]`, started by the watchdog,
 // not for users): generates Ctrl+C (Ctrl+Break) on the console of process `pid`. Returns 0 when
 // generated, 1 when not (the failed call on stderr); 2 (usage) on other systems.
