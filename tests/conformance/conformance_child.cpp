@@ -17,10 +17,10 @@
 #include <unistd.h>
 
 #include <csignal>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -49,13 +49,20 @@ void append_event(const std::string& line) {
 
 const char* signal_name(int signal) {
   switch (signal) {
-    case SIGTERM: return "TERM";
-    case SIGINT: return "INT";
-    case SIGHUP: return "HUP";
-    case SIGQUIT: return "QUIT";
-    case SIGUSR1: return "USR1";
-    case SIGUSR2: return "USR2";
-    default: return "OTHER";
+    case SIGTERM:
+      return "TERM";
+    case SIGINT:
+      return "INT";
+    case SIGHUP:
+      return "HUP";
+    case SIGQUIT:
+      return "QUIT";
+    case SIGUSR1:
+      return "USR1";
+    case SIGUSR2:
+      return "USR2";
+    default:
+      return "OTHER";
   }
 }
 
@@ -134,14 +141,22 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (arg == "--events") events_path = value();
-    else if (arg == "--plan") plan = parse_plan(value());
-    else if (arg == "--stop") ignore_stop = value() == "ignore";
-    else if (arg == "--env") env_names.push_back(value());
-    else if (arg == "--print") print = true;
-    else if (arg == "--listen") port = std::atoi(value().c_str());
-    else if (arg == "--listen-after") listen_after = std::atof(value().c_str());
-    else if (arg == "--grandchild") grandchild = true;
+    if (arg == "--events")
+      events_path = value();
+    else if (arg == "--plan")
+      plan = parse_plan(value());
+    else if (arg == "--stop")
+      ignore_stop = value() == "ignore";
+    else if (arg == "--env")
+      env_names.push_back(value());
+    else if (arg == "--print")
+      print = true;
+    else if (arg == "--listen")
+      port = std::atoi(value().c_str());
+    else if (arg == "--listen-after")
+      listen_after = std::atof(value().c_str());
+    else if (arg == "--grandchild")
+      grandchild = true;
   }
   if (events_path.empty()) {
     std::fputs("conformance_child: --events FILE is required\n", stderr);
@@ -169,12 +184,14 @@ int main(int argc, char** argv) {
     const pid_t pid = ::fork();
     if (pid == 0) {
       // Stays in the process group and ignores the stop signals: only a tree kill ends it.
-      for (int signal : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) ::signal(signal, SIG_IGN);
+      for (int signal : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2})
+        ::signal(signal, SIG_IGN);
       for (;;) ::pause();
     }
     append_event("grandchild " + std::to_string(pid));
   }
-  const Step step = plan[std::min<std::size_t>(static_cast<std::size_t>(start - 1), plan.size() - 1)];
+  const Step step =
+      plan[std::min<std::size_t>(static_cast<std::size_t>(start - 1), plan.size() - 1)];
   int listener = -1;
   if (port > 0) {
     if (!sleep_unless_stopped(listen_after)) return 0;

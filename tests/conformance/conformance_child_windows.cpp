@@ -8,8 +8,8 @@
 // Windows has no signals: a console control event is reported as `signal INT` (CTRL_C_EVENT) or
 // `signal BREAK` (CTRL_BREAK_EVENT), WM_CLOSE to its window as `signal CLOSE`. The grandchild is
 // this program again (`--grandchild-sleep`), started in the same Job.
-#include <winsock2.h>
 #include <windows.h>
+#include <winsock2.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -31,11 +31,12 @@ void append_event(const std::string& line) {
       (static_cast<unsigned long long>(now.dwHighDateTime) << 32) | now.dwLowDateTime;
   const unsigned long long micros = ticks / 10 - 11644473600ULL * 1000000ULL;
   char stamp[48];
-  const int length = std::snprintf(stamp, sizeof stamp, " t=%llu.%06llu\n", micros / 1000000,
-                                   micros % 1000000);
+  const int length =
+      std::snprintf(stamp, sizeof stamp, " t=%llu.%06llu\n", micros / 1000000, micros % 1000000);
   const std::string text = line + std::string(stamp, static_cast<size_t>(length));
-  HANDLE file = CreateFileA(events_path.c_str(), FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                            nullptr, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+  HANDLE file =
+      CreateFileA(events_path.c_str(), FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                  nullptr, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
   if (file == INVALID_HANDLE_VALUE) return;
   DWORD written = 0;
   WriteFile(file, text.data(), static_cast<DWORD>(text.size()), &written, nullptr);
@@ -48,9 +49,12 @@ void on_stop(const char* what) {
 }
 
 BOOL WINAPI on_console_event(DWORD event) {
-  if (event == CTRL_C_EVENT) on_stop("INT");
-  else if (event == CTRL_BREAK_EVENT) on_stop("BREAK");
-  else return FALSE;
+  if (event == CTRL_C_EVENT)
+    on_stop("INT");
+  else if (event == CTRL_BREAK_EVENT)
+    on_stop("BREAK");
+  else
+    return FALSE;
   return TRUE;
 }
 
@@ -144,14 +148,22 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (arg == "--events") events_path = value();
-    else if (arg == "--plan") plan = parse_plan(value());
-    else if (arg == "--stop") ignore_stop = value() == "ignore";
-    else if (arg == "--env") env_names.push_back(value());
-    else if (arg == "--print") print = true;
-    else if (arg == "--listen") port = std::atoi(value().c_str());
-    else if (arg == "--listen-after") listen_after = std::atof(value().c_str());
-    else if (arg == "--grandchild") grandchild = true;
+    if (arg == "--events")
+      events_path = value();
+    else if (arg == "--plan")
+      plan = parse_plan(value());
+    else if (arg == "--stop")
+      ignore_stop = value() == "ignore";
+    else if (arg == "--env")
+      env_names.push_back(value());
+    else if (arg == "--print")
+      print = true;
+    else if (arg == "--listen")
+      port = std::atoi(value().c_str());
+    else if (arg == "--listen-after")
+      listen_after = std::atof(value().c_str());
+    else if (arg == "--grandchild")
+      grandchild = true;
     else if (arg == "--grandchild-sleep") {
       SetConsoleCtrlHandler(nullptr, TRUE);  // ignores Ctrl+C: only the Job ends it
       for (;;) Sleep(1000);
@@ -179,8 +191,8 @@ int main(int argc, char** argv) {
   if (grandchild) {
     char self[MAX_PATH];
     GetModuleFileNameA(nullptr, self, MAX_PATH);
-    std::string command = "\"" + std::string(self) + "\" --grandchild-sleep --events \"" +
-                          events_path + "\"";
+    std::string command =
+        "\"" + std::string(self) + "\" --grandchild-sleep --events \"" + events_path + "\"";
     STARTUPINFOA startup{};
     startup.cb = sizeof startup;
     PROCESS_INFORMATION process{};
