@@ -8,8 +8,10 @@
 // Windows has no signals: a console control event is reported as `signal INT` (CTRL_C_EVENT) or
 // `signal BREAK` (CTRL_BREAK_EVENT), WM_CLOSE to its window as `signal CLOSE`. The grandchild is
 // this program again (`--grandchild-sleep`), started in the same Job.
-#include <windows.h>
+// winsock2.h must come before windows.h.
 #include <winsock2.h>
+// (keep this order)
+#include <windows.h>
 
 #include <cstdio>
 #include <cstdlib>
