@@ -313,6 +313,21 @@ TEST(RenderKubernetes, HttpHealthBecomesLivenessAndReadinessProbes) {
   ASSERT_NE(rendered.diagnostic("health.url"), nullptr);       // loopback vs pod IP
 }
 
+// As under the watchdog, the first probe comes after `interval`, not at the container's start:
+// a program that needs a moment to listen is not counted as failing right away.
+TEST(RenderKubernetes, FirstProbeAfterTheIntervalWithoutAStartPeriod) {
+  Service service = minimal_service();
+  HealthConfig health;
+  health.check = HealthCheckKind::tcp;
+  health.address = "127.0.0.1:8080";
+  health.interval = 10s;
+  service.health = health;
+  const auto rendered = render(service);
+  for (const char* probe_name : {"livenessProbe", "readinessProbe"}) {
+    EXPECT_EQ(rendered.container()[probe_name]["initialDelaySeconds"].as<int>(), 10);
+  }
+}
+
 TEST(RenderKubernetes, TcpAndExecHealth) {
   Service service = minimal_service();
   HealthConfig health;

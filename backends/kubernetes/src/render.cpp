@@ -381,10 +381,13 @@ class Renderer {
         break;
       }
     }
-    const auto initial_delay = seconds_of(health.start_period, "health.start_period", 0);
-    if (initial_delay > 0) probe.set("initialDelaySeconds", YamlNode::integer(initial_delay));
-    probe.set("periodSeconds",
-              YamlNode::integer(seconds_of(health.interval, "health.interval", 1)));
+    // The first probe after `interval` (as the watchdog does), and none inside start_period,
+    // whose failures the watchdog never counts.
+    const auto period = seconds_of(health.interval, "health.interval", 1);
+    const auto initial_delay =
+        std::max(seconds_of(health.start_period, "health.start_period", 0), period);
+    probe.set("initialDelaySeconds", YamlNode::integer(initial_delay));
+    probe.set("periodSeconds", YamlNode::integer(period));
     probe.set("timeoutSeconds", YamlNode::integer(seconds_of(health.timeout, "health.timeout", 1)));
     std::int64_t failures = health.retries;
     if (failures < 1) {
