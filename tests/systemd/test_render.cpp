@@ -178,6 +178,38 @@ TEST(SystemdUnitFile, RefusesValuesThatSpanLines) {
 
 // ---- daemonize mode ---------------------------------------------------------------------------
 
+// `~/` is the home of the program's account. In a system unit %h is root's home even with User=,
+// so a `~/` working directory of another account is never rendered as %h there.
+TEST(SystemdWorkingDirectory, HomeOfTheServiceAccountIsNotPercentH) {
+  auto service = base_service();
+  service.working_directory = "~/app";
+  service.user = "reporter";
+  // d mode: the watchdog changes into it, from the account's HOME.
+  auto result = render(service);
+  ASSERT_FALSE(has_errors(result.diagnostics));
+  EXPECT_TRUE(values_of(read_unit(unit_of(result).content), "Service.WorkingDirectory").empty());
+  // native: only `~` itself is expressible.
+  service.supervisor = SupervisorMode::native;
+  result = render(service);
+  const auto* refused = find_diagnostic(result, "service.working_directory", Severity::error);
+  ASSERT_NE(refused, nullptr);
+  EXPECT_NE(refused->message.find("%h is root's home"), std::string::npos) << refused->message;
+  service.working_directory = "~";
+  result = render(service);
+  ASSERT_FALSE(has_errors(result.diagnostics));
+  EXPECT_EQ(values_of(read_unit(unit_of(result).content), "Service.WorkingDirectory"),
+            std::vector<std::string>{"~"});
+  // root, or a user unit: %h is the right home.
+  service.working_directory = "~/app";
+  service.user.clear();
+  EXPECT_EQ(values_of(read_unit(unit_of(render(service)).content), "Service.WorkingDirectory"),
+            std::vector<std::string>{"%h/app"});
+  service.user = "reporter";
+  service.scope = Scope::user;
+  EXPECT_EQ(values_of(read_unit(unit_of(render(service)).content), "Service.WorkingDirectory"),
+            std::vector<std::string>{"%h/app"});
+}
+
 TEST(SystemdDaemonizeMode, RunsTheWatchdogOnTheInstalledManifest) {
   const auto result = render(base_service(), "");
   ASSERT_FALSE(has_errors(result.diagnostics));

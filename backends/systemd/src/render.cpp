@@ -770,9 +770,28 @@ class SystemdRenderer {
                 path + "' (set one in [os.linux])");
       return;
     }
+    // %h is the home of the manager's user: root's in a system unit, whatever User= says.
+    if (is_home_relative(path) && runs_as_another_users_home()) {
+      if (!native()) return;  // the watchdog changes into it, from the service user's HOME
+      if (path == "~") {
+        unit_.add("Service", "WorkingDirectory", "~");  // systemd: the home of User=
+        return;
+      }
+      error("service.working_directory",
+            "systemd cannot express '" + path + "' for user " + service_.user +
+                ": in a system unit %h is root's home, and WorkingDirectory=~ names only the home "
+                "itself; use an absolute path, or supervisor = \"daemonize\"");
+      return;
+    }
     if (auto value = raw_value("service.working_directory", path, true)) {
       unit_.add("Service", "WorkingDirectory", *value);
     }
+  }
+
+  // A system unit whose program runs as another account than root: `~` is that account's home,
+  // which systemd's %h does not name.
+  [[nodiscard]] bool runs_as_another_users_home() const {
+    return !user_scope() && !service_.user.empty() && service_.user != "root";
   }
 
   void render_identity() {
