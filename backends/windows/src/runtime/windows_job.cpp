@@ -143,13 +143,21 @@ std::optional<ChildProcess> spawn_in_job(const SpawnRequest& request, std::strin
   return child;
 }
 
-DWORD active_processes(HANDLE job) {
-  JOBOBJECT_BASIC_ACCOUNTING_INFORMATION accounting{};
-  if (!QueryInformationJobObject(job, JobObjectBasicAccountingInformation, &accounting,
-                                 sizeof(accounting), nullptr))
-    return 0;
-  return accounting.ActiveProcesses;
+namespace {
+
+bool is_console_host(DWORD pid) {
+  UniqueHandle process(OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid));
+  if (!process.valid()) return false;  // gone, or not ours to ask: counted as the program's
+  std::wstring image(MAX_PATH, L'\0');
+  auto size = static_cast<DWORD>(image.size());
+  if (!QueryFullProcessImageNameW(process.get(), 0, image.data(), &size)) return false;
+  image.resize(size);
+  const auto slash = image.find_last_of(L"\\/");
+  const std::wstring name = slash == std::wstring::npos ? image : image.substr(slash + 1);
+  return CompareStringOrdinal(name.c_str(), -1, L"conhost.exe", -1, TRUE) == CSTR_EQUAL;
 }
+
+}  // namespace
 
 std::vector<DWORD> job_process_ids(HANDLE job) {
   constexpr DWORD kMaxProcesses = 1024;
@@ -161,8 +169,10 @@ std::vector<DWORD> job_process_ids(HANDLE job) {
       GetLastError() != ERROR_MORE_DATA)
     return {};
   std::vector<DWORD> ids;
-  for (DWORD index = 0; index < list->NumberOfProcessIdsInList && index < kMaxProcesses; ++index)
-    ids.push_back(static_cast<DWORD>(list->ProcessIdList[index]));
+  for (DWORD index = 0; index < list->NumberOfProcessIdsInList && index < kMaxProcesses; ++index) {
+    const auto pid = static_cast<DWORD>(list->ProcessIdList[index]);
+    if (!is_console_host(pid)) ids.push_back(pid);
+  }
   return ids;
 }
 

@@ -185,7 +185,7 @@ class WindowsWatchdog {
       timer_deadline_.reset();
       dispatch(ev::TimerExpired{});
     }
-    if (waiting_for_empty_tree() && windows::active_processes(child_->job.get()) == 0) {
+    if (waiting_for_empty_tree() && windows::job_process_ids(child_->job.get()).empty()) {
       child_.reset();
       dispatch(ev::TreeEmpty{});
     }
@@ -199,7 +199,7 @@ class WindowsWatchdog {
     DWORD code = 0;
     GetExitCodeProcess(child_->process.get(), &code);
     child_->process.reset();
-    const bool tree_empty = windows::active_processes(child_->job.get()) == 0;
+    const bool tree_empty = windows::job_process_ids(child_->job.get()).empty();
     if (tree_empty) child_.reset();  // closing a non-empty job would kill what is left
     dispatch(ev::ChildExited{ExitStatus::exited(static_cast<int>(code)), tree_empty});
   }

@@ -77,10 +77,9 @@ struct SpawnRequest {
 // Returns the child, or std::nullopt with `error` naming the failed step.
 [[nodiscard]] std::optional<ChildProcess> spawn_in_job(const SpawnRequest& request,
                                                        std::string& error);
-// Processes still alive in the job (JobObjectBasicAccountingInformation.ActiveProcesses).
-[[nodiscard]] DWORD active_processes(HANDLE job);
-
-// The processes in `job` (JobObjectBasicProcessIdList); empty when the query fails.
+// The program's processes in `job` (JobObjectBasicProcessIdList), without console hosts: the
+// conhost.exe of a console program's own console ends with that console and is nothing the
+// program left behind (it must not be stopped as a leftover). Empty when the query fails.
 [[nodiscard]] std::vector<DWORD> job_process_ids(HANDLE job);
 
 // ChildStopControl on a real child (windows_stop.cpp): Ctrl+C / Ctrl+Break through the stop
