@@ -33,6 +33,8 @@ printf '%s\0' "PORT=8080" "SPACES=  two  spaces  " "QUOTES=say \"hi\" and 'bye'"
 e2e_copy_in "$recorder" /usr/local/bin/e2e-argv-recorder 0755
 # systemd reads env_files itself in native mode; ${FROM_FILE} must stay one argv entry.
 printf 'FROM_FILE=value with  spaces\n' | e2e_write_file /etc/e2e-native-argv/env
+# With env_files, [env] is a file of its own read last (EnvironmentFile=), installed with the unit.
+e2e_copy_in "$E2E_WORK/out/systemd/e2e-native-argv.env" /etc/daemonize/e2e-native-argv.env 0600
 e2e_boot
 e2e_install_unit "$rendered"
 e2e_run systemctl start "$unit" || { e2e_diagnose "$unit"; e2e_fail "systemctl start $unit failed"; }
