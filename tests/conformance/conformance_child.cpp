@@ -21,10 +21,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "conformance_child_options.hpp"
 
 namespace {
 
@@ -75,35 +75,6 @@ void on_signal(int signal) {
   if (!ignore_stop) stop_requested = 1;
 }
 
-int count_starts() {
-  std::ifstream in(events_path);
-  std::string line;
-  int starts = 0;
-  while (std::getline(in, line)) {
-    if (line.rfind("start ", 0) == 0) ++starts;
-  }
-  return starts;
-}
-
-struct Step {
-  double seconds = 0;
-  std::string outcome = "run";
-};
-
-std::vector<Step> parse_plan(const std::string& text) {
-  std::vector<Step> plan;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) {
-    const auto colon = item.find(':');
-    Step step;
-    step.seconds = std::atof(item.substr(0, colon).c_str());
-    if (colon != std::string::npos) step.outcome = item.substr(colon + 1);
-    plan.push_back(step);
-  }
-  return plan;
-}
-
 int listen_on(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   const int yes = 1;
@@ -132,32 +103,9 @@ bool sleep_unless_stopped(double seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<Step> plan{{-1, "run"}};
-  std::vector<std::string> env_names;
-  bool print = false;
-  bool grandchild = false;
-  int port = 0;
-  double listen_after = 0;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    const auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (arg == "--events")
-      events_path = value();
-    else if (arg == "--plan")
-      plan = parse_plan(value());
-    else if (arg == "--stop")
-      ignore_stop = value() == "ignore";
-    else if (arg == "--env")
-      env_names.push_back(value());
-    else if (arg == "--print")
-      print = true;
-    else if (arg == "--listen")
-      port = std::atoi(value().c_str());
-    else if (arg == "--listen-after")
-      listen_after = std::atof(value().c_str());
-    else if (arg == "--grandchild")
-      grandchild = true;
-  }
+  const auto options = conformance::parse_options(argc, argv);
+  events_path = options.events_path;
+  ignore_stop = options.ignore_stop;
   if (events_path.empty()) {
     std::fputs("conformance_child: --events FILE is required\n", stderr);
     return 64;
@@ -168,19 +116,19 @@ int main(int argc, char** argv) {
     sigemptyset(&action.sa_mask);
     ::sigaction(signal, &action, nullptr);
   }
-  const int start = count_starts() + 1;
+  const int start = conformance::count_starts(events_path) + 1;
   append_event("start " + std::to_string(::getpid()) + " " + std::to_string(start));
   append_event("uid " + std::to_string(::getuid()));
-  for (const auto& name : env_names) {
+  for (const auto& name : options.env_names) {
     const char* value = std::getenv(name.c_str());
     append_event(value ? "env " + name + "=" + value : "env " + name + " unset");
   }
-  if (print) {
+  if (options.print) {
     std::printf("stdout-line %d\n", start);
     std::fflush(stdout);
     std::fprintf(stderr, "stderr-line %d\n", start);
   }
-  if (grandchild) {
+  if (options.grandchild) {
     const pid_t pid = ::fork();
     if (pid == 0) {
       // Stays in the process group and ignores the stop signals: only a tree kill ends it.
@@ -190,13 +138,12 @@ int main(int argc, char** argv) {
     }
     append_event("grandchild " + std::to_string(pid));
   }
-  const Step step =
-      plan[std::min<std::size_t>(static_cast<std::size_t>(start - 1), plan.size() - 1)];
+  const auto step = conformance::step_for_start(options.plan, start);
   int listener = -1;
-  if (port > 0) {
-    if (!sleep_unless_stopped(listen_after)) return 0;
-    listener = listen_on(port);
-    if (listener >= 0) append_event("listening " + std::to_string(port));
+  if (options.port > 0) {
+    if (!sleep_unless_stopped(options.listen_after)) return 0;
+    listener = listen_on(options.port);
+    if (listener >= 0) append_event("listening " + std::to_string(options.port));
   }
   if (!sleep_unless_stopped(step.outcome == "run" ? -1 : step.seconds)) {
     return 0;

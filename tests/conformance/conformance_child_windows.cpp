@@ -16,9 +16,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "conformance_child_options.hpp"
 
 namespace {
 
@@ -83,37 +84,6 @@ DWORD WINAPI window_thread(void*) {
   return 0;
 }
 
-int count_starts() {
-  FILE* file = std::fopen(events_path.c_str(), "r");
-  if (!file) return 0;
-  char line[512];
-  int starts = 0;
-  while (std::fgets(line, sizeof line, file)) {
-    if (std::strncmp(line, "start ", 6) == 0) ++starts;
-  }
-  std::fclose(file);
-  return starts;
-}
-
-struct Step {
-  double seconds = -1;
-  std::string outcome = "run";
-};
-
-std::vector<Step> parse_plan(const std::string& text) {
-  std::vector<Step> plan;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) {
-    const auto colon = item.find(':');
-    Step step;
-    step.seconds = std::atof(item.substr(0, colon).c_str());
-    if (colon != std::string::npos) step.outcome = item.substr(colon + 1);
-    plan.push_back(step);
-  }
-  return plan;
-}
-
 bool sleep_unless_stopped(double seconds) {
   for (double slept = 0; seconds < 0 || slept < seconds; slept += 0.05) {
     if (stop_requested) return false;
@@ -141,35 +111,12 @@ SOCKET listen_on(int port) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<Step> plan{{-1, "run"}};
-  std::vector<std::string> env_names;
-  bool print = false;
-  bool grandchild = false;
-  int port = 0;
-  double listen_after = 0;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    const auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (arg == "--events")
-      events_path = value();
-    else if (arg == "--plan")
-      plan = parse_plan(value());
-    else if (arg == "--stop")
-      ignore_stop = value() == "ignore";
-    else if (arg == "--env")
-      env_names.push_back(value());
-    else if (arg == "--print")
-      print = true;
-    else if (arg == "--listen")
-      port = std::atoi(value().c_str());
-    else if (arg == "--listen-after")
-      listen_after = std::atof(value().c_str());
-    else if (arg == "--grandchild")
-      grandchild = true;
-    else if (arg == "--grandchild-sleep") {
-      SetConsoleCtrlHandler(nullptr, TRUE);  // ignores Ctrl+C: only the Job ends it
-      for (;;) Sleep(1000);
-    }
+  const auto options = conformance::parse_options(argc, argv);
+  events_path = options.events_path;
+  ignore_stop = options.ignore_stop;
+  if (options.grandchild_sleep) {
+    SetConsoleCtrlHandler(nullptr, TRUE);  // ignores Ctrl+C: only the Job ends it
+    for (;;) Sleep(1000);
   }
   if (events_path.empty()) {
     std::fputs("conformance_child: --events FILE is required\n", stderr);
@@ -177,20 +124,20 @@ int main(int argc, char** argv) {
   }
   SetConsoleCtrlHandler(on_console_event, TRUE);
   CreateThread(nullptr, 0, window_thread, nullptr, 0, nullptr);
-  const int start = count_starts() + 1;
+  const int start = conformance::count_starts(events_path) + 1;
   append_event("start " + std::to_string(GetCurrentProcessId()) + " " + std::to_string(start));
   append_event("uid 0");
-  for (const auto& name : env_names) {
+  for (const auto& name : options.env_names) {
     const char* value = std::getenv(name.c_str());
     append_event(value ? "env " + name + "=" + value : "env " + name + " unset");
   }
-  if (print) {
+  if (options.print) {
     std::printf("stdout-line %d\n", start);
     std::fflush(stdout);
     std::fprintf(stderr, "stderr-line %d\n", start);
     std::fflush(stderr);
   }
-  if (grandchild) {
+  if (options.grandchild) {
     char self[MAX_PATH];
     GetModuleFileNameA(nullptr, self, MAX_PATH);
     std::string command =
@@ -205,12 +152,12 @@ int main(int argc, char** argv) {
       CloseHandle(process.hProcess);
     }
   }
-  const Step step = plan[std::min<size_t>(static_cast<size_t>(start - 1), plan.size() - 1)];
+  const auto step = conformance::step_for_start(options.plan, start);
   SOCKET listener = INVALID_SOCKET;
-  if (port > 0) {
-    if (!sleep_unless_stopped(listen_after)) return 0;
-    listener = listen_on(port);
-    if (listener != INVALID_SOCKET) append_event("listening " + std::to_string(port));
+  if (options.port > 0) {
+    if (!sleep_unless_stopped(options.listen_after)) return 0;
+    listener = listen_on(options.port);
+    if (listener != INVALID_SOCKET) append_event("listening " + std::to_string(options.port));
   }
   if (!sleep_unless_stopped(step.outcome == "run" ? -1 : step.seconds)) return 0;
   if (listener != INVALID_SOCKET) closesocket(listener);

@@ -1,0 +1,91 @@
+// What both conformance children (conformance_child.cpp, POSIX; conformance_child_windows.cpp)
+// take from their command line, and which step of --plan the n-th start runs. Standard C++ only.
+#pragma once
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace conformance {
+
+// How long one start runs and how it ends: an exit code, `kill` (SIGKILL itself) or `run`.
+struct Step {
+  double seconds = -1;
+  std::string outcome = "run";
+};
+
+struct ChildOptions {
+  std::string events_path;
+  std::vector<Step> plan{Step{}};
+  bool ignore_stop = false;
+  std::vector<std::string> env_names;
+  bool print = false;
+  bool grandchild = false;
+  bool grandchild_sleep = false;  // Windows: this process is the grandchild
+  int port = 0;
+  double listen_after = 0;
+};
+
+inline std::vector<Step> parse_plan(const std::string& text) {
+  std::vector<Step> plan;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    const auto colon = item.find(':');
+    Step step;
+    step.seconds = std::atof(item.substr(0, colon).c_str());
+    if (colon != std::string::npos) step.outcome = item.substr(colon + 1);
+    plan.push_back(step);
+  }
+  return plan;
+}
+
+inline ChildOptions parse_options(int argc, char** argv) {
+  ChildOptions options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (arg == "--events") {
+      options.events_path = value();
+    } else if (arg == "--plan") {
+      options.plan = parse_plan(value());
+    } else if (arg == "--stop") {
+      options.ignore_stop = value() == "ignore";
+    } else if (arg == "--env") {
+      options.env_names.push_back(value());
+    } else if (arg == "--print") {
+      options.print = true;
+    } else if (arg == "--listen") {
+      options.port = std::atoi(value().c_str());
+    } else if (arg == "--listen-after") {
+      options.listen_after = std::atof(value().c_str());
+    } else if (arg == "--grandchild") {
+      options.grandchild = true;
+    } else if (arg == "--grandchild-sleep") {
+      options.grandchild_sleep = true;
+    }
+  }
+  return options;
+}
+
+// Earlier starts of this row, from its events file: this start is the next one.
+inline int count_starts(const std::string& events_path) {
+  std::ifstream in(events_path);
+  std::string line;
+  int starts = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("start ", 0) == 0) ++starts;
+  }
+  return starts;
+}
+
+// The n-th start (1-based) runs the n-th step; the last one repeats.
+inline Step step_for_start(const std::vector<Step>& plan, int start) {
+  if (plan.empty()) return Step{};
+  return plan[std::min<std::size_t>(static_cast<std::size_t>(start - 1), plan.size() - 1)];
+}
+
+}  // namespace conformance
