@@ -17,18 +17,16 @@ only after the first healthy probe (elapsed time >= the delay); the watchdog log
 Outside CI a missing tool skips (exit 77); with CI=true it fails.
 """
 
-import argparse
 import gzip
 import os
 import re
 import shutil
 import socket
-import subprocess
 import sys
 import time
 
-from wine_service_harness import (Wine, check, failures, mingw_build_and_tools,
-                                  prepare_prefix, skip_or_fail, wait_for)
+from wine_service_harness import (WineSession, build_child, check, e2e_arguments, failures,
+                                  mingw_build_and_tools, report, skip_or_fail, wait_for)
 
 INSTALL_DIR = "C:\\Program Files\\daemonize"
 CHILD_NAME = "daemonize-rtlh-child.exe"
@@ -285,16 +283,7 @@ def run_health(wine, name, check_kind):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--source-dir", required=True)
-    parser.add_argument("--daemonize-exe", required=True)
-    parser.add_argument("--work-dir", required=True)
-    parser.add_argument("--prerequisite", action="append", default=[],
-                        help="FILE=WHAT: FILE must exist (e.g. a prepared cache's .complete)")
-    parser.add_argument("--build-command", default="",
-                        help="builds daemonize.exe first (incremental)")
-    options = parser.parse_args()
-
+    options = e2e_arguments().parse_args()
     tools = mingw_build_and_tools(options.prerequisite, options.build_command)
     if tools is None:
         return 1
@@ -304,22 +293,12 @@ def main():
     if live_children():
         print(f"FAIL: children of an earlier run are still alive: {live_children()}")
         return 1
-
-    os.makedirs(options.work_dir, exist_ok=True)
     child_exe = os.path.join(options.work_dir, CHILD_NAME)
-    started = time.monotonic()
-    subprocess.run([mingw_cxx, "-O1", "-static", "-o", child_exe,
-                    os.path.join(options.source_dir,
-                                 "tests/windows-runtime/mingw/logs_health_child.cpp"),
-                    "-lws2_32"], check=True)
-    print(f"[{time.monotonic() - started:5.1f} s] built the test child")
-
-    prefix = prepare_prefix(wine64, wineserver, options.work_dir)
-    wine = Wine(wine64, wineserver, prefix)
-    subprocess.run([wineserver, "-p"], env=wine.env, check=True)
-    try:
-        os.makedirs(wine.host_path(INSTALL_DIR), exist_ok=True)
-        shutil.copy(options.daemonize_exe, wine.host_path(INSTALL_DIR + "\\daemonize.exe"))
+    build_child(mingw_cxx, os.path.join(options.source_dir,
+                                        "tests/windows-runtime/mingw/logs_health_child.cpp"),
+                child_exe, ["-lws2_32"])
+    with WineSession(wine64, wineserver, options, INSTALL_DIR,
+                     ("rtlogs", "rtkeep", "rthttp", "rttcp")) as wine:
         os.makedirs(wine.host_path("C:\\daemonize-test"), exist_ok=True)
         shutil.copy(child_exe, wine.host_path(CHILD))
         only = os.environ.get("DAEMONIZE_E2E_ONLY", "")
@@ -329,19 +308,7 @@ def main():
         if only in ("", "health"):
             run_health(wine, "rthttp", "http")
             run_health(wine, "rttcp", "tcp")
-    finally:
-        for name in ("rtlogs", "rtkeep", "rthttp", "rttcp"):
-            wine.run("sc stop (cleanup)", ["sc", "stop", name], quiet=True)
-        subprocess.run([wineserver, "-k"], env=wine.env, capture_output=True)
-        subprocess.run([wineserver, "-w"], env=wine.env, capture_output=True, timeout=60)
-    print(f"[{time.monotonic() - started_at:5.1f} s] total")
-    if failures:
-        print(f"{len(failures)} check(s) failed:")
-        for failure in failures:
-            print(f"  - {failure}")
-        return 1
-    print("windows logs and health under Wine: all checks passed")
-    return 0
+    return report(started_at, "windows logs and health under Wine")
 
 
 if __name__ == "__main__":

@@ -9,15 +9,12 @@ default was used literally: a directory named "%ProgramData%" under the service'
 directory).
 Outside CI a missing tool skips (exit 77); with CI=true it fails.
 """
-import argparse
 import os
-import shutil
-import subprocess
 import sys
 import time
 
-from wine_service_harness import (Wine, check, failures, mingw_build_and_tools,
-                                  prepare_prefix, skip_or_fail)
+from wine_service_harness import (WineSession, check, e2e_arguments,
+                                  mingw_build_and_tools, report, skip_or_fail)
 
 INSTALL_DIR = "C:\\Program Files\\daemonize"
 NAME = "rtpaths"
@@ -96,15 +93,7 @@ def run(wine):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--daemonize-exe", required=True)
-    parser.add_argument("--work-dir", required=True)
-    parser.add_argument("--prerequisite", action="append", default=[],
-                        help="FILE=WHAT: FILE must exist (e.g. a prepared cache's .complete)")
-    parser.add_argument("--build-command", default="",
-                        help="builds daemonize.exe first (incremental)")
-    options = parser.parse_args()
-
+    options = e2e_arguments(source_dir=False).parse_args()
     tools = mingw_build_and_tools(options.prerequisite, options.build_command)
     if tools is None:
         return 1
@@ -112,25 +101,9 @@ def main():
     if not os.path.exists(options.daemonize_exe):
         skip_or_fail(f"{options.daemonize_exe} was not built (the daemonize_mingw target)")
     started = time.monotonic()
-    prefix = prepare_prefix(wine64, wineserver, options.work_dir)
-    wine = Wine(wine64, wineserver, prefix)
-    subprocess.run([wineserver, "-p"], env=wine.env, check=True)
-    try:
-        os.makedirs(wine.host_path(INSTALL_DIR), exist_ok=True)
-        shutil.copy(options.daemonize_exe, wine.host_path(INSTALL_DIR + "\\daemonize.exe"))
+    with WineSession(wine64, wineserver, options, INSTALL_DIR, (NAME,)) as wine:
         run(wine)
-    finally:
-        wine.run("sc stop (cleanup)", ["sc", "stop", NAME], quiet=True)
-        subprocess.run([wineserver, "-k"], env=wine.env, capture_output=True)
-        subprocess.run([wineserver, "-w"], env=wine.env, capture_output=True, timeout=60)
-    print(f"[{time.monotonic() - started:5.1f} s] total")
-    if failures:
-        print(f"{len(failures)} check(s) failed:")
-        for failure in failures:
-            print(f"  - {failure}")
-        return 1
-    print("a Linux-first manifest under Wine's SCM: all checks passed")
-    return 0
+    return report(started, "a Linux-first manifest under Wine's SCM")
 
 
 if __name__ == "__main__":

@@ -140,3 +140,61 @@ def mingw_build_and_tools(prerequisites, build_command):
             print("FAIL: the mingw cross build failed")
             return None
     return wine64, wineserver, mingw_cxx
+
+
+def e2e_arguments(source_dir=True):
+    """The command line every Wine e2e script takes from its CMakeLists.txt entry."""
+    import argparse
+    parser = argparse.ArgumentParser()
+    if source_dir:
+        parser.add_argument("--source-dir", required=True)
+    parser.add_argument("--daemonize-exe", required=True)
+    parser.add_argument("--work-dir", required=True)
+    parser.add_argument("--prerequisite", action="append", default=[],
+                        help="FILE=WHAT: FILE must exist (e.g. a prepared cache's .complete)")
+    parser.add_argument("--build-command", default="",
+                        help="builds daemonize.exe first (incremental)")
+    return parser
+
+
+def build_child(mingw_cxx, source, exe, flags=()):
+    """Cross-builds one test child (a single .cpp, statically linked)."""
+    started = time.monotonic()
+    os.makedirs(os.path.dirname(exe), exist_ok=True)
+    subprocess.run([mingw_cxx, "-O1", "-static", "-o", exe, source, *flags], check=True)
+    print(f"[{time.monotonic() - started:5.1f} s] built {os.path.basename(exe)}")
+
+
+class WineSession:
+    """A copied Wine prefix with its wineserver kept up (-p) and daemonize.exe installed under
+    install_dir. Leaving it stops `services` and ends the wineserver."""
+
+    def __init__(self, wine64, wineserver, options, install_dir, services=()):
+        prefix = prepare_prefix(wine64, wineserver, options.work_dir)
+        self.wine = Wine(wine64, wineserver, prefix)
+        self.services = list(services)
+        subprocess.run([wineserver, "-p"], env=self.wine.env, check=True)
+        os.makedirs(self.wine.host_path(install_dir), exist_ok=True)
+        shutil.copy(options.daemonize_exe, self.wine.host_path(install_dir + "\\daemonize.exe"))
+
+    def __enter__(self):
+        return self.wine
+
+    def __exit__(self, *exc):
+        for name in self.services:
+            self.wine.run("sc stop (cleanup)", ["sc", "stop", name], quiet=True)
+        subprocess.run([self.wine.wineserver, "-k"], env=self.wine.env, capture_output=True)
+        subprocess.run([self.wine.wineserver, "-w"], env=self.wine.env, capture_output=True,
+                       timeout=60)
+
+
+def report(started_at, what):
+    """The closing lines of an e2e script and its exit code."""
+    print(f"[{time.monotonic() - started_at:5.1f} s] total")
+    if failures:
+        print(f"{len(failures)} check(s) failed:")
+        for failure in failures:
+            print(f"  - {failure}")
+        return 1
+    print(f"{what}: all checks passed")
+    return 0

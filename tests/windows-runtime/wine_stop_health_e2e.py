@@ -24,16 +24,14 @@ no X server here, and without a driver CreateWindow fails. Outside CI a missing 
 (exit 77); with CI=true it fails.
 """
 
-import argparse
 import os
 import shutil
-import subprocess
 import sys
 import time
 
 from wine_logs_health_e2e import dump_watchdog_log, read_text, register, uninstall
-from wine_service_harness import (Wine, check, failures, mingw_build_and_tools,
-                                  prepare_prefix, skip_or_fail, wait_for)
+from wine_service_harness import (WineSession, build_child, check, e2e_arguments, failures,
+                                  mingw_build_and_tools, report, skip_or_fail, wait_for)
 
 INSTALL_DIR = "C:\\Program Files\\daemonize"
 CHILD_NAME = "daemonize-rtstop-child.exe"
@@ -274,16 +272,7 @@ def run_exec_health_timeout(wine):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--source-dir", required=True)
-    parser.add_argument("--daemonize-exe", required=True)
-    parser.add_argument("--work-dir", required=True)
-    parser.add_argument("--prerequisite", action="append", default=[],
-                        help="FILE=WHAT: FILE must exist (e.g. a prepared cache's .complete)")
-    parser.add_argument("--build-command", default="",
-                        help="builds daemonize.exe first (incremental)")
-    options = parser.parse_args()
-
+    options = e2e_arguments().parse_args()
     tools = mingw_build_and_tools(options.prerequisite, options.build_command)
     if tools is None:
         return 1
@@ -293,24 +282,14 @@ def main():
     if live_children():
         print(f"FAIL: children of an earlier run are still alive: {live_children()}")
         return 1
-
-    os.makedirs(options.work_dir, exist_ok=True)
     child_exe = os.path.join(options.work_dir, CHILD_NAME)
-    started = time.monotonic()
-    subprocess.run([mingw_cxx, "-O1", "-municode", "-static", "-o", child_exe,
-                    os.path.join(options.source_dir, "tests/windows-runtime/mingw/stop_child.cpp")],
-                   check=True)
-    print(f"[{time.monotonic() - started:5.1f} s] built the test child")
-
-    prefix = prepare_prefix(wine64, wineserver, options.work_dir)
-    wine = Wine(wine64, wineserver, prefix)
-    subprocess.run([wineserver, "-p"], env=wine.env, check=True)
+    build_child(mingw_cxx, os.path.join(options.source_dir,
+                                        "tests/windows-runtime/mingw/stop_child.cpp"),
+                child_exe, ["-municode"])
     names = ("rtctrlc", "rtbreak", "rtwindow", "rtqueue", "rtstubborn", "rtexec", "rtexechang")
-    try:
+    with WineSession(wine64, wineserver, options, INSTALL_DIR, names) as wine:
         wine.run("reg add Graphics=null", ["reg", "add", "HKCU\\Software\\Wine\\Drivers", "/v",
                                            "Graphics", "/d", "null", "/f"])
-        os.makedirs(wine.host_path(INSTALL_DIR), exist_ok=True)
-        shutil.copy(options.daemonize_exe, wine.host_path(INSTALL_DIR + "\\daemonize.exe"))
         os.makedirs(wine.host_path("C:\\daemonize-test"), exist_ok=True)
         shutil.copy(child_exe, wine.host_path(CHILD))
         only = os.environ.get("DAEMONIZE_E2E_ONLY", "")
@@ -335,19 +314,7 @@ def main():
         if only in ("", "health"):
             run_exec_health(wine)
             run_exec_health_timeout(wine)
-    finally:
-        for name in names:
-            wine.run("sc stop (cleanup)", ["sc", "stop", name], quiet=True)
-        subprocess.run([wineserver, "-k"], env=wine.env, capture_output=True)
-        subprocess.run([wineserver, "-w"], env=wine.env, capture_output=True, timeout=60)
-    print(f"[{time.monotonic() - started_at:5.1f} s] total")
-    if failures:
-        print(f"{len(failures)} check(s) failed:")
-        for failure in failures:
-            print(f"  - {failure}")
-        return 1
-    print("windows stop sequence and exec health under Wine: all checks passed")
-    return 0
+    return report(started_at, "windows stop sequence and exec health under Wine")
 
 
 if __name__ == "__main__":
