@@ -26,7 +26,8 @@ import sys
 import time
 
 from wine_service_harness import (WineSession, build_child, check, e2e_arguments, failures,
-                                  mingw_build_and_tools, report, skip_or_fail, wait_for)
+                                  mingw_build_and_tools, processes_running, report,
+                                  skip_or_fail, wait_for)
 
 INSTALL_DIR = "C:\\Program Files\\daemonize"
 CHILD_NAME = "daemonize-rtlh-child.exe"
@@ -41,18 +42,7 @@ started_at = time.monotonic()
 
 def live_children():
     """Linux pids of Wine processes running this test's child (its name is unique to it)."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as file:
-                cmdline = file.read()
-        except OSError:
-            continue
-        if CHILD_NAME.encode() in cmdline:
-            pids.append(int(entry))
-    return pids
+    return processes_running(CHILD_NAME)
 
 
 def write_manifest(wine, name, child_args, restart, logs, extra_tables=""):

@@ -29,7 +29,7 @@ import sys
 import time
 
 from wine_service_harness import (Wine, check, failures, mingw_build_and_tools,
-                                  prepare_prefix, skip_or_fail, wait_for)
+                                  prepare_prefix, processes_running, skip_or_fail, wait_for)
 
 INSTALL_DIR = "C:\\Program Files\\daemonize"
 CHILD = "C:\\daemonize-test\\daemonize-rt-marker-child.exe"
@@ -50,18 +50,7 @@ def marker_lines(wine, marker):
 
 def live_children():
     """Linux pids of Wine processes running the marker child (its name is unique to this test)."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as file:
-                cmdline = file.read()
-        except OSError:
-            continue
-        if b"daemonize-rt-marker-child.exe" in cmdline:
-            pids.append(int(entry))
-    return pids
+    return processes_running("daemonize-rt-marker-child.exe")
 
 
 def write_manifest(wine, name, child_args, restart, logs_dir, extra="", where=None,

@@ -104,6 +104,23 @@ def prepare_prefix(wine64, wineserver, work_dir):
     return prefix
 
 
+def processes_running(name):
+    """Linux pids of the (Wine) processes whose command line contains `name`, e.g. a test child's
+    exe name that is unique to one test."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as file:
+                cmdline = file.read()
+        except OSError:
+            continue
+        if name.encode() in cmdline:
+            pids.append(int(entry))
+    return pids
+
+
 def wait_for(predicate, timeout, step=0.2):
     started = time.monotonic()
     while time.monotonic() - started < timeout:

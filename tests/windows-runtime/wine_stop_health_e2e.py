@@ -31,7 +31,8 @@ import time
 
 from wine_logs_health_e2e import dump_watchdog_log, read_text, register, uninstall
 from wine_service_harness import (WineSession, build_child, check, e2e_arguments, failures,
-                                  mingw_build_and_tools, report, skip_or_fail, wait_for)
+                                  mingw_build_and_tools, processes_running, report,
+                                  skip_or_fail, wait_for)
 
 INSTALL_DIR = "C:\\Program Files\\daemonize"
 CHILD_NAME = "daemonize-rtstop-child.exe"
@@ -44,18 +45,7 @@ started_at = time.monotonic()
 
 def live_children():
     """Linux pids of Wine processes running this test's child (its name is unique to it)."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as file:
-                cmdline = file.read()
-        except OSError:
-            continue
-        if CHILD_NAME.encode() in cmdline:
-            pids.append(int(entry))
-    return pids
+    return processes_running(CHILD_NAME)
 
 
 def write_manifest(wine, name, child_args, extra_tables="", restart='policy = "always"',
