@@ -13,8 +13,7 @@ import os
 import sys
 import time
 
-from wine_service_harness import (WineSession, check, e2e_arguments,
-                                  mingw_build_and_tools, report, skip_or_fail)
+from wine_service_harness import WineSession, check, e2e_arguments, e2e_tools, report
 
 INSTALL_DIR = "C:\\Program Files\\daemonize"
 NAME = "rtpaths"
@@ -94,12 +93,10 @@ def run(wine):
 
 def main():
     options = e2e_arguments(source_dir=False).parse_args()
-    tools = mingw_build_and_tools(options.prerequisite, options.build_command)
+    tools = e2e_tools(options)
     if tools is None:
         return 1
     wine64, wineserver, _ = tools
-    if not os.path.exists(options.daemonize_exe):
-        skip_or_fail(f"{options.daemonize_exe} was not built (the daemonize_mingw target)")
     started = time.monotonic()
     with WineSession(wine64, wineserver, options, INSTALL_DIR, (NAME,)) as wine:
         run(wine)

@@ -174,6 +174,21 @@ def e2e_arguments(source_dir=True):
     return parser
 
 
+def e2e_tools(options, live_children=None):
+    """The common start of an e2e script: builds daemonize.exe, finds Wine and mingw, checks the
+    exe was built and that no test child of an earlier run is alive. Returns (wine64, wineserver,
+    mingw_cxx), or None when the build failed or children are left (the script then exits 1)."""
+    tools = mingw_build_and_tools(options.prerequisite, options.build_command)
+    if tools is None:
+        return None
+    if not os.path.exists(options.daemonize_exe):
+        skip_or_fail(f"{options.daemonize_exe} was not built (the daemonize_mingw target)")
+    if live_children and live_children():
+        print(f"FAIL: children of an earlier run are still alive: {live_children()}")
+        return None
+    return tools
+
+
 def build_child(mingw_cxx, source, exe, flags=()):
     """Cross-builds one test child (a single .cpp, statically linked)."""
     started = time.monotonic()

@@ -30,9 +30,8 @@ import sys
 import time
 
 from wine_logs_health_e2e import dump_watchdog_log, read_text, register, uninstall
-from wine_service_harness import (WineSession, build_child, check, e2e_arguments, failures,
-                                  mingw_build_and_tools, processes_running, report,
-                                  skip_or_fail, wait_for)
+from wine_service_harness import (WineSession, build_child, check, e2e_arguments, e2e_tools,
+                                  failures, processes_running, report, wait_for)
 
 INSTALL_DIR = "C:\\Program Files\\daemonize"
 CHILD_NAME = "daemonize-rtstop-child.exe"
@@ -263,15 +262,10 @@ def run_exec_health_timeout(wine):
 
 def main():
     options = e2e_arguments().parse_args()
-    tools = mingw_build_and_tools(options.prerequisite, options.build_command)
+    tools = e2e_tools(options, live_children)
     if tools is None:
         return 1
     wine64, wineserver, mingw_cxx = tools
-    if not os.path.exists(options.daemonize_exe):
-        skip_or_fail(f"{options.daemonize_exe} was not built (the daemonize_mingw target)")
-    if live_children():
-        print(f"FAIL: children of an earlier run are still alive: {live_children()}")
-        return 1
     child_exe = os.path.join(options.work_dir, CHILD_NAME)
     build_child(mingw_cxx, os.path.join(options.source_dir,
                                         "tests/windows-runtime/mingw/stop_child.cpp"),
