@@ -14,6 +14,13 @@ bool is_windows_absolute_path(std::string_view path) {
 
 bool is_posix_absolute_path(std::string_view path) { return !path.empty() && path.front() == '/'; }
 
+std::string join_path(std::string_view directory, std::string_view name) {
+  std::string joined(directory);
+  if (!joined.empty() && joined.back() != '/') joined += '/';
+  joined += name;
+  return joined;
+}
+
 std::optional<std::string> command_os_mismatch(const Service& service, TargetOs os) {
   const auto& command = service.command;
   if (command.find("${") != std::string::npos) return std::nullopt;

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "daemonize/core/xml_text.hpp"
 #include "daemonize/launchd/plist.hpp"
 
 namespace daemonize::launchd {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "daemonize/core/xml_text.hpp"
 #include "daemonize/windows/quoting.hpp"
 
 namespace daemonize::windows {
@@ -157,7 +158,9 @@ TEST(WindowsPaths, PercentVariables) {
   EXPECT_TRUE(has_percent_variable("50% %X%"));
 }
 
-TEST(WindowsXml, Escaping) { EXPECT_EQ(escape_xml("a<b>&\"c'"), "a&lt;b&gt;&amp;\"c'"); }
+TEST(WindowsXml, Escaping) {
+  EXPECT_EQ(daemonize::escape_xml_text("a<b>&\"c'"), "a&lt;b&gt;&amp;\"c'");
+}
 
 TEST(WindowsEncoding, Utf16LittleEndianWithBom) {
   EXPECT_EQ(utf16le_with_bom("A"), std::string("\xFF\xFE"

@@ -10,6 +10,7 @@
 #include <ctime>
 #include <set>
 
+#include "daemonize/core/paths.hpp"
 #include "log_platform.hpp"
 
 namespace daemonize::logs {
@@ -24,11 +25,6 @@ using std::chrono::seconds;
 constexpr std::size_t kStampLength = 23;  // YYYYMMDDTHHMMSS.uuuuuuZ
 constexpr auto kReportInterval = std::chrono::minutes(1);
 constexpr auto kReopenInterval = std::chrono::seconds(1);
-
-std::string join_path(const std::string& directory, const std::string& name) {
-  if (directory.empty()) return name;
-  return directory.back() == '/' ? directory + name : directory + "/" + name;
-}
 
 bool same_local_day(const std::tm& a, const std::tm& b) {
   return a.tm_year == b.tm_year && a.tm_yday == b.tm_yday;

@@ -1,5 +1,7 @@
 #include "daemonize/launchd/plist.hpp"
 
+#include "daemonize/core/xml_text.hpp"
+
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
@@ -127,31 +129,6 @@ std::optional<XmlTextProblem> find_xml_text_problem(std::string_view text) {
     i += length;
   }
   return std::nullopt;
-}
-
-std::string escape_xml_text(std::string_view text) {
-  std::string escaped;
-  escaped.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        escaped += "&amp;";
-        break;
-      case '<':
-        escaped += "&lt;";
-        break;
-      case '>':
-        escaped += "&gt;";
-        break;
-      case '\r':
-        escaped += "&#13;";
-        break;
-      default:
-        escaped += c;
-        break;
-    }
-  }
-  return escaped;
 }
 
 namespace {

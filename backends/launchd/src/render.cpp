@@ -45,12 +45,6 @@ bool is_valid_label(const std::string& label) {
   return std::all_of(label.begin(), label.end(), allowed);
 }
 
-std::string join_path(const std::string& directory, const std::string& file_name) {
-  if (directory.empty()) return file_name;
-  if (directory.back() == '/') return directory + file_name;
-  return directory + "/" + file_name;
-}
-
 // Collects diagnostics and checks every string before it enters the plist.
 class PlistRenderer {
  public:

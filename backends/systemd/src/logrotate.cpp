@@ -2,13 +2,10 @@
 
 #include <algorithm>
 
+#include "daemonize/core/paths.hpp"
+
 namespace daemonize::systemd {
 namespace {
-
-std::string join_log_path(const std::string& directory, const std::string& file_name) {
-  if (!directory.empty() && directory.back() == '/') return directory + file_name;
-  return directory + "/" + file_name;
-}
 
 // logrotate sizes: k/M/G are powers of 1024; anything else is written in bytes.
 std::string logrotate_size(std::uint64_t bytes) {
@@ -35,7 +32,7 @@ std::vector<std::string> native_log_files(const Service& service) {
   std::vector<std::string> files;
   for (const auto* stream : {&service.logs.stdout_stream, &service.logs.stderr_stream}) {
     if (stream->kind != LogStream::Kind::file) continue;
-    auto path = join_log_path(service.logs.directory, stream->file_name);
+    auto path = join_path(service.logs.directory, stream->file_name);
     if (std::find(files.begin(), files.end(), path) == files.end())
       files.push_back(std::move(path));
   }

@@ -217,11 +217,6 @@ bool under_protected_home(std::string_view path) {
          path == "/root" || path.starts_with("/root/") || path.starts_with("/run/user/");
 }
 
-std::string join_path(const std::string& directory, const std::string& name) {
-  if (!directory.empty() && directory.back() == '/') return directory + name;
-  return directory + "/" + name;
-}
-
 class SystemdRenderer {
  public:
   SystemdRenderer(const Service& service, const RenderOptions& options)

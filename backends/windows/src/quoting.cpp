@@ -129,31 +129,6 @@ bool has_percent_variable(std::string_view text) {
   return false;
 }
 
-std::string escape_xml(std::string_view text) {
-  std::string escaped;
-  escaped.reserve(text.size());
-  for (const char character : text) {
-    switch (character) {
-      case '&':
-        escaped += "&amp;";
-        break;
-      case '<':
-        escaped += "&lt;";
-        break;
-      case '>':
-        escaped += "&gt;";
-        break;
-      case '\r':
-        // A literal CR would be turned into LF by every XML parser's end-of-line handling.
-        escaped += "&#13;";
-        break;
-      default:
-        escaped += character;
-    }
-  }
-  return escaped;
-}
-
 namespace {
 
 constexpr char32_t replacement_character = 0xFFFD;

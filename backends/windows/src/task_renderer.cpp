@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "common.hpp"
+#include "daemonize/core/xml_text.hpp"
 #include "daemonize/windows/quoting.hpp"
 #include "daemonize/windows/render.hpp"
 
@@ -237,7 +238,7 @@ std::string render_task_xml(const Service& service, const TaskPrincipal& princip
     xml += "\r\n";
   };
   auto element = [&line](std::string_view indent, std::string_view name, std::string_view value) {
-    line(std::string(indent) + "<" + std::string(name) + ">" + escape_xml(value) + "</" +
+    line(std::string(indent) + "<" + std::string(name) + ">" + escape_xml_text(value) + "</" +
          std::string(name) + ">");
   };
   line("<?xml version=\"1.0\" encoding=\"UTF-16\"?>");

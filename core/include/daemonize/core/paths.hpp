@@ -15,6 +15,9 @@ namespace daemonize {
 // "/dir".
 [[nodiscard]] bool is_posix_absolute_path(std::string_view path);
 
+// `directory` + "/" + `name` without doubling a trailing "/"; `name` alone when `directory` is "".
+[[nodiscard]] std::string join_path(std::string_view directory, std::string_view name);
+
 // Why `service.command` cannot run on `os` (a literal path of another OS), for
 // Backend::unsupported_reason; nullopt when it can, or when it uses interpolation.
 [[nodiscard]] std::optional<std::string> command_os_mismatch(const Service& service, TargetOs os);

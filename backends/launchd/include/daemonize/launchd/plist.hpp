@@ -57,10 +57,6 @@ struct XmlTextProblem {
 // (#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]).
 [[nodiscard]] std::optional<XmlTextProblem> find_xml_text_problem(std::string_view text);
 
-// Escapes element content: & < > as entities, CR as &#13; (a raw CR would be normalized to LF
-// by every XML parser and so not round-trip).
-[[nodiscard]] std::string escape_xml_text(std::string_view text);
-
 // The complete XML plist document (UTF-8, the standard Apple DOCTYPE, tab indentation).
 // Throws std::invalid_argument if a string or key fails find_xml_text_problem (callers validate
 // first and report a diagnostic; reaching the throw is a bug).

@@ -45,8 +45,6 @@ namespace daemonize::windows {
 // True when `text` holds a character below 0x20 or DEL (none can be written into a .cmd line).
 [[nodiscard]] bool has_control_characters(std::string_view text);
 
-// Escapes & < > for XML element text (quotes stay as they are, as Windows writes them).
-[[nodiscard]] std::string escape_xml(std::string_view text);
 
 // UTF-8 to UTF-16LE bytes with a byte order mark, as Windows writes exported task XML.
 // Invalid UTF-8 sequences become U+FFFD.
