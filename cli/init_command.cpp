@@ -15,6 +15,7 @@
 #include "commands.hpp"
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/core/loader.hpp"
+#include "daemonize/core/paths.hpp"
 
 namespace daemonize::cli {
 namespace {
@@ -38,13 +39,6 @@ bool is_valid_service_name(std::string_view name) {
     if (std::isalnum(byte) == 0 && c != '_' && c != '.' && c != '-') return false;
   }
   return true;
-}
-
-bool is_windows_absolute_path(std::string_view path) {
-  const bool drive = path.size() >= 3 && std::isalpha(static_cast<unsigned char>(path[0])) != 0 &&
-                     path[1] == ':' && (path[2] == '\\' || path[2] == '/');
-  const bool unc = path.size() >= 3 && path[0] == '\\' && path[1] == '\\';
-  return drive || unc;
 }
 
 bool has_control_character(std::string_view text) {
