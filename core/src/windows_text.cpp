@@ -40,6 +40,19 @@ std::string system_message(unsigned long error) {
   return text;
 }
 
+std::string error_text(unsigned long error) {
+  std::string text = system_message(error);
+  while (!text.empty() && text.back() == '.') text.pop_back();
+  if (text.empty()) text = "unknown error";
+  return text + " (error " + std::to_string(error) + ")";
+}
+
+HostError windows_error(std::string operation, std::string subject, unsigned long error) {
+  return HostError{
+      std::move(operation), std::move(subject), error_text(error), static_cast<long>(error),
+      error == ERROR_ACCESS_DENIED ? HostError::Kind::permission_denied : HostError::Kind::other};
+}
+
 std::wstring environment_block(const std::map<std::string, std::string>& environment) {
   std::vector<std::wstring> entries;
   entries.reserve(environment.size());

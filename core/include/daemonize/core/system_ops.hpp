@@ -9,20 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "daemonize/core/host_error.hpp"
+
 namespace daemonize {
-
-// A host operation that failed. The message names the operation and the path or command
-// ("rename /etc/systemd/system/x.service: Permission denied").
-class SystemError : public std::runtime_error {
- public:
-  enum class Kind { other, permission_denied };
-  explicit SystemError(const std::string& message, Kind kind = Kind::other)
-      : std::runtime_error(message), kind_(kind) {}
-  [[nodiscard]] Kind kind() const { return kind_; }
-
- private:
-  Kind kind_;
-};
 
 // Owner of a written file or created directory; empty names keep the writing process's own,
 // except an empty group with a user: that user's primary group. A numeric group is a gid.

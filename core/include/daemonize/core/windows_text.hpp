@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "daemonize/core/host_error.hpp"
+
 namespace daemonize::windows_text {
 
 // Invalid UTF-8 becomes U+FFFD (no MB_ERR_INVALID_CHARS): an API then reports a path or name
@@ -17,6 +19,13 @@ namespace daemonize::windows_text {
 // FormatMessageW's text for a Win32 error code ("Access is denied."), without the trailing line
 // break; "" when the system has none.
 [[nodiscard]] std::string system_message(unsigned long error);
+
+// The one text of a Win32 error code in messages: "Access is denied (error 5)".
+[[nodiscard]] std::string error_text(unsigned long error);
+
+// The HostError of a failed Win32 call; ERROR_ACCESS_DENIED is Kind::permission_denied.
+[[nodiscard]] HostError windows_error(std::string operation, std::string subject,
+                                      unsigned long error);
 
 // "NAME=value\0...\0\0", sorted by name without regard to case, as CreateProcessW expects for
 // CREATE_UNICODE_ENVIRONMENT (the program's and the exec health probe's environment).
