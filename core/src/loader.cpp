@@ -191,6 +191,7 @@ class ManifestDecoder final : public schema::KeyContext {
     }
     static const std::vector<std::string> os_names = [] {
       std::vector<std::string> names;
+      names.reserve(spellings<TargetOs>.size());
       for (const auto& os : spellings<TargetOs>) names.emplace_back(os.text);
       return names;
     }();

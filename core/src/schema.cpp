@@ -176,13 +176,13 @@ Key choice(std::string_view name, std::string_view docs) {
 // An enum key kept as its text in the model.
 template <auto... Members>
 Key choice_of_texts(std::string_view name, std::string_view docs,
-                    std::vector<std::string_view> texts) {
+                    const std::vector<std::string_view>& texts) {
   auto key = converted_key<Members...>(
       name, Type::enumeration, docs, &KeyContext::read_choice,
       [texts](KeyContext&, const std::string&, std::size_t index) -> std::optional<std::string> {
         return std::string(texts[index]);
       });
-  key.spellings = std::move(texts);
+  key.spellings = texts;
   return key;
 }
 
@@ -530,11 +530,11 @@ bool image_reference(KeyContext& context, const std::string& path, const std::st
   return true;
 }
 
-auto dns1123_label(std::string what) {
+auto dns1123_label(const char* what) {
   return [what](KeyContext& context, const std::string& path, const std::string& name) {
     if (!is_dns1123_label(name)) {
-      context.error(path,
-                    "'" + path + "' must be a DNS-1123 label" + what + ", got '" + name + "'");
+      context.error(path, "'" + path + "' must be a DNS-1123 label" + std::string(what) +
+                              ", got '" + name + "'");
     }
     return true;
   };
