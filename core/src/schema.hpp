@@ -39,7 +39,7 @@ class KeyContext;
 
 struct Section;
 
-// Where a key's value is decoded. Returns whether the value was stored.
+// Reads a key as its type, checks it and stores it in the model; returns whether it was stored.
 using Decode = std::function<bool(KeyContext&, const Key&, const std::string& path)>;
 // Reports a missing key (only called when the key's table exists).
 using OnMissing = std::function<void(KeyContext&, const std::string& path)>;
