@@ -7,19 +7,19 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <set>
 
+#include "daemonize/core/dns_label.hpp"
 #include "daemonize/core/interpolation.hpp"
 #include "daemonize/core/loader.hpp"
 #include "daemonize/core/manifest_limits.hpp"
 #include "daemonize/core/paths.hpp"
 #include "daemonize/core/units.hpp"
 #include "schema.hpp"
+#include "spellings.hpp"
 
 namespace daemonize {
 namespace {
@@ -58,65 +58,9 @@ const char* type_name(const toml::node& node) {
   return "nothing";
 }
 
-bool has_control_character(std::string_view text, bool allow_tab) {
-  return std::any_of(text.begin(), text.end(), [allow_tab](char c) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte == '\t') return !allow_tab;
-    return byte < 0x20 || byte == 0x7f;
-  });
-}
-
-bool is_environment_name(std::string_view name) {
-  if (name.empty()) return false;
-  const auto first = static_cast<unsigned char>(name.front());
-  if (!(std::isalpha(first) || first == '_')) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    const auto byte = static_cast<unsigned char>(c);
-    return std::isalnum(byte) || byte == '_';
-  });
-}
-
-bool is_service_name(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  if (!std::isalnum(static_cast<unsigned char>(name.front()))) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    const auto byte = static_cast<unsigned char>(c);
-    return std::isalnum(byte) || byte == '_' || byte == '.' || byte == '-';
-  });
-}
-
-bool is_posix_account_name(std::string_view name) {
-  if (name.empty() || name.size() > 32) return false;
-  const auto first = static_cast<unsigned char>(name.front());
-  if (!(std::isalpha(first) || first == '_')) return false;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(name[i]);
-    const bool last = i + 1 == name.size();
-    if (std::isalnum(byte) || byte == '_' || byte == '.' || byte == '-') continue;
-    if (byte == '$' && last) continue;  // Samba machine accounts
-    return false;
-  }
-  return true;
-}
-
 bool is_absolute_for(std::string_view path, TargetOs os) {
   if (os == TargetOs::windows) return is_windows_absolute_path(path);
   return is_posix_absolute_path(path);
-}
-
-bool is_dns1123_label(std::string_view name) {
-  if (name.empty() || name.size() > 63) return false;
-  auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; };
-  return std::all_of(name.begin(), name.end(), ok) && name.front() != '-' && name.back() != '-';
-}
-
-std::string dns1123_from(std::string_view name) {
-  std::string label;
-  for (char c : name) {
-    const auto byte = static_cast<unsigned char>(c);
-    label += (c == '_' || c == '.') ? '-' : static_cast<char>(std::tolower(byte));
-  }
-  return label;
 }
 
 // A table seen through its layers: the base table first, overrides after it (last one wins).
@@ -164,7 +108,9 @@ class TableView {
   std::vector<const toml::table*> layers_;
 };
 
-class ManifestDecoder {
+using schema::PathKind;
+
+class ManifestDecoder final : public schema::KeyContext {
  public:
   ManifestDecoder(std::string path, TargetOs os) : path_(std::move(path)), os_(os) {
     service_.os = os;
@@ -172,7 +118,6 @@ class ManifestDecoder {
   }
 
   std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
-  Service& service() { return service_; }
 
   void error(SourcePosition at, std::string key, std::string message) {
     diagnostics_.push_back(
@@ -244,7 +189,12 @@ class ManifestDecoder {
             std::string("'os' must be a table, got ") + type_name(node));
       return;
     }
-    static const std::vector<std::string> os_names{"linux", "macos", "windows"};
+    static const std::vector<std::string> os_names = [] {
+      std::vector<std::string> names;
+      names.reserve(spellings<TargetOs>.size());
+      for (const auto& os : spellings<TargetOs>) names.emplace_back(os.text);
+      return names;
+    }();
     for (const auto& [key, os_node] : *os_table) {
       const std::string os_name(key.str());
       const std::string prefix = "os." + os_name;
@@ -332,25 +282,12 @@ class ManifestDecoder {
 
   // `what` counts more than `limit` things; reported at the first one over the limit.
   void check_count(const std::string& key, std::size_t count, std::size_t limit,
-                   const std::string& what) {
+                   const std::string& what) override {
     if (count <= limit) return;
     const std::string first_over = key + "[" + std::to_string(limit) + "]";
     error(service_.position_of(first_over), key,
           "'" + key + "' has " + std::to_string(count) + " " + what + ", more than the limit of " +
               std::to_string(limit));
-  }
-
-  void check_env_count(const std::map<std::string, Entry>& entries) {
-    if (entries.size() <= manifest_limits::env_entries) return;
-    std::vector<SourcePosition> positions;
-    positions.reserve(entries.size());
-    for (const auto& [name, entry] : entries) positions.push_back(position_of(entry.key->source()));
-    std::sort(positions.begin(), positions.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-    });
-    error(positions[manifest_limits::env_entries], "env",
-          "[env] has " + std::to_string(entries.size()) + " variables, more than the limit of " +
-              std::to_string(manifest_limits::env_entries));
   }
 
   // ---- decode pass -------------------------------------------------------------------------
@@ -368,36 +305,26 @@ class ManifestDecoder {
       if (const auto* node = override_table->get("service"))
         service_view.add_layer(node->as_table());
     }
-    auto section = [&](std::string_view name) {
-      TableView section_view = view.child(name);
+    auto section_view = [&](std::string_view name) {
+      TableView layered = view.child(name);
       if (override_table != nullptr) {
-        if (const auto* node = override_table->get(name)) section_view.add_layer(node->as_table());
+        if (const auto* node = override_table->get(name)) layered.add_layer(node->as_table());
       }
-      return section_view;
+      return layered;
     };
 
     if (service_view.empty()) {
       error({1, 1}, "service", "missing [service] table (with at least 'name' and 'command')");
-      service_missing_ = true;
     }
     for (const auto& name : schema::top_level_names()) record_table_position(root, name);
     if (override_table != nullptr) {
       service_.positions["os." + std::string(to_string(os_))] =
           position_of(override_table->source());
     }
-    decode_service(service_view);
-    decode_env(section("env"));
-    decode_restart(section("restart"));
-    decode_stop(section("stop"));
-    decode_reload(section("reload"));
-    decode_logs(section("logs"));
-    decode_health(section("health"));
-    decode_limits(section("limits"));
-    decode_dependencies(section("dependencies"));
-    decode_systemd(section("systemd"));
-    decode_launchd(section("launchd"));
-    decode_windows(section("windows"));
-    decode_kubernetes(section("kubernetes"));
+    for (const auto& section : schema::sections()) {
+      decode_section(section,
+                     section.name == "service" ? service_view : section_view(section.name));
+    }
     fall_back_from_other_os_paths();
     check_conflicts();
   }
@@ -408,13 +335,86 @@ class ManifestDecoder {
       service_.positions[std::string(name)] = position_of(node->source());
   }
 
-  // Looks a key up, records its position, and checks its type with `accept`.
+  // Every key of `section` through its table entry: read as its type, checked, stored.
+  void decode_section(const schema::Section& section, const TableView& view) {
+    section_ = std::string(section.name);
+    view_ = &view;
+    if (section.free_form) {
+      decode_free_form(*section.free_form, view, section_);
+      return;
+    }
+    if (section.enter) {
+      if (view.empty()) return;
+      section.enter(service_);
+    }
+    for (const auto& key : section.keys) {
+      const std::string path = join_path(section_, key.name);
+      if (key.nested != nullptr) {
+        decode_nested_table(key, view, path);
+      } else if (key.decode(*this, key, path)) {
+        stored_.insert(path);
+      } else if (key.on_missing && !view.empty() && !present(key.name)) {
+        key.on_missing(*this, path);
+      }
+    }
+    if (section.check) section.check(*this);
+  }
+
+  void decode_nested_table(const schema::Key& key, const TableView& view, const std::string& path) {
+    if (const auto* node = view.find(key.name).node; node != nullptr && !node->is_table()) {
+      error(position_of(node->source()), path, "'" + path + "' must be a table");
+      return;
+    }
+    decode_free_form(*key.nested->free_form, view.child(key.name), path);
+  }
+
+  // [env], [systemd.extra]: the names are data, each checked by the table's rule.
+  void decode_free_form(const schema::FreeForm& form, const TableView& view,
+                        const std::string& prefix) {
+    const auto entries = view.merged_entries();
+    if (form.limit != 0) check_entry_count(entries, form, prefix);
+    for (const auto& [name, entry] : entries) {
+      const std::string path = prefix + "." + name;
+      const auto at = position_of(entry.node->source());
+      service_.positions[path] = at;
+      if (auto problem = form.name_problem(name); !problem.empty()) {
+        error(position_of(entry.key->source()), path, problem);
+        continue;
+      }
+      if (!entry.node->is_string()) {
+        error(at, path, "'" + path + "' must be a string, got " + type_name(*entry.node));
+        continue;
+      }
+      const auto& text = entry.node->as_string()->get();
+      if (!form.value_ok(*this, path, text)) continue;
+      form.entries(service_)[name] = text;
+    }
+  }
+
+  // Reported at the first entry (in file order) over the limit.
+  void check_entry_count(const std::map<std::string, Entry>& entries, const schema::FreeForm& form,
+                         const std::string& prefix) {
+    if (entries.size() <= form.limit) return;
+    std::vector<SourcePosition> positions;
+    positions.reserve(entries.size());
+    for (const auto& [name, entry] : entries) positions.push_back(position_of(entry.key->source()));
+    std::sort(positions.begin(), positions.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
+    error(positions[form.limit], prefix,
+          "[" + prefix + "] has " + std::to_string(entries.size()) + " " +
+              std::string(form.counted) + ", more than the limit of " + std::to_string(form.limit));
+  }
+
+  // ---- KeyContext: what the table's keys use -------------------------------------------
+
+ public:
+  // Looks the current section's key up, records its position, and checks its type with `accept`.
   template <typename Accept>
-  const toml::node* value(const TableView& view, const std::string& section, std::string_view key,
-                          const char* expected, Accept accept) {
-    const auto entry = view.find(key);
+  const toml::node* value(const schema::Key& key, const char* expected, Accept accept) {
+    const auto entry = view_->find(key.name);
     if (entry.node == nullptr) return nullptr;
-    const std::string path = join_path(section, key);
+    const std::string path = join_path(section_, key.name);
     const auto at = position_of(entry.node->source());
     service_.positions[path] = at;
     if (!accept(*entry.node)) {
@@ -424,42 +424,35 @@ class ManifestDecoder {
     return entry.node;
   }
 
-  std::optional<std::string> string_value(const TableView& view, const std::string& section,
-                                          std::string_view key) {
-    const auto* node =
-        value(view, section, key, "a string", [](const toml::node& n) { return n.is_string(); });
+  std::optional<std::string> read_string(const schema::Key& key) override {
+    const auto* node = value(key, "a string", [](const toml::node& n) { return n.is_string(); });
     if (node == nullptr) return std::nullopt;
     return node->as_string()->get();
   }
 
-  std::optional<bool> bool_value(const TableView& view, const std::string& section,
-                                 std::string_view key) {
-    const auto* node = value(view, section, key, "true or false",
-                             [](const toml::node& n) { return n.is_boolean(); });
+  std::optional<bool> read_bool(const schema::Key& key) override {
+    const auto* node =
+        value(key, "true or false", [](const toml::node& n) { return n.is_boolean(); });
     if (node == nullptr) return std::nullopt;
     return node->as_boolean()->get();
   }
 
-  std::optional<std::int64_t> integer_value(const TableView& view, const std::string& section,
-                                            std::string_view key, std::int64_t minimum,
-                                            std::int64_t maximum) {
-    const auto* node =
-        value(view, section, key, "an integer", [](const toml::node& n) { return n.is_integer(); });
+  std::optional<std::int64_t> read_integer(const schema::Key& key) override {
+    const auto* node = value(key, "an integer", [](const toml::node& n) { return n.is_integer(); });
     if (node == nullptr) return std::nullopt;
     const auto number = node->as_integer()->get();
-    if (number < minimum || number > maximum) {
-      const std::string path = join_path(section, key);
+    if (number < key.minimum || number > key.maximum) {
+      const std::string path = join_path(section_, key.name);
       error(position_of(node->source()), path,
-            "'" + path + "' must be between " + std::to_string(minimum) + " and " +
-                std::to_string(maximum) + ", got " + std::to_string(number));
+            "'" + path + "' must be between " + std::to_string(key.minimum) + " and " +
+                std::to_string(key.maximum) + ", got " + std::to_string(number));
       return std::nullopt;
     }
     return number;
   }
 
-  std::optional<double> number_value(const TableView& view, const std::string& section,
-                                     std::string_view key) {
-    const auto* node = value(view, section, key, "a number", [](const toml::node& n) {
+  std::optional<double> read_number(const schema::Key& key) override {
+    const auto* node = value(key, "a number", [](const toml::node& n) {
       return n.is_integer() || n.is_floating_point();
     });
     if (node == nullptr) return std::nullopt;
@@ -467,12 +460,11 @@ class ManifestDecoder {
     return node->as_floating_point()->get();
   }
 
-  std::optional<Duration> duration_value(const TableView& view, const std::string& section,
-                                         std::string_view key) {
-    const auto* node = value(view, section, key, "a duration like \"30s\" or an integer of seconds",
+  std::optional<Duration> read_duration(const schema::Key& key) override {
+    const auto* node = value(key, "a duration like \"30s\" or an integer of seconds",
                              [](const toml::node& n) { return n.is_string() || n.is_integer(); });
     if (node == nullptr) return std::nullopt;
-    const std::string path = join_path(section, key);
+    const std::string path = join_path(section_, key.name);
     const auto at = position_of(node->source());
     if (const auto* integer = node->as_integer()) {
       if (integer->get() < 0) {
@@ -494,12 +486,11 @@ class ManifestDecoder {
     return std::get<std::chrono::milliseconds>(parsed);
   }
 
-  std::optional<std::uint64_t> size_value(const TableView& view, const std::string& section,
-                                          std::string_view key) {
-    const auto* node = value(view, section, key, "a size like \"10MiB\" or an integer of bytes",
+  std::optional<std::uint64_t> read_size(const schema::Key& key) override {
+    const auto* node = value(key, "a size like \"10MiB\" or an integer of bytes",
                              [](const toml::node& n) { return n.is_string() || n.is_integer(); });
     if (node == nullptr) return std::nullopt;
-    const std::string path = join_path(section, key);
+    const std::string path = join_path(section_, key.name);
     const auto at = position_of(node->source());
     const std::string text =
         node->is_integer() ? std::to_string(node->as_integer()->get()) : node->as_string()->get();
@@ -511,15 +502,32 @@ class ManifestDecoder {
     return std::get<std::uint64_t>(parsed);
   }
 
-  // An array of strings; `allow_empty_entries` = whether "" is a valid element.
-  std::optional<std::vector<std::string>> string_array(const TableView& view,
-                                                       const std::string& section,
-                                                       std::string_view key,
-                                                       bool allow_empty_entries) {
-    const auto* node = value(view, section, key, "an array of strings",
-                             [](const toml::node& n) { return n.is_array(); });
+  std::optional<std::size_t> read_choice(const schema::Key& key) override {
+    auto text = read_string(key);
+    if (!text) return std::nullopt;
+    for (std::size_t i = 0; i < key.spellings.size(); ++i) {
+      if (key.spellings[i] == *text) return i;
+    }
+    const std::string path = join_path(section_, key.name);
+    std::string allowed;
+    std::vector<std::string> names;
+    for (const auto& name : key.spellings) {
+      allowed += (allowed.empty() ? "\"" : ", \"") + std::string(name) + "\"";
+      names.emplace_back(name);
+    }
+    std::string message = "'" + path + "' must be one of " + allowed + ", got \"" + *text + "\"";
+    if (auto suggestion = schema::closest(*text, names); !suggestion.empty()) {
+      message += "; did you mean \"" + suggestion + "\"?";
+    }
+    error(service_.position_of(path), path, message);
+    return std::nullopt;
+  }
+
+  std::optional<std::vector<std::string>> read_strings(const schema::Key& key) override {
+    const auto* node =
+        value(key, "an array of strings", [](const toml::node& n) { return n.is_array(); });
     if (node == nullptr) return std::nullopt;
-    const std::string path = join_path(section, key);
+    const std::string path = join_path(section_, key.name);
     std::vector<std::string> result;
     bool ok = true;
     std::size_t index = 0;
@@ -531,7 +539,7 @@ class ManifestDecoder {
         error(at, element_path,
               "'" + element_path + "' must be a string, got " + type_name(element));
         ok = false;
-      } else if (!allow_empty_entries && element.as_string()->get().empty()) {
+      } else if (!key.allow_empty_entries && element.as_string()->get().empty()) {
         error(at, element_path, "'" + element_path + "' must not be empty");
         ok = false;
       } else {
@@ -543,8 +551,45 @@ class ManifestDecoder {
     return result;
   }
 
+  // The elements within the key's range; the others are reported and left out.
+  std::optional<std::vector<int>> read_integers(const schema::Key& key) override {
+    const auto* node =
+        value(key, "an array of integers", [](const toml::node& n) { return n.is_array(); });
+    if (node == nullptr) return std::nullopt;
+    std::vector<int> numbers;
+    std::size_t index = 0;
+    for (const auto& element : *node->as_array()) {
+      const std::string path = join_path(section_, key.name) + "[" + std::to_string(index++) + "]";
+      const auto at = position_of(element.source());
+      service_.positions[path] = at;
+      const auto* integer = element.as_integer();
+      if (integer == nullptr || integer->get() < key.minimum || integer->get() > key.maximum) {
+        error(at, path,
+              "'" + path + "' must be an integer from " + std::to_string(key.minimum) + " to " +
+                  std::to_string(key.maximum));
+        continue;
+      }
+      numbers.push_back(static_cast<int>(integer->get()));
+    }
+    return numbers;
+  }
+
+  [[nodiscard]] bool present(std::string_view key) const override {
+    return view_->find(key).node != nullptr;
+  }
+  [[nodiscard]] bool stored(const std::string& path) const override {
+    return stored_.count(path) != 0;
+  }
+  [[nodiscard]] Service& service() override { return service_; }
+  [[nodiscard]] TargetOs os() const override { return os_; }
+
+  void error_at(const std::string& position_key, const std::string& key,
+                std::string message) override {
+    error(service_.position_of(position_key), key, std::move(message));
+  }
+
   // Reports interpolation syntax errors with the column inside the string.
-  void check_template(const std::string& path, const std::string& text) {
+  void check_template(const std::string& path, const std::string& text) override {
     auto parsed = parse_template(text);
     if (const auto* failure = std::get_if<TemplateError>(&parsed)) {
       auto at = service_.position_of(path);
@@ -556,8 +601,8 @@ class ManifestDecoder {
   }
 
   void reject_control_characters(const std::string& path, const std::string& text, bool allow_tab,
-                                 const char* what) {
-    if (has_control_character(text, allow_tab)) {
+                                 const char* what) override {
+    if (schema::has_control_character(text, allow_tab)) {
       error(
           service_.position_of(path), path,
           "'" + path + "' must be " + what + " without control characters (newline, tab, NUL...)");
@@ -566,11 +611,8 @@ class ManifestDecoder {
 
   // An absolute path of any platform is accepted here; one of the other platform only warns, so a
   // Windows-only manifest validates on Linux. Targets enforce their own kind (validate --target).
-  void check_absolute(const std::string& path, const std::string& text) {
-    auto parsed = parse_template(text);
-    if (std::holds_alternative<Template>(parsed) && std::get<Template>(parsed).has_references()) {
-      return;  // checked by the watchdog after interpolation
-    }
+  void check_absolute(const std::string& path, const std::string& text) override {
+    if (schema::has_references(text)) return;  // checked by the watchdog after interpolation
     if (is_absolute_for(text, os_)) return;
     const bool windows_path = is_windows_absolute_path(text);
     const bool posix_path = !text.empty() && text.front() == '/';
@@ -586,546 +628,14 @@ class ManifestDecoder {
           "'" + path + "' must be an absolute path, got '" + text + "'");
   }
 
-  template <typename Enum>
-  std::optional<Enum> enum_value(const TableView& view, const std::string& section,
-                                 std::string_view key,
-                                 const std::vector<std::pair<std::string, Enum>>& choices) {
-    auto text = string_value(view, section, key);
-    if (!text) return std::nullopt;
-    for (const auto& [name, choice] : choices) {
-      if (name == *text) return choice;
-    }
-    const std::string path = join_path(section, key);
-    std::string allowed;
-    std::vector<std::string> names;
-    for (const auto& [name, choice] : choices) {
-      allowed += (allowed.empty() ? "\"" : ", \"") + name + "\"";
-      names.push_back(name);
-    }
-    std::string message = "'" + path + "' must be one of " + allowed + ", got \"" + *text + "\"";
-    if (auto suggestion = schema::closest(*text, names); !suggestion.empty()) {
-      message += "; did you mean \"" + suggestion + "\"?";
-    }
-    error(service_.position_of(path), path, message);
-    return std::nullopt;
-  }
-
-  void decode_service(const TableView& view) {
-    const std::string s = "service";
-    if (auto name = string_value(view, s, "name")) {
-      if (!is_service_name(*name)) {
-        error(service_.position_of("service.name"), "service.name",
-              "'service.name' must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$, got '" + *name + "'");
-      }
-      service_.name = *name;
-    } else if (view.find("name").node == nullptr && !service_missing_) {
-      error(service_.position_of("service"), "service.name",
-            "missing required key 'name' in [service]");
-    }
-    if (auto display_name = string_value(view, s, "display_name")) {
-      reject_control_characters("service.display_name", *display_name, false, "one line");
-      service_.display_name = *display_name;
-    }
-    if (auto description = string_value(view, s, "description")) {
-      reject_control_characters("service.description", *description, false, "one line");
-      service_.description = *description;
-    }
-    if (auto command = string_value(view, s, "command")) {
-      service_.command = *command;
-      if (command->empty()) {
-        error(service_.position_of("service.command"), "service.command",
-              "'service.command' must not be empty");
-      } else {
-        check_template("service.command", *command);
-        check_absolute("service.command", *command);
-      }
-    } else if (view.find("command").node == nullptr && !service_missing_) {
-      error(service_.position_of("service"), "service.command",
-            "missing required key 'command' in [service]" +
-                std::string(os_ == TargetOs::windows ? " (or [os.windows])" : ""));
-    }
-    if (auto args = string_array(view, s, "args", true)) {
-      check_count("service.args", args->size(), manifest_limits::args, "elements");
-      service_.args = *args;
-      for (std::size_t i = 0; i < args->size(); ++i) {
-        check_template("service.args[" + std::to_string(i) + "]", (*args)[i]);
-      }
-    }
-    if (auto directory = string_value(view, s, "working_directory")) {
-      service_.working_directory = *directory;
-      check_template("service.working_directory", *directory);
-      if (!has_references(*directory) && path_kind(*directory) == PathKind::invalid) {
-        error(service_.position_of("service.working_directory"), "service.working_directory",
-              "'service.working_directory' must be an absolute path (or start with ~/ on Linux "
-              "and macOS), got '" +
-                  *directory + "'");
-      }
-    }
-    if (auto user = string_value(view, s, "user")) {
-      service_.user = *user;
-      if (os_ != TargetOs::windows && !is_posix_account_name(*user)) {
-        error(service_.position_of("service.user"), "service.user",
-              "'service.user' is not a valid account name: '" + *user + "'");
-      }
-    }
-    if (auto group = string_value(view, s, "group")) {
-      service_.group = *group;
-      if (os_ != TargetOs::windows && !is_posix_account_name(*group)) {
-        error(service_.position_of("service.group"), "service.group",
-              "'service.group' is not a valid group name: '" + *group + "'");
-      }
-    }
-    if (auto create_user = bool_value(view, s, "create_user")) service_.create_user = *create_user;
-    if (auto scope = enum_value<Scope>(view, s, "scope",
-                                       {{"system", Scope::system}, {"user", Scope::user}})) {
-      service_.scope = *scope;
-    }
-    if (auto mode = enum_value<SupervisorMode>(
-            view, s, "supervisor",
-            {{"daemonize", SupervisorMode::daemonize}, {"native", SupervisorMode::native}})) {
-      service_.supervisor = *mode;
-    }
-    if (auto umask = string_value(view, s, "umask")) {
-      const bool octal =
-          !umask->empty() && umask->size() <= 4 &&
-          std::all_of(umask->begin(), umask->end(), [](char c) { return c >= '0' && c <= '7'; });
-      if (!octal) {
-        error(service_.position_of("service.umask"), "service.umask",
-              "'service.umask' must be an octal string like \"0027\", got \"" + *umask + "\"");
-      } else {
-        service_.umask = static_cast<std::uint32_t>(std::stoul(*umask, nullptr, 8));
-      }
-    }
-    if (auto files = string_array(view, s, "env_files", false)) {
-      check_count("service.env_files", files->size(), manifest_limits::env_files, "entries");
-      for (std::size_t i = 0; i < files->size(); ++i) {
-        const auto& file = (*files)[i];
-        const std::string path = file.front() == '-' ? file.substr(1) : file;
-        if (const auto kind = path_kind(path);
-            kind == PathKind::invalid || kind == PathKind::home) {
-          const std::string key = "service.env_files[" + std::to_string(i) + "]";
-          error(service_.position_of(key), key,
-                "'" + key + "' must be an absolute path, got '" + file + "'");
-        }
-      }
-      service_.env_files = *files;
-    }
-    if (auto names = string_array(view, s, "required_env", false)) {
-      check_count("service.required_env", names->size(), manifest_limits::required_env, "names");
-      for (std::size_t i = 0; i < names->size(); ++i) {
-        if (!is_environment_name((*names)[i])) {
-          const std::string key = "service.required_env[" + std::to_string(i) + "]";
-          error(service_.position_of(key), key,
-                "'" + key + "' is not a valid variable name: '" + (*names)[i] + "'");
-        }
-      }
-      service_.required_env = *names;
-    }
-  }
-
-  void decode_env(const TableView& view) {
-    const auto entries = view.merged_entries();
-    check_env_count(entries);
-    for (const auto& [name, entry] : entries) {
-      const std::string path = "env." + name;
-      const auto at = position_of(entry.node->source());
-      service_.positions[path] = at;
-      if (!is_environment_name(name)) {
-        error(position_of(entry.key->source()), path,
-              "[env] name '" + name + "' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)");
-        continue;
-      }
-      if (!entry.node->is_string()) {
-        error(at, path, "'" + path + "' must be a string, got " + type_name(*entry.node));
-        continue;
-      }
-      const auto& text = entry.node->as_string()->get();
-      if (text.find('\0') != std::string::npos) {
-        error(at, path, "'" + path + "' must not contain NUL characters");
-        continue;
-      }
-      check_template(path, text);
-      service_.env[name] = text;
-    }
-  }
-
-  void decode_restart(const TableView& view) {
-    const std::string s = "restart";
-    auto& restart = service_.restart;
-    if (auto policy = enum_value<RestartPolicy>(view, s, "policy",
-                                                {{"always", RestartPolicy::always},
-                                                 {"on-failure", RestartPolicy::on_failure},
-                                                 {"never", RestartPolicy::never}})) {
-      restart.policy = *policy;
-    }
-    if (auto delay = duration_value(view, s, "delay")) restart.delay = *delay;
-    if (auto max_delay = duration_value(view, s, "max_delay")) restart.max_delay = *max_delay;
-    if (auto multiplier = number_value(view, s, "multiplier")) {
-      if (!(*multiplier >= 1.0 && *multiplier <= 100.0)) {
-        error(service_.position_of("restart.multiplier"), "restart.multiplier",
-              "'restart.multiplier' must be between 1.0 and 100.0");
-      } else {
-        restart.multiplier = *multiplier;
-      }
-    }
-    if (auto reset_after = duration_value(view, s, "reset_after"))
-      restart.reset_after = *reset_after;
-    if (auto max_restarts = integer_value(view, s, "max_restarts", 0, 1'000'000)) {
-      restart.max_restarts = static_cast<std::uint32_t>(*max_restarts);
-    }
-    if (auto window = duration_value(view, s, "window")) {
-      if (window->count() == 0) {
-        error(service_.position_of("restart.window"), "restart.window",
-              "'restart.window' must be longer than 0");
-      } else {
-        restart.window = *window;
-      }
-    }
-    if (const auto* node = value(view, s, "success_exit_codes", "an array of integers",
-                                 [](const toml::node& n) { return n.is_array(); })) {
-      std::vector<int> codes;
-      std::size_t index = 0;
-      for (const auto& element : *node->as_array()) {
-        const std::string path = "restart.success_exit_codes[" + std::to_string(index++) + "]";
-        const auto at = position_of(element.source());
-        service_.positions[path] = at;
-        const auto* integer = element.as_integer();
-        if (integer == nullptr || integer->get() < 0 || integer->get() > 255) {
-          error(at, path, "'" + path + "' must be an integer from 0 to 255");
-          continue;
-        }
-        codes.push_back(static_cast<int>(integer->get()));
-      }
-      restart.success_exit_codes = codes;
-    }
-    if (restart.max_delay < restart.delay) {
-      const std::string key =
-          service_.positions.count("restart.max_delay") ? "restart.max_delay" : "restart.delay";
-      error(service_.position_of(key), key,
-            "'restart.max_delay' (" + format_duration(restart.max_delay) +
-                ") must not be shorter than 'restart.delay' (" + format_duration(restart.delay) +
-                ")");
-    }
-  }
-
-  static std::vector<std::pair<std::string, Signal>> signal_choices() {
-    return {{"TERM", Signal::term}, {"INT", Signal::interrupt}, {"HUP", Signal::hangup},
-            {"QUIT", Signal::quit}, {"USR1", Signal::usr1},     {"USR2", Signal::usr2},
-            {"KILL", Signal::kill}};
-  }
-
-  void decode_stop(const TableView& view) {
-    if (auto signal = enum_value<Signal>(view, "stop", "signal", signal_choices()))
-      service_.stop.signal = *signal;
-    if (auto timeout = duration_value(view, "stop", "timeout")) service_.stop.timeout = *timeout;
-  }
-
-  void decode_reload(const TableView& view) {
-    if (auto signal = enum_value<Signal>(view, "reload", "signal", signal_choices())) {
-      service_.reload.signal = *signal;
-    }
-  }
-
-  std::optional<LogStream> log_stream(const TableView& view, std::string_view key) {
-    auto text = string_value(view, "logs", key);
-    if (!text) return std::nullopt;
-    if (*text == "inherit") return LogStream{LogStream::Kind::inherit, ""};
-    if (*text == "null") return LogStream{LogStream::Kind::null, ""};
-    const std::string path = "logs." + std::string(key);
-    if (text->empty() || *text == "." || *text == ".." ||
-        text->find_first_of("/\\") != std::string::npos || has_control_character(*text, false)) {
-      error(service_.position_of(path), path,
-            "'" + path +
-                "' must be \"inherit\", \"null\" or a file name inside logs.directory (no '/' or "
-                "'\\'), got \"" +
-                *text + "\"");
-      return std::nullopt;
-    }
-    return LogStream{LogStream::Kind::file, *text};
-  }
-
-  void decode_logs(const TableView& view) {
-    const std::string s = "logs";
-    auto& logs = service_.logs;
-    if (auto directory = string_value(view, s, "directory")) {
-      if (const auto kind = path_kind(*directory);
-          kind == PathKind::invalid || kind == PathKind::home) {
-        error(service_.position_of("logs.directory"), "logs.directory",
-              "'logs.directory' must be an absolute path, got '" + *directory + "'");
-      }
-      logs.directory = *directory;
-    }
-    if (auto stream = log_stream(view, "stdout")) logs.stdout_stream = *stream;
-    if (auto stream = log_stream(view, "stderr")) logs.stderr_stream = *stream;
-    if (auto size = size_value(view, s, "max_size")) logs.max_size = *size;
-    if (auto files = integer_value(view, s, "max_files", 0, 10'000))
-      logs.max_files = static_cast<std::uint32_t>(*files);
-    if (auto every = enum_value<RotateEvery>(view, s, "rotate_every",
-                                             {{"hourly", RotateEvery::hourly},
-                                              {"daily", RotateEvery::daily},
-                                              {"weekly", RotateEvery::weekly}})) {
-      logs.rotate_every = *every;
-    }
-    if (auto timezone = enum_value<LogTimezone>(
-            view, s, "timezone", {{"utc", LogTimezone::utc}, {"local", LogTimezone::local}})) {
-      logs.timezone = *timezone;
-    }
-    if (auto compress = bool_value(view, s, "compress")) logs.compress = *compress;
-    if (auto timestamps = bool_value(view, s, "timestamps")) logs.timestamps = *timestamps;
-  }
-
-  void decode_health(const TableView& view) {
-    if (view.empty()) return;
-    const std::string s = "health";
-    HealthConfig health;
-    auto check = enum_value<HealthCheckKind>(view, s, "check",
-                                             {{"http", HealthCheckKind::http},
-                                              {"tcp", HealthCheckKind::tcp},
-                                              {"exec", HealthCheckKind::exec}});
-    if (check) health.check = *check;
-    if (!check && view.find("check").node == nullptr) {
-      error(service_.position_of("health"), "health.check",
-            "[health] needs 'check' = \"http\", \"tcp\" or \"exec\"");
-    }
-    if (auto url = string_value(view, s, "url")) {
-      health.url = *url;
-      check_template("health.url", *url);
-      if (url->rfind("http://", 0) != 0 && url->rfind("${", 0) != 0) {
-        error(service_.position_of("health.url"), "health.url",
-              "'health.url' must start with http:// (https is not supported by the probe), got '" +
-                  *url + "'");
-      }
-    }
-    if (auto address = string_value(view, s, "address")) {
-      health.address = *address;
-      check_template("health.address", *address);
-      const auto colon = address->rfind(':');
-      if (address->find("${") == std::string::npos &&
-          (colon == std::string::npos || colon == 0 || colon + 1 == address->size())) {
-        error(service_.position_of("health.address"), "health.address",
-              "'health.address' must be host:port (IPv6 as [::1]:port), got '" + *address + "'");
-      }
-    }
-    if (auto command = string_array(view, s, "command", false)) {
-      health.command = *command;
-      for (std::size_t i = 0; i < command->size(); ++i) {
-        check_template("health.command[" + std::to_string(i) + "]", (*command)[i]);
-      }
-      if (command->empty()) {
-        error(service_.position_of("health.command"), "health.command",
-              "'health.command' must not be empty");
-      }
-    }
-    if (auto interval = duration_value(view, s, "interval")) health.interval = *interval;
-    if (auto timeout = duration_value(view, s, "timeout")) health.timeout = *timeout;
-    if (auto retries = integer_value(view, s, "retries", 1, 1000))
-      health.retries = static_cast<std::uint32_t>(*retries);
-    if (auto start_period = duration_value(view, s, "start_period"))
-      health.start_period = *start_period;
-    for (const char* key : {"interval", "timeout"}) {
-      const std::string path = "health." + std::string(key);
-      const auto duration = std::string(key) == "interval" ? health.interval : health.timeout;
-      if (duration.count() == 0)
-        error(service_.position_of(path), path, "'" + path + "' must be longer than 0");
-    }
-    if (check) {
-      // The key that belongs to the check kind is required; the others conflict with it.
-      const std::vector<std::pair<HealthCheckKind, std::string>> owners{
-          {HealthCheckKind::http, "url"},
-          {HealthCheckKind::tcp, "address"},
-          {HealthCheckKind::exec, "command"}};
-      for (const auto& [kind, key] : owners) {
-        const bool present = view.find(key).node != nullptr;
-        const std::string path = "health." + key;
-        if (kind == *check && !present) {
-          error(service_.position_of("health.check"), path,
-                std::string("check = \"") + to_string(*check) + "\" needs 'health." + key + "'");
-        } else if (kind != *check && present) {
-          error(service_.position_of(path), path,
-                "'health." + key + "' conflicts with check = \"" + to_string(*check) +
-                    "\" (it belongs to check = \"" + to_string(kind) + "\")");
-        }
-      }
-    }
-    service_.health = health;
-  }
-
-  void decode_limits(const TableView& view) {
-    const std::string s = "limits";
-    if (auto memory = size_value(view, s, "memory")) {
-      if (*memory == 0) {
-        error(service_.position_of("limits.memory"), "limits.memory",
-              "'limits.memory' must be larger than 0");
-      } else {
-        service_.limits.memory = *memory;
-      }
-    }
-    if (auto cpu = number_value(view, s, "cpu")) {
-      if (!(*cpu > 0.0 && *cpu <= 4096.0) || std::isnan(*cpu)) {
-        error(service_.position_of("limits.cpu"), "limits.cpu",
-              "'limits.cpu' must be a number of cores > 0");
-      } else {
-        service_.limits.cpu = *cpu;
-      }
-    }
-    if (auto nofile = integer_value(view, s, "nofile", 1, 1LL << 30))
-      service_.limits.nofile = static_cast<std::uint64_t>(*nofile);
-    if (auto nproc = integer_value(view, s, "nproc", 1, 1LL << 30))
-      service_.limits.nproc = static_cast<std::uint64_t>(*nproc);
-  }
-
-  void check_unit_names(const std::string& path, const std::vector<std::string>& names) {
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      const auto& name = names[i];
-      const bool ok = std::all_of(name.begin(), name.end(), [](char c) {
-        const auto byte = static_cast<unsigned char>(c);
-        return std::isalnum(byte) || c == '_' || c == '.' || c == '-' || c == '@' || c == ':' ||
-               c == '\\';
-      });
-      if (!ok) {
-        const std::string key = path + "[" + std::to_string(i) + "]";
-        error(service_.position_of(key), key,
-              "'" + key + "' is not a valid service name: '" + name + "'");
-      }
-    }
-  }
-
-  void decode_dependencies(const TableView& view) {
-    if (auto after = string_array(view, "dependencies", "after", false)) {
-      check_unit_names("dependencies.after", *after);
-      service_.dependencies.after = *after;
-    }
-    if (auto requires_units = string_array(view, "dependencies", "requires", false)) {
-      check_unit_names("dependencies.requires", *requires_units);
-      service_.dependencies.requires_units = *requires_units;
-    }
-  }
-
-  void decode_systemd(const TableView& view) {
-    if (auto hardening = bool_value(view, "systemd", "hardening"))
-      service_.systemd.hardening = *hardening;
-    const auto extra = view.child("extra");
-    if (const auto* node = view.find("extra").node; node != nullptr && !node->is_table()) {
-      error(position_of(node->source()), "systemd.extra", "'systemd.extra' must be a table");
-      return;
-    }
-    for (const auto& [name, entry] : extra.merged_entries()) {
-      const std::string path = "systemd.extra." + name;
-      const auto at = position_of(entry.node->source());
-      service_.positions[path] = at;
-      const auto dot = name.find('.');
-      if (dot == std::string::npos || dot == 0 || dot + 1 == name.size()) {
-        error(position_of(entry.key->source()), path,
-              "[systemd.extra] keys are \"Section.Key\" (like \"Service.OOMScoreAdjust\"), got '" +
-                  name + "'");
-        continue;
-      }
-      if (!entry.node->is_string()) {
-        error(at, path, "'" + path + "' must be a string, got " + type_name(*entry.node));
-        continue;
-      }
-      service_.systemd.extra[name] = entry.node->as_string()->get();
-    }
-  }
-
-  void decode_launchd(const TableView& view) {
-    if (auto label = string_value(view, "launchd", "label")) {
-      const bool ok = !label->empty() && std::all_of(label->begin(), label->end(), [](char c) {
-        const auto byte = static_cast<unsigned char>(c);
-        return std::isalnum(byte) || c == '.' || c == '-' || c == '_';
-      });
-      if (!ok) {
-        error(service_.position_of("launchd.label"), "launchd.label",
-              "'launchd.label' must be a reverse-DNS name like com.example.app, got '" + *label +
-                  "'");
-      }
-      service_.launchd.label = *label;
-    }
-    if (auto type = enum_value<std::string>(view, "launchd", "process_type",
-                                            {{"Background", "Background"},
-                                             {"Standard", "Standard"},
-                                             {"Adaptive", "Adaptive"},
-                                             {"Interactive", "Interactive"}})) {
-      service_.launchd.process_type = *type;
-    }
-  }
-
-  void decode_windows(const TableView& view) {
-    const std::string s = "windows";
-    if (auto backend = enum_value<WindowsBackend>(
-            view, s, "backend",
-            {{"service", WindowsBackend::service}, {"task", WindowsBackend::task}})) {
-      service_.windows.backend = *backend;
-    }
-    if (auto start = enum_value<WindowsStart>(view, s, "start",
-                                              {{"auto", WindowsStart::automatic},
-                                               {"delayed-auto", WindowsStart::delayed_automatic},
-                                               {"demand", WindowsStart::demand},
-                                               {"disabled", WindowsStart::disabled}})) {
-      service_.windows.start = *start;
-    }
-    if (auto account = string_value(view, s, "account")) {
-      reject_control_characters("windows.account", *account, false, "an account name");
-      if (account->empty())
-        error(service_.position_of("windows.account"), "windows.account",
-              "'windows.account' must not be empty");
-      service_.windows.account = *account;
-    }
-    if (auto trigger =
-            enum_value<TaskTrigger>(view, s, "task_trigger",
-                                    {{"boot", TaskTrigger::boot}, {"logon", TaskTrigger::logon}})) {
-      service_.windows.task_trigger = *trigger;
-      task_trigger_set_ = true;
-    }
-  }
-
-  void decode_kubernetes(const TableView& view) {
-    const std::string s = "kubernetes";
-    if (auto image = string_value(view, s, "image")) {
-      if (image->empty() || has_control_character(*image, false) ||
-          image->find(' ') != std::string::npos) {
-        error(service_.position_of("kubernetes.image"), "kubernetes.image",
-              "'kubernetes.image' must be an image reference like registry.example.com/app:1.0");
-      }
-      service_.kubernetes.image = *image;
-    }
-    if (auto replicas = integer_value(view, s, "replicas", 0, 10'000)) {
-      service_.kubernetes.replicas = static_cast<std::uint32_t>(*replicas);
-    }
-    if (auto name = string_value(view, s, "namespace")) {
-      if (!is_dns1123_label(*name)) {
-        error(service_.position_of("kubernetes.namespace"), "kubernetes.namespace",
-              "'kubernetes.namespace' must be a DNS-1123 label (lowercase letters, digits, '-'), "
-              "got '" +
-                  *name + "'");
-      }
-      service_.kubernetes.namespace_name = *name;
-    }
-    if (auto account = string_value(view, s, "service_account")) {
-      if (!is_dns1123_label(*account)) {
-        error(service_.position_of("kubernetes.service_account"), "kubernetes.service_account",
-              "'kubernetes.service_account' must be a DNS-1123 label, got '" + *account + "'");
-      }
-      service_.kubernetes.service_account = *account;
-    }
-    if (auto port = integer_value(view, s, "port", 1, 65535))
-      service_.kubernetes.port = static_cast<std::uint16_t>(*port);
-  }
-
+ private:
   // ---- paths of the other OS ---------------------------------------------------------------
   // The manifest is merged once per OS. A path key that holds a path of the other OS (a POSIX
   // or ~/ path merged for Windows, a Windows path merged for Linux/macOS) cannot be used there;
   // instead of refusing the manifest, the key falls back to what this OS does without it, with
   // a warning. [os.<this os>] overrides the key, which is how to choose another value.
 
-  enum class PathKind { native, foreign, home, invalid };
-
-  static bool has_references(const std::string& text) {
-    auto parsed = parse_template(text);
-    return std::holds_alternative<Template>(parsed) && std::get<Template>(parsed).has_references();
-  }
-
-  [[nodiscard]] PathKind path_kind(std::string_view path) const {
+  [[nodiscard]] PathKind path_kind(std::string_view path) const override {
     if (path == "~" || path.starts_with("~/")) return PathKind::home;
     if (is_absolute_for(path, os_)) return PathKind::native;
     if (is_windows_absolute_path(path) || is_posix_absolute_path(path)) return PathKind::foreign;
@@ -1165,7 +675,7 @@ class ManifestDecoder {
           "logs.directory");
       s.logs.directory = fallback;
     }
-    if (!s.working_directory.empty() && !has_references(s.working_directory)) {
+    if (!s.working_directory.empty() && !schema::has_references(s.working_directory)) {
       const auto kind = path_kind(s.working_directory);
       if (kind == PathKind::foreign || (kind == PathKind::home && os_ == TargetOs::windows)) {
         fallback_warning("service.working_directory", s.working_directory,
@@ -1206,9 +716,10 @@ class ManifestDecoder {
     if (s.display_name.empty()) s.display_name = s.name;
     if (s.launchd.label.empty()) s.launchd.label = "org.daemonize." + s.name;
     if (s.windows.account.empty()) s.windows.account = "NT SERVICE\\" + s.name;
-    if (!task_trigger_set_)
+    if (!stored("windows.task_trigger"))
       s.windows.task_trigger = s.scope == Scope::user ? TaskTrigger::logon : TaskTrigger::boot;
-    if (s.kubernetes.service_account.empty()) s.kubernetes.service_account = dns1123_from(s.name);
+    if (s.kubernetes.service_account.empty())
+      s.kubernetes.service_account = dns1123_label_from(s.name);
     if (s.logs.directory.empty()) s.logs.directory = default_log_directory();
     if (s.scope == Scope::user && s.create_user) {
       error(s.position_of("service.create_user"), "service.create_user",
@@ -1254,8 +765,10 @@ class ManifestDecoder {
   Service service_;
   std::vector<Diagnostic> diagnostics_;
   std::vector<Diagnostic> os_specific_;
-  bool task_trigger_set_ = false;
-  bool service_missing_ = false;
+  // The section being decoded, for the readers.
+  std::string section_;
+  const TableView* view_ = nullptr;
+  std::set<std::string> stored_;  // paths of the keys read and stored
 };
 
 }  // namespace

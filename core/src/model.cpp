@@ -2,6 +2,8 @@
 
 #include <csignal>
 
+#include "spellings.hpp"
+
 namespace daemonize {
 
 SourcePosition Service::position_of(const std::string& key) const {
@@ -15,107 +17,31 @@ SourcePosition Service::position_of(const std::string& key) const {
   return {};
 }
 
-const char* to_string(Signal signal) {
-  switch (signal) {
-    case Signal::term:
-      return "TERM";
-    case Signal::interrupt:
-      return "INT";
-    case Signal::hangup:
-      return "HUP";
-    case Signal::quit:
-      return "QUIT";
-    case Signal::usr1:
-      return "USR1";
-    case Signal::usr2:
-      return "USR2";
-    case Signal::kill:
-      return "KILL";
-  }
-  return "TERM";
+namespace {
+
+// The spelling of `fallback` for a value out of range.
+template <typename Enum>
+const char* spelled(Enum value, Enum fallback) {
+  const char* text = spelling_of(value);
+  return text != nullptr ? text : spelling_of(fallback);
 }
 
-const char* to_string(RestartPolicy policy) {
-  switch (policy) {
-    case RestartPolicy::always:
-      return "always";
-    case RestartPolicy::on_failure:
-      return "on-failure";
-    case RestartPolicy::never:
-      return "never";
-  }
-  return "on-failure";
-}
+}  // namespace
 
+const char* to_string(Signal signal) { return spelled(signal, Signal::term); }
+const char* to_string(RestartPolicy policy) { return spelled(policy, RestartPolicy::on_failure); }
 const char* to_string(RotateEvery every) {
-  switch (every) {
-    case RotateEvery::none:
-      return "none";
-    case RotateEvery::hourly:
-      return "hourly";
-    case RotateEvery::daily:
-      return "daily";
-    case RotateEvery::weekly:
-      return "weekly";
-  }
-  return "none";
+  const char* text = spelling_of(every);
+  return text != nullptr ? text : "none";
 }
-
-const char* to_string(HealthCheckKind kind) {
-  switch (kind) {
-    case HealthCheckKind::http:
-      return "http";
-    case HealthCheckKind::tcp:
-      return "tcp";
-    case HealthCheckKind::exec:
-      return "exec";
-  }
-  return "http";
-}
-
-const char* to_string(Scope scope) { return scope == Scope::user ? "user" : "system"; }
-
-const char* to_string(SupervisorMode mode) {
-  return mode == SupervisorMode::native ? "native" : "daemonize";
-}
-
-const char* to_string(WindowsStart start) {
-  switch (start) {
-    case WindowsStart::automatic:
-      return "auto";
-    case WindowsStart::delayed_automatic:
-      return "delayed-auto";
-    case WindowsStart::demand:
-      return "demand";
-    case WindowsStart::disabled:
-      return "disabled";
-  }
-  return "auto";
-}
-
-const char* to_string(WindowsBackend backend) {
-  return backend == WindowsBackend::task ? "task" : "service";
-}
-
-const char* to_string(TaskTrigger trigger) {
-  return trigger == TaskTrigger::logon ? "logon" : "boot";
-}
-
-const char* to_string(TargetOs os) {
-  switch (os) {
-    case TargetOs::linux:
-      return "linux";
-    case TargetOs::macos:
-      return "macos";
-    case TargetOs::windows:
-      return "windows";
-  }
-  return "linux";
-}
-
-const char* to_string(LogTimezone timezone) {
-  return timezone == LogTimezone::local ? "local" : "utc";
-}
+const char* to_string(HealthCheckKind kind) { return spelled(kind, HealthCheckKind::http); }
+const char* to_string(Scope scope) { return spelled(scope, Scope::system); }
+const char* to_string(SupervisorMode mode) { return spelled(mode, SupervisorMode::daemonize); }
+const char* to_string(WindowsStart start) { return spelled(start, WindowsStart::automatic); }
+const char* to_string(WindowsBackend backend) { return spelled(backend, WindowsBackend::service); }
+const char* to_string(TaskTrigger trigger) { return spelled(trigger, TaskTrigger::boot); }
+const char* to_string(TargetOs os) { return spelled(os, TargetOs::linux); }
+const char* to_string(LogTimezone timezone) { return spelled(timezone, LogTimezone::utc); }
 
 int posix_signal_number(Signal signal) {
 #if defined(_WIN32)

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "spellings.hpp"
+
 namespace daemonize {
 namespace {
 
@@ -15,15 +17,9 @@ boost::json::value optional_number(const std::optional<std::uint64_t>& value) {
   return value ? boost::json::value(*value) : boost::json::value(nullptr);
 }
 
+// "inherit", "null", or the file name.
 boost::json::value log_stream(const LogStream& stream) {
-  switch (stream.kind) {
-    case LogStream::Kind::inherit:
-      return "inherit";
-    case LogStream::Kind::null:
-      return "null";
-    case LogStream::Kind::file:
-      break;
-  }
+  if (const char* spelling = spelling_of(stream.kind)) return spelling;
   return boost::json::value(stream.file_name);
 }
 

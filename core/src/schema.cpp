@@ -1,73 +1,803 @@
 #include "schema.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <type_traits>
+
+#include "daemonize/core/dns_label.hpp"
+#include "daemonize/core/interpolation.hpp"
+#include "daemonize/core/manifest_limits.hpp"
+#include "daemonize/core/units.hpp"
+#include "spellings.hpp"
 
 namespace daemonize::schema {
 namespace {
 
-const Section& systemd_extra() {
-  static const Section section{"extra", {}, true};
-  return section;
+// ---- how a key lands in the model ------------------------------------------------------------
+
+template <typename T>
+struct is_optional : std::false_type {};
+template <typename T>
+struct is_optional<std::optional<T>> : std::true_type {};
+
+// The model field at the end of a member-pointer path; an optional on the way is entered
+// ([health] keys land in the HealthConfig that the section creates).
+template <auto First, auto... Rest, typename Object>
+auto& field(Object& object) {
+  auto& member = object.*First;
+  if constexpr (sizeof...(Rest) == 0) {
+    return member;
+  } else if constexpr (is_optional<std::remove_cvref_t<decltype(member)>>::value) {
+    return field<Rest...>(*member);
+  } else {
+    return field<Rest...>(member);
+  }
 }
 
-const std::vector<Section>& sections() {
-  static const std::vector<Section> all{
-      {"service",
-       {{"name"},
-        {"display_name"},
-        {"description"},
-        {"command"},
-        {"args"},
-        {"working_directory"},
-        {"user"},
-        {"group"},
-        {"create_user"},
-        {"scope"},
-        {"supervisor"},
-        {"umask"},
-        {"env_files"},
-        {"required_env"}}},
-      {"env", {}, true},
-      {"restart",
-       {{"policy"},
-        {"delay"},
-        {"max_delay"},
-        {"multiplier"},
-        {"reset_after"},
-        {"max_restarts"},
-        {"window"},
-        {"success_exit_codes"}}},
-      {"stop", {{"signal"}, {"timeout"}}},
-      {"reload", {{"signal"}}},
-      {"logs",
-       {{"directory"},
-        {"stdout"},
-        {"stderr"},
-        {"max_size"},
-        {"max_files"},
-        {"rotate_every"},
-        {"timezone"},
-        {"compress"},
-        {"timestamps"}}},
-      {"health",
-       {{"check"},
-        {"url"},
-        {"address"},
-        {"command"},
-        {"interval"},
-        {"timeout"},
-        {"retries"},
-        {"start_period"}}},
-      {"limits", {{"memory"}, {"cpu"}, {"nofile"}, {"nproc"}}},
-      {"dependencies", {{"after"}, {"requires"}}},
-      {"systemd", {{"hardening"}, {"extra", &systemd_extra()}}},
-      {"launchd", {{"label"}, {"process_type"}}},
-      {"windows", {{"backend"}, {"start"}, {"account"}, {"task_trigger"}}},
-      {"kubernetes", {{"image"}, {"replicas"}, {"namespace"}, {"service_account"}, {"port"}}},
+template <typename Field, typename Value>
+void store(Field& target, const Value& value) {
+  if constexpr (is_optional<Field>::value) {
+    target = static_cast<typename Field::value_type>(value);
+  } else {
+    target = static_cast<Field>(value);
+  }
+}
+
+// A default as docs show it.
+template <typename T>
+std::string describe(const T& value) {
+  if constexpr (is_optional<T>::value) {
+    return value ? describe(*value) : "not set";
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    return "\"" + value + "\"";
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return value ? "true" : "false";
+  } else if constexpr (std::is_same_v<T, Duration>) {
+    return "\"" + format_duration(value) + "\"";
+  } else if constexpr (std::is_same_v<T, double>) {
+    char text[32];
+    (void)std::snprintf(text, sizeof text, "%.1f", value);
+    return text;
+  } else if constexpr (std::is_enum_v<T>) {
+    return "\"" + std::string(to_string(value)) + "\"";
+  } else if constexpr (std::is_same_v<T, LogStream>) {
+    const char* spelling = spelling_of(value.kind);
+    return "\"" + (spelling != nullptr ? std::string(spelling) : value.file_name) + "\"";
+  } else if constexpr (std::is_arithmetic_v<T>) {
+    return std::to_string(value);
+  } else {
+    std::string text;
+    for (const auto& element : value) text += (text.empty() ? "" : ", ") + describe(element);
+    return "[" + text + "]";
+  }
+}
+
+// Accepts every value the key's type accepts.
+struct Keep {
+  template <typename Value>
+  bool operator()(KeyContext& /*context*/, const std::string& /*path*/,
+                  const Value& /*value*/) const {
+    return true;
+  }
+};
+
+// A key read with `read` and stored at the field `Members...` after `convert` (which reports
+// problems and returns nullopt for a value that cannot be stored).
+template <auto... Members, typename Value, typename Convert>
+Key converted_key(std::string_view name, Type type, std::string_view docs,
+                  std::optional<Value> (KeyContext::*read)(const Key&), Convert convert) {
+  Key key{.name = name, .type = type, .docs = docs};
+  key.decode = [read, convert](KeyContext& context, const Key& self, const std::string& path) {
+    auto value = (context.*read)(self);
+    if (!value) return false;
+    auto stored = convert(context, path, *value);
+    if (!stored) return false;
+    store(field<Members...>(context.service()), *stored);
+    return true;
   };
-  return all;
+  key.default_text = [](const Service& defaults) { return describe(field<Members...>(defaults)); };
+  return key;
+}
+
+// A key stored as read when `check` (which reports problems) returns true.
+template <auto... Members, typename Value, typename Check>
+Key checked_key(std::string_view name, Type type, std::string_view docs,
+                std::optional<Value> (KeyContext::*read)(const Key&), Check check) {
+  return converted_key<Members...>(name, type, docs, read,
+                                   [check](KeyContext& context, const std::string& path,
+                                           const Value& value) -> std::optional<Value> {
+                                     if (!check(context, path, value)) return std::nullopt;
+                                     return value;
+                                   });
+}
+
+template <auto... Members, typename Check = Keep>
+Key text(std::string_view name, std::string_view docs, Check check = {}) {
+  return checked_key<Members...>(name, Type::string, docs, &KeyContext::read_string, check);
+}
+
+template <auto... Members, typename Check>
+Key file_path(std::string_view name, std::string_view docs, Check check) {
+  return checked_key<Members...>(name, Type::path, docs, &KeyContext::read_string, check);
+}
+
+template <auto... Members>
+Key flag(std::string_view name, std::string_view docs) {
+  return checked_key<Members...>(name, Type::boolean, docs, &KeyContext::read_bool, Keep{});
+}
+
+template <auto... Members>
+Key integer(std::string_view name, std::string_view docs, std::int64_t minimum,
+            std::int64_t maximum) {
+  auto key = checked_key<Members...>(name, Type::integer, docs, &KeyContext::read_integer, Keep{});
+  key.minimum = minimum;
+  key.maximum = maximum;
+  return key;
+}
+
+template <auto... Members, typename Check>
+Key number(std::string_view name, std::string_view docs, Check check) {
+  return checked_key<Members...>(name, Type::number, docs, &KeyContext::read_number, check);
+}
+
+template <auto... Members, typename Check = Keep>
+Key duration(std::string_view name, std::string_view docs, Check check = {}) {
+  return checked_key<Members...>(name, Type::duration, docs, &KeyContext::read_duration, check);
+}
+
+template <auto... Members, typename Check = Keep>
+Key size(std::string_view name, std::string_view docs, Check check = {}) {
+  return checked_key<Members...>(name, Type::size, docs, &KeyContext::read_size, check);
+}
+
+template <auto... Members, typename Check>
+Key strings(std::string_view name, std::string_view docs, bool allow_empty_entries, Check check) {
+  auto key =
+      checked_key<Members...>(name, Type::string_array, docs, &KeyContext::read_strings, check);
+  key.allow_empty_entries = allow_empty_entries;
+  return key;
+}
+
+// An enum key: its spellings come from spellings.hpp, by the type of its model field.
+template <auto... Members>
+Key choice(std::string_view name, std::string_view docs) {
+  using Enum = std::remove_cvref_t<decltype(field<Members...>(std::declval<Service&>()))>;
+  auto key = converted_key<Members...>(
+      name, Type::enumeration, docs, &KeyContext::read_choice,
+      [](KeyContext&, const std::string&, std::size_t index) -> std::optional<Enum> {
+        return spellings<Enum>[index].value;
+      });
+  for (const auto& spelling : spellings<Enum>) key.spellings.push_back(spelling.text);
+  return key;
+}
+
+// An enum key kept as its text in the model.
+template <auto... Members>
+Key choice_of_texts(std::string_view name, std::string_view docs,
+                    const std::vector<std::string_view>& texts) {
+  auto key = converted_key<Members...>(
+      name, Type::enumeration, docs, &KeyContext::read_choice,
+      [texts](KeyContext&, const std::string&, std::size_t index) -> std::optional<std::string> {
+        return std::string(texts[index]);
+      });
+  key.spellings = texts;
+  return key;
+}
+
+// An array of integers within [minimum, maximum]; the others are reported and left out.
+template <auto... Members>
+Key integers(std::string_view name, std::string_view docs, std::int64_t minimum,
+             std::int64_t maximum) {
+  auto key =
+      checked_key<Members...>(name, Type::integer_array, docs, &KeyContext::read_integers, Keep{});
+  key.minimum = minimum;
+  key.maximum = maximum;
+  return key;
+}
+
+// A key holding a free-form table; the loader decodes its entries by `table`'s rules.
+Key free_form_key(std::string_view name, const Section& table, std::string_view default_text) {
+  return Key{.name = name,
+             .type = Type::free_form_table,
+             .docs = table.docs,
+             .nested = &table,
+             .default_text = [default_text](const Service&) { return std::string(default_text); }};
+}
+
+Key with_default(Key key, std::string_view text) {
+  key.default_text = [text](const Service&) { return std::string(text); };
+  return key;
+}
+
+Key when_missing(Key key, OnMissing on_missing) {
+  key.on_missing = std::move(on_missing);
+  return key;
+}
+
+Key for_targets(Key key, std::string_view targets) {
+  key.targets = targets;
+  return key;
+}
+
+// "\"a\", \"b\"<last_separator>\"c\"".
+template <typename Spellings>
+std::string quoted(const Spellings& all, const char* last_separator) {
+  std::string text;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (i > 0) text += i + 1 == all.size() ? last_separator : ", ";
+    text += "\"" + std::string(all[i].text) + "\"";
+  }
+  return text;
+}
+
+std::string element(const std::string& path, std::size_t index) {
+  return path + "[" + std::to_string(index) + "]";
+}
+
+// ---- checks ----------------------------------------------------------------------------------
+
+bool is_environment_name(std::string_view name) {
+  if (name.empty()) return false;
+  const auto first = static_cast<unsigned char>(name.front());
+  if (!(std::isalpha(first) || first == '_')) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return std::isalnum(byte) || byte == '_';
+  });
+}
+
+bool is_service_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  if (!std::isalnum(static_cast<unsigned char>(name.front()))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return std::isalnum(byte) || byte == '_' || byte == '.' || byte == '-';
+  });
+}
+
+bool is_posix_account_name(std::string_view name) {
+  if (name.empty() || name.size() > 32) return false;
+  const auto first = static_cast<unsigned char>(name.front());
+  if (!(std::isalpha(first) || first == '_')) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(name[i]);
+    const bool last = i + 1 == name.size();
+    if (std::isalnum(byte) || byte == '_' || byte == '.' || byte == '-') continue;
+    if (byte == '$' && last) continue;  // Samba machine accounts
+    return false;
+  }
+  return true;
+}
+
+// Checks report problems through the context; they return false for a value that must not be
+// stored (the model keeps its default). Their messages name the key by `path`.
+using Strings = std::vector<std::string>;
+
+void missing_required(KeyContext& context, const std::string& path, const std::string& hint) {
+  const auto dot = path.find('.');
+  context.error_at(path.substr(0, dot), path,
+                   "missing required key '" + path.substr(dot + 1) + "' in [" +
+                       path.substr(0, dot) + "]" + hint);
+}
+
+void required(KeyContext& context, const std::string& path) { missing_required(context, path, ""); }
+
+// The command may come from [os.windows] alone.
+void required_command(KeyContext& context, const std::string& path) {
+  missing_required(context, path, context.os() == TargetOs::windows ? " (or [os.windows])" : "");
+}
+
+void required_health_check(KeyContext& context, const std::string& path) {
+  context.error_at("health", path,
+                   "[health] needs 'check' = " + quoted(spellings<HealthCheckKind>, " or "));
+}
+
+bool not_empty(KeyContext& context, const std::string& path, const std::string& text) {
+  if (text.empty()) context.error(path, "'" + path + "' must not be empty");
+  return !text.empty();
+}
+
+bool service_name(KeyContext& context, const std::string& path, const std::string& name) {
+  if (!is_service_name(name)) {
+    context.error(
+        path, "'" + path + "' must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$, got '" + name + "'");
+  }
+  return true;
+}
+
+bool one_line(KeyContext& context, const std::string& path, const std::string& text) {
+  context.reject_control_characters(path, text, false, "one line");
+  return true;
+}
+
+bool command_path(KeyContext& context, const std::string& path, const std::string& command) {
+  if (not_empty(context, path, command)) {
+    context.check_template(path, command);
+    context.check_absolute(path, command);
+  }
+  return true;
+}
+
+bool templates(KeyContext& context, const std::string& path, const Strings& values) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    context.check_template(element(path, i), values[i]);
+  return true;
+}
+
+bool arguments(KeyContext& context, const std::string& path, const Strings& args) {
+  context.check_count(path, args.size(), manifest_limits::args, "elements");
+  return templates(context, path, args);
+}
+
+bool working_directory(KeyContext& context, const std::string& path, const std::string& directory) {
+  context.check_template(path, directory);
+  if (!has_references(directory) && context.path_kind(directory) == PathKind::invalid) {
+    context.error(path, "'" + path +
+                            "' must be an absolute path (or start with ~/ on Linux and macOS), "
+                            "got '" +
+                            directory + "'");
+  }
+  return true;
+}
+
+auto account_name(const char* what) {
+  return [what](KeyContext& context, const std::string& path, const std::string& name) {
+    if (context.os() != TargetOs::windows && !is_posix_account_name(name)) {
+      context.error(path, "'" + path + "' is not a valid " + what + ": '" + name + "'");
+    }
+    return true;
+  };
+}
+
+std::optional<std::uint32_t> octal_umask(KeyContext& context, const std::string& path,
+                                         const std::string& umask) {
+  const bool octal =
+      !umask.empty() && umask.size() <= 4 &&
+      std::all_of(umask.begin(), umask.end(), [](char c) { return c >= '0' && c <= '7'; });
+  if (!octal) {
+    context.error(path,
+                  "'" + path + "' must be an octal string like \"0027\", got \"" + umask + "\"");
+    return std::nullopt;
+  }
+  return static_cast<std::uint32_t>(std::stoul(umask, nullptr, 8));
+}
+
+// An absolute path of this OS (or of the other one, which falls back later); not one in $HOME.
+void check_absolute_path(KeyContext& context, const std::string& path, const std::string& text,
+                         const std::string& value) {
+  if (const auto kind = context.path_kind(text);
+      kind == PathKind::invalid || kind == PathKind::home) {
+    context.error(path, "'" + path + "' must be an absolute path, got '" + value + "'");
+  }
+}
+
+bool absolute_directory(KeyContext& context, const std::string& path,
+                        const std::string& directory) {
+  check_absolute_path(context, path, directory, directory);
+  return true;
+}
+
+// A leading '-' marks an optional file.
+bool env_files(KeyContext& context, const std::string& path, const Strings& files) {
+  context.check_count(path, files.size(), manifest_limits::env_files, "entries");
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto& file = files[i];
+    check_absolute_path(context, element(path, i), file.front() == '-' ? file.substr(1) : file,
+                        file);
+  }
+  return true;
+}
+
+bool variable_names(KeyContext& context, const std::string& path, const Strings& names) {
+  context.check_count(path, names.size(), manifest_limits::required_env, "names");
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (!is_environment_name(names[i])) {
+      context.error(element(path, i),
+                    "'" + element(path, i) + "' is not a valid variable name: '" + names[i] + "'");
+    }
+  }
+  return true;
+}
+
+std::string env_name_problem(const std::string& name) {
+  if (is_environment_name(name)) return "";
+  return "[env] name '" + name + "' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)";
+}
+
+bool env_value(KeyContext& context, const std::string& path, const std::string& value) {
+  if (value.find('\0') != std::string::npos) {
+    context.error(path, "'" + path + "' must not contain NUL characters");
+    return false;
+  }
+  context.check_template(path, value);
+  return true;
+}
+
+std::string systemd_directive_problem(const std::string& name) {
+  const auto dot = name.find('.');
+  if (dot != std::string::npos && dot != 0 && dot + 1 != name.size()) return "";
+  return "[systemd.extra] keys are \"Section.Key\" (like \"Service.OOMScoreAdjust\"), got '" +
+         name + "'";
+}
+
+bool multiplier_range(KeyContext& context, const std::string& path, double multiplier) {
+  if (multiplier >= 1.0 && multiplier <= 100.0) return true;
+  context.error(path, "'" + path + "' must be between 1.0 and 100.0");
+  return false;
+}
+
+bool longer_than_zero(KeyContext& context, const std::string& path, Duration duration) {
+  if (duration.count() != 0) return true;
+  context.error(path, "'" + path + "' must be longer than 0");
+  return false;
+}
+
+std::optional<LogStream> log_stream(KeyContext& context, const std::string& path,
+                                    const std::string& text) {
+  if (auto kind = value_spelled<LogStream::Kind>(text)) return LogStream{*kind, ""};
+  if (text.empty() || text == "." || text == ".." ||
+      text.find_first_of("/\\") != std::string::npos || has_control_character(text, false)) {
+    context.error(path, "'" + path + "' must be " + quoted(spellings<LogStream::Kind>, ", ") +
+                            " or a file name inside logs.directory (no '/' or '\\'), got \"" +
+                            text + "\"");
+    return std::nullopt;
+  }
+  return LogStream{LogStream::Kind::file, text};
+}
+
+bool http_url(KeyContext& context, const std::string& path, const std::string& url) {
+  context.check_template(path, url);
+  if (url.rfind("http://", 0) != 0 && url.rfind("${", 0) != 0) {
+    context.error(path, "'" + path +
+                            "' must start with http:// (https is not supported by the probe), "
+                            "got '" +
+                            url + "'");
+  }
+  return true;
+}
+
+bool host_and_port(KeyContext& context, const std::string& path, const std::string& address) {
+  context.check_template(path, address);
+  const auto colon = address.rfind(':');
+  if (address.find("${") == std::string::npos &&
+      (colon == std::string::npos || colon == 0 || colon + 1 == address.size())) {
+    context.error(path,
+                  "'" + path + "' must be host:port (IPv6 as [::1]:port), got '" + address + "'");
+  }
+  return true;
+}
+
+bool probe_command(KeyContext& context, const std::string& path, const Strings& command) {
+  templates(context, path, command);
+  if (command.empty()) context.error(path, "'" + path + "' must not be empty");
+  return true;
+}
+
+bool memory_limit(KeyContext& context, const std::string& path, std::uint64_t memory) {
+  if (memory != 0) return true;
+  context.error(path, "'" + path + "' must be larger than 0");
+  return false;
+}
+
+bool cpu_limit(KeyContext& context, const std::string& path, double cpu) {
+  if ((cpu > 0.0 && cpu <= 4096.0) && !std::isnan(cpu)) return true;
+  context.error(path, "'" + path + "' must be a number of cores > 0");
+  return false;
+}
+
+bool unit_names(KeyContext& context, const std::string& path, const Strings& names) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto& name = names[i];
+    const bool ok = std::all_of(name.begin(), name.end(), [](char c) {
+      const auto byte = static_cast<unsigned char>(c);
+      return std::isalnum(byte) || c == '_' || c == '.' || c == '-' || c == '@' || c == ':' ||
+             c == '\\';
+    });
+    if (!ok) {
+      context.error(element(path, i),
+                    "'" + element(path, i) + "' is not a valid service name: '" + name + "'");
+    }
+  }
+  return true;
+}
+
+bool reverse_dns(KeyContext& context, const std::string& path, const std::string& label) {
+  const bool ok = !label.empty() && std::all_of(label.begin(), label.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return std::isalnum(byte) || c == '.' || c == '-' || c == '_';
+  });
+  if (!ok) {
+    context.error(path, "'" + path + "' must be a reverse-DNS name like com.example.app, got '" +
+                            label + "'");
+  }
+  return true;
+}
+
+bool windows_account(KeyContext& context, const std::string& path, const std::string& account) {
+  context.reject_control_characters(path, account, false, "an account name");
+  not_empty(context, path, account);
+  return true;
+}
+
+bool image_reference(KeyContext& context, const std::string& path, const std::string& image) {
+  if (image.empty() || has_control_character(image, false) ||
+      image.find(' ') != std::string::npos) {
+    context.error(path,
+                  "'" + path + "' must be an image reference like registry.example.com/app:1.0");
+  }
+  return true;
+}
+
+auto dns1123_label(const char* what) {
+  return [what](KeyContext& context, const std::string& path, const std::string& name) {
+    if (!is_dns1123_label(name)) {
+      context.error(path, "'" + path + "' must be a DNS-1123 label" + std::string(what) +
+                              ", got '" + name + "'");
+    }
+    return true;
+  };
+}
+
+void check_restart(KeyContext& context) {
+  const auto& restart = context.service().restart;
+  if (restart.max_delay < restart.delay) {
+    const std::string key = context.service().positions.count("restart.max_delay")
+                                ? "restart.max_delay"
+                                : "restart.delay";
+    context.error(key, "'restart.max_delay' (" + format_duration(restart.max_delay) +
+                           ") must not be shorter than 'restart.delay' (" +
+                           format_duration(restart.delay) + ")");
+  }
+}
+
+void check_health(KeyContext& context) {
+  const auto& health = *context.service().health;
+  for (const auto& [path, duration] : {std::pair{"health.interval", health.interval},
+                                       std::pair{"health.timeout", health.timeout}}) {
+    if (duration.count() == 0)
+      context.error(path, "'" + std::string(path) + "' must be longer than 0");
+  }
+  if (!context.stored("health.check")) return;
+  // The key that belongs to the check kind is required; the others conflict with it.
+  const std::vector<std::pair<HealthCheckKind, std::string>> owners{
+      {HealthCheckKind::http, "url"},
+      {HealthCheckKind::tcp, "address"},
+      {HealthCheckKind::exec, "command"}};
+  const char* check = to_string(health.check);
+  for (const auto& [kind, key] : owners) {
+    const bool present = context.present(key);
+    const std::string path = "health." + key;
+    if (kind == health.check && !present) {
+      context.error_at("health.check", path,
+                       std::string("check = \"") + check + "\" needs 'health." + key + "'");
+    } else if (kind != health.check && present) {
+      context.error(path, "'health." + key + "' conflicts with check = \"" + check +
+                              "\" (it belongs to check = \"" + to_string(kind) + "\")");
+    }
+  }
+}
+
+// ---- the table -------------------------------------------------------------------------------
+// One entry per key, in manifest.md's order (also the order of decoding and of "did you mean"
+// candidates). To add a key: add its model field (model.hpp), one line here (type, field, docs,
+// check), its JSON in model_json.cpp, and document it in docs/manifest.md and
+// examples/everything.toml (the docs test fails until both name it).
+
+const Section& systemd_extra() {
+  static const Section section{
+      .name = "extra",
+      .docs = "systemd directives \"Section.Key\" = \"value\", checked against an allow-list",
+      .free_form = FreeForm{.name_problem = systemd_directive_problem,
+                            .value_ok = Keep{},
+                            .entries = [](Service & s) -> auto& {return s.systemd.extra;
+}
+}  // namespace
+};  // namespace daemonize::schema
+return section;
+}
+
+std::vector<Section> make_sections() {
+  using S = Service;
+  using R = RestartConfig;
+  using L = LogsConfig;
+  using H = HealthConfig;
+  using W = WindowsConfig;
+  using K = KubernetesConfig;
+  std::vector<Section> all;
+  all.push_back(
+      {.name = "service",
+       .docs = "The program to run and who runs it",
+       .keys = {
+           with_default(
+               when_missing(text<&S::name>("name", "Unique name of the service", service_name),
+                            required),
+               "required"),
+           with_default(text<&S::display_name>("display_name", "Name the manager shows", one_line),
+                        "the name"),
+           text<&S::description>("description", "One line describing the service", one_line),
+           with_default(
+               when_missing(file_path<&S::command>("command", "The program to run", command_path),
+                            required_command),
+               "required"),
+           strings<&S::args>("args", "Arguments of the program", true, arguments),
+           with_default(
+               file_path<&S::working_directory>(
+                   "working_directory", "Directory the program starts in", working_directory),
+               "not set"),
+           with_default(
+               text<&S::user>("user", "Account the program runs as", account_name("account name")),
+               "not set"),
+           with_default(
+               text<&S::group>("group", "Group the program runs as", account_name("group name")),
+               "the user's primary group"),
+           flag<&S::create_user>("create_user", "Create the account on deploy"),
+           choice<&S::scope>("scope", "A system service or the user's own"),
+           choice<&S::supervisor>("supervisor", "The daemonize watchdog, or the manager directly"),
+           converted_key<&S::umask>("umask", Type::string, "File mode mask, an octal string",
+                                    &KeyContext::read_string, octal_umask),
+           strings<&S::env_files>("env_files", "Dotenv files read at start", false, env_files),
+           strings<&S::required_env>("required_env", "Variables that must be set at start", false,
+                                     variable_names),
+       }});
+  all.push_back({.name = "env",
+                 .docs = "Environment variables of the program",
+                 .free_form = FreeForm{.name_problem = env_name_problem,
+                                       .value_ok = env_value,
+                                       .entries = [](Service& s) -> auto& { return s.env;
+}
+, .limit = manifest_limits::env_entries, .counted = "variables"
+}
+});
+all.push_back({
+    .name = "restart",
+    .docs = "When and how fast a stopped program is started again",
+    .keys =
+        {
+            choice<&S::restart, &R::policy>("policy", "Which exits are restarted"),
+            duration<&S::restart, &R::delay>("delay", "Wait before the first restart"),
+            duration<&S::restart, &R::max_delay>("max_delay", "Longest wait between restarts"),
+            number<&S::restart, &R::multiplier>("multiplier", "Growth of the wait per restart",
+                                                multiplier_range),
+            duration<&S::restart, &R::reset_after>("reset_after", "Uptime that resets the wait"),
+            integer<&S::restart, &R::max_restarts>(
+                "max_restarts", "Restarts within window (0 = any)", 0, 1'000'000),
+            duration<&S::restart, &R::window>("window", "Period max_restarts counts over",
+                                              longer_than_zero),
+            integers<&S::restart, &R::success_exit_codes>(
+                "success_exit_codes", "Exit codes that count as success", 0, 255),
+        },
+    .check = check_restart,
+});
+all.push_back({
+    .name = "stop",
+    .docs = "How the program is stopped",
+    .keys =
+        {
+            choice<&S::stop, &StopConfig::signal>("signal", "Signal that asks it to stop"),
+            duration<&S::stop, &StopConfig::timeout>("timeout", "Wait before the tree is killed"),
+        },
+});
+all.push_back({
+    .name = "reload",
+    .docs = "How the program is asked to reload",
+    .keys = {choice<&S::reload, &ReloadConfig::signal>("signal", "Signal that asks to reload")},
+});
+all.push_back({
+    .name = "logs",
+    .docs = "Where the program's output goes and how it is rotated",
+    .keys =
+        {
+            with_default(file_path<&S::logs, &L::directory>("directory", "Directory of the logs",
+                                                            absolute_directory),
+                         "per OS and scope"),
+            converted_key<&S::logs, &L::stdout_stream>(
+                "stdout", Type::string, "A file in directory, \"inherit\" or \"null\"",
+                &KeyContext::read_string, log_stream),
+            converted_key<&S::logs, &L::stderr_stream>("stderr", Type::string,
+                                                       "As stdout; one name shares one file",
+                                                       &KeyContext::read_string, log_stream),
+            size<&S::logs, &L::max_size>("max_size", "Size that rotates a file (0 = never)"),
+            integer<&S::logs, &L::max_files>("max_files", "Rotated files kept", 0, 10'000),
+            choice<&S::logs, &L::rotate_every>("rotate_every", "Rotation at time boundaries"),
+            choice<&S::logs, &L::timezone>("timezone", "Zone of boundaries and timestamps"),
+            flag<&S::logs, &L::compress>("compress", "Gzip rotated files"),
+            flag<&S::logs, &L::timestamps>("timestamps", "Prefix each line with the time"),
+        },
+});
+all.push_back({
+    .name = "health",
+    .docs = "A check that the running program is healthy",
+    .keys =
+        {
+            with_default(when_missing(choice<&S::health, &H::check>("check", "Kind of the check"),
+                                      required_health_check),
+                         "required in [health]"),
+            text<&S::health, &H::url>("url", "http:// URL of check = \"http\"", http_url),
+            text<&S::health, &H::address>("address", "host:port of check = \"tcp\"", host_and_port),
+            strings<&S::health, &H::command>("command", "Program of check = \"exec\"", false,
+                                             probe_command),
+            duration<&S::health, &H::interval>("interval", "Time between checks"),
+            duration<&S::health, &H::timeout>("timeout", "Time one check may take"),
+            integer<&S::health, &H::retries>("retries", "Failures in a row that mean unhealthy", 1,
+                                             1000),
+            duration<&S::health, &H::start_period>("start_period", "Failures not counted at start"),
+        },
+    .enter = [](Service& s) { s.health.emplace(); },
+    .check = check_health,
+});
+all.push_back({
+    .name = "limits",
+    .docs = "Resource limits of the program",
+    .keys =
+        {
+            size<&S::limits, &LimitsConfig::memory>("memory", "Memory limit", memory_limit),
+            number<&S::limits, &LimitsConfig::cpu>("cpu", "CPU limit in cores", cpu_limit),
+            integer<&S::limits, &LimitsConfig::nofile>("nofile", "Open files limit", 1, 1LL << 30),
+            integer<&S::limits, &LimitsConfig::nproc>("nproc", "Processes limit", 1, 1LL << 30),
+        },
+});
+all.push_back({
+    .name = "dependencies",
+    .docs = "Other services this one needs",
+    .keys =
+        {
+            strings<&S::dependencies, &DependenciesConfig::after>(
+                "after", "Services to start first (ordering only)", false, unit_names),
+            strings<&S::dependencies, &DependenciesConfig::requires_units>(
+                "requires", "Services needed (started along)", false, unit_names),
+        },
+});
+all.push_back({
+    .name = "systemd",
+    .docs = "systemd only",
+    .keys = {flag<&S::systemd, &SystemdConfig::hardening>("hardening", "Sandboxing directives"),
+             free_form_key("extra", systemd_extra(), "{}")},
+    .targets = "systemd",
+});
+all.push_back({
+    .name = "launchd",
+    .docs = "launchd only",
+    .keys = {with_default(text<&S::launchd, &LaunchdConfig::label>("label", "The job's label",
+                                                                   reverse_dns),
+                          "org.daemonize.<name>"),
+             choice_of_texts<&S::launchd, &LaunchdConfig::process_type>(
+                 "process_type", "launchd's resource policy",
+                 {"Background", "Standard", "Adaptive", "Interactive"})},
+    .targets = "launchd",
+});
+all.push_back({
+    .name = "windows",
+    .docs = "Windows only",
+    .keys = {choice<&S::windows, &W::backend>("backend", "A service or a scheduled task"),
+             choice<&S::windows, &W::start>("start", "When the service starts"),
+             with_default(text<&S::windows, &W::account>("account", "Account the program runs as",
+                                                         windows_account),
+                          "NT SERVICE\\<name>"),
+             for_targets(with_default(choice<&S::windows, &W::task_trigger>("task_trigger",
+                                                                            "When the task starts"),
+                                      "\"boot\" (scope system), \"logon\" (scope user)"),
+                         "windows-task")},
+    .targets = "windows-service, windows-task",
+});
+all.push_back({
+    .name = "kubernetes",
+    .docs = "Kubernetes only",
+    .keys = {for_targets(text<&S::kubernetes, &K::image>("image", "Container image",
+                                                         image_reference),
+                         "kubernetes (required)"),
+             integer<&S::kubernetes, &K::replicas>("replicas", "Pods run", 0, 10'000),
+             text<&S::kubernetes, &K::namespace_name>(
+                 "namespace", "Namespace of the objects",
+                 dns1123_label(" (lowercase letters, digits, '-')")),
+             with_default(text<&S::kubernetes, &K::service_account>(
+                              "service_account", "ServiceAccount of the pods", dns1123_label("")),
+                          "the DNS-1123 form of name"),
+             integer<&S::kubernetes, &K::port>("port", "Port the Service exposes", 1, 65535)},
+    .targets = "kubernetes",
+});
+return all;
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -88,6 +818,39 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 }  // namespace
+
+const char* to_string(Type type) {
+  switch (type) {
+    case Type::string:
+      return "string";
+    case Type::boolean:
+      return "boolean";
+    case Type::integer:
+      return "integer";
+    case Type::number:
+      return "number";
+    case Type::duration:
+      return "duration";
+    case Type::size:
+      return "size";
+    case Type::enumeration:
+      return "enum";
+    case Type::string_array:
+      return "array of strings";
+    case Type::integer_array:
+      return "array of integers";
+    case Type::path:
+      return "path";
+    case Type::free_form_table:
+      return "free-form table";
+  }
+  return "string";
+}
+
+const std::vector<Section>& sections() {
+  static const std::vector<Section> all = make_sections();
+  return all;
+}
 
 const Key* Section::find_key(std::string_view key) const {
   for (const auto& candidate : keys) {
@@ -131,6 +894,19 @@ std::string closest(std::string_view name, const std::vector<std::string>& candi
     return "";
   }
   return best;
+}
+
+bool has_control_character(std::string_view text, bool allow_tab) {
+  return std::any_of(text.begin(), text.end(), [allow_tab](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte == '\t') return !allow_tab;
+    return byte < 0x20 || byte == 0x7f;
+  });
+}
+
+bool has_references(const std::string& text) {
+  auto parsed = parse_template(text);
+  return std::holds_alternative<Template>(parsed) && std::get<Template>(parsed).has_references();
 }
 
 }  // namespace daemonize::schema

@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Checks that the documentation keeps up with the code.
 
-1. docs/manifest.md names every manifest key of core/src/schema.cpp as `section.key`.
+1. docs/manifest.md names every manifest key of the key table (core/src/schema.cpp, printed as
+   JSON by the test tool dump_manifest_keys) as `section.key`.
 2. Every subcommand and long flag that `daemonize [COMMAND] --help` prints appears in
    docs/cli.md, man/daemonize.1, completions/daemonize.bash and completions/_daemonize.
 3. docs/README.md links every page under docs/, and every relative link in docs/ resolves.
 4. examples/everything.toml (the example "using every key") sets every schema key.
 
-usage: check_docs_consistency.py SOURCE_DIR DAEMONIZE_BINARY
+usage: check_docs_consistency.py SOURCE_DIR DAEMONIZE_BINARY DUMP_MANIFEST_KEYS_BINARY
 Prints every missing item with the file to fix; exits 1 when anything is missing.
 """
+import json
 import re
 import subprocess
 import sys
@@ -17,18 +19,14 @@ import tomllib
 from pathlib import Path
 
 
-def schema_keys(schema_source: str) -> list[str]:
-    """`section.key` for every key in the sections() table of schema.cpp."""
-    table = schema_source[schema_source.index("sections()"):]
-    table = table[: table.index("return all;")]
+def schema_keys(dump_binary: str) -> list[str]:
+    """`section.key` for every key of the key table; a free-form table like [env] is `section`."""
+    result = subprocess.run([dump_binary], capture_output=True, text=True, check=True)
     keys = []
-    # Each section is written  {"name", {{"key"}, {"key", &nested()}...}  or  {"name", {}, true}.
-    for match in re.finditer(r'\{"([a-z_]+)",\s*\{(.*?)\}(?:,\s*true)?\}', table, re.S):
-        section, body = match.group(1), match.group(2)
-        names = re.findall(r'\{"([a-z_]+)"', body + "}")
-        if not names:
-            keys.append(section)  # a free-form table like [env]
-        keys.extend(f"{section}.{name}" for name in names)
+    for section in json.loads(result.stdout)["sections"]:
+        if section["free_form"]:
+            keys.append(section["name"])
+        keys.extend(f"{section['name']}.{key['name']}" for key in section["keys"])
     return keys
 
 
@@ -56,16 +54,15 @@ def man_text(path: Path) -> str:
 
 
 def main() -> int:
-    if len(sys.argv) != 3:
+    if len(sys.argv) != 4:
         print(__doc__, file=sys.stderr)
         return 2
-    root, binary = Path(sys.argv[1]), sys.argv[2]
+    root, binary, dump_binary = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
     problems = []
 
-    keys = schema_keys((root / "core/src/schema.cpp").read_text())
+    keys = schema_keys(dump_binary)
     if len(keys) < 40:
-        problems.append(f"core/src/schema.cpp: parsed only {len(keys)} keys; the parser in {__file__} "
-                        "no longer understands the table")
+        problems.append(f"{dump_binary}: printed only {len(keys)} keys; is the key table complete?")
     manifest_doc = (root / "docs/manifest.md").read_text()
     for key in keys:
         if f"`{key}`" not in manifest_doc and f"`[{key}]`" not in manifest_doc:

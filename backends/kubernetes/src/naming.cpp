@@ -1,40 +1,21 @@
 #include "daemonize/kubernetes/naming.hpp"
 
-#include <algorithm>
 #include <array>
 #include <cmath>
 #include <utility>
 
+#include "daemonize/core/dns_label.hpp"
+
 namespace daemonize::kubernetes {
 
-namespace {
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-}  // namespace
-
-bool is_dns1123_label(std::string_view name) {
-  if (name.empty() || name.size() > 63) return false;
-  if (!is_lower_alnum(name.front()) || !is_lower_alnum(name.back())) return false;
-  return std::all_of(name.begin(), name.end(),
-                     [](char c) { return is_lower_alnum(c) || c == '-'; });
-}
+bool is_dns1123_label(std::string_view name) { return daemonize::is_dns1123_label(name); }
 
 bool is_dns1035_label(std::string_view name) {
   return is_dns1123_label(name) && name.front() >= 'a' && name.front() <= 'z';
 }
 
 std::string derive_object_name(std::string_view service_name) {
-  std::string name;
-  name.reserve(service_name.size());
-  for (char c : service_name) {
-    if (c == '_' || c == '.') {
-      name += '-';
-    } else if (c >= 'A' && c <= 'Z') {
-      name += static_cast<char>(c - 'A' + 'a');
-    } else {
-      name += c;
-    }
-  }
-  return name;
+  return dns1123_label_from(service_name);
 }
 
 std::optional<std::string> cpu_quantity(double cores) {
