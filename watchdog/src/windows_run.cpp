@@ -15,6 +15,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "daemonize/core/command_line_quoting.hpp"
 #include "daemonize/core/diagnostics.hpp"
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/core/loader.hpp"
@@ -23,8 +24,6 @@
 #include "daemonize/watchdog/launch_plan.hpp"
 #include "daemonize/watchdog/run.hpp"
 #include "daemonize/watchdog/state_file.hpp"
-#include "daemonize/windows/quoting.hpp"
-#include "daemonize/windows/runtime.hpp"
 #include "logging.hpp"
 #include "windows_child_output.hpp"
 #include "windows_health.hpp"

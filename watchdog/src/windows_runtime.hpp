@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "daemonize/core/model.hpp"
-#include "daemonize/windows/runtime_decisions.hpp"
+#include "daemonize/watchdog/runtime_decisions.hpp"
 
 namespace daemonize::windows {
 

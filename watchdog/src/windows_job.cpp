@@ -3,8 +3,8 @@
 
 #include <memory>
 
+#include "daemonize/core/command_line_quoting.hpp"
 #include "daemonize/core/windows_text.hpp"
-#include "daemonize/windows/quoting.hpp"
 #include "windows_runtime.hpp"
 
 namespace daemonize::windows {
