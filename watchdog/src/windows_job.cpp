@@ -143,6 +143,15 @@ std::optional<ChildProcess> spawn_in_job(const SpawnRequest& request, std::strin
   return child;
 }
 
+std::uint64_t process_creation_ticks(HANDLE process) {
+  FILETIME creation{};
+  FILETIME exit{};
+  FILETIME kernel{};
+  FILETIME user{};
+  if (!GetProcessTimes(process, &creation, &exit, &kernel, &user)) return 0;
+  return (static_cast<std::uint64_t>(creation.dwHighDateTime) << 32) | creation.dwLowDateTime;
+}
+
 namespace {
 
 bool is_console_host(DWORD pid) {
