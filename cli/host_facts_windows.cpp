@@ -81,7 +81,7 @@ bool stdout_is_terminal() { return _isatty(_fileno(stdout)) != 0; }
 std::time_t utc_to_time_t(std::tm utc) { return _mkgmtime(&utc); }
 
 std::vector<std::filesystem::path> watchdog_state_files(const std::string& name) {
-  // Where the Windows watchdog writes it (backends/windows/src/runtime/windows_run.cpp).
+  // Where the Windows watchdog writes it (watchdog/src/windows_run.cpp).
   const auto program_data = environment_value(L"ProgramData").value_or(L"C:\\ProgramData");
   // Service names are ASCII (manifest.md), so the narrow name converts losslessly.
   return {std::filesystem::path(program_data) / L"daemonize" / name / kStateFileName};

@@ -5,7 +5,7 @@
 #include <map>
 #include <vector>
 
-#include "daemonize/windows/runtime_decisions.hpp"
+#include "daemonize/watchdog/runtime_decisions.hpp"
 
 namespace daemonize::windows {
 namespace {

@@ -1,7 +1,8 @@
-// The watchdog's event loop on POSIX: a thin Boost.Asio driver around Supervisor.
-// Signals (TERM/INT/HUP/USR1/CHLD) arrive through asio::signal_set, the supervisor's single
-// timer is an asio::steady_timer, and nothing else wakes the loop: an idle watchdog without
-// WATCHDOG_USEC sits in epoll_wait.
+// The watchdog on POSIX: start-up (manifest, environment, state directory and its lock) and the
+// platform of the one loop (supervisor_driver.hpp), waiting with Boost.Asio. Signals
+// (TERM/INT/HUP/USR1/CHLD) arrive through asio::signal_set, the supervisor's single timer is an
+// asio::steady_timer, and nothing else wakes the loop: an idle watchdog without WATCHDOG_USEC
+// sits in epoll_wait.
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,7 +15,6 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -30,6 +30,7 @@
 #include "daemonize/watchdog/launch_plan.hpp"
 #include "daemonize/watchdog/run.hpp"
 #include "daemonize/watchdog/state_file.hpp"
+#include "daemonize/watchdog/supervisor_driver.hpp"
 #include "logging.hpp"
 #include "notifier.hpp"
 #include "posix_process.hpp"
@@ -40,7 +41,6 @@ namespace daemonize {
 namespace {
 
 namespace asio = boost::asio;
-namespace act = supervisor_action;
 namespace ev = supervisor_event;
 
 // SIGTERM, SIGINT and SIGHUP are blocked from run_watchdog()'s first instruction until the
@@ -188,21 +188,20 @@ void leave_final_marker(const StateStore& store, const Service& service,
                      "`, a changed manifest or a reboot");
 }
 
-class WatchdogLoop {
+// The POSIX platform of the one loop (supervisor_driver.hpp): Asio waits for the signals and the
+// timer, process groups and /proc carry out the actions.
+class PosixWatchdog final : public WatchdogPlatform {
  public:
-  WatchdogLoop(const Service& service, LaunchPlan plan, StateStore& store,
-               std::optional<HealthTarget> health_target)
+  PosixWatchdog(const Service& service, LaunchPlan plan, StateStore& store,
+                std::optional<HealthTarget> health_target)
       : service_(service),
         plan_(std::move(plan)),
         store_(store),
-        supervisor_(SupervisorOptions{service.restart, service.stop, service.reload,
-                                      /*ready_requires_event=*/health_target.has_value()},
-                    clock_),
         signals_(io_, SIGTERM, SIGINT, SIGHUP),
         timer_(io_),
         watchdog_timer_(io_),
         self_(::getpid()),
-        started_at_(format_rfc3339(std::chrono::system_clock::now())) {
+        driver_(service, /*health=*/health_target.has_value(), *this, clock_, self_) {
     signals_.add(SIGCHLD);
     signals_.add(SIGUSR1);
     if (health_target && service.health) make_health_monitor(*service.health, *health_target);
@@ -215,17 +214,17 @@ class WatchdogLoop {
     const auto blocked = startup_signals();
     ::pthread_sigmask(SIG_UNBLOCK, &blocked, nullptr);
     io_.poll();
-    if (exit_code_) return *exit_code_;  // stopped before the first spawn
+    if (driver_.exit_code()) return *driver_.exit_code();  // stopped before the first spawn
     if (auto interval = notifier_.watchdog_interval()) start_watchdog_pings(*interval / 2);
-    dispatch(ev::Start{});
-    while (!exit_code_) {
+    driver_.dispatch(ev::Start{});
+    while (!driver_.exit_code()) {
       io_.run_one();
     }
-    return *exit_code_;
+    return *driver_.exit_code();
   }
 
   [[nodiscard]] bool stop_requested() const { return stop_requested_; }
-  [[nodiscard]] const SupervisorSnapshot& snapshot() const { return supervisor_.snapshot(); }
+  [[nodiscard]] const SupervisorSnapshot& snapshot() const { return driver_.snapshot(); }
 
  private:
   // The user-scope default "~/.local/state/<name>/log" is relative to the service's HOME (the
@@ -243,16 +242,14 @@ class WatchdogLoop {
     return logs;
   }
 
-  // [health]: probes run while the supervisor is `running`; they turn into Ready (READY=1 after
-  // the first success) and RestartRequested{"health"} (after `retries` counted failures).
+  // [health]: probes run while the supervisor is `running`; their verdicts go to the driver.
   void make_health_monitor(const HealthConfig& config, const HealthTarget& target) {
     auto probe = make_health_probe(io_, target, [this](int pid) { aux_pids_.insert(pid); });
     HealthMonitor::Callbacks callbacks;
-    callbacks.ready = [this] {
-      dispatch(ev::Ready{});
-      perform(act::PersistState{});  // the state file shows `ready: true`
+    callbacks.ready = [this] { driver_.health_ready(health_generation_); };
+    callbacks.unhealthy = [this](const std::string&) {
+      driver_.health_unhealthy(health_generation_);
     };
-    callbacks.unhealthy = [this](const std::string&) { dispatch(ev::RestartRequested{"health"}); };
     callbacks.failed = [](const std::string& message, bool counted) {
       if (counted) {
         watchdog_log::warning(message);
@@ -261,20 +258,6 @@ class WatchdogLoop {
       }
     };
     health_ = std::make_unique<HealthMonitor>(io_, config, std::move(probe), std::move(callbacks));
-  }
-
-  // Starts probing a newly running child, stops probing when it leaves `running`.
-  void sync_health() {
-    if (!health_) return;
-    const bool running = supervisor_.state() == SupervisorState::running;
-    const int pid = running ? supervisor_.snapshot().pid : 0;
-    if (pid == health_pid_) return;
-    health_pid_ = pid;
-    if (pid > 0) {
-      health_->start();
-    } else {
-      health_->stop();
-    }
   }
 
   void wait_for_signals() {
@@ -286,14 +269,14 @@ class WatchdogLoop {
           break;
         case SIGTERM:
           stop_requested_ = true;
-          dispatch(ev::StopRequested{"SIGTERM"});
+          driver_.dispatch(ev::StopRequested{"SIGTERM"});
           break;
         case SIGINT:
           stop_requested_ = true;
-          dispatch(ev::StopRequested{"SIGINT"});
+          driver_.dispatch(ev::StopRequested{"SIGINT"});
           break;
         case SIGHUP:
-          dispatch(ev::ReloadRequested{});
+          driver_.dispatch(ev::ReloadRequested{});
           break;
         case SIGUSR1:
           output_->reopen();
@@ -301,14 +284,14 @@ class WatchdogLoop {
         default:
           break;
       }
-      if (!exit_code_) wait_for_signals();
+      if (!driver_.exit_code()) wait_for_signals();
     });
   }
 
   void start_watchdog_pings(std::chrono::microseconds period) {
     watchdog_timer_.expires_after(period);
     watchdog_timer_.async_wait([this, period](const boost::system::error_code& ec) {
-      if (ec || exit_code_) return;
+      if (ec || driver_.exit_code()) return;
       notifier_.send("WATCHDOG=1");
       start_watchdog_pings(period);
     });
@@ -338,134 +321,79 @@ class WatchdogLoop {
       const ExitStatus status = WIFSIGNALED(*main_status)
                                     ? ExitStatus::signaled(WTERMSIG(*main_status))
                                     : ExitStatus::exited(WEXITSTATUS(*main_status));
-      dispatch(ev::ChildExited{status, empty});
-    } else if (main_pid_ == 0 && empty && supervisor_.state() == SupervisorState::stopping) {
-      dispatch(ev::TreeEmpty{});
+      driver_.dispatch(ev::ChildExited{status, empty});
+    } else if (main_pid_ == 0 && empty && driver_.state() == SupervisorState::stopping) {
+      driver_.dispatch(ev::TreeEmpty{});
     }
   }
 
-  void dispatch(SupervisorEvent event) {
-    pending_.push_back(std::move(event));
-    if (dispatching_) return;
-    dispatching_ = true;
-    while (!pending_.empty()) {
-      const auto next = std::move(pending_.front());
-      pending_.pop_front();
-      for (const auto& action : supervisor_.on(next)) execute(action);
-    }
-    dispatching_ = false;
-    sync_health();
-  }
-
-  void execute(const SupervisorAction& action) {
-    std::visit([this](const auto& concrete) { perform(concrete); }, action);
-  }
-
-  void perform(const act::SpawnChild&) {
+  SpawnResult spawn_child() override {
     ChildStdio stdio;
     if (auto error = output_->open_for_spawn(stdio); !error.empty()) {
       output_->child_spawned();
-      dispatch(ev::SpawnFailed{"cannot open output: " + error});
-      return;
+      return {0, 0, "cannot open output: " + error};
     }
     const auto outcome = posix::spawn_child(plan_, stdio);
     output_->child_spawned();
-    if (outcome.pid <= 0) {
-      dispatch(ev::SpawnFailed{plan_.executable + ": " + outcome.error});
-      return;
-    }
+    if (outcome.pid <= 0) return {0, 0, plan_.executable + ": " + outcome.error};
     main_pid_ = outcome.pid;
-    child_start_ticks_ = posix::process_start_ticks(outcome.pid).value_or(0);
-    dispatch(ev::Spawned{outcome.pid, outcome.pid});
     if (!startup_memory_released_) {
       startup_memory_released_ = true;
       asio::post(io_, [] { posix::release_startup_memory(); });
     }
+    return {outcome.pid, posix::process_start_ticks(outcome.pid).value_or(0), ""};
   }
 
-  void perform(const act::SignalTree& signal) {
-    const int count = posix::signal_tree(self_, supervisor_.snapshot().process_group,
-                                         posix_signal_number(signal.signal), aux_pids_);
-    watchdog_log::info("sent " + std::string(to_string(signal.signal)) + " to " +
-                       std::to_string(count) + " processes");
+  void signal_tree(Signal signal, int process_group) override {
+    const int count =
+        posix::signal_tree(self_, process_group, posix_signal_number(signal), aux_pids_);
+    watchdog_log::info("sent " + std::string(to_string(signal)) + " to " + std::to_string(count) +
+                       " processes");
     // Nothing was left to receive it (e.g. everything died already): the tree may be empty.
     if (main_pid_ == 0 && count == 0) asio::post(io_, [this] { on_child_signal(); });
   }
 
-  void perform(const act::SignalMainChild& signal) {
-    if (main_pid_ > 0) ::kill(main_pid_, posix_signal_number(signal.signal));
+  void signal_main_child(Signal signal) override {
+    if (main_pid_ > 0) ::kill(main_pid_, posix_signal_number(signal));
   }
 
-  void perform(const act::KillTree&) {
-    const int count = posix::kill_tree(self_, supervisor_.snapshot().process_group, aux_pids_);
+  void kill_tree(int process_group) override {
+    const int count = posix::kill_tree(self_, process_group, aux_pids_);
     watchdog_log::warning("killed " + std::to_string(count) + " leftover processes");
     asio::post(io_, [this] { on_child_signal(); });
   }
 
-  void perform(const act::StartTimer& start) {
+  void start_timer(Duration after) override {
     const auto generation = ++timer_generation_;
-    timer_.expires_after(start.after);
+    timer_.expires_after(after);
     timer_.async_wait([this, generation](const boost::system::error_code& ec) {
       if (ec || generation != timer_generation_) return;
-      dispatch(ev::TimerExpired{});
+      driver_.dispatch(ev::TimerExpired{});
     });
   }
 
-  void perform(const act::CancelTimer&) {
+  void cancel_timer() override {
     ++timer_generation_;
     timer_.cancel();
   }
 
-  void perform(const act::NotifyReady&) { notifier_.send("READY=1"); }
-  void perform(const act::NotifyStatus& status) { notifier_.send("STATUS=" + status.text); }
-  void perform(const act::NotifyStopping&) { notifier_.send("STOPPING=1"); }
-  void perform(const act::Log& log) { watchdog_log::write(log.level, log.message); }
+  void notify_ready() override { notifier_.send("READY=1"); }
+  void notify_status(const std::string& text) override { notifier_.send("STATUS=" + text); }
+  void notify_stopping() override { notifier_.send("STOPPING=1"); }
 
-  void perform(const act::PersistState&) {
-    const auto& snapshot = supervisor_.snapshot();
-    StateRecord record;
-    record.service = service_.name;
-    record.manifest = service_.manifest_path;
-    record.watchdog_version = DAEMONIZE_VERSION;
-    record.watchdog_pid = self_;
-    record.watchdog_started_at = started_at_;
-    record.state = to_string(snapshot.state);
-    record.pid = snapshot.pid;
-    record.process_group = snapshot.process_group;
-    record.child_start_ticks = snapshot.process_group > 0 ? child_start_ticks_ : 0;
-    record.ready = snapshot.ready;
-    record.restarts = snapshot.restarts;
-    record.restarts_in_window = snapshot.restarts_in_window;
-    if (snapshot.last_exit) {
-      record.last_exit = snapshot.last_exit->describe();
-      if (snapshot.last_exit->kind == ExitStatus::Kind::exited) {
-        record.last_exit_code = snapshot.last_exit->value;
-      } else if (snapshot.last_exit->kind == ExitStatus::Kind::signaled) {
-        record.last_exit_signal = snapshot.last_exit->value;
-      }
-    }
-    record.last_restart_reason = snapshot.last_restart_reason;
-    record.next_delay_ms = snapshot.next_delay.count();
-    for (const auto delay : snapshot.recent_delays)
-      record.recent_delays_ms.push_back(delay.count());
-    if (snapshot.child_started_at)
-      record.child_started_at = format_rfc3339(*snapshot.child_started_at);
-    if (snapshot.last_exit_at) record.last_exit_at = format_rfc3339(*snapshot.last_exit_at);
-    record.updated_at = format_rfc3339(snapshot.changed_at);
-    record.exit_code = snapshot.exit_code;
-    store_.write(record);
+  void start_health(std::uint64_t generation) override {
+    health_generation_ = generation;
+    health_->start();
   }
+  void stop_health() override { health_->stop(); }
 
-  void perform(const act::Exit& exit) {
-    exit_code_ = exit.code;
-    io_.stop();
-  }
+  void write_state(const StateRecord& record) override { store_.write(record); }
+  void exiting(int) override { io_.stop(); }
 
   const Service& service_;
   LaunchPlan plan_;
   StateStore& store_;
   SystemSupervisorClock clock_;
-  Supervisor supervisor_;
   ServiceManagerNotifier notifier_;
   asio::io_context io_;
   asio::signal_set signals_;
@@ -473,18 +401,14 @@ class WatchdogLoop {
   asio::steady_timer watchdog_timer_;
   std::unique_ptr<ChildOutput> output_;
   std::unique_ptr<HealthMonitor> health_;  // after io_: its timer and sockets use it
-  int health_pid_ = 0;                     // the child being probed, 0 when none
+  std::uint64_t health_generation_ = 0;    // of the child being probed
   const int self_;
-  const std::string started_at_;
   int main_pid_ = 0;
-  std::uint64_t child_start_ticks_ = 0;
   std::uint64_t timer_generation_ = 0;
   std::set<int> aux_pids_;
-  std::deque<SupervisorEvent> pending_;
-  bool dispatching_ = false;
   bool startup_memory_released_ = false;
   bool stop_requested_ = false;  // SIGTERM/SIGINT arrived
-  std::optional<int> exit_code_;
+  SupervisorDriver driver_;      // last: it calls back into everything above
 };
 
 }  // namespace
@@ -549,7 +473,7 @@ int run_watchdog(const RunOptions& options) {
   }
 
   try {
-    WatchdogLoop loop(service, std::move(*startup.plan), store, std::move(health_target));
+    PosixWatchdog loop(service, std::move(*startup.plan), store, std::move(health_target));
     const int code = loop.run();
     if (options.detached)
       leave_final_marker(store, service, loop.snapshot(), loop.stop_requested(), code);

@@ -1,4 +1,4 @@
-// The child's output on Windows (the SCM service host, backends/windows/src/runtime): the same
+// The child's output on Windows (the Windows watchdog, windows_run.cpp): the same
 // RotatingLogWriter as on POSIX, fed by pipes. Every spawn gets fresh pipes whose write ends
 // the child inherits as stdout/stderr; one reader thread per pipe drains it until end of file
 // (every process of the child's tree closed it) into the writer of its file (one writer shared

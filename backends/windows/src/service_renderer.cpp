@@ -5,9 +5,9 @@
 #include <cmath>
 
 #include "common.hpp"
+#include "daemonize/core/windows_stop_budget.hpp"
 #include "daemonize/windows/quoting.hpp"
 #include "daemonize/windows/render.hpp"
-#include "daemonize/windows/runtime_decisions.hpp"
 
 namespace daemonize::windows {
 

@@ -3,8 +3,8 @@
 
 #include <memory>
 
+#include "daemonize/core/command_line_quoting.hpp"
 #include "daemonize/core/windows_text.hpp"
-#include "daemonize/windows/quoting.hpp"
 #include "windows_runtime.hpp"
 
 namespace daemonize::windows {
@@ -141,6 +141,15 @@ std::optional<ChildProcess> spawn_in_job(const SpawnRequest& request, std::strin
     return std::nullopt;
   }
   return child;
+}
+
+std::uint64_t process_creation_ticks(HANDLE process) {
+  FILETIME creation{};
+  FILETIME exit{};
+  FILETIME kernel{};
+  FILETIME user{};
+  if (!GetProcessTimes(process, &creation, &exit, &kernel, &user)) return 0;
+  return (static_cast<std::uint64_t>(creation.dwHighDateTime) << 32) | creation.dwLowDateTime;
 }
 
 namespace {

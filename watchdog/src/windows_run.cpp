@@ -1,20 +1,20 @@
-// `daemonize run FILE [--service]` on Windows: the same Supervisor as on POSIX, driven by a
-// WaitForMultipleObjects loop (stop event, child process handle, the supervisor's one timer, the
-// [health] results). The child runs in a Job Object, its output goes through pipes into the
+// `daemonize run FILE [--service]` on Windows: the one loop of supervisor_driver.hpp with a
+// WaitForMultipleObjects platform (stop event, child process handle, the supervisor's one timer,
+// the [health] results). The child runs in a Job Object, its output goes through pipes into the
 // rotating log writers (windows_child_output.hpp); the stop goes through StopSequence (Ctrl+C,
 // WM_CLOSE, WM_QUIT, then TerminateJobObject); with --service the loop is the body of the SCM
-// service host and its phases become SERVICE_STATUS reports. Also the Windows side of the
-// watchdog's host seams: HostQueries, the state file, --pidfile/--detach.
+// service host (windows_service_host.cpp) and its phases become SERVICE_STATUS reports. Also the
+// Windows HostQueries of prepare_launch().
 #include <windows.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cwchar>
-#include <deque>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "daemonize/core/command_line_quoting.hpp"
 #include "daemonize/core/diagnostics.hpp"
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/core/loader.hpp"
@@ -23,8 +23,7 @@
 #include "daemonize/watchdog/launch_plan.hpp"
 #include "daemonize/watchdog/run.hpp"
 #include "daemonize/watchdog/state_file.hpp"
-#include "daemonize/windows/quoting.hpp"
-#include "daemonize/windows/runtime.hpp"
+#include "daemonize/watchdog/supervisor_driver.hpp"
 #include "logging.hpp"
 #include "windows_child_output.hpp"
 #include "windows_health.hpp"
@@ -33,7 +32,6 @@
 namespace daemonize {
 namespace {
 
-namespace act = supervisor_action;
 namespace ev = supervisor_event;
 using windows::narrow;
 using windows::to_path;
@@ -109,7 +107,9 @@ std::filesystem::path program_data() {
   return to_path(found != environment.end() ? found->second : "C:\\ProgramData");
 }
 
-class WindowsWatchdog {
+// The Windows platform of the one loop (supervisor_driver.hpp): WaitForMultipleObjects waits
+// for the stop event, the child's process handle, the timer deadlines and the [health] results.
+class WindowsWatchdog final : public WatchdogPlatform {
  public:
   WindowsWatchdog(const Service& service, LaunchPlan plan, HANDLE stop_event,
                   windows::ServiceStatusSink* status, std::filesystem::path state_file,
@@ -119,11 +119,9 @@ class WindowsWatchdog {
         stop_event_(stop_event),
         status_(status),
         state_file_(std::move(state_file)),
-        supervisor_(SupervisorOptions{service.restart, service.stop, service.reload,
-                                      /*ready_requires_event=*/health_target.has_value()},
-                    clock_),
         event_log_(service.name),
-        started_at_(format_rfc3339(std::chrono::system_clock::now())) {
+        driver_(service, /*health=*/health_target.has_value(), *this, clock_,
+                static_cast<int>(GetCurrentProcessId())) {
     if (health_target && service.health)
       health_ = std::make_unique<windows::HealthThread>(*service.health, *health_target);
   }
@@ -132,9 +130,9 @@ class WindowsWatchdog {
     // May throw (log directory): the caller maps it to 73 like the POSIX watchdog.
     output_ = logs::make_windows_child_output(
         service_.logs, [](const std::string& message) { watchdog_log::warning(message); });
-    dispatch(ev::Start{});
-    while (!exit_code_) wait_once();
-    return *exit_code_;
+    driver_.dispatch(ev::Start{});
+    while (!driver_.exit_code()) wait_once();
+    return *driver_.exit_code();
   }
 
  private:
@@ -169,7 +167,7 @@ class WindowsWatchdog {
       ResetEvent(stop_event_);
       if (!stop_dispatched_) {
         stop_dispatched_ = true;
-        dispatch(ev::StopRequested{status_ ? "SCM stop" : "console stop"});
+        driver_.dispatch(ev::StopRequested{status_ ? "SCM stop" : "console stop"});
       }
     } else if (result == WAIT_OBJECT_0 + health_index) {
       on_health_results();
@@ -183,16 +181,16 @@ class WindowsWatchdog {
     if (stop_step_deadline_ && steady_clock::now() >= *stop_step_deadline_) advance_stop();
     if (timer_deadline_ && steady_clock::now() >= *timer_deadline_) {
       timer_deadline_.reset();
-      dispatch(ev::TimerExpired{});
+      driver_.dispatch(ev::TimerExpired{});
     }
     if (waiting_for_empty_tree() && windows::job_process_ids(child_->job.get()).empty()) {
       child_.reset();
-      dispatch(ev::TreeEmpty{});
+      driver_.dispatch(ev::TreeEmpty{});
     }
   }
 
   [[nodiscard]] bool waiting_for_empty_tree() const {
-    return child_ && !child_->process.valid() && supervisor_.state() == SupervisorState::stopping;
+    return child_ && !child_->process.valid() && driver_.state() == SupervisorState::stopping;
   }
 
   void on_child_exit() {
@@ -201,58 +199,24 @@ class WindowsWatchdog {
     child_->process.reset();
     const bool tree_empty = windows::job_process_ids(child_->job.get()).empty();
     if (tree_empty) child_.reset();  // closing a non-empty job would kill what is left
-    dispatch(ev::ChildExited{ExitStatus::exited(static_cast<int>(code)), tree_empty});
+    driver_.dispatch(ev::ChildExited{ExitStatus::exited(static_cast<int>(code)), tree_empty});
   }
 
-  // [health] as on POSIX: the first healthy probe of a child is Ready (RUNNING for the SCM),
-  // `retries` counted failures restart it. Results about an earlier child are dropped.
   void on_health_results() {
     for (const auto& result : health_->take_results()) {
-      if (result.generation != health_generation_ || health_pid_ == 0) continue;
       if (result.kind == windows::HealthThread::Result::Kind::ready) {
-        dispatch(ev::Ready{});
-        perform(act::PersistState{});  // the state file shows `ready: true`
+        driver_.health_ready(result.generation);
       } else {
-        dispatch(ev::RestartRequested{"health"});
+        driver_.health_unhealthy(result.generation);
       }
     }
   }
 
-  // Starts probing a newly running child, stops probing when it leaves `running`.
-  void sync_health() {
-    if (!health_) return;
-    const bool running = supervisor_.state() == SupervisorState::running;
-    const int pid = running ? supervisor_.snapshot().pid : 0;
-    if (pid == health_pid_) return;
-    health_pid_ = pid;
-    ++health_generation_;
-    if (pid > 0) {
-      health_->start(health_generation_);
-    } else {
-      health_->stop();
-    }
-  }
-
-  void dispatch(SupervisorEvent event) {
-    pending_.push_back(std::move(event));
-    if (dispatching_) return;
-    dispatching_ = true;
-    while (!pending_.empty()) {
-      const auto next = std::move(pending_.front());
-      pending_.pop_front();
-      for (const auto& action : supervisor_.on(next))
-        std::visit([this](const auto& concrete) { perform(concrete); }, action);
-    }
-    dispatching_ = false;
-    sync_health();
-  }
-
-  void perform(const act::SpawnChild&) {
+  SpawnResult spawn_child() override {
     logs::ChildHandles handles;
     if (auto error = output_->open_for_spawn(handles); !error.empty()) {
       output_->child_spawned();
-      dispatch(ev::SpawnFailed{"cannot open output: " + error});
-      return;
+      return {0, 0, "cannot open output: " + error};
     }
     windows::SpawnRequest request{plan_.executable,       plan_.argv,
                                   plan_.environment,      plan_.working_directory,
@@ -261,22 +225,19 @@ class WindowsWatchdog {
     std::string error;
     auto child = windows::spawn_in_job(request, error);
     output_->child_spawned();
-    if (!child) {
-      dispatch(ev::SpawnFailed{plan_.executable + ": " + error});
-      return;
-    }
+    if (!child) return {0, 0, plan_.executable + ": " + error};
     if (!error.empty()) watchdog_log::warning(error);
     child_ = std::move(child);
     stop_sequence_.reset();  // a stop of the previous child is over
     stop_step_deadline_.reset();
-    const int pid = static_cast<int>(child_->pid);
-    dispatch(ev::Spawned{pid, pid});
+    return {static_cast<int>(child_->pid), windows::process_creation_ticks(child_->process.get()),
+            ""};
   }
 
   // The stop sequence starts; its later steps run from wait_once() at stop_step_deadline_.
-  void perform(const act::SignalTree& signal) {
+  void signal_tree(Signal signal, int /*process_group: the job holds the tree*/) override {
     if (!child_) return;
-    stop_sequence_.emplace(signal.signal, service_.stop.timeout);
+    stop_sequence_.emplace(signal, service_.stop.timeout);
     stop_started_ = std::chrono::steady_clock::now();
     advance_stop();
   }
@@ -292,11 +253,11 @@ class WindowsWatchdog {
     if (progress.next_at) stop_step_deadline_ = stop_started_ + *progress.next_at;
   }
 
-  void perform(const act::SignalMainChild&) {
+  void signal_main_child(Signal) override {
     watchdog_log::warning("reload: Windows has no signal to deliver (reload.signal is ignored)");
   }
 
-  void perform(const act::KillTree&) {
+  void kill_tree(int /*process_group*/) override {
     stop_step_deadline_.reset();
     if (!child_) return;
     windows::JobStopControl control(*child_);
@@ -306,51 +267,26 @@ class WindowsWatchdog {
                     : watchdog_log::error)("stop: TerminateJobObject: " + result.detail);
   }
 
-  void perform(const act::StartTimer& start) {
-    timer_deadline_ = std::chrono::steady_clock::now() + start.after;
+  void start_timer(Duration after) override {
+    timer_deadline_ = std::chrono::steady_clock::now() + after;
   }
-  void perform(const act::CancelTimer&) { timer_deadline_.reset(); }
+  void cancel_timer() override { timer_deadline_.reset(); }
 
-  void perform(const act::NotifyReady&) {
+  void notify_ready() override {
     if (status_) status_->running();
     event_log_.info("daemonize: " + service_.name + " started " + plan_.executable + " (pid " +
                     std::to_string(child_ ? child_->pid : 0) + ")");
   }
-  void perform(const act::NotifyStatus& status) { watchdog_log::debug("status: " + status.text); }
-  void perform(const act::NotifyStopping&) {
+  void notify_status(const std::string& text) override { watchdog_log::debug("status: " + text); }
+  void notify_stopping() override {
     if (status_) status_->stopping();
   }
-  void perform(const act::Log& log) { watchdog_log::write(log.level, log.message); }
 
-  void perform(const act::PersistState&) {
+  void start_health(std::uint64_t generation) override { health_->start(generation); }
+  void stop_health() override { health_->stop(); }
+
+  void write_state(const StateRecord& record) override {
     if (state_file_.empty()) return;
-    const auto& snapshot = supervisor_.snapshot();
-    StateRecord record;
-    record.service = service_.name;
-    record.manifest = service_.manifest_path;
-    record.watchdog_version = DAEMONIZE_VERSION;
-    record.watchdog_pid = static_cast<int>(GetCurrentProcessId());
-    record.watchdog_started_at = started_at_;
-    record.state = to_string(snapshot.state);
-    record.pid = snapshot.pid;
-    record.process_group = snapshot.process_group;
-    record.ready = snapshot.ready;
-    record.restarts = snapshot.restarts;
-    record.restarts_in_window = snapshot.restarts_in_window;
-    if (snapshot.last_exit) {
-      record.last_exit = snapshot.last_exit->describe();
-      if (snapshot.last_exit->kind == ExitStatus::Kind::exited)
-        record.last_exit_code = snapshot.last_exit->value;
-    }
-    record.last_restart_reason = snapshot.last_restart_reason;
-    record.next_delay_ms = snapshot.next_delay.count();
-    for (const auto delay : snapshot.recent_delays)
-      record.recent_delays_ms.push_back(delay.count());
-    if (snapshot.child_started_at)
-      record.child_started_at = format_rfc3339(*snapshot.child_started_at);
-    if (snapshot.last_exit_at) record.last_exit_at = format_rfc3339(*snapshot.last_exit_at);
-    record.updated_at = format_rfc3339(snapshot.changed_at);
-    record.exit_code = snapshot.exit_code;
     if (auto ec = write_state_file(state_file_, record); ec && !state_write_failed_) {
       state_write_failed_ = true;
       watchdog_log::warning("cannot write state file " + narrow(state_file_.wstring()) + ": " +
@@ -358,15 +294,14 @@ class WindowsWatchdog {
     }
   }
 
-  void perform(const act::Exit& exit) {
-    if (exit.code == exit_code::temp_fail) {
+  void exiting(int code) override {
+    if (code == exit_code::temp_fail) {
       event_log_.error("daemonize: " + service_.name + " gave up after too many restarts (exit " +
-                       std::to_string(exit.code) + ")");
+                       std::to_string(code) + ")");
     } else {
-      event_log_.info("daemonize: " + service_.name + " stopped (exit " +
-                      std::to_string(exit.code) + ")");
+      event_log_.info("daemonize: " + service_.name + " stopped (exit " + std::to_string(code) +
+                      ")");
     }
-    exit_code_ = exit.code;
   }
 
   const Service& service_;
@@ -375,24 +310,18 @@ class WindowsWatchdog {
   windows::ServiceStatusSink* status_;
   std::filesystem::path state_file_;
   SystemSupervisorClock clock_;
-  Supervisor supervisor_;
   // Destroyed after child_ (whose job closes with it): the readers then reach end of file.
   std::unique_ptr<logs::WindowsChildOutput> output_;
   std::unique_ptr<windows::HealthThread> health_;
-  int health_pid_ = 0;  // the child being probed, 0 when none
-  std::uint64_t health_generation_ = 0;
   windows::EventLog event_log_;
-  const std::string started_at_;
   std::optional<windows::ChildProcess> child_;
   std::optional<std::chrono::steady_clock::time_point> timer_deadline_;
   std::optional<windows::StopSequence> stop_sequence_;  // the stop of the current child
   std::chrono::steady_clock::time_point stop_started_{};
   std::optional<std::chrono::steady_clock::time_point> stop_step_deadline_;
-  std::deque<SupervisorEvent> pending_;
-  bool dispatching_ = false;
   bool stop_dispatched_ = false;
   bool state_write_failed_ = false;
-  std::optional<int> exit_code_;
+  SupervisorDriver driver_;  // last: it calls back into everything above
 };
 
 // Console runs (`daemonize run FILE` in a terminal): Ctrl-C, Ctrl-Break and closing the
@@ -474,10 +403,9 @@ int run_loaded(const Service& service, HANDLE stop_event, windows::ServiceStatus
 
 }  // namespace
 
-namespace windows {
-
-int run_windows_watchdog(const std::string& manifest_path, bool as_service) {
-  auto loaded = load_manifest_file(manifest_path, host_os());
+int run_watchdog(const RunOptions& options) {
+  const bool as_service = options.service;
+  auto loaded = load_manifest_file(options.manifest_path, host_os());
   if (loaded.service)
     loaded.service->logs.directory = expand_environment_strings(loaded.service->logs.directory);
   if (as_service && loaded.service) {
@@ -507,10 +435,11 @@ int run_windows_watchdog(const std::string& manifest_path, bool as_service) {
     // Even a manifest that cannot be used goes through the dispatcher: the SCM then sees
     // STOPPED with the exit code (65, 66, 78...) instead of a host that never answered (1053).
     const Duration stop_timeout = loaded.service ? loaded.service->stop.timeout : Duration(0);
-    return run_service_host(stop_timeout, [&](HANDLE stop_event, ServiceStatusSink& sink) {
-      if (early_exit) return *early_exit;
-      return run_loaded(*loaded.service, stop_event, &sink);
-    });
+    return windows::run_service_host(stop_timeout,
+                                     [&](HANDLE stop_event, windows::ServiceStatusSink& sink) {
+                                       if (early_exit) return *early_exit;
+                                       return run_loaded(*loaded.service, stop_event, &sink);
+                                     });
   }
   if (early_exit) return *early_exit;
   const Service& service = *loaded.service;
@@ -520,51 +449,12 @@ int run_windows_watchdog(const std::string& manifest_path, bool as_service) {
   return run_loaded(service, stop_event.get(), nullptr);
 }
 
-}  // namespace windows
-
-int run_watchdog(const RunOptions& options) {
-  return windows::run_windows_watchdog(options.manifest_path, options.service);
-}
-
 // Windows has no signals to hold: the SCM's stop arrives through the service host's handler.
 void hold_stop_signals() {}
 void release_stop_signals() {}
 
 int run_console_ctrl_helper(unsigned pid, bool ctrl_break) {
   return windows::console_ctrl_helper(static_cast<DWORD>(pid), ctrl_break);
-}
-
-int prepare_process(const std::string& pidfile, bool detach, const std::string& /*manifest_path*/,
-                    std::string& error) {
-  if (detach) {
-    error =
-        "--detach is not available on Windows: install the service with `daemonize deploy` "
-        "(the SCM runs `daemonize.exe run --service`)";
-    return exit_code::usage;
-  }
-  if (!pidfile.empty()) {
-    std::ofstream out(windows::to_path(pidfile), std::ios::trunc);
-    out << GetCurrentProcessId() << '\n';
-    if (!out) {
-      error = "cannot write pidfile " + pidfile;
-      return exit_code::cannot_create;
-    }
-  }
-  return 0;
-}
-
-std::error_code write_state_file(const std::filesystem::path& file, const StateRecord& record) {
-  const std::string text = state_to_json(record);
-  auto temporary = file;
-  temporary += L".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) return {static_cast<int>(GetLastError()), std::system_category()};
-  }
-  if (!MoveFileExW(temporary.c_str(), file.c_str(), MOVEFILE_REPLACE_EXISTING))
-    return {static_cast<int>(GetLastError()), std::system_category()};
-  return {};
 }
 
 }  // namespace daemonize

@@ -1,4 +1,4 @@
-// The Windows runtime's pieces that call the Windows API (compiled only for Windows):
+// The Windows watchdog's pieces that call the Windows API (compiled only for Windows):
 // text conversion, the Job Object that holds the child's tree, the stop steps (console events
 // through a helper, window and thread messages), the Event Log and the SCM service host. The
 // decisions live in runtime_decisions.hpp.
@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "daemonize/core/model.hpp"
-#include "daemonize/windows/runtime_decisions.hpp"
+#include "daemonize/watchdog/runtime_decisions.hpp"
 
 namespace daemonize::windows {
 
@@ -77,6 +77,10 @@ struct SpawnRequest {
 // Returns the child, or std::nullopt with `error` naming the failed step.
 [[nodiscard]] std::optional<ChildProcess> spawn_in_job(const SpawnRequest& request,
                                                        std::string& error);
+// The creation time of `process` in 100 ns ticks since 1601 (FILETIME), 0 when unknown: with the
+// pid it tells the child apart from a later process with the same pid (the state file's
+// child_start_ticks, which are clock ticks since boot on POSIX).
+[[nodiscard]] std::uint64_t process_creation_ticks(HANDLE process);
 // The program's processes in `job` (JobObjectBasicProcessIdList), without console hosts: the
 // conhost.exe of a console program's own console ends with that console and is nothing the
 // program left behind (it must not be stopped as a leftover). Empty when the query fails.

@@ -1,8 +1,8 @@
-// The Windows runtime's decisions, kept free of <windows.h> so they compile and are unit-tested
+// The Windows watchdog's decisions, kept free of <windows.h> so they compile and are unit-tested
 // on every host (tests/windows-runtime): what the SCM is told in each phase (state, checkpoint,
 // wait hint, accepted controls, exit codes), the stop sequence (Ctrl+C, WM_CLOSE, WM_QUIT, then
 // TerminateJobObject) and the Job Object's limits. The code that calls the
-// Windows API (backends/windows/src/runtime/windows_*.cpp) only carries these decisions out.
+// Windows API (watchdog/src/windows_*.cpp) only carries these decisions out.
 #pragma once
 
 #include <chrono>
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "daemonize/core/model.hpp"
+#include "daemonize/core/windows_stop_budget.hpp"  // preshutdown_timeout(): the STOP_PENDING wait hint
 
 namespace daemonize::windows {
 
@@ -63,11 +64,6 @@ class ServiceStatusTracker {
   std::uint32_t stop_wait_hint_ms_;
   ServiceStatusReport current_;
 };
-
-// Time the SCM waits for the service after PRESHUTDOWN (SERVICE_PRESHUTDOWN_INFO, set at
-// install): stop.timeout plus 15 s for the watchdog's own shutdown. The STOP_PENDING wait hint
-// uses the same budget.
-[[nodiscard]] std::chrono::milliseconds preshutdown_timeout(Duration stop_timeout);
 
 // One step of a stop on Windows, in the order NSSM taught operators to expect.
 enum class StopStep {

@@ -1,4 +1,4 @@
-#include "daemonize/windows/runtime_decisions.hpp"
+#include "daemonize/watchdog/runtime_decisions.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,7 +9,6 @@ namespace daemonize::windows {
 namespace {
 
 constexpr std::uint32_t kStartWaitHintMs = 10'000;
-constexpr Duration kStopMargin = std::chrono::seconds(15);
 
 std::uint32_t clamp_ms(std::chrono::milliseconds value) {
   const auto count = std::max<std::int64_t>(0, value.count());
@@ -19,8 +18,7 @@ std::uint32_t clamp_ms(std::chrono::milliseconds value) {
 }  // namespace
 
 ServiceStatusTracker::ServiceStatusTracker(Duration stop_timeout)
-    : stop_wait_hint_ms_(clamp_ms(
-          std::chrono::duration_cast<std::chrono::milliseconds>(stop_timeout + kStopMargin))) {}
+    : stop_wait_hint_ms_(clamp_ms(preshutdown_timeout(stop_timeout))) {}
 
 ServiceStatusReport ServiceStatusTracker::pending(std::uint32_t state, std::uint32_t wait_hint_ms) {
   const std::uint32_t next = current_.state == state ? current_.checkpoint + 1 : 1;
@@ -60,10 +58,6 @@ ServiceStatusReport ServiceStatusTracker::tick() {
   if (current_.state == scm::kStartPending || current_.state == scm::kStopPending)
     return pending(current_.state, current_.wait_hint_ms);
   return current_;
-}
-
-std::chrono::milliseconds preshutdown_timeout(Duration stop_timeout) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(stop_timeout + kStopMargin);
 }
 
 std::string_view to_string(StopStep step) {
