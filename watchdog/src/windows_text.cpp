@@ -14,12 +14,7 @@ std::filesystem::path to_path(const std::string& utf8) {
   return std::filesystem::path(widen(utf8));
 }
 
-std::string error_text(DWORD error) {
-  std::string text = windows_text::system_message(error);
-  while (!text.empty() && text.back() == '.') text.pop_back();
-  if (text.empty()) text = "unknown error";
-  return text + " (error " + std::to_string(error) + ")";
-}
+std::string error_text(DWORD error) { return windows_text::error_text(error); }
 
 std::string last_error_text() { return error_text(GetLastError()); }
 
