@@ -19,7 +19,7 @@ bool has_receipt(SystemOps& ops, const std::string& name) {
   return false;
 }
 
-int run_control(const std::string& service, ControlAction action) {
+int run_control(const BackendRegistry& registry, const std::string& service, ControlAction action) {
   // start/restart clear the final state a detached watchdog left (gave up, ended, stopped).
   std::optional<ClearedFinalMarker> cleared;
   if (action == ControlAction::start || action == ControlAction::restart) {
@@ -39,7 +39,7 @@ int run_control(const std::string& service, ControlAction action) {
   }
   InstalledService installed;
   if (int code = find_installed(ops, service, installed)) return code;
-  auto installer = installer_for(installed.receipt);
+  auto installer = installer_for(registry, installed.receipt);
   if (!installer) {
     std::cerr << "daemonize: this build cannot control " << installed.receipt.target
               << " services\n";
@@ -74,7 +74,7 @@ void add_control_commands(CLI::App& app, CliContext& context) {
     auto* command = app.add_subcommand(to_string(action), help);
     command->add_option("service", *service, "The manifest or the service name")->required();
     command->callback([service, action = action, &context] {
-      context.exit_code = run_control(*service, action);
+      context.exit_code = run_control(context.registry, *service, action);
     });
   }
 }

@@ -34,7 +34,7 @@ int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& o
   std::string target = options.target;
   if (target == "auto") {
     const auto choice =
-        deploy::detect_host_target(*host, needs_running_manager && options.root.empty());
+        deploy::detect_host_target(registry, *host, needs_running_manager && options.root.empty());
     if (choice.target.empty()) {
       std::cerr << "daemonize: no service manager for --target auto on this host:\n";
       for (const auto& reason : choice.reasons) std::cerr << "daemonize:   " << reason << '\n';
@@ -62,8 +62,8 @@ int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& o
   }
 
   auto& input = prepared.input;
-  input.target = target;
-  input.layout = deploy::make_layout(service, target, invoking_home(), options.daemonize_path);
+  input.target = backend;
+  input.layout = deploy::make_layout(service, *backend, invoking_home(), options.daemonize_path);
   RenderOptions render_options;
   render_options.daemonize_path = input.layout.daemonize_path;
   render_options.installed_manifest_path = input.layout.manifest_path;
@@ -92,13 +92,17 @@ int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& o
       return exit_code::software;
     }
     input.daemonize_binary = std::move(*binary);
-    // A task runs daemonizew.exe (no console window), built next to daemonize.exe.
-    if (target == "windows-task") {
-      const auto gui = executable->parent_path() / "daemonizew.exe";
-      input.gui_binary = read_whole_file(gui.string());
-      if (!input.gui_binary) {
-        std::cerr << "daemonize: cannot read " << gui.string()
-                  << " (the console-less daemonizew.exe a task runs) to install it\n";
+    // A second program the target runs (a task: daemonizew.exe, no console window), built
+    // next to daemonize.exe.
+    const auto* install = backend->install_target();
+    const auto companion =
+        install ? install->companion_binary(input.layout.daemonize_path) : std::nullopt;
+    if (companion) {
+      const auto path = executable->parent_path() / companion->file_name;
+      input.companion_binary = read_whole_file(path.string());
+      if (!input.companion_binary) {
+        std::cerr << "daemonize: cannot read " << path.string() << " (" << companion->purpose
+                  << ") to install it\n";
         return exit_code::software;
       }
     }
@@ -106,11 +110,13 @@ int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& o
 
   prepared.ops = make_host_system_ops(options.root);
   if (options.root.empty()) {
-    auto spec = deploy::installer_spec(service, target, input.layout, effective_user_id(),
-                                       invoking_user_name());
+    auto request =
+        deploy::install_request(service, input.layout, effective_user_id(), invoking_user_name());
     // Never written anywhere: handed to CreateServiceW/ChangeServiceConfigW only.
-    if (const char* password = std::getenv("DAEMONIZE_SERVICE_PASSWORD")) spec.password = password;
-    prepared.installer = deploy::make_installer(spec);
+    if (const char* password = std::getenv("DAEMONIZE_SERVICE_PASSWORD")) {
+      request.password = password;
+    }
+    prepared.installer = deploy::make_installer(*backend, request);
     if (needs_running_manager && !prepared.installer) {
       std::cerr << "daemonize: deploying to " << target
                 << " is not supported by this build; use --output-dir DIR to render the files\n";
@@ -160,9 +166,10 @@ int find_installed(SystemOps& ops, const std::string& file_or_name, InstalledSer
   return exit_code::no_input;
 }
 
-std::unique_ptr<Installer> installer_for(const deploy::Receipt& receipt) {
-  return deploy::make_installer(deploy::installer_spec_from_receipt(
-      receipt, effective_user_id(), invoking_user_name(), invoking_home()));
+std::unique_ptr<Installer> installer_for(const BackendRegistry& registry,
+                                         const deploy::Receipt& receipt) {
+  return deploy::installer_from_receipt(
+      registry, receipt, {effective_user_id(), invoking_user_name(), invoking_home()});
 }
 
 }  // namespace daemonize::cli

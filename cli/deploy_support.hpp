@@ -48,7 +48,8 @@ int find_installed(SystemOps& ops, const std::string& file_or_name, InstalledSer
 // every path under `root` when it is not empty (--root).
 [[nodiscard]] std::unique_ptr<SystemOps> make_host_system_ops(const std::string& root = "");
 
-// The installer for an installed service (from its receipt).
-[[nodiscard]] std::unique_ptr<Installer> installer_for(const deploy::Receipt& receipt);
+// The installer for an installed service (from its receipt, by the target it names).
+[[nodiscard]] std::unique_ptr<Installer> installer_for(const BackendRegistry& registry,
+                                                       const deploy::Receipt& receipt);
 
 }  // namespace daemonize::cli

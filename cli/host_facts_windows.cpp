@@ -6,8 +6,8 @@
 
 #include "daemonize/core/system_ops.hpp"
 #include "daemonize/core/windows_text.hpp"
-#include "daemonize/deploy/windows_service_api.hpp"
 #include "daemonize/watchdog/state_file.hpp"
+#include "daemonize/windows/service_api.hpp"
 #include "host_facts.hpp"
 
 namespace daemonize::cli {
@@ -88,9 +88,9 @@ std::vector<std::filesystem::path> watchdog_state_files(const std::string& name)
 }
 
 std::optional<ServiceManagerView> service_manager_view(const std::string& name, std::string& note) {
-  // The SCM through the same API deploy uses (deploy/src/windows_service_api.cpp).
+  // The SCM through the same API the windows-service installer uses (backends/windows).
   try {
-    const auto status = deploy::make_host_windows_service_api()->query_status(name);
+    const auto status = windows::make_host_windows_service_api()->query_status(name);
     if (!status) {
       note = "no service " + name + " is registered with the SCM";
       return std::nullopt;

@@ -19,13 +19,13 @@ struct RemoveOptions {
   bool quiet = false;
 };
 
-int run_remove(const RemoveOptions& options, std::ostream& out) {
+int run_remove(const RemoveOptions& options, const BackendRegistry& registry, std::ostream& out) {
   const auto host = make_host_system_ops(options.root);
   auto& ops = *host;
   InstalledService installed;
   if (int code = find_installed(ops, options.service, installed)) return code;
   std::unique_ptr<Installer> installer;
-  if (options.root.empty()) installer = installer_for(installed.receipt);
+  if (options.root.empty()) installer = installer_for(registry, installed.receipt);
   const int code =
       deploy::remove_installed(installed.receipt, installed.receipt_file, ops, installer.get(),
                                options.purge, options.dry_run, out, std::cerr)
@@ -36,13 +36,13 @@ int run_remove(const RemoveOptions& options, std::ostream& out) {
   return code;
 }
 
-int run_remove_command(const RemoveOptions& options) {
+int run_remove_command(const RemoveOptions& options, const BackendRegistry& registry) {
   if (options.quiet) {
     NullOutput nothing;
-    return run_remove(options, nothing.stream());
+    return run_remove(options, registry, nothing.stream());
   }
   StepOutput out(std::cout, colour_allowed_for_stdout());
-  return run_remove(options, out.stream());
+  return run_remove(options, registry, out.stream());
 }
 
 }  // namespace
@@ -56,7 +56,8 @@ void add_remove_command(CLI::App& app, CliContext& context) {
   command->add_flag("--dry-run", options->dry_run, "Print what would be removed");
   command->add_option("--root", options->root, "Remove an install made with deploy --root DIR");
   command->add_flag("--quiet,-q", options->quiet, "Print only errors and warnings (on stderr)");
-  command->callback([options, &context] { context.exit_code = run_remove_command(*options); });
+  command->callback(
+      [options, &context] { context.exit_code = run_remove_command(*options, context.registry); });
 }
 
 }  // namespace daemonize::cli

@@ -76,7 +76,7 @@ void print_manager_line(const ServiceManagerView& view) {
   std::cout << '\n';
 }
 
-int run_status(const StatusOptions& options) {
+int run_status(const StatusOptions& options, const BackendRegistry& registry) {
   // FILE (a manifest, or a state.json) or NAME.
   std::string name = options.target;
   std::vector<std::filesystem::path> files;
@@ -124,7 +124,7 @@ int run_status(const StatusOptions& options) {
   if (!manager) {
     const auto ops = make_host_system_ops();
     deployed_active = deploy::print_service_manager_view(
-        record ? record->service : name, record ? record->watchdog_version : "", *ops,
+        registry, record ? record->service : name, record ? record->watchdog_version : "", *ops,
         invoking_home(), effective_user_id(), deployed_lines, &deployed_json);
   }
   auto add_deployed = [&](boost::json::object& object) {
@@ -232,7 +232,8 @@ void add_status_command(CLI::App& app, CliContext& context) {
       ->add_option("target", options->target, "The manifest, its state.json, or the service name")
       ->required();
   command->add_flag("--json", options->json, "Print the state as JSON");
-  command->callback([options, &context] { context.exit_code = run_status(*options); });
+  command->callback(
+      [options, &context] { context.exit_code = run_status(*options, context.registry); });
 }
 
 }  // namespace daemonize::cli

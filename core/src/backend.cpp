@@ -1,6 +1,43 @@
 #include "daemonize/core/backend.hpp"
 
+#include "daemonize/core/installer.hpp"
+
 namespace daemonize {
+namespace {
+
+// Renders through the backend's pure renderer; deploys through its install facet.
+class InstallableBackend final : public Backend {
+ public:
+  InstallableBackend(std::unique_ptr<Backend> renderer, std::unique_ptr<InstallTarget> install)
+      : renderer_(std::move(renderer)), install_(std::move(install)) {}
+
+  [[nodiscard]] std::string_view name() const override { return renderer_->name(); }
+  [[nodiscard]] TargetOs os() const override { return renderer_->os(); }
+  [[nodiscard]] std::optional<std::string> unsupported_reason(
+      const Service& service) const override {
+    return renderer_->unsupported_reason(service);
+  }
+  [[nodiscard]] std::optional<std::string> not_selected_reason(
+      const Service& service) const override {
+    return renderer_->not_selected_reason(service);
+  }
+  [[nodiscard]] RenderResult render(const Service& service,
+                                    const RenderOptions& options) const override {
+    return renderer_->render(service, options);
+  }
+  [[nodiscard]] const InstallTarget* install_target() const override { return install_.get(); }
+
+ private:
+  std::unique_ptr<Backend> renderer_;
+  std::unique_ptr<InstallTarget> install_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> with_install_target(std::unique_ptr<Backend> renderer,
+                                             std::unique_ptr<InstallTarget> install) {
+  return std::make_unique<InstallableBackend>(std::move(renderer), std::move(install));
+}
 
 void BackendRegistry::add(std::unique_ptr<Backend> backend) {
   backends_.push_back(std::move(backend));

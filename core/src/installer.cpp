@@ -40,6 +40,25 @@ std::string shell_join(const std::vector<std::string>& argv) {
   return line;
 }
 
+std::string Installer::review_command(const std::vector<std::string>& argv,
+                                      const std::string& sudo) const {
+  return sudo + shell_join(argv);
+}
+
+std::string expand_home(const std::string& path, const std::string& home) {
+  if (path == "~") return home;
+  if (path.starts_with("~/")) return home + path.substr(1);
+  return path;
+}
+
+InstallPaths posix_install_paths(const Service& service, const std::string& home) {
+  if (service.scope == Scope::user) {
+    // A user cannot write /usr/local/bin; the binary goes where `pip --user` & co. put theirs.
+    return {home + "/.local/bin/daemonize", "~/.config/daemonize/" + service.name + ".toml"};
+  }
+  return {"/usr/local/bin/daemonize", "/etc/daemonize/" + service.name + ".toml"};
+}
+
 CommandResult run_step(SystemOps& ops, const ManagerStep& step) {
   if (step.call) return step.call();
   CommandResult last;

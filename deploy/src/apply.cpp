@@ -66,24 +66,6 @@ class StepLines {
   bool open_ = false;
 };
 
-// What to do next after a failed start, where it is known.
-std::vector<std::string> next_steps_after_failure(const Plan& plan, const ServiceStatus& status) {
-  std::vector<std::string> hints;
-  if (plan.target == "systemd") {
-    const bool user = plan.receipt.scope == Scope::user;
-    hints.push_back(std::string("see `journalctl ") + (user ? "--user " : "") + "-u " +
-                    plan.service_id + " -n 50` for the full log");
-    if (status.result == "start-limit-hit") {
-      hints.push_back(std::string("systemd hit the start limit: run `systemctl ") +
-                      (user ? "--user " : "") + "reset-failed " + plan.service_id +
-                      "`, then deploy again");
-    }
-  } else if (plan.target == "launchd") {
-    hints.push_back("see `launchctl print " + plan.service_id + "` and the service's log files");
-  }
-  return hints;
-}
-
 std::string indent(const std::string& text) {
   std::string result;
   std::istringstream lines(text);
@@ -211,8 +193,9 @@ Outcome apply_plan(Plan& plan, SystemOps& ops, Installer* installer, const Deplo
       if (!journal.empty())
         err << "daemonize: last log lines of " << plan.service_id << ":\n" << indent(journal);
     }
+    // What to do next after a failed start, where the target knows.
     const auto hints =
-        next_steps_after_failure(plan, installer ? installer->status(ops) : ServiceStatus{});
+        installer ? installer->failure_hints(installer->status(ops)) : std::vector<std::string>{};
     err << "daemonize: restoring the previous files\n";
     restore_files();
     if (installer) {
@@ -340,7 +323,7 @@ namespace {
 std::string windows_install_instructions(const DeployInput& input) {
   const Service& service = *input.service;
   std::ostringstream text;
-  text << "# Installing " << service.name << " (" << input.target << ")\n\n"
+  text << "# Installing " << service.name << " (" << input.target->name() << ")\n\n"
        << "Rendered by daemonize " << DAEMONIZE_VERSION << " from `" << input.manifest_source
        << "`.\nReview the files in this directory, then run these commands from inside it in an "
           "elevated Command Prompt. `daemonize deploy "
@@ -360,22 +343,23 @@ std::string windows_install_instructions(const DeployInput& input) {
   for (const auto& artifact : input.artifacts) {
     if (artifact.file_name.ends_with(".cmd")) text << artifact.file_name << "\n";
   }
-  text << "```\n\nCheck it:\n\n```bat\n"
-       << (input.target == "windows-service" ? "sc.exe query " + service.name
-                                             : "schtasks.exe /Query /TN " + service.name)
-       << "\ndaemonize status " << service.name << "\n```\n";
+  text << "```\n\nCheck it:\n\n```bat\n";
+  if (const auto* install = input.target->install_target()) {
+    for (const auto& line : install->check_commands(service, nullptr, "")) text << line << "\n";
+  }
+  text << "daemonize status " << service.name << "\n```\n";
   return text.str();
 }
 
 }  // namespace
 
 std::string install_instructions(const DeployInput& input) {
-  if (is_windows_target(input.target)) return windows_install_instructions(input);
+  if (input.target->os() == TargetOs::windows) return windows_install_instructions(input);
   const Service& service = *input.service;
   const bool system_scope = service.scope == Scope::system;
   const std::string sudo = system_scope ? "sudo " : "";
   std::ostringstream text;
-  text << "# Installing " << service.name << " (" << input.target << ", "
+  text << "# Installing " << service.name << " (" << input.target->name() << ", "
        << to_string(service.scope) << " scope)\n\n"
        << "Rendered by daemonize " << DAEMONIZE_VERSION << " from `" << input.manifest_source
        << "`.\nReview the files in this directory, then run these commands from inside it"
@@ -405,7 +389,7 @@ std::string install_instructions(const DeployInput& input) {
     char mode[8];
     (void)std::snprintf(mode, sizeof mode, "%04o", artifact.mode);
     text << sudo << "install -D -m " << mode;
-    if (system_scope) text << " -o root -g " << (input.target == "launchd" ? "wheel" : "root");
+    if (system_scope) text << " -o root -g " << root_group(input.target->os());
     text << ' ' << shell_join({artifact.file_name}) << ' '
          << shell_join({expand_home(artifact.install_path, input.layout.home)}) << '\n';
   }
@@ -425,35 +409,23 @@ std::string install_instructions(const DeployInput& input) {
     void delete_user(const std::string&) override {}
     void delete_group(const std::string&) override {}
   } fresh_host;
-  auto spec = installer_spec(service, input.target, input.layout, 0, "");
-  if (input.target == "launchd" && service.scope == Scope::user) spec.uid = 0;
-  if (auto installer = make_installer(spec)) {
+  // Built for uid 0: a user-scope command that names the user's id says so (review_command()).
+  if (auto installer =
+          make_installer(*input.target, install_request(service, input.layout, 0, ""))) {
     Activation activation;
     activation.definitions_changed = true;
     for (const auto& step : installer->activation_steps(fresh_host, activation)) {
-      for (auto argv : step.argvs) {
-        if (input.target == "launchd" && service.scope == Scope::user) {
-          for (auto& word : argv) {
-            if (word.starts_with("gui/0")) word = "gui/$(id -u)" + word.substr(5);
-          }
-          text << shell_join(argv) << '\n';
-          continue;
-        }
-        text << sudo << shell_join(argv) << '\n';
-      }
+      for (const auto& argv : step.argvs) text << installer->review_command(argv, sudo) << '\n';
     }
     text << "```\n\nCheck it:\n\n```sh\n";
-    if (input.target == "systemd") {
-      text << "systemctl " << (system_scope ? "" : "--user ")
-           << "show -p ActiveState,SubState,MainPID,NRestarts,ExecMainStatus " << spec.service_id
-           << '\n';
-    } else {
-      text << sudo << "launchctl print " << installer->service_id() << '\n';
+    for (const auto& line :
+         input.target->install_target()->check_commands(service, installer.get(), sudo)) {
+      text << line << '\n';
     }
     text << "daemonize status " << service.name << "\n```\n";
   } else {
     text << "```\n\nRegister it with the service manager as described in docs/targets/"
-         << input.target << ".md.\n";
+         << input.target->name() << ".md.\n";
   }
   return text.str();
 }

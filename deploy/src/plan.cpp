@@ -7,9 +7,6 @@
 
 #include "daemonize/deploy/deploy.hpp"
 #include "daemonize/deploy/text_tools.hpp"
-#include "daemonize/launchd/backend.hpp"
-#include "daemonize/systemd/backend.hpp"
-#include "daemonize/windows/render.hpp"
 
 namespace daemonize::deploy {
 namespace {
@@ -39,7 +36,7 @@ Recorded recorded_state(const std::optional<Receipt>& previous, const DesiredFil
   if (!previous) return Recorded::not_recorded;
   const auto hash = sha256_hex(file.content);
   if (file.binary) {
-    // daemonizew.exe (windows-task) is not in the receipt: it is in place or it is not.
+    // A companion binary (daemonizew.exe) is not in the receipt: it is in place or it is not.
     if (previous->daemonize_path != file.path) return Recorded::same;
     return previous->daemonize_sha256 == hash ? Recorded::same : Recorded::not_recorded;
   }
@@ -70,110 +67,58 @@ const char* to_string(FileStatus status) {
   return "?";
 }
 
-TargetChoice detect_host_target(const SystemOps& host, bool needs_running_manager) {
+TargetChoice detect_host_target(const BackendRegistry& registry, const SystemOps& host,
+                                bool needs_running_manager) {
   TargetChoice choice;
-#if defined(_WIN32)
-  (void)host;
-  (void)needs_running_manager;
-  choice.target = "windows-service";
-  choice.reasons.push_back("windows-service: this is a Windows build");
-#elif defined(__APPLE__)
-  (void)host;
-  (void)needs_running_manager;
-  choice.target = "launchd";
-  choice.reasons.push_back("launchd: this is macOS");
-#else
-  choice.reasons.push_back("launchd: this is not macOS");
-  choice.reasons.push_back("windows-service: this is not a Windows build");
-  if (host.exists("/run/systemd/system")) {
-    choice.target = "systemd";
-    choice.reasons.insert(choice.reasons.begin(),
-                          "systemd: /run/systemd/system exists (systemd is the init system)");
-  } else if (!needs_running_manager) {
-    choice.target = "systemd";
-    choice.reasons.insert(choice.reasons.begin(),
-                          "systemd: the Linux default (/run/systemd/system is missing, but "
-                          "nothing is started here)");
-  } else {
-    choice.reasons.insert(choice.reasons.begin(),
-                          "systemd: /run/systemd/system is missing (systemd is not the init "
-                          "system here)");
+  for (const auto* backend : registry.all()) {
+    const auto* install = backend->install_target();
+    if (install == nullptr) continue;
+    auto candidacy = install->host_candidacy(host, needs_running_manager);
+    if (!candidacy) continue;
+    if (candidacy->fits && choice.target.empty()) {
+      choice.target = std::string(backend->name());
+      choice.reasons.insert(choice.reasons.begin(), std::move(candidacy->reason));
+    } else {
+      choice.reasons.push_back(std::move(candidacy->reason));
+    }
   }
-#endif
   return choice;
 }
 
-bool is_windows_target(const std::string& target) {
-  return target == "windows-service" || target == "windows-task";
-}
-
-std::string expand_home(const std::string& path, const std::string& home) {
-  if (path == "~") return home;
-  if (path.starts_with("~/")) return home + path.substr(1);
-  return path;
-}
-
-Layout make_layout(const Service& service, const std::string& target, const std::string& home,
+Layout make_layout(const Service& service, const Backend& target, const std::string& home,
                    const std::string& daemonize_path) {
+  const auto* install = target.install_target();
+  const auto defaults =
+      install ? install->default_paths(service, home) : posix_install_paths(service, home);
   Layout layout;
   layout.home = home;
-  if (is_windows_target(target)) {
-    layout.daemonize_path =
-        daemonize_path.empty() ? std::string(windows::default_daemonize_path) : daemonize_path;
-    layout.manifest_path = windows::installed_manifest_path(service, {});
+  layout.manifest_path = expand_home(defaults.manifest_path, home);
+  if (target.os() == TargetOs::windows) {
+    layout.daemonize_path = daemonize_path.empty() ? defaults.daemonize_path : daemonize_path;
     layout.receipt_path = windows_receipt_path(service.name);
     return layout;
   }
-  const bool user = service.scope == Scope::user;
-  if (!daemonize_path.empty()) {
-    layout.daemonize_path = expand_home(daemonize_path, home);
-  } else if (user) {
-    // A user cannot write /usr/local/bin; the binary goes where `pip --user` & co. put theirs.
-    layout.daemonize_path = home + "/.local/bin/daemonize";
-  } else {
-    layout.daemonize_path = kSystemdDefaultDaemonizePath;
-  }
-  if (target == "launchd") {
-    layout.manifest_path = expand_home(launchd::default_installed_manifest_path(service), home);
-  } else {
-    layout.manifest_path = expand_home(systemd_installed_manifest_path(service), home);
-  }
+  layout.daemonize_path =
+      daemonize_path.empty() ? defaults.daemonize_path : expand_home(daemonize_path, home);
   layout.receipt_path = receipt_path(service.name, service.scope, home);
   return layout;
 }
 
-InstallerSpec installer_spec(const Service& service, const std::string& target,
-                             const Layout& layout, unsigned uid, const std::string& user_name) {
-  InstallerSpec spec;
-  spec.target = target;
-  spec.name = service.name;
-  spec.scope = service.scope;
-  spec.uid = uid;
-  spec.user_name = user_name;
-  if (target == "launchd") {
-    spec.service_id = launchd::job_label(service);
-    spec.definition_path = expand_home(launchd::plist_install_path(service), layout.home);
-  } else if (is_windows_target(target)) {
-    spec.service_id = service.name;
-    RenderOptions options;
-    options.daemonize_path = layout.daemonize_path;
-    options.installed_manifest_path = layout.manifest_path;
-    std::vector<Diagnostic> ignored;  // rendering reported them already
-    if (target == "windows-service") {
-      spec.registration = windows::service_registration(service, options, ignored);
-    } else {
-      spec.task_account = windows::task_account(service);
-    }
-    spec.task_xml_path = windows::installed_task_xml_path(service);
-    spec.log_directory = service.logs.directory;
-    spec.env_files = service.env_files;
-  } else {
-    spec.service_id = service.name + ".service";
-  }
-  spec.daemonize_path = layout.daemonize_path;  // cron: the crontab lines and start/stop
-  spec.manifest_path = layout.manifest_path;
-  spec.home = layout.home;
-  return spec;
+const char* root_group(TargetOs os) { return os == TargetOs::macos ? "wheel" : "root"; }
+
+InstallRequest install_request(const Service& service, const Layout& layout, unsigned uid,
+                               const std::string& user_name) {
+  InstallRequest request;
+  request.service = &service;
+  request.daemonize_path = layout.daemonize_path;
+  request.manifest_path = layout.manifest_path;
+  request.user = {uid, user_name, layout.home};
+  return request;
+}
+
+std::unique_ptr<Installer> make_installer(const Backend& target, const InstallRequest& request) {
+  const auto* install = target.install_target();
+  return install ? install->installer(request) : nullptr;
 }
 
 bool Plan::up_to_date() const {
@@ -198,7 +143,7 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
   const bool system_scope = service.scope == Scope::system;
   Plan plan;
   plan.service = service.name;
-  plan.target = input.target;
+  plan.target = std::string(input.target->name());
   plan.service_id = installer ? installer->service_id() : service.name;
 
   // The previous install, if any.
@@ -217,7 +162,8 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
   // Accounts: checked (and created) only on the real host.
   std::string manifest_group = service.group;
   plan.account_group = service.group;
-  const bool windows_target = is_windows_target(input.target);
+  // Windows has ACLs, not owners and POSIX accounts.
+  const bool windows_target = input.target->os() == TargetOs::windows;
   if (windows_target) {
     if (!service.user.empty()) {
       plan.notes.push_back("user = '" + service.user +
@@ -257,17 +203,18 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
   std::vector<DesiredFile> desired;
   // Windows has ACLs, not owners: the SCM installer grants the service account its access.
   const FileOwner root_owner = system_scope && !windows_target
-                                   ? FileOwner{"root", input.target == "launchd" ? "wheel" : "root"}
+                                   ? FileOwner{"root", root_group(input.target->os())}
                                    : FileOwner{};
   if (input.daemonize_binary) {
     desired.push_back({layout.daemonize_path, "binary", *input.daemonize_binary, 0755, root_owner,
                        true, false, true});
   }
-  if (input.gui_binary) {
-    RenderOptions paths;
-    paths.daemonize_path = layout.daemonize_path;
-    desired.push_back({windows::console_less_watchdog_path(paths), "binary", *input.gui_binary,
-                       0755, root_owner, true, false, true});
+  const auto* install = input.target->install_target();
+  if (input.companion_binary && install) {
+    if (const auto companion = install->companion_binary(layout.daemonize_path)) {
+      desired.push_back({companion->install_path, "binary", *input.companion_binary, 0755,
+                         root_owner, true, false, true});
+    }
   }
   // Readable by the service, writable only by root.
   desired.push_back(
@@ -396,7 +343,7 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
   // The receipt written after success.
   auto& receipt = plan.receipt;
   receipt.service = service.name;
-  receipt.target = input.target;
+  receipt.target = plan.target;
   receipt.scope = service.scope;
   receipt.service_id = installer ? installer->service_id() : plan.service_id;
   receipt.daemonize_version = DAEMONIZE_VERSION;
@@ -404,7 +351,7 @@ Plan make_plan(const DeployInput& input, SystemOps& ops, Installer* installer,
   receipt.manifest_source = input.manifest_source;
   for (const auto& file : plan.files) {
     if (file.desired.binary) {
-      if (file.desired.path != layout.daemonize_path) continue;  // daemonizew.exe
+      if (file.desired.path != layout.daemonize_path) continue;  // the companion binary
       receipt.daemonize_path = file.desired.path;
       receipt.daemonize_sha256 = sha256_hex(file.desired.content);
       continue;

@@ -3,7 +3,6 @@
 #include <boost/json.hpp>
 
 #include "daemonize/core/loader.hpp"  // host_os()
-#include "daemonize/windows/render.hpp"
 
 namespace daemonize::deploy {
 
@@ -98,7 +97,8 @@ std::optional<Receipt> receipt_from_json(const std::string& text, std::string& e
 }
 
 std::string windows_receipt_path(const std::string& name) {
-  return std::string(windows::installed_manifest_directory) + "\\receipts\\" + name + ".json";
+  // Next to the manifests the Windows targets install (C:\ProgramData\daemonize\<name>.toml).
+  return R"(C:\ProgramData\daemonize\receipts\)" + name + ".json";
 }
 
 std::string receipt_path(const std::string& name, Scope scope, const std::string& home) {

@@ -6,31 +6,23 @@
 
 namespace daemonize::deploy {
 
-InstallerSpec installer_spec_from_receipt(const Receipt& receipt, unsigned uid,
-                                          const std::string& user_name, const std::string& home) {
-  InstallerSpec spec;
-  spec.target = receipt.target;
-  spec.name = receipt.service;
-  spec.scope = receipt.scope;
-  spec.uid = uid;
-  spec.user_name = user_name;
-  spec.service_id = receipt.service_id;
-  spec.daemonize_path = receipt.daemonize_path;  // cron: start/stop the detached watchdog
-  spec.home = home;
-  for (const auto& file : receipt.files) {
-    if (file.kind == "plist") spec.definition_path = file.path;
-    if (file.kind == "manifest") spec.manifest_path = file.path;
-    if (file.kind == "task") spec.task_xml_path = file.path;
-  }
-  // launchd's id is "domain/label"; the installer wants the label.
-  if (receipt.target == "launchd") {
-    const auto slash = spec.service_id.rfind('/');
-    if (slash != std::string::npos) spec.service_id = spec.service_id.substr(slash + 1);
-  }
-  return spec;
+std::unique_ptr<Installer> installer_from_receipt(const BackendRegistry& registry,
+                                                  const Receipt& receipt,
+                                                  const InvokingUser& user) {
+  const auto* backend = registry.find(receipt.target);
+  const auto* install = backend ? backend->install_target() : nullptr;
+  if (install == nullptr) return nullptr;
+  InstalledService installed;
+  installed.name = receipt.service;
+  installed.scope = receipt.scope;
+  installed.service_id = receipt.service_id;
+  installed.daemonize_path = receipt.daemonize_path;
+  for (const auto& file : receipt.files) installed.files.push_back({file.path, file.kind});
+  return install->installer(installed, user);
 }
 
-std::optional<bool> print_service_manager_view(const std::string& name,
+std::optional<bool> print_service_manager_view(const BackendRegistry& registry,
+                                               const std::string& name,
                                                const std::string& watchdog_version, SystemOps& ops,
                                                const std::string& home, unsigned uid,
                                                std::ostream& out, std::string* json) {
@@ -49,7 +41,7 @@ std::optional<bool> print_service_manager_view(const std::string& name,
   }
   if (!receipt) return std::nullopt;
 
-  auto installer = make_installer(installer_spec_from_receipt(*receipt, uid, "", home));
+  auto installer = installer_from_receipt(registry, *receipt, {uid, "", home});
   if (!installer) return std::nullopt;
   std::string manager_json;
   const bool active =

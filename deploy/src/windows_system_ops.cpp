@@ -7,17 +7,17 @@
 #include <cwctype>
 #include <filesystem>
 
-#include "daemonize/windows/quoting.hpp"
-#include "windows_text.hpp"
+#include "daemonize/core/command_line_quoting.hpp"
+#include "daemonize/core/windows_error.hpp"
 
 namespace daemonize::deploy {
 namespace {
 
-using windows_text::error_message;
-using windows_text::fail;
-using windows_text::fail_last;
-using windows_text::narrow;
-using windows_text::widen;
+using windows_error::error_message;
+using windows_error::fail;
+using windows_error::fail_last;
+using windows_error::narrow;
+using windows_error::widen;
 
 // A kernel handle closed on scope exit.
 class Handle {

@@ -3,10 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "daemonize/cron/backend.hpp"
-#include "daemonize/deploy/installers.hpp"
+#include "daemonize/cron/install.hpp"
 #include "fake_system_ops.hpp"
 
-namespace daemonize::deploy {
+namespace daemonize::cron {
 namespace {
 
 using testing::FakeSystemOps;
@@ -16,7 +16,6 @@ constexpr const char* kPidfile = "/home/alice/.local/state/daemonize/worker.pid"
 
 InstallerSpec cron_spec() {
   InstallerSpec spec;
-  spec.target = "cron";
   spec.name = "worker";
   spec.scope = Scope::user;
   spec.uid = 1000;
@@ -34,7 +33,7 @@ std::string rendered_block() {
   RenderOptions options;
   options.daemonize_path = "/home/alice/.local/bin/daemonize";
   options.installed_manifest_path = "/home/alice/.config/daemonize/worker.toml";
-  return cron::render_cron_block(service, options).artifacts.at(0).content;
+  return render_cron_block(service, options).artifacts.at(0).content;
 }
 
 // A host with a crontab (nullopt: "no crontab for alice") and a watchdog that holds its lock
@@ -97,7 +96,7 @@ std::pair<std::string, std::string> written_crontab(const ManagerStep& step) {
 
 TEST(CronInstaller, FirstDeployWithoutCrontabAddsTheBlockAndStarts) {
   Host host;
-  auto installer = make_cron_installer(cron_spec());
+  auto installer = make_installer(cron_spec());
   ASSERT_TRUE(installer);
   EXPECT_EQ(installer->service_id(), "cron:worker");
   const auto steps = installer->activation_steps(host.ops, {});
@@ -112,7 +111,7 @@ TEST(CronInstaller, FirstDeployWithoutCrontabAddsTheBlockAndStarts) {
 TEST(CronInstaller, OtherLinesAreKeptAndTheBlockIsAppendedOnce) {
   Host host;
   host.crontab = "MAILTO=ops@example.com\n0 3 * * * /usr/bin/backup\n";
-  auto installer = make_cron_installer(cron_spec());
+  auto installer = make_installer(cron_spec());
   const auto steps = installer->activation_steps(host.ops, {});
   const auto [written, expected] = written_crontab(steps.at(0));
   EXPECT_EQ(written, *host.crontab + rendered_block());
@@ -123,14 +122,14 @@ TEST(CronInstaller, InstalledBlockAndLiveWatchdogNeedNothing) {
   Host host;
   host.crontab = "0 3 * * * /usr/bin/backup\n" + rendered_block();
   host.with_pidfile(true);
-  auto installer = make_cron_installer(cron_spec());
+  auto installer = make_installer(cron_spec());
   EXPECT_TRUE(installer->activation_steps(host.ops, {}).empty());
 }
 
 TEST(CronInstaller, DiffShowsTheCrontabChangeOnlyWhenThereIsOne) {
   Host host;
   host.crontab = "0 3 * * * /usr/bin/backup\n";
-  auto installer = make_cron_installer(cron_spec());
+  auto installer = make_installer(cron_spec());
   const auto diff = installer->managed_definition_diff(host.ops);
   EXPECT_NE(diff.find("--- crontab of alice's crontab (installed)"), std::string::npos) << diff;
   EXPECT_NE(diff.find(" 0 3 * * * /usr/bin/backup\n"), std::string::npos) << diff;
@@ -146,7 +145,7 @@ TEST(CronInstaller, ChangedBlockIsUpdatedInPlaceAndRestartStopsThenStarts) {
                                 cron::end_marker("worker") + "\n";
   host.crontab = "A=1\n" + old_block + "15 * * * * /usr/bin/other\n";
   host.with_pidfile(true);
-  auto installer = make_cron_installer(cron_spec());
+  auto installer = make_installer(cron_spec());
   Activation activation;
   activation.restart = true;
   const auto steps = installer->activation_steps(host.ops, activation);
@@ -159,7 +158,7 @@ TEST(CronInstaller, ChangedBlockIsUpdatedInPlaceAndRestartStopsThenStarts) {
 
 TEST(CronInstaller, NoStartInstallsTheBlockOnly) {
   Host host;
-  auto installer = make_cron_installer(cron_spec());
+  auto installer = make_installer(cron_spec());
   Activation activation;
   activation.start = false;
   const auto steps = installer->activation_steps(host.ops, activation);
@@ -173,7 +172,7 @@ TEST(CronInstaller, UnreadableCrontabIsAFailingStepNotAnOverwrite) {
     if (argv == Argv{"crontab", "-l"}) return {1, "crontab: your UID isn't in the passwd file.\n"};
     return {};
   };
-  auto installer = make_cron_installer(cron_spec());
+  auto installer = make_installer(cron_spec());
   const auto steps = installer->activation_steps(host.ops, {});
   ASSERT_EQ(steps.size(), 1U);
   const auto& argv = steps[0].argvs.at(0);
@@ -186,7 +185,7 @@ TEST(CronInstaller, RemovalTakesOutTheBlockFirstThenStops) {
   Host host;
   host.crontab = "A=1\n" + rendered_block() + "15 * * * * /usr/bin/other\n";
   host.with_pidfile(true);
-  auto installer = make_cron_installer(cron_spec());
+  auto installer = make_installer(cron_spec());
   const auto steps = installer->deactivation_steps(host.ops);
   ASSERT_EQ(steps.size(), 2U);
   EXPECT_EQ(written_crontab(steps[0]).first, "A=1\n15 * * * * /usr/bin/other\n");
@@ -197,7 +196,7 @@ TEST(CronInstaller, RemovalTakesOutTheBlockFirstThenStops) {
 TEST(CronInstaller, RemovalOfTheOnlyBlockWritesAnEmptyCrontab) {
   Host host;
   host.crontab = rendered_block();
-  auto installer = make_cron_installer(cron_spec());
+  auto installer = make_installer(cron_spec());
   const auto steps = installer->deactivation_steps(host.ops);
   ASSERT_EQ(steps.size(), 1U) << "no live watchdog: nothing to stop";
   EXPECT_EQ(written_crontab(steps[0]).first, "");
@@ -205,7 +204,7 @@ TEST(CronInstaller, RemovalOfTheOnlyBlockWritesAnEmptyCrontab) {
 
 TEST(CronInstaller, StatusAsksTheLockNotThePid) {
   Host host;
-  auto installer = make_cron_installer(cron_spec());
+  auto installer = make_installer(cron_spec());
   auto status = installer->status(host.ops);
   EXPECT_FALSE(status.active);
   EXPECT_FALSE(status.known);
@@ -233,12 +232,12 @@ TEST(CronInstaller, RootUsesTheSystemPidfile) {
   spec.uid = 0;
   host.ops.files["/var/lib/daemonize/worker.pid"] = {"7\n", 0644, {}};
   host.watchdog_alive = true;
-  EXPECT_EQ(make_cron_installer(spec)->status(host.ops).main_pid, 7);
+  EXPECT_EQ(make_installer(spec)->status(host.ops).main_pid, 7);
 }
 
 TEST(CronInstaller, ControlNeverAsksDaemonizeToStopWhatIsNotRunning) {
   Host host;
-  auto installer = make_cron_installer(cron_spec());
+  auto installer = make_installer(cron_spec());
   EXPECT_TRUE(installer->control_step(host.ops, ControlAction::stop).argvs.empty());
   EXPECT_EQ(installer->control_step(host.ops, ControlAction::start).argvs,
             (std::vector<Argv>{clear_argv(), start_argv()}));
@@ -252,20 +251,32 @@ TEST(CronInstaller, ControlNeverAsksDaemonizeToStopWhatIsNotRunning) {
 TEST(CronInstaller, RecentLogIsTheWatchdogLogTail) {
   Host host;
   host.ops.files["/home/alice/.local/state/daemonize/worker.log"] = {"a\nb\nc\n", 0644, {}};
-  auto installer = make_cron_installer(cron_spec());
+  auto installer = make_installer(cron_spec());
   EXPECT_EQ(installer->recent_log(host.ops, 2), "b\nc\n");
   EXPECT_EQ(installer->recent_log(host.ops, 10), "a\nb\nc\n");
 }
 
 TEST(CronInstaller, WarnsWithoutACronDaemon) {
   Host host;
-  auto installer = make_cron_installer(cron_spec());
+  auto installer = make_installer(cron_spec());
   EXPECT_EQ(installer->host_warnings(host.ops).size(), 1U);
   host.ops.files["/run/crond.pid"] = {"1\n", 0644, {}};
   EXPECT_TRUE(installer->host_warnings(host.ops).empty());
 }
 
-TEST(CronInstaller, MakeInstallerKnowsCron) { EXPECT_TRUE(make_installer(cron_spec())); }
+TEST(CronInstaller, TheRegisteredBackendInstallsCron) {
+  const auto backend = make_cron_deployable_backend();
+  ASSERT_NE(backend->install_target(), nullptr);
+  Service service;
+  service.name = "worker";
+  service.scope = Scope::user;
+  InstallRequest request;
+  request.service = &service;
+  request.daemonize_path = "/home/alice/.local/bin/daemonize";
+  request.manifest_path = "/home/alice/.config/daemonize/worker.toml";
+  request.user = {1000, "alice", "/home/alice"};
+  EXPECT_TRUE(backend->install_target()->installer(request));
+}
 
 }  // namespace
-}  // namespace daemonize::deploy
+}  // namespace daemonize::cron

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "daemonize/deploy/deploy.hpp"
+#include "daemonize/systemd/install.hpp"
 #include "fake_system_ops.hpp"
 #include "fake_systemd.hpp"
 
@@ -19,6 +20,7 @@ namespace daemonize::testing {
 
 struct SystemdDeployFixture : ::testing::Test {
   Service service;
+  std::unique_ptr<Backend> target = make_systemd_deployable_backend();
   FakeSystemOps ops;
   FakeSystemd systemd;
   std::unique_ptr<Installer> installer;
@@ -42,8 +44,8 @@ struct SystemdDeployFixture : ::testing::Test {
   deploy::DeployInput input() {
     deploy::DeployInput result;
     result.service = &service;
-    result.target = "systemd";
-    result.layout = deploy::make_layout(service, "systemd", "/root", "");
+    result.target = target.get();
+    result.layout = deploy::make_layout(service, *target, "/root", "");
     Artifact unit;
     unit.file_name = service.name + ".service";
     unit.install_path = "/etc/systemd/system/" + service.name + ".service";
@@ -56,8 +58,8 @@ struct SystemdDeployFixture : ::testing::Test {
   }
 
   deploy::Plan plan() {
-    installer = deploy::make_installer(
-        deploy::installer_spec(service, "systemd", input().layout, 0, "root"));
+    installer = deploy::make_installer(*target,
+                                       deploy::install_request(service, input().layout, 0, "root"));
     return deploy::make_plan(input(), ops, installer.get(), settings);
   }
 

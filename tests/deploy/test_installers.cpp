@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "daemonize/deploy/installers.hpp"
+#include "daemonize/launchd/install.hpp"
+#include "daemonize/systemd/install.hpp"
 #include "fake_system_ops.hpp"
 #include "fake_systemd.hpp"
 
@@ -18,9 +19,8 @@ std::vector<std::string> descriptions(const std::vector<ManagerStep>& steps) {
   return lines;
 }
 
-InstallerSpec systemd_spec(Scope scope = Scope::system) {
-  InstallerSpec spec;
-  spec.target = "systemd";
+systemd::InstallerSpec systemd_spec(Scope scope = Scope::system) {
+  systemd::InstallerSpec spec;
   spec.name = "web-api";
   spec.scope = scope;
   spec.service_id = "web-api.service";
@@ -32,7 +32,7 @@ TEST(SystemdInstaller, FreshInstallReloadsEnablesAndStarts) {
   FakeSystemOps ops;
   FakeSystemd systemd;
   systemd.attach(ops);
-  auto installer = make_installer(systemd_spec());
+  auto installer = systemd::make_installer(systemd_spec());
   Activation activation;
   activation.definitions_changed = true;
   activation.restart = true;
@@ -47,7 +47,7 @@ TEST(SystemdInstaller, RunningServiceIsRestartedOnlyWhenAsked) {
   systemd.loaded = systemd.enabled = true;
   systemd.active_state = "active";
   systemd.attach(ops);
-  auto installer = make_installer(systemd_spec());
+  auto installer = systemd::make_installer(systemd_spec());
   Activation activation;
   EXPECT_TRUE(installer->activation_steps(ops, activation).empty());
   activation.restart = true;
@@ -64,7 +64,7 @@ TEST(SystemdInstaller, UserScopeUsesUserManagerAndWarnsWithoutLingering) {
   FakeSystemOps ops;
   FakeSystemd systemd;
   systemd.attach(ops);
-  auto installer = make_installer(systemd_spec(Scope::user));
+  auto installer = systemd::make_installer(systemd_spec(Scope::user));
   Activation activation;
   activation.definitions_changed = true;
   const auto lines = descriptions(installer->activation_steps(ops, activation));
@@ -89,7 +89,7 @@ TEST(SystemdInstaller, StatusParsesSystemctlShow) {
             "LoadState=loaded\nActiveState=active\nSubState=running\nMainPID=4242\nNRestarts=3\n"
             "ExecMainStatus=0\nUnitFileState=enabled\nResult=success\n"};
   };
-  const auto status = make_installer(systemd_spec())->status(ops);
+  const auto status = systemd::make_installer(systemd_spec())->status(ops);
   EXPECT_TRUE(status.known);
   EXPECT_TRUE(status.active);
   EXPECT_TRUE(status.enabled);
@@ -105,7 +105,7 @@ TEST(SystemdInstaller, RemovalStopsDisablesThenReloads) {
   systemd.loaded = systemd.enabled = true;
   systemd.active_state = "active";
   systemd.attach(ops);
-  auto installer = make_installer(systemd_spec());
+  auto installer = systemd::make_installer(systemd_spec());
   EXPECT_EQ(descriptions(installer->deactivation_steps(ops)),
             (std::vector<std::string>{"systemctl stop web-api.service",
                                       "systemctl disable web-api.service"}));
@@ -119,7 +119,7 @@ TEST(SystemdInstaller, RemovalStopsDisablesThenReloads) {
 // limit refuses a plain start, so the failed state is reset first.
 TEST(SystemdInstaller, StartAndRestartResetAFailedUnitFirst) {
   FakeSystemOps ops;
-  auto installer = make_installer(systemd_spec());
+  auto installer = systemd::make_installer(systemd_spec());
   for (const auto action : {ControlAction::start, ControlAction::restart}) {
     const auto step = installer->control_step(ops, action);
     const std::string verb = action == ControlAction::start ? "start" : "restart";
@@ -131,9 +131,8 @@ TEST(SystemdInstaller, StartAndRestartResetAFailedUnitFirst) {
 
 // ---- launchd ---------------------------------------------------------------------------------
 
-InstallerSpec launchd_spec(Scope scope = Scope::system) {
-  InstallerSpec spec;
-  spec.target = "launchd";
+launchd::InstallerSpec launchd_spec(Scope scope = Scope::system) {
+  launchd::InstallerSpec spec;
   spec.name = "web-api";
   spec.scope = scope;
   spec.service_id = "org.daemonize.web-api";
@@ -163,7 +162,7 @@ TEST(LaunchdInstaller, FreshInstallBootstrapsEnablesAndKickstarts) {
   FakeSystemOps ops;
   FakeLaunchd launchd;
   launchd.attach(ops);
-  auto installer = make_installer(launchd_spec());
+  auto installer = launchd::make_installer(launchd_spec());
   Activation activation;
   activation.definitions_changed = true;
   EXPECT_EQ(descriptions(installer->activation_steps(ops, activation)),
@@ -179,7 +178,7 @@ TEST(LaunchdInstaller, ChangedPlistIsBootedOutFirstWhenLoaded) {
   FakeLaunchd launchd;
   launchd.loaded = true;
   launchd.attach(ops);
-  auto installer = make_installer(launchd_spec());
+  auto installer = launchd::make_installer(launchd_spec());
   Activation activation;
   activation.definitions_changed = true;
   activation.restart = true;
@@ -195,7 +194,7 @@ TEST(LaunchdInstaller, UnchangedPlistRestartsWithKickstartK) {
   FakeLaunchd launchd;
   launchd.loaded = true;
   launchd.attach(ops);
-  auto installer = make_installer(launchd_spec());
+  auto installer = launchd::make_installer(launchd_spec());
   Activation activation;
   activation.restart = true;
   EXPECT_EQ(descriptions(installer->activation_steps(ops, activation)),
@@ -209,7 +208,7 @@ TEST(LaunchdInstaller, UserScopeUsesTheGuiDomain) {
   launchd.attach(ops);
   auto spec = launchd_spec(Scope::user);
   spec.definition_path = "/Users/a/Library/LaunchAgents/org.daemonize.web-api.plist";
-  auto installer = make_installer(spec);
+  auto installer = launchd::make_installer(spec);
   Activation activation;
   activation.definitions_changed = true;
   EXPECT_EQ(
@@ -222,7 +221,7 @@ TEST(LaunchdInstaller, StatusAndControlUseModernVerbs) {
   FakeLaunchd launchd;
   launchd.loaded = true;
   launchd.attach(ops);
-  auto installer = make_installer(launchd_spec());
+  auto installer = launchd::make_installer(launchd_spec());
   const auto status = installer->status(ops);
   EXPECT_TRUE(status.active);
   EXPECT_EQ(status.main_pid, 321);

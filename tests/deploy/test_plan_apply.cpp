@@ -6,6 +6,8 @@
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/deploy/deploy.hpp"
 #include "daemonize/deploy/text_tools.hpp"
+#include "daemonize/launchd/install.hpp"
+#include "daemonize/windows/install.hpp"
 #include "systemd_deploy_fixture.hpp"
 
 namespace daemonize::deploy {
@@ -346,15 +348,14 @@ TEST_F(DeployTest, PurgeAlsoDeletesLogsAndCreatedAccounts) {
 TEST_F(DeployTest, UserScopeExpandsHomeAndKeepsOwnership) {
   service.scope = Scope::user;
   service.logs.directory = "~/.local/state/web-api/log";
-  const auto layout = make_layout(service, "systemd", "/home/alice", "");
+  const auto layout = make_layout(service, *target, "/home/alice", "");
   EXPECT_EQ(layout.manifest_path, "/home/alice/.config/daemonize/web-api.toml");
   EXPECT_EQ(layout.daemonize_path, "/home/alice/.local/bin/daemonize");
   EXPECT_EQ(layout.receipt_path, "/home/alice/.local/state/daemonize/web-api.json");
   auto in = input();
   in.layout = layout;
   in.artifacts[0].install_path = "~/.config/systemd/user/web-api.service";
-  auto spec = installer_spec(service, "systemd", layout, 1000, "alice");
-  auto user_installer = make_installer(spec);
+  auto user_installer = make_installer(*target, install_request(service, layout, 1000, "alice"));
   const auto planned = make_plan(in, ops, user_installer.get(), settings);
   EXPECT_EQ(planned.files.back().desired.path, "/home/alice/.config/systemd/user/web-api.service");
   for (const auto& file : planned.files) EXPECT_EQ(file.desired.owner, FileOwner{});
@@ -365,15 +366,26 @@ TEST_F(DeployTest, UserScopeExpandsHomeAndKeepsOwnership) {
   EXPECT_EQ(shell_join(planned.manager_steps[0].argvs[0]), "systemctl --user daemon-reload");
 }
 
+// The targets that take part in --target auto, registered as the CLI registers them.
+BackendRegistry host_targets() {
+  BackendRegistry registry;
+  registry.add(make_systemd_deployable_backend());
+  registry.add(make_launchd_deployable_backend());
+  registry.add(make_windows_service_deployable_backend());
+  registry.add(make_windows_task_deployable_backend());
+  return registry;
+}
+
 TEST(HostDetection, ExplainsItself) {
+  const auto registry = host_targets();
   FakeSystemOps with_systemd;
   with_systemd.directories.insert("/run/systemd/system");
-  const auto found = detect_host_target(with_systemd, true);
+  const auto found = detect_host_target(registry, with_systemd, true);
   EXPECT_EQ(found.target, "systemd");
   EXPECT_NE(found.reasons.front().find("/run/systemd/system exists"), std::string::npos);
 
   FakeSystemOps without;
-  const auto none = detect_host_target(without, true);
+  const auto none = detect_host_target(registry, without, true);
   EXPECT_EQ(none.target, "");
   ASSERT_EQ(none.reasons.size(), 3U);
   EXPECT_NE(none.reasons[0].find("/run/systemd/system is missing"), std::string::npos);
@@ -381,7 +393,7 @@ TEST(HostDetection, ExplainsItself) {
   EXPECT_NE(none.reasons[2].find("not a Windows build"), std::string::npos);
 
   // --output-dir/--root need no running manager: the OS default.
-  EXPECT_EQ(detect_host_target(without, false).target, "systemd");
+  EXPECT_EQ(detect_host_target(registry, without, false).target, "systemd");
 }
 
 TEST_F(DeployTest, ReviewBundleHasEveryArtifactAndExactCommands) {
@@ -423,7 +435,10 @@ TEST(StatusView, AddsTheManagersViewAndFlagsAStaleWatchdog) {
   systemd.attach(ops);
   std::ostringstream out;
   std::string json;
-  EXPECT_FALSE(print_service_manager_view("web-api", "0.1.0", ops, "/root", 0, out, &json));
+  BackendRegistry registry;
+  registry.add(make_systemd_deployable_backend());
+  EXPECT_FALSE(
+      print_service_manager_view(registry, "web-api", "0.1.0", ops, "/root", 0, out, &json));
   EXPECT_EQ(out.str(), "");
 
   Receipt receipt;
@@ -432,7 +447,8 @@ TEST(StatusView, AddsTheManagersViewAndFlagsAStaleWatchdog) {
   receipt.service_id = "web-api.service";
   receipt.daemonize_version = "0.2.0";
   ops.files["/var/lib/daemonize/web-api.json"] = {receipt_to_json(receipt), 0644, {}};
-  const auto active = print_service_manager_view("web-api", "0.1.0", ops, "/root", 0, out, &json);
+  const auto active =
+      print_service_manager_view(registry, "web-api", "0.1.0", ops, "/root", 0, out, &json);
   ASSERT_TRUE(active);
   EXPECT_TRUE(*active);
   EXPECT_NE(out.str().find("systemd web-api.service: active (running), main pid 77, enabled"),

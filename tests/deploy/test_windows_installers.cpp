@@ -9,15 +9,14 @@
 
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/deploy/deploy.hpp"
-#include "daemonize/deploy/installers.hpp"
-#include "daemonize/deploy/windows_service_api.hpp"
+#include "daemonize/windows/install.hpp"
+#include "daemonize/windows/service_api.hpp"
 #include "fake_system_ops.hpp"
 
-namespace daemonize::deploy {
+namespace daemonize::windows {
 namespace {
 
 using testing::FakeSystemOps;
-using windows::ServiceRegistration;
 
 // An SCM in memory: services with a registration and a state; every call recorded.
 struct FakeScm {
@@ -116,14 +115,13 @@ struct Harness {
 
   explicit Harness(std::optional<ServiceRegistration> registration = web_registration(),
                    std::vector<std::string> env_files = {}) {
-    InstallerSpec spec;
-    spec.target = "windows-service";
+    ServiceInstallerSpec spec;
     spec.name = "web";
     spec.manifest_path = R"(C:\ProgramData\daemonize\web.toml)";
     spec.log_directory = R"(%ProgramData%\web\logs)";
     spec.env_files = std::move(env_files);
     spec.registration = std::move(registration);
-    installer = make_windows_service_installer(
+    installer = make_service_installer(
         spec, std::make_unique<FakeScmApi>(scm),
         [this](std::chrono::milliseconds duration) { sleeps.push_back(duration); });
   }
@@ -369,23 +367,24 @@ TEST(WindowsServiceInstaller, DeployRefusesAMissingDependencyBeforeChangingAnyth
   service.os = TargetOs::windows;
   service.windows.account = "LocalSystem";
   service.dependencies.requires_units = {"postgresql"};
-  DeployInput input;
+  const auto backend = make_windows_service_deployable_backend();
+  deploy::DeployInput input;
   input.service = &service;
-  input.target = "windows-service";
+  input.target = backend.get();
   input.manifest_text = "[service]\n";
-  input.layout = make_layout(service, "windows-service", "", "");
-  auto spec = installer_spec(service, "windows-service", input.layout, 0, "");
+  input.layout = deploy::make_layout(service, *backend, "", "");
+  auto spec = service_installer_spec(deploy::install_request(service, input.layout, 0, ""));
   FakeScm scm;
   FakeSystemOps ops;
-  auto installer = make_windows_service_installer(spec, std::make_unique<FakeScmApi>(scm),
-                                                  [](std::chrono::milliseconds) {});
-  DeploySettings settings;
-  auto plan = make_plan(input, ops, installer.get(), settings);
+  auto installer = make_service_installer(spec, std::make_unique<FakeScmApi>(scm),
+                                          [](std::chrono::milliseconds) {});
+  deploy::DeploySettings settings;
+  auto plan = deploy::make_plan(input, ops, installer.get(), settings);
   ASSERT_EQ(plan.errors.size(), 1U);
   EXPECT_NE(plan.errors.front().find("'postgresql'"), std::string::npos) << plan.errors.front();
   std::ostringstream out;
   std::ostringstream err;
-  const auto outcome = apply_plan(plan, ops, installer.get(), settings, out, err);
+  const auto outcome = deploy::apply_plan(plan, ops, installer.get(), settings, out, err);
   EXPECT_EQ(outcome.exit_code, exit_code::config_error) << err.str();
   EXPECT_TRUE(ops.writes.empty());
   EXPECT_EQ(scm.calls, (std::vector<std::string>{"QueryServiceStatusEx postgresql",
@@ -394,7 +393,7 @@ TEST(WindowsServiceInstaller, DeployRefusesAMissingDependencyBeforeChangingAnyth
 }
 
 TEST(WindowsServiceInstaller, NoApiNoInstaller) {
-  EXPECT_EQ(make_windows_service_installer(InstallerSpec{}, nullptr), nullptr);
+  EXPECT_EQ(make_service_installer(ServiceInstallerSpec{}, nullptr), nullptr);
 }
 
 // ---- windows-task ----------------------------------------------------------------------------
@@ -405,14 +404,13 @@ struct TaskHarness {
   std::string query_output;  // "" = not registered
   FakeScm scm;               // only its access-control call is used
   explicit TaskHarness(std::string account = "") {
-    InstallerSpec spec;
-    spec.target = "windows-task";
+    TaskInstallerSpec spec;
     spec.name = "web";
     spec.task_xml_path = R"(C:\ProgramData\daemonize\tasks\web.xml)";
     spec.manifest_path = R"(C:\ProgramData\daemonize\web.toml)";
     spec.log_directory = R"(%ProgramData%\web\logs)";
     spec.task_account = std::move(account);
-    installer = make_windows_task_installer(spec, std::make_unique<FakeScmApi>(scm));
+    installer = make_task_installer(spec, std::make_unique<FakeScmApi>(scm));
     ops.respond = [this](const std::vector<std::string>& argv) {
       if (argv.size() > 1 && argv[1] == "/Query") {
         return query_output.empty() ? CommandResult{1, "ERROR: The system cannot find the file"}
@@ -457,14 +455,16 @@ TEST(WindowsTaskInstaller, DeployGivesTheInstallerTheTasksAccount) {
   service.os = TargetOs::windows;
   service.windows.account = "NT SERVICE\\web";  // the loader's default, not written
   service.logs.directory = R"(C:\logs\web)";
-  const auto layout = make_layout(service, "windows-task", "", "");
-  auto spec = installer_spec(service, "windows-task", layout, 0, "");
+  const auto backend = make_windows_task_deployable_backend();
+  const auto layout = deploy::make_layout(service, *backend, "", "");
+  auto spec = task_installer_spec(deploy::install_request(service, layout, 0, ""));
   EXPECT_EQ(spec.task_account, "NT AUTHORITY\\LocalService");
   EXPECT_EQ(spec.log_directory, R"(C:\logs\web)");
   EXPECT_EQ(spec.manifest_path, R"(C:\ProgramData\daemonize\web.toml)");
   service.windows.account = "LocalSystem";
   service.positions["windows.account"] = {1, 1};  // written
-  EXPECT_EQ(installer_spec(service, "windows-task", layout, 0, "").task_account, "LocalSystem");
+  EXPECT_EQ(task_installer_spec(deploy::install_request(service, layout, 0, "")).task_account,
+            "LocalSystem");
 }
 
 TEST(WindowsTaskInstaller, LocalSystemAndTheRegisteringUserNeedNoGrant) {
@@ -503,4 +503,4 @@ TEST(WindowsTaskInstaller, RemovalEndsAndDeletesOnlyWhenRegistered) {
 }
 
 }  // namespace
-}  // namespace daemonize::deploy
+}  // namespace daemonize::windows

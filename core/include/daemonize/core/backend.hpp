@@ -35,6 +35,8 @@ struct RenderResult {
   std::vector<Diagnostic> diagnostics;
 };
 
+class InstallTarget;  // installer.hpp
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -54,7 +56,15 @@ class Backend {
   // Renders; errors in diagnostics mean the manifest cannot be expressed (exit 65).
   [[nodiscard]] virtual RenderResult render(const Service& service,
                                             const RenderOptions& options) const = 0;
+  // What deploy needs to install to this target (installer.hpp); nullptr when deploy can only
+  // write a review bundle (kubernetes), or when the backend was built without its install part.
+  [[nodiscard]] virtual const InstallTarget* install_target() const { return nullptr; }
 };
+
+// The backend `renderer` with the install facet `install` (what a backend's install library
+// registers, so that the render library stays pure).
+[[nodiscard]] std::unique_ptr<Backend> with_install_target(std::unique_ptr<Backend> renderer,
+                                                           std::unique_ptr<InstallTarget> install);
 
 class BackendRegistry {
  public:

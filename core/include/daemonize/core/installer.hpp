@@ -1,13 +1,18 @@
 // The per-target side of deploy: what a service manager must be told after the rendered files
 // are written, and how to ask it about the service. Files themselves are written by the deploy
 // orchestration; an Installer only runs service-manager commands, always through SystemOps.
+// A backend that can be deployed offers an InstallTarget (Backend::install_target()), which
+// builds its Installer and answers what deploy asks about the target; deploy never names one.
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "daemonize/core/model.hpp"
 #include "daemonize/core/system_ops.hpp"
 
 namespace daemonize {
@@ -85,7 +90,107 @@ class Installer {
   // for `daemonize diff` ("" when nothing): the crontab (cron), the SCM registration
   // (windows-service). Files (units, plists) are diffed by the plan, so most managers have none.
   [[nodiscard]] virtual std::string managed_definition_diff(SystemOps& /*ops*/) { return ""; }
+  // What to do next after a failed start (`journalctl -u ...`), printed by deploy's rollback.
+  [[nodiscard]] virtual std::vector<std::string> failure_hints(const ServiceStatus& /*status*/) {
+    return {};
+  }
+  // One command of activation_steps() as INSTALL.md of a review bundle shows it: `sudo` is the
+  // prefix a system-scope command needs ("sudo " or ""). The default: sudo + the command.
+  [[nodiscard]] virtual std::string review_command(const std::vector<std::string>& argv,
+                                                   const std::string& sudo) const;
 };
+
+// The user running deploy, remove, start/stop or status: launchd's gui/<uid> domain, systemd's
+// lingering check, cron's crontab owner and home.
+struct InvokingUser {
+  unsigned uid = 0;
+  std::string name;
+  std::string home;
+};
+
+// What deploy installs: the service and where its watchdog binary and manifest go.
+struct InstallRequest {
+  const Service* service = nullptr;
+  std::string daemonize_path;  // the installed watchdog binary the definitions run
+  std::string manifest_path;   // the installed manifest the watchdog reads
+  InvokingUser user;
+  // DAEMONIZE_SERVICE_PASSWORD: handed to the manager for accounts that need one, never written.
+  std::string password;
+};
+
+// What deploy's receipt recorded about an installed service (remove NAME, start/stop, status).
+struct InstalledFile {
+  std::string path;
+  std::string kind;  // "unit", "plist", "task", "manifest", ...
+};
+struct InstalledService {
+  std::string name;
+  Scope scope = Scope::system;
+  std::string service_id;      // the manager's name, as Installer::service_id() reported it
+  std::string daemonize_path;  // the installed watchdog binary
+  std::vector<InstalledFile> files;
+};
+
+// Whether a target is this host's service manager for `--target auto`, and why (or why not).
+struct HostCandidacy {
+  bool fits = false;
+  std::string reason;  // "systemd: /run/systemd/system exists (...)"
+};
+
+// Where a target installs the watchdog binary and the manifest by default (`~` unexpanded).
+struct InstallPaths {
+  std::string daemonize_path;
+  std::string manifest_path;
+};
+
+// A second program deploy installs next to the watchdog binary (the console-less daemonizew.exe
+// a Windows task runs); read from next to the running executable.
+struct CompanionBinary {
+  std::string file_name;     // "daemonizew.exe"
+  std::string install_path;  // where deploy installs it
+  std::string purpose;       // for the error when it cannot be read
+};
+
+// What deploy needs to know about a target, beyond rendering: its install facet.
+class InstallTarget {
+ public:
+  virtual ~InstallTarget() = default;
+
+  // `--target auto`: std::nullopt when this target is not worth mentioning on this host.
+  // `needs_running_manager`: the command starts the service (not --output-dir, --root, diff).
+  [[nodiscard]] virtual std::optional<HostCandidacy> host_candidacy(
+      const SystemOps& /*host*/, bool /*needs_running_manager*/) const {
+    return std::nullopt;
+  }
+  // The default install locations for `service`; `home` is the deploying user's.
+  [[nodiscard]] virtual InstallPaths default_paths(const Service& service,
+                                                   const std::string& home) const = 0;
+  // The companion program of the watchdog installed at `daemonize_path`, if the target runs one.
+  [[nodiscard]] virtual std::optional<CompanionBinary> companion_binary(
+      const std::string& /*daemonize_path*/) const {
+    return std::nullopt;
+  }
+  // The installer for a service about to be deployed; nullptr when this build cannot talk to
+  // the target's manager (no SCM outside Windows).
+  [[nodiscard]] virtual std::unique_ptr<Installer> installer(
+      const InstallRequest& request) const = 0;
+  // The installer for an installed service, from what its receipt recorded.
+  [[nodiscard]] virtual std::unique_ptr<Installer> installer(const InstalledService& installed,
+                                                             const InvokingUser& user) const = 0;
+  // The "Check it" commands of a review bundle's INSTALL.md (--output-dir); `installer` was
+  // built for a fresh host (nullptr where this build has none), `sudo` as in review_command().
+  [[nodiscard]] virtual std::vector<std::string> check_commands(const Service& service,
+                                                                const Installer* installer,
+                                                                const std::string& sudo) const = 0;
+};
+
+// `~` and `~/x` with `home`; other paths unchanged.
+[[nodiscard]] std::string expand_home(const std::string& path, const std::string& home);
+
+// The POSIX install conventions the Linux targets share, and the default for targets deploy
+// cannot install (review bundles only): /usr/local/bin/daemonize and /etc/daemonize/<name>.toml,
+// in user scope <home>/.local/bin/daemonize and ~/.config/daemonize/<name>.toml.
+[[nodiscard]] InstallPaths posix_install_paths(const Service& service, const std::string& home);
 
 // Runs `step.call` when set; otherwise every command of `step` in order; stops at the first failure
 // and returns its result (with the failing command line prepended to its output); ok() when all

@@ -2,11 +2,13 @@
 // unchanged, accounts, service-manager steps) with unified diffs, the atomic apply with wait and
 // rollback, removal from the receipt, and the --output-dir review bundle. Every host access
 // goes through SystemOps; service-manager commands through an Installer (none under --root).
+// Target-agnostic: what differs per target comes from the Backend's InstallTarget.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,7 +16,6 @@
 #include "daemonize/core/backend.hpp"
 #include "daemonize/core/installer.hpp"
 #include "daemonize/core/model.hpp"
-#include "daemonize/deploy/installers.hpp"
 #include "daemonize/deploy/receipt.hpp"
 
 namespace daemonize::deploy {
@@ -26,10 +27,12 @@ struct TargetChoice {
   std::vector<std::string> reasons;  // why each candidate was taken or rejected
 };
 
-// systemd when /run/systemd/system exists (systemd is PID 1), launchd on macOS, the Windows
-// service on a Windows build. Without `needs_running_manager` (--output-dir, --root, diff) a
-// Linux host gets systemd even when systemd is not running: nothing is started there.
-[[nodiscard]] TargetChoice detect_host_target(const SystemOps& host, bool needs_running_manager);
+// The first registered target whose InstallTarget::host_candidacy() fits (systemd when
+// /run/systemd/system exists, launchd on macOS, the Windows service on a Windows build); its
+// reason first, then the other candidates' in registry order. `needs_running_manager` is false
+// for --output-dir, --root and diff, where nothing is started.
+[[nodiscard]] TargetChoice detect_host_target(const BackendRegistry& registry,
+                                              const SystemOps& host, bool needs_running_manager);
 
 // ---- where things go -------------------------------------------------------------------------
 
@@ -40,20 +43,23 @@ struct Layout {
   std::string receipt_path;
 };
 
-// windows-service and windows-task: ACLs instead of owners, no POSIX accounts, Windows paths.
-[[nodiscard]] bool is_windows_target(const std::string& target);
-
-// `~` and `~/x` with `home`; other paths unchanged.
-[[nodiscard]] std::string expand_home(const std::string& path, const std::string& home);
-
-// Default paths for `target` (systemd, launchd); `daemonize_path` overrides the binary's.
-[[nodiscard]] Layout make_layout(const Service& service, const std::string& target,
+// The target's default paths (InstallTarget::default_paths(); the POSIX conventions for a target
+// deploy only writes review bundles for); `daemonize_path` overrides the binary's.
+[[nodiscard]] Layout make_layout(const Service& service, const Backend& target,
                                  const std::string& home, const std::string& daemonize_path);
 
-// The installer for `service` deployed to `target` (uid/user: the deploying user, user scope).
-[[nodiscard]] InstallerSpec installer_spec(const Service& service, const std::string& target,
-                                           const Layout& layout, unsigned uid,
-                                           const std::string& user_name);
+// The group that owns the files of a system service on `os`: wheel on macOS, root elsewhere.
+[[nodiscard]] const char* root_group(TargetOs os);
+
+// What the target's installer is built from for deploying `service` with `layout` (uid/user: the
+// deploying user). The caller adds the password from the environment.
+[[nodiscard]] InstallRequest install_request(const Service& service, const Layout& layout,
+                                             unsigned uid, const std::string& user_name);
+
+// The installer for deploying to `target`; nullptr when the target has no install facet or
+// this build cannot talk to its manager.
+[[nodiscard]] std::unique_ptr<Installer> make_installer(const Backend& target,
+                                                        const InstallRequest& request);
 
 // ---- the plan --------------------------------------------------------------------------------
 
@@ -70,14 +76,15 @@ struct DesiredFile {
 
 struct DeployInput {
   const Service* service = nullptr;
-  std::string target;
+  const Backend* target = nullptr;
   std::vector<Artifact> artifacts;  // rendered with the layout's paths
   std::string manifest_text;        // the manifest bytes, installed as is
   std::string manifest_source;      // where they came from (for the receipt and INSTALL.md)
   std::optional<std::string> daemonize_binary;  // this binary's bytes; nullopt: not installed
-  // windows-task: daemonizew.exe's bytes (the console-less twin the task runs), installed next
-  // to daemonize.exe; not in the receipt, so `remove` keeps it like daemonize.exe.
-  std::optional<std::string> gui_binary;
+  // The target's companion program's bytes (InstallTarget::companion_binary(): windows-task's
+  // console-less daemonizew.exe), installed next to daemonize.exe; not in the receipt, so
+  // `remove` keeps it like daemonize.exe.
+  std::optional<std::string> companion_binary;
   Layout layout;
 };
 
@@ -169,12 +176,13 @@ Outcome write_review_bundle(const DeployInput& input, const std::string& directo
 
 // ---- status ----------------------------------------------------------------------------------
 
-// The installer of a service deploy installed, from its receipt (remove, start/stop, status):
-// `uid`/`user_name` are the invoking user's (launchd gui domain, systemd lingering), `home` locates
-// a cron service's detached watchdog.
-[[nodiscard]] InstallerSpec installer_spec_from_receipt(const Receipt& receipt, unsigned uid,
-                                                        const std::string& user_name,
-                                                        const std::string& home);
+// The installer of a service deploy installed, from its receipt (remove, start/stop, status),
+// built by the registered target the receipt names: `user` is the invoking user (launchd gui
+// domain, systemd lingering, a cron service's detached watchdog). nullptr when no registered
+// target of that name can install.
+[[nodiscard]] std::unique_ptr<Installer> installer_from_receipt(const BackendRegistry& registry,
+                                                                const Receipt& receipt,
+                                                                const InvokingUser& user);
 
 // The service manager's view for `status`: prints "  manager: ..." lines and returns whether
 // the manager reports the service active. `json` receives the same as an object when non-null.
@@ -186,7 +194,8 @@ bool print_manager_status(const Receipt& receipt, SystemOps& ops, Installer& ins
 // watchdog's version (`watchdog_version`, "" = unknown) differs from the installed binary's.
 // `json`, when non-null, receives {"manager": {...}, "stale_watchdog": bool}. Returns whether the
 // manager reports the service active; std::nullopt when there is no receipt (nothing printed).
-std::optional<bool> print_service_manager_view(const std::string& name,
+std::optional<bool> print_service_manager_view(const BackendRegistry& registry,
+                                               const std::string& name,
                                                const std::string& watchdog_version, SystemOps& ops,
                                                const std::string& home, unsigned uid,
                                                std::ostream& out, std::string* json);

@@ -14,7 +14,7 @@ namespace daemonize::deploy {
 
 struct ReceiptFile {
   std::string path;  // absolute path on the host
-  std::string kind;  // "unit", "manifest", "tmpfiles", "logrotate", "plist"
+  std::string kind;  // "unit", "manifest", "tmpfiles", "logrotate", "plist", "task"
   std::string sha256;
   unsigned mode = 0644;
 };
@@ -22,7 +22,7 @@ struct ReceiptFile {
 struct Receipt {
   int schema = 1;
   std::string service;
-  std::string target;  // "systemd", "launchd"
+  std::string target;  // the Backend's name(): the registered target that installed it
   Scope scope = Scope::system;
   std::string service_id;          // the manager's name: "web-api.service", launchd label
   std::string daemonize_version;   // of the binary that deployed
@@ -48,7 +48,7 @@ struct Receipt {
 // Windows every receipt is windows_receipt_path().
 [[nodiscard]] std::string receipt_path(const std::string& name, Scope scope,
                                        const std::string& home);
-// C:\ProgramData\daemonize\receipts\<name>.json (windows-service and windows-task).
+// C:\ProgramData\daemonize\receipts\<name>.json (the Windows targets).
 [[nodiscard]] std::string windows_receipt_path(const std::string& name);
 
 }  // namespace daemonize::deploy

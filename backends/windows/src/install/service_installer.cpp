@@ -1,18 +1,17 @@
 // windows-service: the service registered, reconfigured, started, stopped and deleted through
 // the SCM API (WindowsServiceApi), not sc.exe. Each step is one in-process call; the decisions
-// here are unit-tested against a fake SCM (tests/deploy/test_windows_service_installer.cpp).
+// here are unit-tested against a fake SCM (tests/deploy/test_windows_installers.cpp).
 #include <thread>
 
 #include "daemonize/core/exit_codes.hpp"
-#include "daemonize/deploy/installers.hpp"
-#include "daemonize/deploy/text_tools.hpp"
-#include "daemonize/deploy/windows_service_api.hpp"
+#include "daemonize/core/unified_diff.hpp"
+#include "daemonize/windows/install.hpp"
+#include "daemonize/windows/service_api.hpp"
 
-namespace daemonize::deploy {
+namespace daemonize::windows {
 namespace {
 
 using std::chrono::milliseconds;
-using windows::ServiceRegistration;
 
 constexpr milliseconds poll_interval{250};
 // Beyond preshutdown_timeout (stop.timeout + the runtime's margin) before giving up on STOPPED.
@@ -43,7 +42,7 @@ bool restart_needed(const ServiceRegistration& installed, const ServiceRegistrat
 
 class WindowsServiceInstaller final : public Installer {
  public:
-  WindowsServiceInstaller(InstallerSpec spec, std::unique_ptr<WindowsServiceApi> api,
+  WindowsServiceInstaller(ServiceInstallerSpec spec, std::unique_ptr<WindowsServiceApi> api,
                           std::function<void(milliseconds)> sleep)
       : spec_(std::move(spec)), api_(std::move(api)), sleep_(std::move(sleep)) {}
 
@@ -322,7 +321,7 @@ class WindowsServiceInstaller final : public Installer {
     }
   }
 
-  InstallerSpec spec_;
+  ServiceInstallerSpec spec_;
   std::unique_ptr<WindowsServiceApi> api_;
   std::function<void(milliseconds)> sleep_;
   std::vector<std::string> env_files_to_grant_;  // decided by activation_steps
@@ -330,12 +329,12 @@ class WindowsServiceInstaller final : public Installer {
 
 }  // namespace
 
-std::unique_ptr<Installer> make_windows_service_installer(
-    const InstallerSpec& spec, std::unique_ptr<WindowsServiceApi> api,
+std::unique_ptr<Installer> make_service_installer(
+    const ServiceInstallerSpec& spec, std::unique_ptr<WindowsServiceApi> api,
     std::function<void(std::chrono::milliseconds)> sleep) {
   if (!api) return nullptr;
   if (!sleep) sleep = [](milliseconds duration) { std::this_thread::sleep_for(duration); };
   return std::make_unique<WindowsServiceInstaller>(spec, std::move(api), std::move(sleep));
 }
 
-}  // namespace daemonize::deploy
+}  // namespace daemonize::windows

@@ -6,10 +6,10 @@
 #include <sstream>
 
 #include "daemonize/core/exit_codes.hpp"
-#include "daemonize/deploy/installers.hpp"
-#include "daemonize/deploy/windows_service_api.hpp"
+#include "daemonize/windows/install.hpp"
+#include "daemonize/windows/service_api.hpp"
 
-namespace daemonize::deploy {
+namespace daemonize::windows {
 namespace {
 
 using Argv = std::vector<std::string>;
@@ -31,7 +31,7 @@ std::string list_field(const std::string& output, const std::string& field) {
 
 class WindowsTaskInstaller final : public Installer {
  public:
-  WindowsTaskInstaller(InstallerSpec spec, std::unique_ptr<WindowsServiceApi> api)
+  WindowsTaskInstaller(TaskInstallerSpec spec, std::unique_ptr<WindowsServiceApi> api)
       : spec_(std::move(spec)), api_(std::move(api)) {}
 
   [[nodiscard]] std::string_view target() const override { return "windows-task"; }
@@ -152,15 +152,15 @@ class WindowsTaskInstaller final : public Installer {
             }};
   }
 
-  InstallerSpec spec_;
+  TaskInstallerSpec spec_;
   std::unique_ptr<WindowsServiceApi> api_;
 };
 
 }  // namespace
 
-std::unique_ptr<Installer> make_windows_task_installer(const InstallerSpec& spec,
-                                                       std::unique_ptr<WindowsServiceApi> api) {
+std::unique_ptr<Installer> make_task_installer(const TaskInstallerSpec& spec,
+                                               std::unique_ptr<WindowsServiceApi> api) {
   return std::make_unique<WindowsTaskInstaller>(spec, std::move(api));
 }
 
-}  // namespace daemonize::deploy
+}  // namespace daemonize::windows

@@ -1,5 +1,6 @@
-// deploy's Windows files (windows_*.cpp): core's UTF-8 <-> UTF-16 and SystemError from a Windows
-// error code. Header-only; Windows builds only.
+// SystemError from a Windows error code, and core's UTF-8 <-> UTF-16, for the Windows platform
+// files that call host APIs on behalf of deploy and the installers (deploy's WindowsSystemOps,
+// the SCM API of backends/windows). Header-only; Windows builds only.
 #pragma once
 
 #include <windows.h>
@@ -10,7 +11,7 @@
 #include "daemonize/core/system_ops.hpp"
 #include "daemonize/core/windows_text.hpp"
 
-namespace daemonize::deploy::windows_text {
+namespace daemonize::windows_error {
 
 using daemonize::windows_text::narrow;
 using daemonize::windows_text::widen;
@@ -33,4 +34,4 @@ inline std::string error_message(DWORD error) {
   fail(operation, subject, GetLastError());
 }
 
-}  // namespace daemonize::deploy::windows_text
+}  // namespace daemonize::windows_error

@@ -5,11 +5,11 @@
 #include <boost/json.hpp>
 #include <sstream>
 
+#include "daemonize/core/unified_diff.hpp"
 #include "daemonize/cron/backend.hpp"
-#include "daemonize/deploy/installers.hpp"
-#include "daemonize/deploy/text_tools.hpp"
+#include "daemonize/cron/install.hpp"
 
-namespace daemonize::deploy {
+namespace daemonize::cron {
 namespace {
 
 using Argv = std::vector<std::string>;
@@ -46,7 +46,7 @@ class CronInstaller final : public Installer {
       steps.push_back(failing_step("read the crontab", crontab.error));
       return steps;
     }
-    const auto merged = cron::merge_block(crontab.text, spec_.name, block());
+    const auto merged = merge_block(crontab.text, spec_.name, block());
     if (merged != crontab.text) {
       const bool present = has_block(crontab.text);
       steps.push_back({std::string(present ? "update" : "add") + " the crontab block of " +
@@ -68,7 +68,7 @@ class CronInstaller final : public Installer {
   std::string managed_definition_diff(SystemOps& ops) override {
     const auto crontab = read_crontab(ops);
     if (!crontab.error.empty()) return "";
-    const auto merged = cron::merge_block(crontab.text, spec_.name, block());
+    const auto merged = merge_block(crontab.text, spec_.name, block());
     return unified_diff(crontab.text, merged, "crontab of " + owner() + " (installed)",
                         "crontab of " + owner() + " (after deploy)");
   }
@@ -80,9 +80,8 @@ class CronInstaller final : public Installer {
     if (!crontab.error.empty()) {
       steps.push_back(failing_step("read the crontab", crontab.error));
     } else if (has_block(crontab.text)) {
-      steps.push_back(
-          {"remove the crontab block of " + spec_.name + " (" + owner() + ")",
-           {install_argv(cron::merge_block(crontab.text, spec_.name, ""), crontab.text)}});
+      steps.push_back({"remove the crontab block of " + spec_.name + " (" + owner() + ")",
+                       {install_argv(merge_block(crontab.text, spec_.name, ""), crontab.text)}});
     }
     if (status(ops).active) {
       steps.push_back({"stop the detached watchdog of " + spec_.name, {stop_argv()}});
@@ -181,7 +180,7 @@ class CronInstaller final : public Installer {
   }
 
   [[nodiscard]] bool has_block(const std::string& crontab) const {
-    return cron::merge_block(crontab, spec_.name, "") != crontab;
+    return merge_block(crontab, spec_.name, "") != crontab;
   }
 
   [[nodiscard]] std::string block() const {
@@ -191,7 +190,7 @@ class CronInstaller final : public Installer {
     RenderOptions options;
     options.daemonize_path = spec_.daemonize_path;
     options.installed_manifest_path = spec_.manifest_path;
-    const auto rendered = cron::render_cron_block(service, options);
+    const auto rendered = render_cron_block(service, options);
     return rendered.artifacts.empty() ? "" : rendered.artifacts.front().content;
   }
 
@@ -263,8 +262,8 @@ class CronInstaller final : public Installer {
 
 }  // namespace
 
-std::unique_ptr<Installer> make_cron_installer(const InstallerSpec& spec) {
+std::unique_ptr<Installer> make_installer(const InstallerSpec& spec) {
   return std::make_unique<CronInstaller>(spec);
 }
 
-}  // namespace daemonize::deploy
+}  // namespace daemonize::cron

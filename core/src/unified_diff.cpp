@@ -1,11 +1,10 @@
-// sha256_hex() is in sha256_posix.cpp (OpenSSL) and sha256_windows.cpp (CNG).
-#include "daemonize/deploy/text_tools.hpp"
+#include "daemonize/core/unified_diff.hpp"
 
 #include <dtl/dtl.hpp>
 #include <sstream>
 #include <vector>
 
-namespace daemonize::deploy {
+namespace daemonize {
 namespace {
 
 // Lines without their terminator; `missing_newline` reports an unterminated last line.
@@ -57,4 +56,4 @@ std::string unified_diff(std::string_view old_text, std::string_view new_text,
   return out.str();
 }
 
-}  // namespace daemonize::deploy
+}  // namespace daemonize

@@ -2,11 +2,9 @@
 // `systemctl show`, logs from journalctl.
 #include <sstream>
 
-#include "daemonize/core/loader.hpp"  // host_os()
-#include "daemonize/deploy/installers.hpp"
-#include "daemonize/deploy/windows_service_api.hpp"
+#include "daemonize/systemd/install.hpp"
 
-namespace daemonize::deploy {
+namespace daemonize::systemd {
 namespace {
 
 using Argv = std::vector<std::string>;
@@ -110,6 +108,19 @@ class SystemdInstaller final : public Installer {
     return ops.run(argv).output;
   }
 
+  std::vector<std::string> failure_hints(const ServiceStatus& status) override {
+    const bool user = spec_.scope == Scope::user;
+    std::vector<std::string> hints;
+    hints.push_back(std::string("see `journalctl ") + (user ? "--user " : "") + "-u " +
+                    spec_.service_id + " -n 50` for the full log");
+    if (status.result == "start-limit-hit") {
+      hints.push_back(std::string("systemd hit the start limit: run `systemctl ") +
+                      (user ? "--user " : "") + "reset-failed " + spec_.service_id +
+                      "`, then deploy again");
+    }
+    return hints;
+  }
+
   std::vector<std::string> host_warnings(SystemOps& ops) override {
     if (spec_.scope != Scope::user || spec_.user_name.empty()) return {};
     if (ops.exists("/var/lib/systemd/linger/" + spec_.user_name)) return {};
@@ -143,22 +154,8 @@ class SystemdInstaller final : public Installer {
 
 }  // namespace
 
-std::unique_ptr<Installer> make_systemd_installer(const InstallerSpec& spec) {
+std::unique_ptr<Installer> make_installer(const InstallerSpec& spec) {
   return std::make_unique<SystemdInstaller>(spec);
 }
 
-std::unique_ptr<Installer> make_installer(const InstallerSpec& spec) {
-  if (spec.target == "systemd") return make_systemd_installer(spec);
-  if (spec.target == "launchd") return make_launchd_installer(spec);
-  if (spec.target == "cron") return make_cron_installer(spec);
-  if (spec.target == "windows-service") {
-    return make_windows_service_installer(spec, make_host_windows_service_api());
-  }
-  // schtasks.exe exists only on Windows.
-  if (spec.target == "windows-task" && host_os() == TargetOs::windows) {
-    return make_windows_task_installer(spec, make_host_windows_service_api());
-  }
-  return nullptr;
-}
-
-}  // namespace daemonize::deploy
+}  // namespace daemonize::systemd

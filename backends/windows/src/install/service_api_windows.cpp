@@ -23,16 +23,16 @@
 #include <utility>
 #include <vector>
 
-#include "daemonize/deploy/windows_service_api.hpp"
-#include "windows_text.hpp"
+#include "daemonize/core/windows_error.hpp"
+#include "daemonize/windows/service_api.hpp"
 
-namespace daemonize::deploy {
+namespace daemonize::windows {
 namespace {
 
-using windows_text::fail;
-using windows_text::fail_last;
-using windows_text::narrow;
-using windows_text::widen;
+using windows_error::fail;
+using windows_error::fail_last;
+using windows_error::narrow;
+using windows_error::widen;
 
 // A service or service-manager handle closed on scope exit.
 class ScHandle {
@@ -206,8 +206,7 @@ DWORD start_type(WindowsStart start) {
 // lpPassword of CreateServiceW/ChangeServiceConfigW (documented there): the password for an
 // ordinary account; NULL for virtual (NT SERVICE\x) and managed ($) accounts, which must not
 // get one; "" for the built-in LocalSystem/LocalService/NetworkService, which have none.
-const wchar_t* password_argument(const windows::ServiceAccount& account,
-                                 const std::wstring& password) {
+const wchar_t* password_argument(const ServiceAccount& account, const std::wstring& password) {
   if (account.needs_password) return password.c_str();
   const auto& name = account.scm_name;
   if (name.rfind("NT SERVICE\\", 0) == 0 || (!name.empty() && name.back() == '$')) return nullptr;
@@ -220,7 +219,7 @@ DWORD change_config2(SC_HANDLE service, DWORD level, void* info) {
 }
 
 // The ChangeServiceConfig2W settings shared by create() and reconfigure().
-void apply_config2(SC_HANDLE service, const windows::ServiceRegistration& registration) {
+void apply_config2(SC_HANDLE service, const ServiceRegistration& registration) {
   const auto& name = registration.name;
 
   std::wstring description = widen(registration.description);
@@ -385,7 +384,7 @@ std::wstring expand_environment(const std::wstring& text) {
 constexpr std::wstring_view event_log_key =
     L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\";
 
-void register_event_source(const windows::ServiceRegistration& registration) {
+void register_event_source(const ServiceRegistration& registration) {
   const auto& image = registration.image_path;
   const auto closing = image.find('"', 1);
   const std::wstring program = widen(image.starts_with('"') && closing != std::string::npos
@@ -444,12 +443,12 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
     return result;
   }
 
-  std::optional<windows::ServiceRegistration> query_registration(const std::string& name) override {
+  std::optional<ServiceRegistration> query_registration(const std::string& name) override {
     const auto manager = open_manager(SC_MANAGER_CONNECT, name);
     const auto service = open_service(manager.get(), name, SERVICE_QUERY_CONFIG, true);
     if (!service) return std::nullopt;
 
-    windows::ServiceRegistration registration;
+    ServiceRegistration registration;
     registration.name = name;
     QueryBuffer buffer;
     DWORD needed = 0;
@@ -503,8 +502,7 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
     return registration;
   }
 
-  void create(const windows::ServiceRegistration& registration,
-              const std::string& password) override {
+  void create(const ServiceRegistration& registration, const std::string& password) override {
     const auto& name = registration.name;
     const auto manager = open_manager(SC_MANAGER_CREATE_SERVICE, name);
     const std::wstring dependencies = dependency_list(registration.dependencies);
@@ -521,8 +519,7 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
     register_event_source(registration);
   }
 
-  void reconfigure(const windows::ServiceRegistration& registration,
-                   const std::string& password) override {
+  void reconfigure(const ServiceRegistration& registration, const std::string& password) override {
     const auto& name = registration.name;
     const auto manager = open_manager(SC_MANAGER_CONNECT, name);
     // SERVICE_START: failure actions that restart the service need it (ChangeServiceConfig2W).
@@ -628,7 +625,7 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
   // the level on ChangeServiceConfig2W but stores nothing (Wine 8's services.exe lacks it), so
   // there the actions read back empty and the reset period 0.
   static void read_failure_actions(SC_HANDLE service, const std::string& name, QueryBuffer& buffer,
-                                   windows::ServiceRegistration& registration) {
+                                   ServiceRegistration& registration) {
     if (!query_config2(service, SERVICE_CONFIG_FAILURE_ACTIONS, "SERVICE_CONFIG_FAILURE_ACTIONS",
                        name, buffer)) {
       return;
@@ -652,4 +649,4 @@ std::unique_ptr<WindowsServiceApi> make_host_windows_service_api() {
   return std::make_unique<HostWindowsServiceApi>();
 }
 
-}  // namespace daemonize::deploy
+}  // namespace daemonize::windows

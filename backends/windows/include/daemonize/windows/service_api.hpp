@@ -1,9 +1,10 @@
-// The Windows service control manager as deploy sees it: the few SCM and security calls that
-// `deploy`, `remove`, `start`/`stop` and `status` make on Windows. The real implementation
-// (windows_service_api.cpp, Windows builds only) calls OpenSCManagerW, CreateServiceW,
-// ChangeServiceConfigW/2W, QueryServiceConfigW/2W, QueryServiceStatusEx, StartServiceW,
-// ControlService, DeleteService and SetNamedSecurityInfoW; the installer's decisions
-// (windows_service_installer.cpp) are unit-tested on every host against a fake.
+// The Windows service control manager as the windows-service and windows-task installers see it:
+// the few SCM and security calls that `deploy`, `remove`, `start`/`stop` and `status` make on
+// Windows. The real implementation (src/install/service_api_windows.cpp, Windows builds only) calls
+// OpenSCManagerW, CreateServiceW, ChangeServiceConfigW/2W, QueryServiceConfigW/2W,
+// QueryServiceStatusEx, StartServiceW, ControlService, DeleteService and SetNamedSecurityInfoW; the
+// installer's decisions (src/install/service_installer.cpp) are unit-tested on every host against a
+// fake.
 #pragma once
 
 #include <memory>
@@ -12,7 +13,7 @@
 
 #include "daemonize/windows/render.hpp"
 
-namespace daemonize::deploy {
+namespace daemonize::windows {
 
 // What QueryServiceStatusEx reports.
 struct ScmServiceStatus {
@@ -33,15 +34,14 @@ class WindowsServiceApi {
   // The registration as the SCM holds it (QueryServiceConfigW and QueryServiceConfig2W for the
   // description, failure actions and preshutdown timeout); std::nullopt when not registered.
   // account.needs_password is not read back (always false).
-  [[nodiscard]] virtual std::optional<windows::ServiceRegistration> query_registration(
+  [[nodiscard]] virtual std::optional<ServiceRegistration> query_registration(
       const std::string& name) = 0;
   // CreateServiceW (own process, error normal) and then the ChangeServiceConfig2W settings:
   // description, failure actions with failure flag 0, delayed auto-start, preshutdown timeout.
   // `password` is used only for accounts that need one.
-  virtual void create(const windows::ServiceRegistration& registration,
-                      const std::string& password) = 0;
+  virtual void create(const ServiceRegistration& registration, const std::string& password) = 0;
   // ChangeServiceConfigW + the same ChangeServiceConfig2W settings on an existing service.
-  virtual void reconfigure(const windows::ServiceRegistration& registration,
+  virtual void reconfigure(const ServiceRegistration& registration,
                            const std::string& password) = 0;
   // StartServiceW; returns without waiting for RUNNING. Starting a running service is not an
   // error.
@@ -64,4 +64,4 @@ class WindowsServiceApi {
 // installer and says so).
 [[nodiscard]] std::unique_ptr<WindowsServiceApi> make_host_windows_service_api();
 
-}  // namespace daemonize::deploy
+}  // namespace daemonize::windows

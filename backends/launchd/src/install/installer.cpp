@@ -2,9 +2,9 @@
 // kickstart/print; never the deprecated load/unload), lessons.md #6.
 #include <sstream>
 
-#include "daemonize/deploy/installers.hpp"
+#include "daemonize/launchd/install.hpp"
 
-namespace daemonize::deploy {
+namespace daemonize::launchd {
 namespace {
 
 using Argv = std::vector<std::string>;
@@ -101,6 +101,19 @@ class LaunchdInstaller final : public Installer {
   }
 
   std::string recent_log(SystemOps& /*ops*/, int /*lines*/) override { return ""; }
+  std::vector<std::string> failure_hints(const ServiceStatus& /*status*/) override {
+    return {"see `launchctl print " + service_target_ + "` and the service's log files"};
+  }
+  // A LaunchAgent is bootstrapped into the gui domain of whoever runs INSTALL.md, without sudo.
+  [[nodiscard]] std::string review_command(const std::vector<std::string>& argv,
+                                           const std::string& sudo) const override {
+    if (spec_.scope != Scope::user) return Installer::review_command(argv, sudo);
+    auto words = argv;
+    for (auto& word : words) {
+      if (word.starts_with("gui/0")) word = "gui/$(id -u)" + word.substr(5);
+    }
+    return shell_join(words);
+  }
   std::vector<std::string> host_warnings(SystemOps& /*ops*/) override { return {}; }
 
  private:
@@ -123,8 +136,8 @@ class LaunchdInstaller final : public Installer {
 
 }  // namespace
 
-std::unique_ptr<Installer> make_launchd_installer(const InstallerSpec& spec) {
+std::unique_ptr<Installer> make_installer(const InstallerSpec& spec) {
   return std::make_unique<LaunchdInstaller>(spec);
 }
 
-}  // namespace daemonize::deploy
+}  // namespace daemonize::launchd
