@@ -8,16 +8,16 @@
 #include <filesystem>
 
 #include "daemonize/core/command_line_quoting.hpp"
-#include "daemonize/core/windows_error.hpp"
+#include "daemonize/core/windows_call.hpp"
 
 namespace daemonize::deploy {
 namespace {
 
-using windows_error::error_message;
-using windows_error::fail;
-using windows_error::fail_last;
-using windows_error::narrow;
-using windows_error::widen;
+using windows_call::error_message;
+using windows_call::fail;
+using windows_call::fail_last;
+using windows_call::narrow;
+using windows_call::widen;
 
 // A kernel handle closed on scope exit.
 class Handle {

@@ -23,16 +23,16 @@
 #include <utility>
 #include <vector>
 
-#include "daemonize/core/windows_error.hpp"
+#include "daemonize/core/windows_call.hpp"
 #include "daemonize/windows/service_api.hpp"
 
 namespace daemonize::windows {
 namespace {
 
-using windows_error::fail;
-using windows_error::fail_last;
-using windows_error::narrow;
-using windows_error::widen;
+using windows_call::fail;
+using windows_call::fail_last;
+using windows_call::narrow;
+using windows_call::widen;
 
 // A service or service-manager handle closed on scope exit.
 class ScHandle {

@@ -1,6 +1,8 @@
-// SystemError from a Windows error code, and core's UTF-8 <-> UTF-16, for the Windows platform
-// files that call host APIs on behalf of deploy and the installers (deploy's WindowsSystemOps,
-// the SCM API of backends/windows). Header-only; Windows builds only.
+// A failed Windows call as SystemError ("<operation> <subject>: <system message>"), and core's
+// UTF-8 <-> UTF-16, for the platform files that call host APIs for deploy and the installers
+// (deploy's WindowsSystemOps, the SCM API of backends/windows). They keep this text until they
+// move to windows_text::windows_error() (HostError), whose text differs. Header-only; Windows
+// builds only.
 #pragma once
 
 #include <windows.h>
@@ -11,7 +13,7 @@
 #include "daemonize/core/system_ops.hpp"
 #include "daemonize/core/windows_text.hpp"
 
-namespace daemonize::windows_error {
+namespace daemonize::windows_call {
 
 using daemonize::windows_text::narrow;
 using daemonize::windows_text::widen;
@@ -34,4 +36,4 @@ inline std::string error_message(DWORD error) {
   fail(operation, subject, GetLastError());
 }
 
-}  // namespace daemonize::windows_error
+}  // namespace daemonize::windows_call
