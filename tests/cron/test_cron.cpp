@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -26,7 +27,9 @@ std::string run_like_cron(const std::string& command) {
     if (command[i] == '\\' && i + 1 < command.size() && command[i + 1] == '%') continue;
     unescaped += command[i];
   }
-  const auto script = std::filesystem::temp_directory_path() / "daemonize-cron-line.sh";
+  // One file per process: ctest -j runs the tests of this binary as parallel processes.
+  const auto script = std::filesystem::temp_directory_path() /
+                      ("daemonize-cron-line-" + std::to_string(getpid()) + ".sh");
   std::ofstream(script) << unescaped << '\n';
   std::string output;
   if (FILE* pipe = popen(("HOME=/home/op sh " + script.string()).c_str(), "r")) {
@@ -34,6 +37,7 @@ std::string run_like_cron(const std::string& command) {
     while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) output += buffer.data();
     pclose(pipe);
   }
+  std::filesystem::remove(script);
   return output;
 }
 
