@@ -53,6 +53,15 @@ HostError windows_error(std::string operation, std::string subject, unsigned lon
       error == ERROR_ACCESS_DENIED ? HostError::Kind::permission_denied : HostError::Kind::other};
 }
 
+void throw_windows_error(const std::string& operation, const std::string& subject,
+                         unsigned long error) {
+  throw SystemError(windows_error(operation, subject, error));
+}
+
+void throw_last_error(const std::string& operation, const std::string& subject) {
+  throw_windows_error(operation, subject, GetLastError());
+}
+
 std::wstring environment_block(const std::map<std::string, std::string>& environment) {
   std::vector<std::wstring> entries;
   entries.reserve(environment.size());

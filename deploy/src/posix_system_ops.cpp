@@ -20,12 +20,8 @@
 namespace daemonize::deploy {
 namespace {
 
-std::string errno_text(int error) { return std::strerror(error); }
-
 [[noreturn]] void fail(const std::string& operation, const std::string& path, int error) {
-  throw SystemError(operation + " " + path + ": " + errno_text(error),
-                    error == EACCES || error == EPERM ? SystemError::Kind::permission_denied
-                                                      : SystemError::Kind::other);
+  throw SystemError(errno_error(operation, path, error));
 }
 
 // Closes a descriptor on scope exit.
@@ -250,7 +246,8 @@ CommandResult PosixSystemOps::run(const std::vector<std::string>& argv) {
   CommandResult result;
   if (argv.empty()) return {127, "empty command"};
   std::array<int, 2> pipe_fds{};
-  if (::pipe2(pipe_fds.data(), O_CLOEXEC) != 0) return {127, "pipe: " + errno_text(errno)};
+  if (::pipe2(pipe_fds.data(), O_CLOEXEC) != 0)
+    return {127, errno_error("pipe", "", errno).message()};
   std::vector<char*> arguments;
   arguments.reserve(argv.size() + 1);
   for (const auto& word : argv) arguments.push_back(const_cast<char*>(word.c_str()));
@@ -260,7 +257,7 @@ CommandResult PosixSystemOps::run(const std::vector<std::string>& argv) {
   if (pid < 0) {
     ::close(pipe_fds[0]);
     ::close(pipe_fds[1]);
-    return {127, "fork: " + errno_text(errno)};
+    return {127, errno_error("fork", "", errno).message()};
   }
   if (pid == 0) {
     const int null_fd = ::open("/dev/null", O_RDONLY);
@@ -268,7 +265,7 @@ CommandResult PosixSystemOps::run(const std::vector<std::string>& argv) {
     ::dup2(pipe_fds[1], STDOUT_FILENO);
     ::dup2(pipe_fds[1], STDERR_FILENO);
     ::execvp(arguments[0], arguments.data());
-    const std::string message = argv[0] + ": " + errno_text(errno) + "\n";
+    const std::string message = errno_error(argv[0], "", errno).message() + "\n";
     (void)!::write(STDERR_FILENO, message.data(), message.size());
     ::_exit(127);
   }
@@ -283,7 +280,7 @@ CommandResult PosixSystemOps::run(const std::vector<std::string>& argv) {
   ::close(pipe_fds[0]);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return {127, result.output + "waitpid: " + errno_text(errno)};
+    if (errno != EINTR) return {127, result.output + errno_error("waitpid", "", errno).message()};
   }
   if (WIFEXITED(status)) {
     result.exit_status = WEXITSTATUS(status);

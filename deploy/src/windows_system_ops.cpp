@@ -8,16 +8,16 @@
 #include <filesystem>
 
 #include "daemonize/core/command_line_quoting.hpp"
-#include "daemonize/core/windows_call.hpp"
+#include "daemonize/core/windows_text.hpp"
 
 namespace daemonize::deploy {
 namespace {
 
-using windows_call::error_message;
-using windows_call::fail;
-using windows_call::fail_last;
-using windows_call::narrow;
-using windows_call::widen;
+using windows_text::error_text;
+using windows_text::narrow;
+using windows_text::throw_last_error;
+using windows_text::throw_windows_error;
+using windows_text::widen;
 
 // A kernel handle closed on scope exit.
 class Handle {
@@ -143,7 +143,7 @@ void make_directories(const std::filesystem::path& directory) {
     const DWORD now = GetFileAttributesW(directory.c_str());
     // Created meanwhile by someone else, or a drive root.
     if (now != INVALID_FILE_ATTRIBUTES && (now & FILE_ATTRIBUTE_DIRECTORY)) return;
-    fail("mkdir", narrow(directory.wstring()), error);
+    throw_windows_error("mkdir", narrow(directory.wstring()), error);
   }
 }
 
@@ -151,7 +151,8 @@ void write_all(HANDLE file, std::string_view content, const std::string& shown) 
   while (!content.empty()) {
     const auto chunk = static_cast<DWORD>(std::min<std::size_t>(content.size(), 1u << 30));
     DWORD written = 0;
-    if (!WriteFile(file, content.data(), chunk, &written, nullptr)) fail_last("write", shown);
+    if (!WriteFile(file, content.data(), chunk, &written, nullptr))
+      throw_last_error("write", shown);
     content.remove_prefix(written);
   }
 }
@@ -185,7 +186,7 @@ void remove_tree(const std::wstring& path, DWORD attributes) {
   }
   if (!(directory ? RemoveDirectoryW(path.c_str()) : DeleteFileW(path.c_str()))) {
     const DWORD error = GetLastError();
-    if (!is_missing(error)) fail("remove", narrow(path), error);
+    if (!is_missing(error)) throw_windows_error("remove", narrow(path), error);
   }
 }
 
@@ -269,14 +270,14 @@ std::optional<std::string> WindowsSystemOps::read_file(const std::string& path) 
     if (attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY)) {
       throw SystemError("open " + real + ": is a directory");
     }
-    fail("open", real, error);
+    throw_windows_error("open", real, error);
   }
   std::string content;
   std::array<char, 65536> buffer{};
   for (;;) {
     DWORD got = 0;
     if (!ReadFile(file.get(), buffer.data(), static_cast<DWORD>(buffer.size()), &got, nullptr)) {
-      fail_last("read", real);
+      throw_last_error("read", real);
     }
     if (got == 0) break;
     content.append(buffer.data(), got);
@@ -304,10 +305,10 @@ void WindowsSystemOps::write_file_atomic(const std::string& path, std::string_vi
   {
     Handle file(CreateFileW(temporary.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS,
                             FILE_ATTRIBUTE_NORMAL, nullptr));
-    if (!file.valid()) fail_last("create", shown_temporary);
+    if (!file.valid()) throw_last_error("create", shown_temporary);
     try {
       write_all(file.get(), content, shown_temporary);
-      if (!FlushFileBuffers(file.get())) fail_last("flush", shown_temporary);
+      if (!FlushFileBuffers(file.get())) throw_last_error("flush", shown_temporary);
     } catch (...) {
       file.close();
       DeleteFileW(temporary.c_str());
@@ -334,7 +335,7 @@ void WindowsSystemOps::write_file_atomic(const std::string& path, std::string_vi
     }
   }
   DeleteFileW(temporary.c_str());
-  fail("rename", real, error);
+  throw_windows_error("rename", real, error);
 }
 
 void WindowsSystemOps::create_directory(const std::string& path, unsigned /*mode*/,
@@ -349,7 +350,7 @@ bool WindowsSystemOps::remove(const std::string& path, bool recursive) {
   if (attributes == INVALID_FILE_ATTRIBUTES) {
     const DWORD error = GetLastError();
     if (is_missing(error)) return false;
-    fail("remove", real, error);
+    throw_windows_error("remove", real, error);
   }
   const bool directory = attributes & FILE_ATTRIBUTE_DIRECTORY;
   if (directory && recursive) {
@@ -357,7 +358,7 @@ bool WindowsSystemOps::remove(const std::string& path, bool recursive) {
   } else if (!(directory ? RemoveDirectoryW(wide.c_str()) : DeleteFileW(wide.c_str()))) {
     const DWORD error = GetLastError();
     if (is_missing(error)) return false;
-    fail("remove", real, error);
+    throw_windows_error("remove", real, error);
   }
   return true;
 }
@@ -368,7 +369,7 @@ CommandResult WindowsSystemOps::run(const std::vector<std::string>& argv) {
   if (program.find_first_of(L"\\/:") == std::wstring::npos) {
     DWORD error = 0;
     auto found = search_program(program, error);
-    if (!found) return {127, argv[0] + ": " + error_message(error)};
+    if (!found) return {127, argv[0] + ": " + error_text(error)};
     program = std::move(*found);
   }
   std::wstring command_line = widen(windows::command_line(
@@ -380,12 +381,12 @@ CommandResult WindowsSystemOps::run(const std::vector<std::string>& argv) {
   Handle output_read;
   Handle output_write;
   if (!CreatePipe(output_read.out(), output_write.out(), &inheritable, 0)) {
-    return {127, "CreatePipe: " + error_message(GetLastError())};
+    return {127, "CreatePipe: " + error_text(GetLastError())};
   }
   SetHandleInformation(output_read.get(), HANDLE_FLAG_INHERIT, 0);
   Handle null_input(CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE,
                                 &inheritable, OPEN_EXISTING, 0, nullptr));
-  if (!null_input.valid()) return {127, "open NUL: " + error_message(GetLastError())};
+  if (!null_input.valid()) return {127, "open NUL: " + error_text(GetLastError())};
 
   std::array<HANDLE, 2> inherited{null_input.get(), output_write.get()};
   SIZE_T list_size = 0;
@@ -393,7 +394,7 @@ CommandResult WindowsSystemOps::run(const std::vector<std::string>& argv) {
   std::vector<std::uint64_t> list_storage(list_size / 8 + 1);
   auto* attributes = reinterpret_cast<LPPROC_THREAD_ATTRIBUTE_LIST>(list_storage.data());
   if (!InitializeProcThreadAttributeList(attributes, 1, 0, &list_size)) {
-    return {127, "InitializeProcThreadAttributeList: " + error_message(GetLastError())};
+    return {127, "InitializeProcThreadAttributeList: " + error_text(GetLastError())};
   }
   struct ListCleanup {
     LPPROC_THREAD_ATTRIBUTE_LIST list;
@@ -401,7 +402,7 @@ CommandResult WindowsSystemOps::run(const std::vector<std::string>& argv) {
   } list_cleanup{attributes};
   if (!UpdateProcThreadAttribute(attributes, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, inherited.data(),
                                  sizeof(HANDLE) * inherited.size(), nullptr, nullptr)) {
-    return {127, "UpdateProcThreadAttribute: " + error_message(GetLastError())};
+    return {127, "UpdateProcThreadAttribute: " + error_text(GetLastError())};
   }
 
   STARTUPINFOEXW startup{};
@@ -415,7 +416,7 @@ CommandResult WindowsSystemOps::run(const std::vector<std::string>& argv) {
   if (!CreateProcessW(nullptr, command_line.data(), nullptr, nullptr, TRUE,
                       CREATE_NO_WINDOW | CREATE_UNICODE_ENVIRONMENT | EXTENDED_STARTUPINFO_PRESENT,
                       nullptr, nullptr, &startup.StartupInfo, &process_info)) {
-    return {127, argv[0] + ": " + error_message(GetLastError())};
+    return {127, argv[0] + ": " + error_text(GetLastError())};
   }
   Handle process(process_info.hProcess);
   Handle thread(process_info.hThread);
@@ -446,7 +447,7 @@ CommandResult WindowsSystemOps::run(const std::vector<std::string>& argv) {
   drain();
   DWORD exit_code = 0;
   if (!GetExitCodeProcess(process.get(), &exit_code)) {
-    return {127, result.output + "GetExitCodeProcess: " + error_message(GetLastError())};
+    return {127, result.output + "GetExitCodeProcess: " + error_text(GetLastError())};
   }
   result.exit_status = static_cast<int>(exit_code);
   return result;

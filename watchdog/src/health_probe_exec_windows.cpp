@@ -21,8 +21,7 @@ using windows_text::widen;
 
 std::string last_error(const std::string& call) {
   const DWORD error = GetLastError();
-  return call + ": " + windows_text::system_message(error) + " (error " + std::to_string(error) +
-         ")";
+  return windows_text::windows_error(call, "", error).message();
 }
 
 class ExecProbe final : public HealthProbe {

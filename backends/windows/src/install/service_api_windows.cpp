@@ -23,16 +23,16 @@
 #include <utility>
 #include <vector>
 
-#include "daemonize/core/windows_call.hpp"
+#include "daemonize/core/windows_text.hpp"
 #include "daemonize/windows/service_api.hpp"
 
 namespace daemonize::windows {
 namespace {
 
-using windows_call::fail;
-using windows_call::fail_last;
-using windows_call::narrow;
-using windows_call::widen;
+using windows_text::narrow;
+using windows_text::throw_last_error;
+using windows_text::throw_windows_error;
+using windows_text::widen;
 
 // A service or service-manager handle closed on scope exit.
 class ScHandle {
@@ -107,7 +107,7 @@ std::string state_name(DWORD state) {
 
 ScHandle open_manager(DWORD access, const std::string& name) {
   ScHandle manager(OpenSCManagerW(nullptr, nullptr, access));
-  if (!manager) fail_last("OpenSCManagerW", name);
+  if (!manager) throw_last_error("OpenSCManagerW", name);
   return manager;
 }
 
@@ -118,7 +118,7 @@ ScHandle open_service(SC_HANDLE manager, const std::string& name, DWORD access,
   if (!service) {
     const DWORD error = GetLastError();
     if (missing_ok && error == ERROR_SERVICE_DOES_NOT_EXIST) return service;
-    fail("OpenServiceW", name, error);
+    throw_windows_error("OpenServiceW", name, error);
   }
   return service;
 }
@@ -142,7 +142,7 @@ bool query_config2(SC_HANDLE service, DWORD level, const char* level_name, const
         error == ERROR_CALL_NOT_IMPLEMENTED) {
       return false;
     }
-    fail(std::string("QueryServiceConfig2W(") + level_name + ")", name, error);
+    throw_windows_error(std::string("QueryServiceConfig2W(") + level_name + ")", name, error);
   }
   return true;
 }
@@ -225,7 +225,7 @@ void apply_config2(SC_HANDLE service, const ServiceRegistration& registration) {
   std::wstring description = widen(registration.description);
   SERVICE_DESCRIPTIONW description_info{description.data()};
   if (const DWORD error = change_config2(service, SERVICE_CONFIG_DESCRIPTION, &description_info)) {
-    fail("ChangeServiceConfig2W(SERVICE_CONFIG_DESCRIPTION)", name, error);
+    throw_windows_error("ChangeServiceConfig2W(SERVICE_CONFIG_DESCRIPTION)", name, error);
   }
 
   // lpsaActions must not be NULL even with no actions: NULL would keep the old actions and reset
@@ -243,7 +243,7 @@ void apply_config2(SC_HANDLE service, const ServiceRegistration& registration) {
   failure_actions.lpsaActions = actions.empty() ? &no_action : actions.data();
   if (const DWORD error =
           change_config2(service, SERVICE_CONFIG_FAILURE_ACTIONS, &failure_actions)) {
-    fail("ChangeServiceConfig2W(SERVICE_CONFIG_FAILURE_ACTIONS)", name, error);
+    throw_windows_error("ChangeServiceConfig2W(SERVICE_CONFIG_FAILURE_ACTIONS)", name, error);
   }
 
   // An SCM that does not know a level (ERROR_INVALID_LEVEL; Wine implements only the
@@ -262,7 +262,8 @@ void apply_config2(SC_HANDLE service, const ServiceRegistration& registration) {
   if (const DWORD error =
           change_config2(service, SERVICE_CONFIG_DELAYED_AUTO_START_INFO, &delayed)) {
     if (delayed_start || !level_missing(error)) {
-      fail("ChangeServiceConfig2W(SERVICE_CONFIG_DELAYED_AUTO_START_INFO)", name, error);
+      throw_windows_error("ChangeServiceConfig2W(SERVICE_CONFIG_DELAYED_AUTO_START_INFO)", name,
+                          error);
     }
   }
 
@@ -270,14 +271,15 @@ void apply_config2(SC_HANDLE service, const ServiceRegistration& registration) {
   if (const DWORD error =
           change_config2(service, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &failure_flag)) {
     if (!level_missing(error)) {
-      fail("ChangeServiceConfig2W(SERVICE_CONFIG_FAILURE_ACTIONS_FLAG)", name, error);
+      throw_windows_error("ChangeServiceConfig2W(SERVICE_CONFIG_FAILURE_ACTIONS_FLAG)", name,
+                          error);
     }
   }
   SERVICE_PRESHUTDOWN_INFO preshutdown{
       static_cast<DWORD>(registration.preshutdown_timeout.count())};
   if (const DWORD error = change_config2(service, SERVICE_CONFIG_PRESHUTDOWN_INFO, &preshutdown)) {
     if (!level_missing(error)) {
-      fail("ChangeServiceConfig2W(SERVICE_CONFIG_PRESHUTDOWN_INFO)", name, error);
+      throw_windows_error("ChangeServiceConfig2W(SERVICE_CONFIG_PRESHUTDOWN_INFO)", name, error);
     }
   }
 }
@@ -342,7 +344,7 @@ std::vector<BYTE> account_sid(const std::string& account, const std::string& pat
     std::vector<BYTE> sid(SECURITY_MAX_SID_SIZE);
     DWORD size = static_cast<DWORD>(sid.size());
     if (!CreateWellKnownSid(type, nullptr, sid.data(), &size)) {
-      fail_last("CreateWellKnownSid", account);
+      throw_last_error("CreateWellKnownSid", account);
     }
     sid.resize(size);
     return sid;
@@ -365,7 +367,7 @@ std::vector<BYTE> account_sid(const std::string& account, const std::string& pat
   if (error == ERROR_NONE_MAPPED) {
     if (auto sid = service_sid(account)) return *sid;
   }
-  fail("LookupAccountNameW", account + " (granting access to " + path + ")", error);
+  throw_windows_error("LookupAccountNameW", account + " (granting access to " + path + ")", error);
 }
 
 // %VAR% references expanded as the service will see them (the text as is when it fails).
@@ -394,7 +396,7 @@ void register_event_source(const ServiceRegistration& registration) {
   HKEY key = nullptr;
   if (const LSTATUS error = RegCreateKeyExW(HKEY_LOCAL_MACHINE, key_path.c_str(), 0, nullptr, 0,
                                             KEY_SET_VALUE, nullptr, &key, nullptr)) {
-    fail("RegCreateKeyExW", "HKLM\\" + narrow(key_path), static_cast<DWORD>(error));
+    throw_windows_error("RegCreateKeyExW", "HKLM\\" + narrow(key_path), static_cast<DWORD>(error));
   }
   const DWORD types = EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE | EVENTLOG_INFORMATION_TYPE;
   LSTATUS error = RegSetValueExW(key, L"EventMessageFile", 0, REG_EXPAND_SZ,
@@ -406,7 +408,7 @@ void register_event_source(const ServiceRegistration& registration) {
   }
   RegCloseKey(key);
   if (error != ERROR_SUCCESS) {
-    fail("RegSetValueExW", "HKLM\\" + narrow(key_path), static_cast<DWORD>(error));
+    throw_windows_error("RegSetValueExW", "HKLM\\" + narrow(key_path), static_cast<DWORD>(error));
   }
 }
 
@@ -414,7 +416,7 @@ void unregister_event_source(const std::string& name) {
   const std::wstring key_path = std::wstring(event_log_key) + widen(name);
   const LSTATUS error = RegDeleteKeyW(HKEY_LOCAL_MACHINE, key_path.c_str());
   if (error != ERROR_SUCCESS && error != ERROR_FILE_NOT_FOUND) {
-    fail("RegDeleteKeyW", "HKLM\\" + narrow(key_path), static_cast<DWORD>(error));
+    throw_windows_error("RegDeleteKeyW", "HKLM\\" + narrow(key_path), static_cast<DWORD>(error));
   }
 }
 
@@ -433,7 +435,7 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
     DWORD needed = 0;
     if (!QueryServiceStatusEx(service.get(), SC_STATUS_PROCESS_INFO,
                               reinterpret_cast<BYTE*>(&status), sizeof status, &needed)) {
-      fail_last("QueryServiceStatusEx", name);
+      throw_last_error("QueryServiceStatusEx", name);
     }
     ScmServiceStatus result;
     result.state = state_name(status.dwCurrentState);
@@ -456,12 +458,13 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
     if (!QueryServiceConfigW(service.get(),
                              reinterpret_cast<QUERY_SERVICE_CONFIGW*>(buffer.bytes()),
                              buffer.size(), &needed)) {
-      if (GetLastError() != ERROR_INSUFFICIENT_BUFFER) fail_last("QueryServiceConfigW", name);
+      if (GetLastError() != ERROR_INSUFFICIENT_BUFFER)
+        throw_last_error("QueryServiceConfigW", name);
       buffer.resize(needed);
       if (!QueryServiceConfigW(service.get(),
                                reinterpret_cast<QUERY_SERVICE_CONFIGW*>(buffer.bytes()),
                                buffer.size(), &needed)) {
-        fail_last("QueryServiceConfigW", name);
+        throw_last_error("QueryServiceConfigW", name);
       }
     }
     const auto& config = buffer.as<QUERY_SERVICE_CONFIGW>();
@@ -514,7 +517,7 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
         SERVICE_ERROR_NORMAL, widen(registration.image_path).c_str(), nullptr, nullptr,
         dependencies.c_str(), account.c_str(),
         password_argument(registration.account, wide_password)));
-    if (!service) fail_last("CreateServiceW", name);
+    if (!service) throw_last_error("CreateServiceW", name);
     apply_config2(service.get(), registration);
     register_event_source(registration);
   }
@@ -533,7 +536,7 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
                               nullptr, dependencies.c_str(), account.c_str(),
                               password_argument(registration.account, wide_password),
                               widen(registration.display_name).c_str())) {
-      fail_last("ChangeServiceConfigW", name);
+      throw_last_error("ChangeServiceConfigW", name);
     }
     apply_config2(service.get(), registration);
     register_event_source(registration);
@@ -544,7 +547,7 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
     const auto service = open_service(manager.get(), name, SERVICE_START);
     if (!StartServiceW(service.get(), 0, nullptr)) {
       const DWORD error = GetLastError();
-      if (error != ERROR_SERVICE_ALREADY_RUNNING) fail("StartServiceW", name, error);
+      if (error != ERROR_SERVICE_ALREADY_RUNNING) throw_windows_error("StartServiceW", name, error);
     }
   }
 
@@ -566,7 +569,7 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
         return;
       }
     }
-    fail("ControlService(SERVICE_CONTROL_STOP)", name, error);
+    throw_windows_error("ControlService(SERVICE_CONTROL_STOP)", name, error);
   }
 
   void remove(const std::string& name) override {
@@ -574,7 +577,8 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
     const auto service = open_service(manager.get(), name, DELETE);
     if (!DeleteService(service.get())) {
       const DWORD error = GetLastError();
-      if (error != ERROR_SERVICE_MARKED_FOR_DELETE) fail("DeleteService", name, error);
+      if (error != ERROR_SERVICE_MARKED_FOR_DELETE)
+        throw_windows_error("DeleteService", name, error);
     }
     unregister_event_source(name);
   }
@@ -598,7 +602,7 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
     if (const DWORD error =
             GetNamedSecurityInfoW(wide_path.c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION,
                                   nullptr, nullptr, &old_dacl, nullptr, descriptor.out())) {
-      fail("GetNamedSecurityInfoW", path, error);
+      throw_windows_error("GetNamedSecurityInfoW", path, error);
     }
     // Read and execute; "modify" (icacls M: read, write, execute, delete) with `write`.
     EXPLICIT_ACCESS_W entry{};
@@ -611,12 +615,12 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
     entry.Trustee.ptstrName = reinterpret_cast<wchar_t*>(sid.data());
     LocalMemory<ACL> new_dacl;
     if (const DWORD error = SetEntriesInAclW(1, &entry, old_dacl, new_dacl.out())) {
-      fail("SetEntriesInAclW", path, error);
+      throw_windows_error("SetEntriesInAclW", path, error);
     }
     if (const DWORD error =
             SetNamedSecurityInfoW(wide_path.data(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION,
                                   nullptr, nullptr, new_dacl.get(), nullptr)) {
-      fail("SetNamedSecurityInfoW", path, error);
+      throw_windows_error("SetNamedSecurityInfoW", path, error);
     }
   }
 

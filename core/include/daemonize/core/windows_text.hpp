@@ -27,6 +27,12 @@ namespace daemonize::windows_text {
 [[nodiscard]] HostError windows_error(std::string operation, std::string subject,
                                       unsigned long error);
 
+// Throws SystemError(windows_error(...)): for host operations that cannot go on (deploy's
+// WindowsSystemOps, the SCM API). `throw_last_error` reads GetLastError().
+[[noreturn]] void throw_windows_error(const std::string& operation, const std::string& subject,
+                                      unsigned long error);
+[[noreturn]] void throw_last_error(const std::string& operation, const std::string& subject);
+
 // "NAME=value\0...\0\0", sorted by name without regard to case, as CreateProcessW expects for
 // CREATE_UNICODE_ENVIRONMENT (the program's and the exec health probe's environment).
 [[nodiscard]] std::wstring environment_block(const std::map<std::string, std::string>& environment);
