@@ -1,6 +1,8 @@
 // Start-up checks against a fake host: env files, precedence, required_env, command, user.
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/watchdog/launch_plan.hpp"
 
@@ -17,10 +19,9 @@ class FakeHost final : public HostQueries {
   unsigned euid = 0;
   std::optional<std::string> home;
 
-  std::optional<std::string> read_file(const std::string& path, std::string& error) const override {
+  HostResult<std::string> read_file(const std::string& path) const override {
     if (auto found = files.find(path); found != files.end()) return found->second;
-    error = "No such file or directory";
-    return std::nullopt;
+    return errno_error("open", path, ENOENT);
   }
   std::string executable_problem(const std::string& path) const override {
     return executables.contains(path) ? "" : "No such file or directory";

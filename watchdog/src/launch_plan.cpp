@@ -121,14 +121,13 @@ StartupResult prepare_launch(const Service& service,
     const bool optional = path.starts_with("-");
     if (optional) path.erase(0, 1);
     const std::string key = "service.env_files[" + std::to_string(index) + "]";
-    std::string error;
-    std::optional<std::string> text;
-    if (const auto copy = env_file_credential_path(index, inherited)) {
-      text = host.read_file(*copy, error);
-    }
-    if (!text) text = host.read_file(path, error);
+    HostResult<std::string> text = HostError{};
+    if (const auto copy = env_file_credential_path(index, inherited)) text = host.read_file(*copy);
+    if (!text) text = host.read_file(path);
     if (!text) {
-      if (!optional) problems.about_key(key, "cannot read env file " + path + ": " + error);
+      if (!optional) {
+        problems.about_key(key, "cannot read env file " + path + ": " + text.error().detail);
+      }
       continue;
     }
     auto parsed = parse_dotenv(*text);

@@ -16,12 +16,9 @@ namespace {
 
 class PosixHost final : public HostQueries {
  public:
-  std::optional<std::string> read_file(const std::string& path, std::string& error) const override {
+  HostResult<std::string> read_file(const std::string& path) const override {
     std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      error = std::strerror(errno);
-      return std::nullopt;
-    }
+    if (!in) return errno_error("open", path, errno);
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();

@@ -19,6 +19,7 @@
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/core/loader.hpp"
 #include "daemonize/core/supervisor.hpp"
+#include "daemonize/core/windows_text.hpp"
 #include "daemonize/watchdog/health_probe.hpp"
 #include "daemonize/watchdog/launch_plan.hpp"
 #include "daemonize/watchdog/run.hpp"
@@ -56,12 +57,9 @@ DWORD attributes_of(const std::string& path) {
 
 class WindowsHost final : public HostQueries {
  public:
-  std::optional<std::string> read_file(const std::string& path, std::string& error) const override {
+  HostResult<std::string> read_file(const std::string& path) const override {
     std::ifstream in(to_path(path), std::ios::binary);
-    if (!in) {
-      error = windows::last_error_text();
-      return std::nullopt;
-    }
+    if (!in) return windows_text::windows_error("open", path, GetLastError());
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();

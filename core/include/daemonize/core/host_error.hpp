@@ -5,6 +5,7 @@
 #include <boost/system/result.hpp>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace daemonize {
 
@@ -12,6 +13,17 @@ struct HostError {
   // What the caller decides on: permission_denied is exit 77 (deploy needs root or the right
   // account), everything else 74.
   enum class Kind { other, permission_denied };
+
+  // Not an aggregate, and no one-argument constructor: HostResult<std::string> then takes a
+  // string as its value without ambiguity.
+  HostError() = default;
+  HostError(std::string operation_done, std::string subject_of, std::string why, long code = 0,
+            Kind error_kind = Kind::other)
+      : operation(std::move(operation_done)),
+        subject(std::move(subject_of)),
+        detail(std::move(why)),
+        os_code(code),
+        kind(error_kind) {}
 
   std::string operation;  // what was done: "rename", "OpenServiceW", "spawn", "useradd"
   std::string subject;    // to what: a path, a command line, a service name; may be ""

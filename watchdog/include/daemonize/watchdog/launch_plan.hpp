@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "daemonize/core/host_error.hpp"
 #include "daemonize/core/model.hpp"
 
 namespace daemonize {
@@ -55,9 +56,8 @@ struct StartupResult {
 class HostQueries {
  public:
   virtual ~HostQueries() = default;
-  // File contents, or std::nullopt with `error` set (e.g. "No such file or directory").
-  [[nodiscard]] virtual std::optional<std::string> read_file(const std::string& path,
-                                                             std::string& error) const = 0;
+  // File contents, or why not (detail: "No such file or directory").
+  [[nodiscard]] virtual HostResult<std::string> read_file(const std::string& path) const = 0;
   // "" when `path` is a regular file executable by us, else why not.
   [[nodiscard]] virtual std::string executable_problem(const std::string& path) const = 0;
   [[nodiscard]] virtual bool is_directory(const std::string& path) const = 0;
