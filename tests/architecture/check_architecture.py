@@ -15,7 +15,9 @@ An edge is any of:
   - a CMake target_include_directories or target_sources/add_executable naming a path in
     another folder (reaching into its private src/).
 Also: deploy/ and watchdog/ hold no target-name string literal ("systemd", "windows-task", ...):
-what differs per target is asked of the backend through core's interfaces.
+what differs per target is asked of the backend through core's interfaces. And ARCHITECTURE.md
+stays true: every file, folder and CMake target it names in `backticks` exists, and its
+directory table has a row for every folder of the rule.
 
 usage: check_architecture.py SOURCE_DIR      prints every violation, exits 1 when there is one
        check_architecture.py --self-test     proves that each kind of violation is caught
@@ -168,6 +170,45 @@ def check(root: Path) -> list[str]:
     return problems
 
 
+PATH_LIKE = re.compile(r"^[\w.+-]+(/[\w.+-]*)*\.(cpp|hpp|py|sh|md|cmake|txt|in|mc)$|^[\w.-]+(/[\w.-]+)*/$")
+
+
+def check_document(root: Path) -> list[str]:
+    """What ARCHITECTURE.md names exists; every folder of the rule has a row."""
+    document = root / "ARCHITECTURE.md"
+    if not document.is_file():
+        return []
+    text = document.read_text()
+    tracked = [p.relative_to(root).as_posix() for p in root.rglob("*")
+               if "build" not in p.relative_to(root).parts[:1] and ".git" not in p.parts]
+    defined = set()
+    for cmake in root.rglob("CMakeLists.txt"):
+        if "build" in cmake.relative_to(root).parts[:1]:
+            continue
+        body = strip_cmake_comments(cmake.read_text())
+        for command in ("add_library", "add_executable"):
+            defined.update(args.split()[0] for _, args in cmake_commands(body, command))
+    problems = []
+    for number, line in enumerate(text.splitlines(), 1):
+        for token in re.findall(r"`([^`]+)`", line):
+            for name in re.split(r"[\s,]+", token):
+                name = name.strip("()")
+                if re.fullmatch(r"daemonize_\w+", name) and name not in defined:
+                    problems.append(f"ARCHITECTURE.md:{number}: no CMake target {name}")
+                    continue
+                if "{" in name or "*" in name or "<" in name or not PATH_LIKE.match(name):
+                    continue
+                bare = name.rstrip("/")
+                if any(t == bare or t.endswith("/" + bare) for t in tracked):
+                    continue
+                problems.append(f"ARCHITECTURE.md:{number}: `{name}` names nothing in the tree")
+    rows = set(re.findall(r"^\| `([\w/.-]+)/` \|", text, re.M))
+    for folder in folders(root):
+        if folder not in rows:
+            problems.append(f"ARCHITECTURE.md: the directory table has no row for `{folder}/`")
+    return problems
+
+
 def self_test() -> int:
     """A tiny tree with one violation of each kind; the check must name all of them."""
     files = {
@@ -195,6 +236,9 @@ def self_test() -> int:
         "cli/CMakeLists.txt": "add_executable(daemonize main.cpp)\n"
                               "target_link_libraries(daemonize daemonize_deploy daemonize_alpha)\n",
         "cli/main.cpp": '#include "daemonize/alpha/r.hpp"\n',
+        "ARCHITECTURE.md": "| `core/` | `daemonize_core` |\n| `backends/alpha/` | |\n"
+                           "| `backends/beta/` | |\n| `watchdog/` | `src/w.cpp` |\n"
+                           "| `deploy/` | `deploy/src/gone.cpp`, `daemonize_gone` |\n",
     }
     expected = [
         "backends/alpha/CMakeLists.txt:2: backends/alpha -> backends/beta: links daemonize_beta",
@@ -203,13 +247,16 @@ def self_test() -> int:
         'backends/alpha/src/r.cpp:3: backends/alpha -> backends/beta: #include "../../beta/src/private.hpp"',
         "deploy/CMakeLists.txt:2: deploy -> backends/alpha: links daemonize_alpha",
         'deploy/src/d.cpp:1: deploy names the target "alpha"',
+        "ARCHITECTURE.md:5: `deploy/src/gone.cpp` names nothing in the tree",
+        "ARCHITECTURE.md:5: no CMake target daemonize_gone",
+        "ARCHITECTURE.md: the directory table has no row for `cli/`",
     ]
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory)
         for name, content in files.items():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_text(content)
-        found = check(root)
+        found = check(root) + check_document(root)
     if sorted(found) != sorted(expected):
         print("self-test failed\nexpected:\n  " + "\n  ".join(expected) + "\nfound:\n  " +
               "\n  ".join(found), file=sys.stderr)
@@ -224,7 +271,7 @@ def main() -> int:
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
-    problems = check(Path(sys.argv[1]))
+    problems = check(Path(sys.argv[1])) + check_document(Path(sys.argv[1]))
     for problem in problems:
         print(problem)
     if problems:

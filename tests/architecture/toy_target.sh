@@ -38,6 +38,8 @@ if [[ $output != *"$expected_start"* ]]; then
   echo "$output"
   exit 1
 fi
+"$daemonize" validate --target toy "$source_dir/examples/web-api.toml" >/dev/null ||
+  { echo "FAIL: validate --target toy exited $?"; exit 1; }
 "$daemonize" render --target all "$source_dir/examples/web-api.toml" --output-dir "$work/out" \
   >/dev/null 2>&1 || true
 if [ ! -f "$work/out/toy/web-api.txt" ]; then
@@ -45,4 +47,4 @@ if [ ! -f "$work/out/toy/web-api.txt" ]; then
   ls -R "$work/out" 2>&1 | head -20
   exit 1
 fi
-echo "toy target: one folder + one line; render --target toy and --target all include it"
+echo "toy target: one folder + one line; validate/render --target toy and --target all include it"
