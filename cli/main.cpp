@@ -38,8 +38,19 @@ int main(int argc, char** argv) {
       return exit_code::usage;
     }
   }
+  // `init … -- ARGS`: what follows `--` is the program's arguments; CLI11 would end a repeated
+  // option's values there and go on parsing flags.
+  int parsed = argc;
+  if (argc >= 2 && std::string_view(argv[1]) == "init") {
+    for (int i = 2; i < argc; ++i) {
+      if (std::string_view(argv[i]) != "--") continue;
+      context.program_args.assign(argv + i + 1, argv + argc);
+      parsed = i;
+      break;
+    }
+  }
   try {
-    app.parse(argc, argv);
+    app.parse(parsed, argv);
   } catch (const CLI::ParseError& error) {
     const int code = app.exit(error);
     return code == 0 ? 0 : exit_code::usage;

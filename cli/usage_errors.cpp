@@ -75,8 +75,13 @@ std::string usage_failure_message(const CLI::App* app, const CLI::Error& error) 
   if (message == "a subcommand is required") {
     message = "a command is required: " + comma_list(subcommand_names(*app));
   }
-  return "daemonize: " + message + "\ndaemonize: hint: `" + command +
-         " --help` lists what it takes\n";
+  std::string text = "daemonize: " + message + "\n";
+  if (command == "daemonize init" && message.find("not expected") != std::string::npos) {
+    text +=
+        "daemonize: hint: the program's arguments go after --, as in `daemonize init --command "
+        "/usr/bin/app -- --port 8080`\n";
+  }
+  return text + "daemonize: hint: `" + command + " --help` lists what it takes\n";
 }
 
 }  // namespace daemonize::cli
