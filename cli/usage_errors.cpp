@@ -72,7 +72,7 @@ std::string usage_failure_message(const CLI::App* app, const CLI::Error& error) 
     if (current != nullptr) command += " " + current->get_name();
   }
   std::string message = sentence_case(error.what());
-  if (message == "a subcommand is required") {
+  if (message == "a subcommand is required" && app != nullptr) {
     message = "a command is required: " + comma_list(subcommand_names(*app));
   }
   std::string text = "daemonize: " + message + "\n";
