@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 #include "daemonize/core/backend.hpp"
 
@@ -12,6 +13,7 @@ namespace daemonize::cli {
 struct CliContext {
   BackendRegistry registry;
   int exit_code = 0;
+  std::vector<std::string> program_args;  // `init … -- ARGS`: the ARGS, never parsed as flags
 };
 
 // Generated from the backends that registered themselves (cli/registered_backends.cpp.in).

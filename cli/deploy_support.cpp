@@ -46,7 +46,7 @@ int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& o
   }
   const auto* backend = registry.find(target);
   if (backend == nullptr || target == "all") {
-    std::cerr << "daemonize: unknown target '" << target << "'\n";
+    std::cerr << unknown_target_message(registry, target, {"auto"}) << '\n';
     return exit_code::usage;
   }
 

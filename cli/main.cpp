@@ -7,6 +7,7 @@
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/watchdog/run.hpp"
 #include "host_facts.hpp"
+#include "usage_errors.hpp"
 
 int main(int argc, char** argv) {
   using namespace daemonize;
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
 
   CLI::App app{"daemonize: one manifest, a well-behaved service on every platform", "daemonize"};
   app.require_subcommand(1);
+  app.failure_message(cli::usage_failure_message);
   app.set_version_flag("--version", cli::version_text(context.registry));
   cli::add_validate_command(app, context);
   cli::add_render_command(app, context);
@@ -29,8 +31,26 @@ int main(int argc, char** argv) {
   cli::add_status_command(app, context);
   cli::add_init_command(app, context);
 
+  // CLI11 would only say "A subcommand is required" for a misspelt one.
+  if (argc >= 2) {
+    if (auto message = cli::unknown_command_message(app, argv[1])) {
+      std::cerr << *message;
+      return exit_code::usage;
+    }
+  }
+  // `init … -- ARGS`: what follows `--` is the program's arguments; CLI11 would end a repeated
+  // option's values there and go on parsing flags.
+  int parsed = argc;
+  if (argc >= 2 && std::string_view(argv[1]) == "init") {
+    for (int i = 2; i < argc; ++i) {
+      if (std::string_view(argv[i]) != "--") continue;
+      context.program_args.assign(argv + i + 1, argv + argc);
+      parsed = i;
+      break;
+    }
+  }
   try {
-    app.parse(argc, argv);
+    app.parse(parsed, argv);
   } catch (const CLI::ParseError& error) {
     const int code = app.exit(error);
     return code == 0 ? 0 : exit_code::usage;

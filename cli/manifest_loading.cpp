@@ -5,6 +5,7 @@
 #include <set>
 
 #include "daemonize/core/exit_codes.hpp"
+#include "daemonize/core/suggest.hpp"
 
 namespace daemonize::cli {
 
@@ -68,6 +69,17 @@ int load_failure_exit_code(const LoadResult& result) {
   return result.file_unreadable ? exit_code::no_input : exit_code::data_error;
 }
 
+std::string unknown_target_message(const BackendRegistry& registry, const std::string& name,
+                                   const std::vector<std::string>& also) {
+  auto known = registry.names();
+  known.insert(known.end(), also.begin(), also.end());
+  std::string message = "daemonize: unknown target '" + name + "'";
+  if (auto suggestion = did_you_mean(name, known); !suggestion.empty()) return message + suggestion;
+  std::string list;
+  for (const auto& candidate : known) list += (list.empty() ? "" : ", ") + candidate;
+  return message + " (this build knows: " + list + ")";
+}
+
 std::optional<std::vector<const Backend*>> select_backends(const BackendRegistry& registry,
                                                            const std::vector<std::string>& names) {
   std::vector<const Backend*> selected;
@@ -78,11 +90,7 @@ std::optional<std::vector<const Backend*>> select_backends(const BackendRegistry
     }
     const auto* backend = registry.find(name);
     if (backend == nullptr) {
-      std::string known;
-      for (const auto& candidate : registry.names())
-        known += (known.empty() ? "" : ", ") + candidate;
-      std::cerr << "daemonize: unknown target '" << name << "' (this build knows: " << known
-                << ", all)\n";
+      std::cerr << unknown_target_message(registry, name, {"all"}) << '\n';
       return std::nullopt;
     }
     selected.push_back(backend);

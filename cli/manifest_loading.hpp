@@ -48,6 +48,12 @@ void print_diagnostics(const std::vector<Diagnostic>& diagnostics);
 // Exit code for a failed load: 66 (unreadable) or 65 (invalid).
 int load_failure_exit_code(const LoadResult& result);
 
+// "daemonize: unknown target 'windows'; did you mean 'windows-service' or 'windows-task'?", or
+// with no close name the targets this build knows; `also` are the other words the option takes
+// ("all", "auto").
+std::string unknown_target_message(const BackendRegistry& registry, const std::string& name,
+                                   const std::vector<std::string>& also);
+
 // Targets named on the command line, expanded ("all") and checked; nullopt after printing an error.
 std::optional<std::vector<const Backend*>> select_backends(const BackendRegistry& registry,
                                                            const std::vector<std::string>& names);

@@ -53,7 +53,7 @@ _daemonize() {
       COMPREPLY=($(compgen -f -- "$cur"))
       return
       ;;
-    -n | --name)
+    -n | --name | -u | --user | -e | --env | --health-url)
       return
       ;;
   esac
@@ -65,7 +65,7 @@ _daemonize() {
 
   local flags
   case $command in
-    init) flags="--name -n --command -c --output -o --force --help" ;;
+    init) flags="--name -n --command -c --user -u --env -e --health-url --output -o --force --help" ;;
     validate) flags="--target -t --json --quiet -q --help" ;;
     render) flags="--target -t --output-dir -o --daemonize-path --help" ;;
     deploy) flags="--target -t --dry-run --output-dir --root --no-start --no-wait --wait-timeout

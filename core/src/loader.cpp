@@ -7,16 +7,21 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
+#include <system_error>
 
 #include "daemonize/core/dns_label.hpp"
 #include "daemonize/core/interpolation.hpp"
 #include "daemonize/core/loader.hpp"
 #include "daemonize/core/manifest_limits.hpp"
 #include "daemonize/core/paths.hpp"
+#include "daemonize/core/suggest.hpp"
 #include "daemonize/core/units.hpp"
 #include "schema.hpp"
 #include "spellings.hpp"
@@ -56,6 +61,13 @@ const char* type_name(const toml::node& node) {
       break;
   }
   return "nothing";
+}
+
+bool differs_in_case_only(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
 }
 
 bool is_absolute_for(std::string_view path, TargetOs os) {
@@ -108,6 +120,90 @@ class TableView {
   std::vector<const toml::table*> layers_;
 };
 
+// toml++ reports an unterminated string where it noticed it (the line's end, or the end of the
+// file for a multi-line one) with a message about what it found there. The first string that is
+// never closed, found by scanning strings and comments the way TOML reads them, is where the
+// problem is: its opening quote.
+struct UnterminatedString {
+  SourcePosition at;
+  std::string message;
+};
+
+std::optional<UnterminatedString> find_unterminated_string(std::string_view text) {
+  int line = 1;
+  int column = 1;
+  std::size_t i = 0;
+  // Columns count code points, as toml++ does.
+  auto advance = [&] {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0U) != 0x80U) {
+      ++column;
+    }
+    ++i;
+  };
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '#') {
+      while (i < text.size() && text[i] != '\n') advance();
+      continue;
+    }
+    if (c != '"' && c != '\'') {
+      advance();
+      continue;
+    }
+    const SourcePosition opening{line, column};
+    const bool basic = c == '"';
+    const std::string_view triple = basic ? R"(""")" : "'''";
+    if (text.substr(i, 3) == triple) {
+      for (int n = 0; n < 3; ++n) advance();
+      bool closed = false;
+      while (i < text.size()) {
+        if (basic && text[i] == '\\' && i + 1 < text.size()) {
+          advance();
+          advance();
+          continue;
+        }
+        if (text.substr(i, 3) == triple) {
+          // Up to two quotes of the content may stand right before the closing ones.
+          while (text.substr(i + 1, 3) == triple) advance();
+          for (int n = 0; n < 3; ++n) advance();
+          closed = true;
+          break;
+        }
+        advance();
+      }
+      if (!closed) {
+        return UnterminatedString{opening,
+                                  std::string("unterminated multi-line string: the closing ") +
+                                      std::string(triple) + " is missing"};
+      }
+      continue;
+    }
+    advance();
+    bool closed = false;
+    while (i < text.size() && text[i] != '\n') {
+      if (basic && text[i] == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
+        advance();
+        advance();
+        continue;
+      }
+      if (text[i] == c) {
+        advance();
+        closed = true;
+        break;
+      }
+      advance();
+    }
+    if (!closed) {
+      return UnterminatedString{opening, std::string("unterminated string: the closing ") + c +
+                                             " is missing on this line"};
+    }
+  }
+  return std::nullopt;
+}
+
 using schema::PathKind;
 
 class ManifestDecoder final : public schema::KeyContext {
@@ -148,7 +244,11 @@ class ManifestDecoder final : public schema::KeyContext {
       }
       const auto* section = schema::find_section(name);
       if (section == nullptr) {
-        report_unknown(key, "", schema::top_level_names());
+        if (node.is_table()) {
+          report_unknown_table(key);
+        } else {
+          report_unknown(key, "", schema::top_level_names());
+        }
         continue;
       }
       check_section(*section, node, name);
@@ -249,8 +349,12 @@ class ManifestDecoder final : public schema::KeyContext {
     const std::string name(key.str());
     std::string message = "unknown key '" + name + "'";
     message += table_path.empty() ? " at the top level" : " in [" + table_path + "]";
-    if (auto suggestion = schema::closest(name, candidates); !suggestion.empty()) {
-      message += "; did you mean '" + suggestion + "'?";
+    const auto suggested = suggestions(name, candidates);
+    if (const auto home = home_of(name, table_path); !home.empty()) {
+      message += "; '" + name + "' belongs in " + home;
+      if (table_path.empty()) message += " (keys above the first [table] line are top-level)";
+    } else if (!suggested.empty()) {
+      message += "; did you mean " + or_list(suggested) + "?";
     } else if (name == "schema") {
       message += " (schema = N goes at the top of the file, before any table)";
     } else if (candidates.size() <= 4) {
@@ -260,6 +364,52 @@ class ManifestDecoder final : public schema::KeyContext {
       message += " (expected one of: " + expected + ")";
     }
     error(position_of(key.source()), join_path(table_path, name), message);
+  }
+
+  // A top-level table whose name is a misspelt section ([Service], [restarts]).
+  void report_unknown_table(const toml::key& key) {
+    const std::string name(key.str());
+    std::vector<std::string> names;
+    for (const auto& section : schema::sections()) names.emplace_back(section.name);
+    const auto suggested = suggestions(name, names);
+    if (suggested.empty()) {
+      report_unknown(key, "", schema::top_level_names());
+      return;
+    }
+    std::string tables;
+    for (std::size_t i = 0; i < suggested.size(); ++i) {
+      if (i > 0) tables += i + 1 == suggested.size() ? " or " : ", ";
+      tables += "[" + suggested[i] + "]";
+    }
+    error(position_of(key.source()), name,
+          "unknown table [" + name + "]; did you mean " + tables + "?" +
+              (differs_in_case_only(name, suggested.front()) ? " (table names are case-sensitive)"
+                                                             : ""));
+  }
+
+  // Where a key of another table goes: "[restart]" for `policy` found in [service] or at the top
+  // level ("[os.linux.restart]" inside [os.linux]); a key of [service] at the top level goes in
+  // [service] even when another table has a key of that name. "" when no table has it.
+  static std::string home_of(const std::string& name, const std::string& table_path) {
+    auto homes = schema::sections_with_key(name);
+    if (homes.empty()) return "";
+    // An [os.X] table holds [service] keys directly and the other tables as sub-tables.
+    std::string os_prefix;
+    if (table_path.starts_with("os.")) {
+      os_prefix = table_path.substr(0, table_path.find('.', 3)) + ".";
+      std::erase(homes, "service");
+      if (homes.empty()) return "";
+    } else if (std::find(homes.begin(), homes.end(), "service") != homes.end()) {
+      homes = {"service"};
+    }
+    if (table_path.size() > os_prefix.size())
+      std::erase(homes, table_path.substr(os_prefix.size()));
+    std::string text;
+    for (std::size_t i = 0; i < homes.size(); ++i) {
+      if (i > 0) text += i + 1 == homes.size() ? " or " : ", ";
+      text += "[" + os_prefix + homes[i] + "]";
+    }
+    return text;
   }
 
   // ---- limits (docs/manifest.md, "Limits") -----------------------------------------------
@@ -313,7 +463,12 @@ class ManifestDecoder final : public schema::KeyContext {
       return layered;
     };
 
-    if (service_view.empty()) {
+    // A misspelt [Service] is reported where it is; "missing" would only point away from it.
+    const bool misspelt_service = std::any_of(root.begin(), root.end(), [](const auto& entry) {
+      return entry.second.is_table() && entry.first.str() != "service" &&
+             !suggestions(entry.first.str(), {"service"}).empty();
+    });
+    if (service_view.empty() && !misspelt_service) {
       error({1, 1}, "service", "missing [service] table (with at least 'name' and 'command')");
     }
     for (const auto& name : schema::top_level_names()) record_table_position(root, name);
@@ -515,10 +670,8 @@ class ManifestDecoder final : public schema::KeyContext {
       allowed += (allowed.empty() ? "\"" : ", \"") + std::string(name) + "\"";
       names.emplace_back(name);
     }
-    std::string message = "'" + path + "' must be one of " + allowed + ", got \"" + *text + "\"";
-    if (auto suggestion = schema::closest(*text, names); !suggestion.empty()) {
-      message += "; did you mean \"" + suggestion + "\"?";
-    }
+    const std::string message = "'" + path + "' must be one of " + allowed + ", got \"" + *text +
+                                "\"" + did_you_mean(*text, names, '"');
     error(service_.position_of(path), path, message);
     return std::nullopt;
   }
@@ -787,10 +940,17 @@ LoadResult load_manifest_text(std::string_view text, const std::string& path, Ta
   try {
     document = toml::parse(text, path);
   } catch (const toml::parse_error& failure) {
-    const auto at = position_of(failure.source());
+    auto at = position_of(failure.source());
+    std::string message(failure.description());
+    // Only a string opened before the point of failure can be what made it fail.
+    if (auto unterminated = find_unterminated_string(text);
+        unterminated &&
+        std::tie(unterminated->at.line, unterminated->at.column) <= std::tie(at.line, at.column)) {
+      at = unterminated->at;
+      message = unterminated->message;
+    }
     result.diagnostics.push_back(
-        Diagnostic{Severity::error, path, at.line, at.column, "",
-                   "TOML syntax error: " + std::string(failure.description())});
+        Diagnostic{Severity::error, path, at.line, at.column, "", "TOML syntax error: " + message});
     return result;
   }
   ManifestDecoder decoder(path, os);
@@ -815,26 +975,25 @@ LoadResult load_manifest_text(std::string_view text, const std::string& path, Ta
 }
 
 LoadResult load_manifest_file(const std::string& path, TargetOs os) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
+  auto unreadable = [&](const std::string& reason) {
     LoadResult result;
     result.file_unreadable = true;
     result.diagnostics.push_back(
-        {Severity::error, path, 0, 0, "",
-         "cannot read the manifest: " + std::string(std::strerror(errno))});
+        {Severity::error, path, 0, 0, "", "cannot read the manifest: " + reason});
     return result;
+  };
+  // Some systems open a directory like a file and fail only when it is read.
+  if (std::error_code ignored; std::filesystem::is_directory(path, ignored)) {
+    return unreadable(std::make_error_code(std::errc::is_a_directory).message());
   }
+  errno = 0;
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return unreadable(std::strerror(errno != 0 ? errno : EIO));
   // Never more than one byte over the limit in memory: that byte is enough to refuse the file.
   std::string content(manifest_limits::file_bytes + 1, '\0');
   file.read(content.data(), static_cast<std::streamsize>(content.size()));
   content.resize(static_cast<std::size_t>(file.gcount()));
-  if (file.bad()) {
-    LoadResult result;
-    result.file_unreadable = true;
-    result.diagnostics.push_back(
-        {Severity::error, path, 0, 0, "", "cannot read the manifest: read error"});
-    return result;
-  }
+  if (file.bad()) return unreadable(std::strerror(errno != 0 ? errno : EIO));
   return load_manifest_text(content, path, os);
 }
 

@@ -800,23 +800,6 @@ all.push_back({
 return all;
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> previous(b.size() + 1);
-  std::vector<std::size_t> current(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    current[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const auto lower_a = std::tolower(static_cast<unsigned char>(a[i - 1]));
-      const auto lower_b = std::tolower(static_cast<unsigned char>(b[j - 1]));
-      const std::size_t substitution = previous[j - 1] + (lower_a == lower_b ? 0 : 1);
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
-    }
-    std::swap(previous, current);
-  }
-  return previous[b.size()];
-}
-
 }  // namespace
 
 const char* to_string(Type type) {
@@ -878,22 +861,12 @@ std::vector<std::string> top_level_names() {
   return names;
 }
 
-std::string closest(std::string_view name, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_distance = std::string::npos;
-  for (const auto& candidate : candidates) {
-    const auto distance = edit_distance(name, candidate);
-    if (distance < best_distance) {
-      best_distance = distance;
-      best = candidate;
-    }
+std::vector<std::string> sections_with_key(std::string_view key) {
+  std::vector<std::string> found;
+  for (const auto& section : sections()) {
+    if (section.find_key(key) != nullptr) found.emplace_back(section.name);
   }
-  // Close enough: at most 2 edits, and fewer than half of the name changed.
-  if (best_distance == 0 || best_distance > 2 ||
-      best_distance * 2 >= std::max<std::size_t>(name.size(), 2)) {
-    return "";
-  }
-  return best;
+  return found;
 }
 
 bool has_control_character(std::string_view text, bool allow_tab) {

@@ -141,9 +141,8 @@ class KeyContext {
 [[nodiscard]] const Section* find_section(std::string_view name);
 // Every top-level name (sections, "schema", "os").
 [[nodiscard]] std::vector<std::string> top_level_names();
-// The candidate closest to `name` by edit distance, or "" when none is close enough.
-[[nodiscard]] std::string closest(std::string_view name,
-                                  const std::vector<std::string>& candidates);
+// The sections with a key named `key` ("policy" -> restart), in manifest.md's order.
+[[nodiscard]] std::vector<std::string> sections_with_key(std::string_view key);
 
 // Whether `text` holds a control character (newline, NUL, DEL...; tab unless `allow_tab`).
 [[nodiscard]] bool has_control_character(std::string_view text, bool allow_tab);

@@ -60,9 +60,55 @@ grep -q '^name = "written"' "$work/written.toml" || fail "init -o overwrote the 
 "$daemonize" init -n again -o "$work/written.toml" --force 2>/dev/null || fail "init -o --force exited $?"
 grep -q '^name = "again"' "$work/written.toml" || fail "--force did not overwrite"
 
+# The program's arguments after --, --env, --user and --health-url land in the manifest exactly:
+# what the loader reads back is what was typed ($ written as $$, quotes and tabs escaped).
+"$daemonize" init --name api --command /usr/bin/api --env PORT=8080 --env 'GREETING=hi $USER "x"' \
+  --user www-data --health-url http://127.0.0.1:8080/healthz -- --port 8080 --verbose 'two words' \
+  "$(printf 'tab\there')" '--env' >"$work/api.toml" || fail "init with arguments exited $?"
+expect_valid "$work/api.toml" --target systemd --target launchd --target cron
+json=$("$daemonize" validate "$work/api.toml" --json) || fail "api manifest invalid: $json"
+python3 - "$json" <<'PY' || fail "init's flags do not read back exactly:
+$(cat -n "$work/api.toml")"
+import json, sys
+model = json.loads(sys.argv[1])["service"]
+service = model["service"]
+assert service["args"] == ["--port", "8080", "--verbose", "two words", "tab\there", "--env"], service["args"]
+assert service["user"] == "www-data", service["user"]
+assert model["env"] == {"PORT": "8080", "GREETING": 'hi $$USER "x"'}, model["env"]
+assert model["health"]["check"] == "http" and model["health"]["url"] == "http://127.0.0.1:8080/healthz", model["health"]
+PY
+grep -qx 'args = \["--port", "8080", "--verbose", "two words", "tab\\there", "--env"\]  *# each element is exactly one argument' "$work/api.toml" ||
+  fail "args line: $(grep '^args' "$work/api.toml")"
+# The program really gets them: `run` starts it with exactly these arguments.
+"$daemonize" init --name echo --command /bin/sh --env GREETING=hello -- -c 'printf "%s|" "$0" "$GREETING" >"$1"' probe "$work/ran" >"$work/echo.toml" ||
+  fail "init for a real child exited $?"
+sed -i -e 's/^policy = "on-failure"/policy = "never"/' -e "s|^# directory = .*|directory = \"$work/logs\"|" "$work/echo.toml"
+timeout 20 "$daemonize" run "$work/echo.toml" >/dev/null 2>&1
+[ "$(cat "$work/ran" 2>/dev/null)" = "probe|hello|" ] || fail "the program did not get its arguments and env: $(cat "$work/ran" 2>&1)"
+# Uncommenting the rest still validates with [health] and user set.
+sed -E -e 's/^# (\[[a-z.]+\])( .*)?$/\1/' -e 's/^# ([a-z_]+ = .*)$/\1/' "$work/api.toml" >"$work/api-uncommented.toml"
+expect_valid "$work/api-uncommented.toml" --target systemd
+
+# A value the manifest refuses is a usage error naming the flag; nothing is printed on stdout.
+expect_refused() {  # EXPECTED-STDERR ARGS...
+  local expected=$1 output code
+  shift
+  output=$("$daemonize" init "$@" 2>&1 >"$work/refused.out")
+  code=$?
+  [ $code -eq 2 ] || fail "init $* exited $code, expected 2"
+  [ "$output" = "$expected" ] || fail "init $*: expected [$expected] got [$output]"
+  [ ! -s "$work/refused.out" ] || fail "init $* printed a manifest"
+  echo "ok: init $* refused"
+}
+expect_refused "daemonize: --env takes KEY=VALUE, got 'PORT'" --env PORT
+expect_refused "daemonize: --env: [env] name '1ST' is not a valid variable name ([A-Za-z_][A-Za-z0-9_]*)" --env 1ST=x
+expect_refused "daemonize: --env PORT is given twice" --env PORT=1 --env PORT=2
+expect_refused "daemonize: --user: 'service.user' is not a valid account name: 'bad:user'" --user bad:user
+expect_refused "daemonize: --health-url: 'health.url' must start with http:// (https is not supported by the probe), got 'https://x/'" --health-url https://x/
+
 for bad in "--name=bad name" "--name=-x" "--command=relative/path" "--command=bin"; do
   "$daemonize" init "$bad" >/dev/null 2>&1
   code=$?
   [ $code -eq 2 ] || fail "init $bad exited $code, expected 2"
 done
-echo "PASS: daemonize init output validates (plain, uncommented, Windows, -o), bad values exit 2"
+echo "PASS: daemonize init output validates (plain, uncommented, Windows, -o, arguments, env, user, health), bad values exit 2"

@@ -130,7 +130,8 @@ args = "not-an-array"
 TEST(Loader, UnknownKeysInOtherOsOverridesAreStillErrors) {
   const std::string text = std::string(minimal) + "[os.macos]\nlabel = \"x\"\n";
   EXPECT_EQ(messages(text),
-            std::vector<std::string>{"service.toml:5:1: error: unknown key 'label' in [os.macos]"});
+            std::vector<std::string>{"service.toml:5:1: error: unknown key 'label' in [os.macos]; "
+                                     "'label' belongs in [os.macos.launchd]"});
 }
 
 TEST(Loader, AcceptanceUnknownKeyWithSuggestion) {
