@@ -214,7 +214,8 @@ std::optional<Clock::time_point> parse_since(const std::string& text, Clock::tim
     // A duration: NUMBER UNIT pairs.
     std::chrono::seconds total{0};
     std::size_t at = 0;
-    while (at < view.size()) {
+    bool valid = true;
+    while (valid && at < view.size()) {
       std::int64_t number = 0;
       const std::size_t start = at;
       while (at < view.size() && std::isdigit(static_cast<unsigned char>(view[at])) != 0 &&
@@ -222,21 +223,17 @@ std::optional<Clock::time_point> parse_since(const std::string& text, Clock::tim
         number = number * 10 + (view[at] - '0');
         ++at;
       }
-      if (at == start || at >= view.size()) break;
-      const char unit = view[at++];
+      const char unit = at < view.size() ? view[at++] : '\0';
       const std::int64_t factor = unit == 's'   ? 1
                                   : unit == 'm' ? 60
                                   : unit == 'h' ? 3600
                                   : unit == 'd' ? 86400
                                   : unit == 'w' ? 604800
                                                 : 0;
-      if (factor == 0) {
-        at = start;
-        break;
-      }
+      valid = at > start + 1 && factor != 0;
       total += std::chrono::seconds(number * factor);
     }
-    if (at == view.size()) return now - total;
+    if (valid) return now - total;
   } else {
     std::size_t at = 0;
     if (auto parsed = parse_instant(view, at, false); parsed && at == view.size()) {
