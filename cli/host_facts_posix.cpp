@@ -164,6 +164,7 @@ std::optional<std::filesystem::path> detached_log_file(const std::string& name) 
 
 int run_in_foreground(const std::vector<std::string>& argv) {
   std::vector<char*> arguments;
+  arguments.reserve(argv.size() + 1);
   for (const auto& argument : argv) arguments.push_back(const_cast<char*>(argument.c_str()));
   arguments.push_back(nullptr);
   const pid_t child = ::fork();

@@ -137,9 +137,9 @@ std::string describe_memory(std::uint64_t bytes) {
   }
   char text[32];
   if (unit == 0 || value >= 100.0) {
-    std::snprintf(text, sizeof text, "%.0f%s", value, kUnits[unit]);
+    (void)std::snprintf(text, sizeof text, "%.0f%s", value, kUnits[unit]);
   } else {
-    std::snprintf(text, sizeof text, "%.1f%s", value, kUnits[unit]);
+    (void)std::snprintf(text, sizeof text, "%.1f%s", value, kUnits[unit]);
   }
   return text;
 }

@@ -184,7 +184,7 @@ std::optional<std::string> read_log_file(const std::filesystem::path& path) {
   gzFile gz = ::gzopen(path.string().c_str(), "rb");
   if (gz == nullptr) return std::nullopt;
   std::string content;
-  std::vector<char> buffer(64 * 1024);
+  std::vector<char> buffer(std::size_t{64} * 1024);
   for (;;) {
     const int got = ::gzread(gz, buffer.data(), static_cast<unsigned>(buffer.size()));
     if (got < 0) {
