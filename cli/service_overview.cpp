@@ -104,6 +104,19 @@ std::vector<LogSource> log_sources(const LogsConfig& logs) {
   return sources;
 }
 
+std::string inherited_output_destination(const std::string& name, const deploy::Receipt* receipt) {
+  if (receipt != nullptr && receipt->target == "systemd") {
+    return receipt->scope == Scope::user
+               ? "the journal (journalctl --user --user-unit " + receipt->service_id + ")"
+               : "the journal (journalctl -u " + receipt->service_id + ")";
+  }
+  std::error_code missing;
+  if (const auto log = detached_log_file(name); log && std::filesystem::exists(*log, missing)) {
+    return log->string();
+  }
+  return "where the watchdog's own output goes (the service manager's log)";
+}
+
 std::optional<std::chrono::system_clock::time_point> parse_rfc3339(const std::string& text) {
   std::tm utc{};
   int millis = 0;
@@ -182,7 +195,7 @@ std::vector<ServiceRow> collect_services(const BackendRegistry& registry) {
     }
   }
   // `run --detach` watchdogs: their pidfiles.
-  for (const auto& directory : detached_pidfile_directories()) {
+  for (const auto& directory : detached_pidfile_directories()) {  // root's first
     for (const auto& name : names_with_suffix(directory, ".pid")) found[name].detached = true;
   }
   // Any other watchdog (a unit written by hand, `daemonize run` in a terminal): its state file.
@@ -200,10 +213,12 @@ std::vector<ServiceRow> collect_services(const BackendRegistry& registry) {
 
   std::vector<ServiceRow> rows;
   const auto now = std::chrono::system_clock::now();
+  const auto state_roots = watchdog_state_roots();
+  const auto pidfile_directories = detached_pidfile_directories();
+  std::error_code missing;
   for (auto& [name, service] : found) {
     ServiceRow row;
     row.name = name;
-    row.scope = running_privileged() ? "system" : "user";
     row.target = service.detached ? "detached" : "-";
     auto files = watchdog_state_files(name);
     for (const auto& file : service.state_files) {
@@ -214,7 +229,6 @@ std::vector<ServiceRow> collect_services(const BackendRegistry& registry) {
     std::optional<ServiceStatus> manager;
     if (service.receipt) {
       row.target = service.receipt->target;
-      row.scope = service.receipt->scope == Scope::user ? "user" : "system";
       row.receipt_file = service.receipt_file;
       if (auto installer = installer_for(registry, *service.receipt)) {
         try {
@@ -224,6 +238,17 @@ std::vector<ServiceRow> collect_services(const BackendRegistry& registry) {
         }
       }
     }
+    // Without a receipt: system scope when the files are the system's (the first roots).
+    row.scope = "user";
+    if (state && !state_roots.empty() &&
+        state->file.parent_path().parent_path() == state_roots.front()) {
+      row.scope = "system";
+    }
+    if (!state && service.detached && !pidfile_directories.empty() &&
+        std::filesystem::exists(pidfile_directories.front() / (name + ".pid"), missing)) {
+      row.scope = "system";
+    }
+    if (service.receipt) row.scope = service.receipt->scope == Scope::user ? "user" : "system";
     if (state) {
       const auto& record = state->record;
       row.state_file = state->file.string();
@@ -250,7 +275,7 @@ std::vector<ServiceRow> collect_services(const BackendRegistry& registry) {
       }
       row.restarts = static_cast<std::uint64_t>(std::max(manager->restarts, 0));
     } else {
-      row.state = "unknown";
+      row.state = service.detached ? "not running" : "unknown";
     }
     row.health = "-";
     if (state && state->alive && state->record.state == "running") {

@@ -48,6 +48,12 @@ struct LogSource {
 // The files of `logs` (a stream shared by stdout and stderr once), stdout first.
 [[nodiscard]] std::vector<LogSource> log_sources(const LogsConfig& logs);
 
+// Where output with "inherit" goes for service `name`: "the journal (journalctl -u ID)" for a
+// systemd unit deploy installed, a detached watchdog's own log file, else the service
+// manager's log in general.
+[[nodiscard]] std::string inherited_output_destination(const std::string& name,
+                                                       const deploy::Receipt* receipt);
+
 // "2026-11-28T05:00:00.123Z" (the state file's times).
 [[nodiscard]] std::optional<std::chrono::system_clock::time_point> parse_rfc3339(
     const std::string& text);

@@ -61,14 +61,14 @@ constexpr std::size_t kStatusLogLines = 5;
 
 // One stream of the program, or one file both streams share.
 struct OutputView {
-  std::string streams;               // "stdout", "stderr", "stdout+stderr"
-  std::string kind;                  // "file", "inherit", "null"
-  std::string file;                  // the live file ("" unless kind is "file")
+  std::string streams;  // "stdout", "stderr", "stdout+stderr"
+  std::string kind;     // "file", "inherit", "null"
+  std::string file;     // the live file, or where "inherit" output goes ("" for "null")
   std::vector<std::string> rotated;  // its rotated files, oldest first
   std::vector<std::string> last_lines;
 };
 
-std::vector<OutputView> describe_output(const LogsConfig& logs) {
+std::vector<OutputView> describe_output(const LogsConfig& logs, const std::string& inherited_to) {
   std::vector<OutputView> views;
   for (const auto& source : log_sources(logs)) {
     OutputView view{source.streams, "file", source.path().string(), {}, {}};
@@ -81,7 +81,8 @@ std::vector<OutputView> describe_output(const LogsConfig& logs) {
   }
   for (const auto& [stream, config] :
        {std::pair{"stdout", logs.stdout_stream}, std::pair{"stderr", logs.stderr_stream}}) {
-    if (config.kind == LogStream::Kind::inherit) views.push_back({stream, "inherit", "", {}, {}});
+    if (config.kind == LogStream::Kind::inherit)
+      views.push_back({stream, "inherit", inherited_to, {}, {}});
     if (config.kind == LogStream::Kind::null) views.push_back({stream, "null", "", {}, {}});
   }
   return views;
@@ -91,6 +92,7 @@ boost::json::array output_json(const std::vector<OutputView>& views) {
   boost::json::array array;
   for (const auto& view : views) {
     boost::json::object object{{"streams", view.streams}, {"kind", view.kind}};
+    if (view.kind == "inherit") object["destination"] = view.file;
     if (view.kind == "file") {
       object["file"] = view.file;
       boost::json::array rotated(view.rotated.begin(), view.rotated.end());
@@ -110,8 +112,7 @@ void print_output(const std::vector<OutputView>& views, std::ostream& out) {
     label.resize(12, ' ');
     out << "  " << label;
     if (view.kind == "inherit") {
-      out << "inherit (where the watchdog's own output goes: the journal, the service manager's "
-             "log)\n";
+      out << "inherit: " << view.file << '\n';
     } else if (view.kind == "null") {
       out << "discarded (null)\n";
     } else {
@@ -177,12 +178,15 @@ int run_status(const StatusOptions& options, const BackendRegistry& registry) {
     if (deployed_active) object["deployed"] = boost::json::parse(deployed_json);
   };
   // Where the program's output goes, and its last lines.
+  const auto receipt = find_receipt(*make_host_system_ops(), record ? record->service : name);
   if (!manifest) {
-    const auto ops = make_host_system_ops();
-    const auto receipt = find_receipt(*ops, record ? record->service : name);
     manifest = service_manifest(record ? &*record : nullptr, receipt ? &*receipt : nullptr);
   }
-  const auto output = manifest ? describe_output(manifest->logs) : std::vector<OutputView>{};
+  const auto output =
+      manifest ? describe_output(manifest->logs,
+                                 inherited_output_destination(record ? record->service : name,
+                                                              receipt ? &*receipt : nullptr))
+               : std::vector<OutputView>{};
   if (!record) {
     const bool manager_running =
         (manager && manager->state == "RUNNING") || deployed_active.value_or(false);
