@@ -31,5 +31,7 @@ void add_control_commands(CLI::App& app, CliContext& context);  // start, stop, 
 void add_run_command(CLI::App& app, CliContext& context);
 void add_status_command(CLI::App& app, CliContext& context);
 void add_init_command(CLI::App& app, CliContext& context);
+void add_list_command(CLI::App& app, CliContext& context);
+void add_logs_command(CLI::App& app, CliContext& context);
 
 }  // namespace daemonize::cli

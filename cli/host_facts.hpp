@@ -3,6 +3,7 @@
 // host_facts_windows.cpp, picked by cli/CMakeLists.txt.
 #pragma once
 
+#include <cstdint>
 #include <ctime>
 #include <filesystem>
 #include <optional>
@@ -43,5 +44,23 @@ struct ServiceManagerView {
 // goes to `note`).
 [[nodiscard]] std::optional<ServiceManagerView> service_manager_view(const std::string& name,
                                                                      std::string& note);
+
+}  // namespace daemonize::cli
+
+namespace daemonize::cli {
+
+// Resident memory in bytes of process `root_pid` and all its descendants (the watchdog's whole
+// tree); std::nullopt when the process is gone or this host cannot tell.
+[[nodiscard]] std::optional<std::uint64_t> process_tree_memory(int root_pid);
+// The directories that hold one <name>/state.json per watchdog (system, then the user's).
+[[nodiscard]] std::vector<std::filesystem::path> watchdog_state_roots();
+// The directories that hold the <name>.pid of `run --detach` watchdogs (root's, the user's).
+[[nodiscard]] std::vector<std::filesystem::path> detached_pidfile_directories();
+// The own log of service `name`'s `run --detach` watchdog (its stderr and stdout: events, and
+// the program's "inherit" streams); std::nullopt where watchdogs do not detach (Windows).
+[[nodiscard]] std::optional<std::filesystem::path> detached_log_file(const std::string& name);
+// Runs `argv` with this process's stdin/stdout/stderr and returns its exit status (127 when it
+// cannot be started, with the reason on stderr).
+int run_in_foreground(const std::vector<std::string>& argv);
 
 }  // namespace daemonize::cli

@@ -1,10 +1,18 @@
+#include <dirent.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
 
 #include "daemonize/watchdog/detached.hpp"
 #include "daemonize/watchdog/state_file.hpp"
@@ -64,6 +72,116 @@ std::vector<std::filesystem::path> watchdog_state_files(const std::string& name)
 std::optional<ServiceManagerView> service_manager_view(const std::string& /*name*/,
                                                        std::string& /*note*/) {
   return std::nullopt;
+}
+
+}  // namespace daemonize::cli
+
+namespace daemonize::cli {
+namespace {
+
+std::optional<std::string> environment(const std::string& variable) {
+  if (const char* value = std::getenv(variable.c_str())) return std::string(value);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> process_tree_memory(int root_pid) {
+  // Parent links from /proc/PID/stat, resident pages from /proc/PID/statm.
+  std::multimap<int, int> children;
+  DIR* proc = ::opendir("/proc");
+  if (proc == nullptr) return std::nullopt;
+  while (const dirent* entry = ::readdir(proc)) {
+    char* end = nullptr;
+    const long pid = std::strtol(entry->d_name, &end, 10);
+    if (*end != '\0' || pid <= 0) continue;
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string text;
+    if (!std::getline(in, text)) continue;
+    const auto close = text.rfind(')');  // the command name may contain spaces and ')'
+    if (close == std::string::npos) continue;
+    std::istringstream rest(text.substr(close + 2));
+    char state = '?';
+    int parent = 0;
+    if (rest >> state >> parent) children.emplace(parent, static_cast<int>(pid));
+  }
+  ::closedir(proc);
+  const long page = ::sysconf(_SC_PAGESIZE);
+  std::uint64_t total = 0;
+  bool any = false;
+  std::vector<int> pending{root_pid};
+  std::set<int> visited;
+  while (!pending.empty()) {
+    const int pid = pending.back();
+    pending.pop_back();
+    if (!visited.insert(pid).second) continue;
+    std::ifstream statm("/proc/" + std::to_string(pid) + "/statm");
+    std::uint64_t size = 0;
+    std::uint64_t resident = 0;
+    if (statm >> size >> resident) {
+      total += resident * static_cast<std::uint64_t>(page);
+      any = true;
+    }
+    const auto [first, last] = children.equal_range(pid);
+    for (auto it = first; it != last; ++it) pending.push_back(it->second);
+  }
+  if (!any) return std::nullopt;
+  return total;
+}
+
+std::vector<std::filesystem::path> watchdog_state_roots() {
+  std::vector<std::filesystem::path> roots{"/run/daemonize"};
+  if (auto runtime = environment("XDG_RUNTIME_DIR"); runtime && !runtime->empty()) {
+    roots.emplace_back(std::filesystem::path(*runtime) / "daemonize");
+  }
+  // A non-root `run --detach` keeps <name>/state.json next to its pidfile.
+  for (auto& directory : detached_pidfile_directories()) {
+    if (std::find(roots.begin(), roots.end(), directory) == roots.end()) {
+      roots.push_back(directory);
+    }
+  }
+  return roots;
+}
+
+std::vector<std::filesystem::path> detached_pidfile_directories() {
+  std::vector<std::filesystem::path> directories;
+  for (const bool as_root : {true, false}) {
+    if (!as_root && running_privileged()) continue;
+    if (auto paths = detached_paths("x", environment, as_root)) {
+      const auto directory = paths->pidfile.parent_path();
+      if (std::find(directories.begin(), directories.end(), directory) == directories.end()) {
+        directories.push_back(directory);
+      }
+    }
+  }
+  return directories;
+}
+
+std::optional<std::filesystem::path> detached_log_file(const std::string& name) {
+  if (auto paths = detached_paths(name, environment, running_privileged())) return paths->log_file;
+  return std::nullopt;
+}
+
+int run_in_foreground(const std::vector<std::string>& argv) {
+  std::vector<char*> arguments;
+  arguments.reserve(argv.size() + 1);
+  for (const auto& argument : argv) arguments.push_back(const_cast<char*>(argument.c_str()));
+  arguments.push_back(nullptr);
+  const pid_t child = ::fork();
+  if (child < 0) {
+    std::cerr << "daemonize: cannot start " << argv.front() << ": " << std::strerror(errno) << '\n';
+    return 127;
+  }
+  if (child == 0) {
+    ::execvp(arguments.front(), arguments.data());
+    std::cerr << "daemonize: cannot start " << argv.front() << ": " << std::strerror(errno) << '\n';
+    ::_exit(127);
+  }
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + WTERMSIG(status);
 }
 
 }  // namespace daemonize::cli

@@ -1,8 +1,14 @@
 #include <io.h>
 #include <windows.h>
+// After windows.h:
+#include <psapi.h>
+#include <tlhelp32.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
+#include <map>
+#include <set>
 
 #include "daemonize/core/system_ops.hpp"
 #include "daemonize/core/windows_text.hpp"
@@ -106,6 +112,64 @@ std::optional<ServiceManagerView> service_manager_view(const std::string& name, 
     note = error.what();
     return std::nullopt;
   }
+}
+
+}  // namespace daemonize::cli
+
+namespace daemonize::cli {
+
+std::optional<std::uint64_t> process_tree_memory(int root_pid) {
+  // Parent links from a Toolhelp snapshot, working sets from GetProcessMemoryInfo.
+  HANDLE snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+  if (snapshot == INVALID_HANDLE_VALUE) return std::nullopt;
+  std::multimap<DWORD, DWORD> children;
+  PROCESSENTRY32W entry{};
+  entry.dwSize = sizeof entry;
+  for (BOOL more = Process32FirstW(snapshot, &entry); more;
+       more = Process32NextW(snapshot, &entry)) {
+    if (entry.th32ProcessID != entry.th32ParentProcessID) {
+      children.emplace(entry.th32ParentProcessID, entry.th32ProcessID);
+    }
+  }
+  CloseHandle(snapshot);
+  std::uint64_t total = 0;
+  bool any = false;
+  std::vector<DWORD> pending{static_cast<DWORD>(root_pid)};
+  std::set<DWORD> visited;
+  while (!pending.empty()) {
+    const DWORD pid = pending.back();
+    pending.pop_back();
+    if (!visited.insert(pid).second) continue;
+    if (HANDLE process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid)) {
+      PROCESS_MEMORY_COUNTERS counters{};
+      if (K32GetProcessMemoryInfo(process, &counters, sizeof counters)) {
+        total += counters.WorkingSetSize;
+        any = true;
+      }
+      CloseHandle(process);
+    }
+    const auto [first, last] = children.equal_range(pid);
+    for (auto it = first; it != last; ++it) pending.push_back(it->second);
+  }
+  if (!any) return std::nullopt;
+  return total;
+}
+
+std::vector<std::filesystem::path> watchdog_state_roots() {
+  // Where the Windows watchdog writes <name>\state.json (watchdog/src/windows_run.cpp).
+  return {std::filesystem::path(environment_value(L"ProgramData").value_or(L"C:\\ProgramData")) /
+          L"daemonize"};
+}
+
+std::vector<std::filesystem::path> detached_pidfile_directories() { return {}; }
+
+std::optional<std::filesystem::path> detached_log_file(const std::string& /*name*/) {
+  return std::nullopt;
+}
+
+int run_in_foreground(const std::vector<std::string>& argv) {
+  std::cerr << "daemonize: cannot run " << argv.front() << " on Windows\n";
+  return 127;
 }
 
 }  // namespace daemonize::cli

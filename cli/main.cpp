@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   cli::add_run_command(app, context);
   cli::add_status_command(app, context);
   cli::add_init_command(app, context);
+  cli::add_list_command(app, context);
+  cli::add_logs_command(app, context);
 
   // CLI11 would only say "A subcommand is required" for a misspelt one.
   if (argc >= 2) {

@@ -1,6 +1,7 @@
 // `daemonize status FILE|NAME [--json]`: the watchdog's view from its state file, and the service
 // manager's: asked directly where the CLI can (Windows: the SCM, host_facts_windows.cpp),
-// otherwise through the installer of the receipt deploy left (systemd, launchd, cron).
+// otherwise through the installer of the receipt deploy left (systemd, launchd, cron); and where
+// the program's output goes (the log files and their last lines).
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
@@ -15,9 +16,11 @@
 #include "daemonize/core/loader.hpp"
 #include "daemonize/deploy/deploy.hpp"
 #include "daemonize/watchdog/final_marker.hpp"
+#include "daemonize/watchdog/log_reading.hpp"
 #include "daemonize/watchdog/state_file.hpp"
 #include "deploy_support.hpp"  // make_host_system_ops()
 #include "host_facts.hpp"
+#include "service_overview.hpp"
 
 namespace daemonize::cli {
 namespace {
@@ -26,29 +29,6 @@ struct StatusOptions {
   std::string target;
   bool json = false;
 };
-
-std::optional<std::chrono::system_clock::time_point> parse_rfc3339(const std::string& text) {
-  std::tm utc{};
-  int millis = 0;
-  if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d.%dZ", &utc.tm_year, &utc.tm_mon, &utc.tm_mday,
-                  &utc.tm_hour, &utc.tm_min, &utc.tm_sec, &millis) != 7) {
-    return std::nullopt;
-  }
-  utc.tm_year -= 1900;
-  utc.tm_mon -= 1;
-  return std::chrono::system_clock::from_time_t(utc_to_time_t(utc)) +
-         std::chrono::milliseconds(millis);
-}
-
-std::string describe_uptime(std::chrono::system_clock::duration uptime) {
-  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(uptime).count();
-  if (seconds < 0) seconds = 0;
-  std::string text;
-  if (seconds >= 86400) text += std::to_string(seconds / 86400) + "d";
-  if (seconds >= 3600) text += std::to_string(seconds % 86400 / 3600) + "h";
-  if (seconds >= 60) text += std::to_string(seconds % 3600 / 60) + "m";
-  return text + std::to_string(seconds % 60) + "s";
-}
 
 // ERROR_SERVICE_SPECIFIC_ERROR: the service's own exit code is in service_exit_code.
 constexpr unsigned kServiceSpecificError = 1066;
@@ -76,10 +56,83 @@ void print_manager_line(const ServiceManagerView& view) {
   std::cout << '\n';
 }
 
+// How many last lines of each log file status shows.
+constexpr std::size_t kStatusLogLines = 5;
+
+// One stream of the program, or one file both streams share.
+struct OutputView {
+  std::string streams;  // "stdout", "stderr", "stdout+stderr"
+  std::string kind;     // "file", "inherit", "null"
+  std::string file;     // the live file, or where "inherit" output goes ("" for "null")
+  std::vector<std::string> rotated;  // its rotated files, oldest first
+  std::vector<std::string> last_lines;
+};
+
+std::vector<OutputView> describe_output(const LogsConfig& logs, const std::string& inherited_to) {
+  std::vector<OutputView> views;
+  for (const auto& source : log_sources(logs)) {
+    OutputView view{source.streams, "file", source.path().string(), {}, {}};
+    auto chain = logs::log_file_chain(source.directory, source.file_name);
+    for (const auto& file : chain) {
+      if (file != source.path()) view.rotated.push_back(file.string());
+    }
+    view.last_lines = logs::last_log_lines(chain, kStatusLogLines);
+    views.push_back(std::move(view));
+  }
+  for (const auto& [stream, config] :
+       {std::pair{"stdout", logs.stdout_stream}, std::pair{"stderr", logs.stderr_stream}}) {
+    if (config.kind == LogStream::Kind::inherit)
+      views.push_back({stream, "inherit", inherited_to, {}, {}});
+    if (config.kind == LogStream::Kind::null) views.push_back({stream, "null", "", {}, {}});
+  }
+  return views;
+}
+
+boost::json::array output_json(const std::vector<OutputView>& views) {
+  boost::json::array array;
+  for (const auto& view : views) {
+    boost::json::object object{{"streams", view.streams}, {"kind", view.kind}};
+    if (view.kind == "inherit") object["destination"] = view.file;
+    if (view.kind == "file") {
+      object["file"] = view.file;
+      boost::json::array rotated(view.rotated.begin(), view.rotated.end());
+      object["rotated"] = std::move(rotated);
+      boost::json::array lines(view.last_lines.begin(), view.last_lines.end());
+      object["last_lines"] = std::move(lines);
+    }
+    array.push_back(std::move(object));
+  }
+  return array;
+}
+
+void print_output(const std::vector<OutputView>& views, std::ostream& out) {
+  for (const auto& view : views) {
+    std::string label =
+        (view.streams == "stdout+stderr" ? std::string("output") : view.streams) + ":";
+    label.resize(12, ' ');
+    out << "  " << label;
+    if (view.kind == "inherit") {
+      out << "inherit: " << view.file << '\n';
+    } else if (view.kind == "null") {
+      out << "discarded (null)\n";
+    } else {
+      out << view.file;
+      if (!view.rotated.empty()) out << " (+" << view.rotated.size() << " rotated)";
+      out << '\n';
+    }
+  }
+  for (const auto& view : views) {
+    if (view.kind != "file" || view.last_lines.empty()) continue;
+    out << "  last lines of " << view.file << ":\n";
+    for (const auto& line : view.last_lines) out << "    " << line << '\n';
+  }
+}
+
 int run_status(const StatusOptions& options, const BackendRegistry& registry) {
   // FILE (a manifest, or a state.json) or NAME.
   std::string name = options.target;
   std::vector<std::filesystem::path> files;
+  std::optional<Service> manifest;
   const bool looks_like_path = options.target.find_first_of("/\\") != std::string::npos ||
                                options.target.ends_with(".toml") ||
                                options.target.ends_with(".json");
@@ -94,25 +147,19 @@ int run_status(const StatusOptions& options, const BackendRegistry& registry) {
       return loaded.file_unreadable ? exit_code::no_input : exit_code::data_error;
     }
     name = loaded.service->name;
+    manifest = *loaded.service;
   }
   if (files.empty()) files = watchdog_state_files(name);
 
-  std::optional<StateRecord> record;
-  std::filesystem::path found;
-  for (const auto& file : files) {
-    std::ifstream in(file);
-    if (!in) continue;
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string error;
-    record = state_from_json(text.str(), error);
-    if (!record) {
-      std::cerr << "daemonize: " << file.string() << ": " << error << '\n';
-      return exit_code::data_error;
-    }
-    found = file;
-    break;
+  std::string state_error;
+  const auto state = read_watchdog_state(files, state_error);
+  if (!state && !state_error.empty()) {
+    std::cerr << "daemonize: " << state_error << '\n';
+    return exit_code::data_error;
   }
+  const std::optional<StateRecord> record =
+      state ? std::optional<StateRecord>(state->record) : std::nullopt;
+  const std::filesystem::path found = state ? state->file : std::filesystem::path();
   // The service manager's own view, where the CLI can ask it (Windows: the SCM).
   std::string manager_note;
   const auto manager = service_manager_view(record ? record->service : name, manager_note);
@@ -130,6 +177,16 @@ int run_status(const StatusOptions& options, const BackendRegistry& registry) {
   auto add_deployed = [&](boost::json::object& object) {
     if (deployed_active) object["deployed"] = boost::json::parse(deployed_json);
   };
+  // Where the program's output goes, and its last lines.
+  const auto receipt = find_receipt(*make_host_system_ops(), record ? record->service : name);
+  if (!manifest) {
+    manifest = service_manifest(record ? &*record : nullptr, receipt ? &*receipt : nullptr);
+  }
+  const auto output =
+      manifest ? describe_output(manifest->logs,
+                                 inherited_output_destination(record ? record->service : name,
+                                                              receipt ? &*receipt : nullptr))
+               : std::vector<OutputView>{};
   if (!record) {
     const bool manager_running =
         (manager && manager->state == "RUNNING") || deployed_active.value_or(false);
@@ -138,6 +195,7 @@ int run_status(const StatusOptions& options, const BackendRegistry& registry) {
           {"service", name}, {"running", manager_running}, {"state", nullptr}};
       if (manager) object["service_manager"] = manager_json(*manager);
       add_deployed(object);
+      if (manifest) object["logs"] = output_json(output);
       std::cout << boost::json::serialize(object) << '\n';
     } else {
       std::cout << name << ": no watchdog state (looked in";
@@ -145,6 +203,7 @@ int run_status(const StatusOptions& options, const BackendRegistry& registry) {
       std::cout << ")\n";
       if (manager) print_manager_line(*manager);
       std::cout << deployed_lines.str();
+      print_output(output, std::cout);
     }
     return manager_running ? exit_code::success : exit_code::differs;
   }
@@ -174,6 +233,7 @@ int run_status(const StatusOptions& options, const BackendRegistry& registry) {
     }
     if (manager) object["service_manager"] = manager_json(*manager);
     add_deployed(object);
+    if (manifest) object["logs"] = output_json(output);
     std::cout << boost::json::serialize(value) << '\n';
     return running ? exit_code::success : exit_code::differs;
   }
@@ -220,6 +280,7 @@ int run_status(const StatusOptions& options, const BackendRegistry& registry) {
               << (found.parent_path() / kFinalMarkerName).string() << ")\n";
   }
   std::cout << deployed_lines.str();
+  print_output(output, std::cout);
   return running ? exit_code::success : exit_code::differs;
 }
 

@@ -12,7 +12,7 @@ _daemonize() {
     cword=$COMP_CWORD
   fi
 
-  local commands="init validate render deploy diff remove start stop restart reload run status"
+  local commands="init validate render deploy diff remove start stop restart reload run status list logs"
   local targets="systemd launchd windows-service windows-task kubernetes cron all"
   local deploy_targets="auto systemd launchd"
 
@@ -38,7 +38,7 @@ _daemonize() {
       COMPREPLY=($(compgen -d -- "$cur"))
       return
       ;;
-    --wait-timeout)
+    --wait-timeout | --lines | --since)
       return
       ;;
     -o | --output-dir)
@@ -74,6 +74,8 @@ _daemonize() {
     remove) flags="--purge --dry-run --root --quiet -q --help" ;;
     run) flags="--detach --pidfile --service --help" ;;
     status) flags="--json --help" ;;
+    list) flags="--json --help" ;;
+    logs) flags="--lines -n --follow -f --stdout --stderr --since --events --help" ;;
     *) flags="--help" ;;
   esac
 
@@ -82,7 +84,7 @@ _daemonize() {
     return
   fi
   case $command in
-    init) ;;
+    init | list) ;;
     status | remove | start | stop | restart | reload)
       # A manifest (status: also a state.json) or a service name: offer files.
       COMPREPLY=($(compgen -f -X '!*.toml' -- "$cur") $(compgen -f -X '!*.json' -- "$cur")

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# `daemonize list`, `daemonize logs` and the log part of `daemonize status` through the real
+# binary, with a real `run --detach` watchdog whose child writes numbered lines fast enough to
+# rotate (and gzip) its log files every second (label integration):
+#  - list / list --json: the service's row (detached, running, the child's pid, memory of the
+#    tree) and, after stop, "stopped";
+#  - logs -n across rotated .gz files: exactly N consecutive lines ending near the live end;
+#    --stdout / --stderr; --since (a duration, a future instant, a bad value: the exact error);
+#    --events: the watchdog's own log; an unknown name: the exact error, exit 66;
+#  - logs -f for 4 s across several rotations: every line once, in order, none lost;
+#  - status NAME and --json name the log files, count the rotated ones, show the last lines.
+# Usage: list_logs_status.sh DAEMONIZE
+set -uo pipefail
+daemonize=${1:?daemonize binary}
+work=$(mktemp -d)
+name="list-logs-$$"
+export HOME=$work/home
+unset XDG_STATE_HOME XDG_RUNTIME_DIR RUNTIME_DIRECTORY
+mkdir -p "$HOME"
+if [ "$(id -u)" = 0 ]; then
+  pidfile=/var/lib/daemonize/$name.pid log=/var/log/daemonize/$name.log state=/run/daemonize/$name
+else
+  pidfile=$HOME/.local/state/daemonize/$name.pid log=$HOME/.local/state/daemonize/$name.log
+  state=$HOME/.local/state/daemonize/$name
+fi
+cleanup() {
+  if [ -f "$pidfile" ] && ! flock -n "$pidfile" true; then kill -KILL "$(cat "$pidfile")" 2>/dev/null; fi
+  rm -rf "$work" "$pidfile" "$log" "$state"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
+
+logs=$work/logs
+# About 100 lines a second on each stream; 2 KiB files rotate about every second.
+cat >"$work/$name.toml" <<TOML
+[service]
+name = "$name"
+command = "/bin/sh"
+args = ["-c", "i=0; while :; do i=\$\$((i+1)); echo \"out \$\$i\"; echo \"err \$\$i\" >&2; sleep 0.01; done"]
+[logs]
+directory = "$logs"
+max_size = "2KiB"
+max_files = 1000
+compress = true
+timestamps = true
+TOML
+
+"$daemonize" run "$work/$name.toml" --detach >/dev/null || fail "run --detach"
+sleep 4
+
+# ---- list -------------------------------------------------------------------------------------
+child=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$state/state.json")
+row=$("$daemonize" list | awk -v n="$name" '$1 == n')
+[ -n "$row" ] || fail "list has no row for $name"
+read -r r_name r_target r_scope r_state r_pid r_uptime r_restarts r_memory r_health <<<"$row"
+[ "$r_target" = detached ] || fail "list target: $row"
+[ "$r_state" = running ] || fail "list state: $row"
+[ "$r_pid" = "$child" ] || fail "list pid $r_pid, child $child"
+[[ "$r_uptime" =~ ^[0-9]+s$ ]] || fail "list uptime: $row"
+[ "$r_restarts" = 0 ] || fail "list restarts: $row"
+[[ "$r_memory" =~ ^[0-9.]+[KM]$ ]] || fail "list memory: $row"
+[ "$r_health" = - ] || fail "list health: $row"
+"$daemonize" list | head -1 | grep -Eq '^NAME +TARGET +SCOPE +STATE +PID +UPTIME +RESTARTS +MEMORY +HEALTH$' ||
+  fail "list header"
+"$daemonize" list --json | python3 -c '
+import json, sys
+name, child, state = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+rows = [r for r in json.load(sys.stdin) if r["name"] == name]
+assert len(rows) == 1, rows
+r = rows[0]
+assert r["target"] == "detached" and r["state"] == "running" and r["pid"] == child, r
+assert r["restarts"] == 0 and r["uptime_seconds"] >= 1, r
+assert r["memory_bytes"] > 100 * 1024, r   # the watchdog alone holds more than that
+assert r["state_file"] == state + "/state.json" and r["receipt"] is None, r
+' "$name" "$child" "$state" || fail "list --json"
+
+# ---- logs -n across rotated and gzipped files ---------------------------------------------------
+ls "$logs" | grep -q '^stdout\.log\.[0-9T.]*Z\.gz$' || fail "no gzipped rotation yet: $(ls "$logs")"
+# Checks that stdin holds exactly $2 lines "<stamp> $1 N" with consecutive N.
+consecutive() {
+  python3 -c '
+import sys
+prefix, want = sys.argv[1], int(sys.argv[2])
+lines = sys.stdin.read().splitlines()
+assert len(lines) == want, (len(lines), lines[:3])
+numbers = []
+for line in lines:
+    stamp, word, number = line.split(" ")
+    assert stamp.endswith("Z") and word == prefix, line
+    numbers.append(int(number))
+assert numbers == list(range(numbers[0], numbers[0] + want)), numbers
+print(numbers[-1])
+' "$@"
+}
+last=$("$daemonize" logs "$name" --stdout -n 300 | consecutive out 300) || fail "logs -n 300"
+live_last=$(tail -1 "$logs/stdout.log" | awk '{print $3}')
+[ "$((live_last - last))" -lt 50 ] || fail "logs -n ended at $last, the live file at $live_last"
+"$daemonize" logs "$name" --stderr -n 7 | consecutive err 7 >/dev/null || fail "logs --stderr -n 7"
+both=$("$daemonize" logs "$name" -n 2)
+[ "$(grep -c '^==> ' <<<"$both")" = 2 ] || fail "logs of two files without headers: $both"
+grep -qx "==> $logs/stdout.log <==" <<<"$both" || fail "no stdout header: $both"
+grep -qx "==> $logs/stderr.log <==" <<<"$both" || fail "no stderr header: $both"
+[ "$("$daemonize" logs "$name" --stdout | wc -l)" = 10 ] || fail "logs without -n: not 10 lines"
+
+# ---- --since ------------------------------------------------------------------------------------
+since_lines=$("$daemonize" logs "$name" --stdout --since 2s) || fail "logs --since 2s"
+python3 - "$since_lines" <<'PY' || fail "logs --since 2s kept old lines or too few"
+import datetime, sys
+lines = sys.argv[1].splitlines()
+now = datetime.datetime.now(datetime.timezone.utc)
+assert 20 <= len(lines) <= 400, len(lines)
+for line in lines:
+    stamp = datetime.datetime.strptime(line.split(" ")[0], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+    assert now - stamp < datetime.timedelta(seconds=3.5), line
+PY
+[ -z "$("$daemonize" logs "$name" --stdout --since 2099-01-01T00:00:00Z)" ] || fail "--since in the future printed lines"
+out=$("$daemonize" logs "$name" --since yesterday 2>&1)
+[ $? = 2 ] || fail "--since yesterday: exit code"
+[ "$out" = "daemonize: --since: 'yesterday' is neither a duration (30s, 10m, 2h, 1d, 1h30m) nor a date and time (2026-12-07T06:00:00Z, 2026-12-07 07:00, 2026-12-07)" ] ||
+  fail "--since yesterday: $out"
+
+# ---- --events and errors ------------------------------------------------------------------------
+"$daemonize" logs "$name" --events | grep -Eq "^[0-9T:.-]+Z daemonize\[$name\] info: spawned pid $child$" ||
+  fail "logs --events: $("$daemonize" logs "$name" --events)"
+out=$("$daemonize" logs "no-such-$name" 2>&1)
+[ $? = 66 ] || fail "logs of an unknown service: exit code"
+[ "$out" = "daemonize: no-such-$name: no such service (no manifest, watchdog state, receipt or detached watchdog log found; give the manifest: daemonize logs FILE)" ] ||
+  fail "logs of an unknown service: $out"
+
+# ---- -f across rotations --------------------------------------------------------------------------
+rotations_before=$(ls "$logs" | grep -c '^stdout\.log\.')
+timeout 4 "$daemonize" logs "$name" --stdout -f -n 1 >"$work/follow.txt"
+[ $? = 124 ] || fail "logs -f ended by itself"
+rotations_after=$(ls "$logs" | grep -c '^stdout\.log\.')
+[ "$((rotations_after - rotations_before))" -ge 2 ] ||
+  fail "only $((rotations_after - rotations_before)) rotations while following"
+count=$(wc -l <"$work/follow.txt")
+[ "$count" -ge 100 ] || fail "logs -f printed only $count lines"
+consecutive out "$count" <"$work/follow.txt" >/dev/null ||
+  fail "logs -f lost or repeated lines across $((rotations_after - rotations_before)) rotations"
+
+# ---- status ---------------------------------------------------------------------------------------
+status=$("$daemonize" status "$name")
+grep -Eq "^  stdout:     $logs/stdout.log \(\+[0-9]+ rotated\)$" <<<"$status" || fail "status: $status"
+grep -Eq "^  stderr:     $logs/stderr.log \(\+[0-9]+ rotated\)$" <<<"$status" || fail "status: $status"
+grep -qx "  last lines of $logs/stdout.log:" <<<"$status" || fail "status: no last lines: $status"
+[ "$(grep -Ec '^    [0-9T:.-]+Z out [0-9]+$' <<<"$status")" = 5 ] || fail "status: not 5 stdout lines"
+"$daemonize" status "$name" --json | python3 -c '
+import json, sys
+logs_dir = sys.argv[1]
+views = json.load(sys.stdin)["logs"]
+assert [v["streams"] for v in views] == ["stdout", "stderr"], views
+out = views[0]
+assert out["kind"] == "file" and out["file"] == logs_dir + "/stdout.log", out
+assert len(out["rotated"]) >= 3 and all(f.startswith(logs_dir + "/stdout.log.") for f in out["rotated"]), out
+assert any(f.endswith(".gz") for f in out["rotated"]), out
+assert len(out["last_lines"]) == 5 and all(" out " in l for l in out["last_lines"]), out
+' "$logs" || fail "status --json logs"
+
+# ---- after stop ---------------------------------------------------------------------------------
+"$daemonize" stop "$name" >/dev/null || fail "stop"
+row=$("$daemonize" list | awk -v n="$name" '$1 == n')
+read -r r_name r_target r_scope r_state r_pid r_rest <<<"$row"
+[ "$r_state" = stopped ] && [ "$r_pid" = - ] || fail "list after stop: $row"
+echo "PASS"
