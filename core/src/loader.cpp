@@ -33,7 +33,8 @@ SourcePosition position_of(const toml::source_region& region) {
   return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
 }
 
-std::string join_path(const std::string& prefix, std::string_view key) {
+// "restart.delay" from "restart" and "delay": the key path diagnostics name.
+std::string dotted_key(const std::string& prefix, std::string_view key) {
   return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
 }
 
@@ -363,7 +364,7 @@ class ManifestDecoder final : public schema::KeyContext {
         expected += (expected.empty() ? "" : ", ") + candidate;
       message += " (expected one of: " + expected + ")";
     }
-    error(position_of(key.source()), join_path(table_path, name), message);
+    error(position_of(key.source()), dotted_key(table_path, name), message);
   }
 
   // A top-level table whose name is a misspelt section ([Service], [restarts]).
@@ -417,7 +418,7 @@ class ManifestDecoder final : public schema::KeyContext {
   void check_string_lengths(const toml::node& node, const std::string& path) {
     if (const auto* table = node.as_table()) {
       for (const auto& [key, child] : *table)
-        check_string_lengths(child, join_path(path, key.str()));
+        check_string_lengths(child, dotted_key(path, key.str()));
     } else if (const auto* array = node.as_array()) {
       for (std::size_t i = 0; i < array->size(); ++i)
         check_string_lengths(*array->get(i), path + "[" + std::to_string(i) + "]");
@@ -503,7 +504,7 @@ class ManifestDecoder final : public schema::KeyContext {
       section.enter(service_);
     }
     for (const auto& key : section.keys) {
-      const std::string path = join_path(section_, key.name);
+      const std::string path = dotted_key(section_, key.name);
       if (key.nested != nullptr) {
         decode_nested_table(key, view, path);
       } else if (key.decode(*this, key, path)) {
@@ -569,7 +570,7 @@ class ManifestDecoder final : public schema::KeyContext {
   const toml::node* value(const schema::Key& key, const char* expected, Accept accept) {
     const auto entry = view_->find(key.name);
     if (entry.node == nullptr) return nullptr;
-    const std::string path = join_path(section_, key.name);
+    const std::string path = dotted_key(section_, key.name);
     const auto at = position_of(entry.node->source());
     service_.positions[path] = at;
     if (!accept(*entry.node)) {
@@ -597,7 +598,7 @@ class ManifestDecoder final : public schema::KeyContext {
     if (node == nullptr) return std::nullopt;
     const auto number = node->as_integer()->get();
     if (number < key.minimum || number > key.maximum) {
-      const std::string path = join_path(section_, key.name);
+      const std::string path = dotted_key(section_, key.name);
       error(position_of(node->source()), path,
             "'" + path + "' must be between " + std::to_string(key.minimum) + " and " +
                 std::to_string(key.maximum) + ", got " + std::to_string(number));
@@ -619,7 +620,7 @@ class ManifestDecoder final : public schema::KeyContext {
     const auto* node = value(key, "a duration like \"30s\" or an integer of seconds",
                              [](const toml::node& n) { return n.is_string() || n.is_integer(); });
     if (node == nullptr) return std::nullopt;
-    const std::string path = join_path(section_, key.name);
+    const std::string path = dotted_key(section_, key.name);
     const auto at = position_of(node->source());
     if (const auto* integer = node->as_integer()) {
       if (integer->get() < 0) {
@@ -645,7 +646,7 @@ class ManifestDecoder final : public schema::KeyContext {
     const auto* node = value(key, "a size like \"10MiB\" or an integer of bytes",
                              [](const toml::node& n) { return n.is_string() || n.is_integer(); });
     if (node == nullptr) return std::nullopt;
-    const std::string path = join_path(section_, key.name);
+    const std::string path = dotted_key(section_, key.name);
     const auto at = position_of(node->source());
     const std::string text =
         node->is_integer() ? std::to_string(node->as_integer()->get()) : node->as_string()->get();
@@ -663,7 +664,7 @@ class ManifestDecoder final : public schema::KeyContext {
     for (std::size_t i = 0; i < key.spellings.size(); ++i) {
       if (key.spellings[i] == *text) return i;
     }
-    const std::string path = join_path(section_, key.name);
+    const std::string path = dotted_key(section_, key.name);
     std::string allowed;
     std::vector<std::string> names;
     for (const auto& name : key.spellings) {
@@ -680,7 +681,7 @@ class ManifestDecoder final : public schema::KeyContext {
     const auto* node =
         value(key, "an array of strings", [](const toml::node& n) { return n.is_array(); });
     if (node == nullptr) return std::nullopt;
-    const std::string path = join_path(section_, key.name);
+    const std::string path = dotted_key(section_, key.name);
     std::vector<std::string> result;
     bool ok = true;
     std::size_t index = 0;
@@ -712,7 +713,7 @@ class ManifestDecoder final : public schema::KeyContext {
     std::vector<int> numbers;
     std::size_t index = 0;
     for (const auto& element : *node->as_array()) {
-      const std::string path = join_path(section_, key.name) + "[" + std::to_string(index++) + "]";
+      const std::string path = dotted_key(section_, key.name) + "[" + std::to_string(index++) + "]";
       const auto at = position_of(element.source());
       service_.positions[path] = at;
       const auto* integer = element.as_integer();
