@@ -2,6 +2,9 @@
 // and every enum spelling it lists round-trips through the loader and to_string().
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+#include <vector>
+
 #include "daemonize/core/dns_label.hpp"
 #include "daemonize/core/loader.hpp"
 #include "daemonize/core/model_json.hpp"
@@ -56,6 +59,36 @@ TEST(KeyTable, EveryEnumSpellingLoadsAndPrintsTheSame) {
         const auto& value = json.at(section.name).at(key.name);
         EXPECT_EQ(value.as_string(), spelling) << section.name << "." << key.name;
       }
+    }
+  }
+}
+
+// The normalized JSON (validate --json, the deploy receipt's model) names each key of the table
+// in its section, durations with a "_ms" suffix: a key added to the table without its JSON
+// field fails here.
+TEST(KeyTable, EveryKeyIsInTheNormalizedJson) {
+  // One manifest per health check kind: each shows the target key of its kind only.
+  std::vector<boost::json::value> models;
+  for (const char* health :
+       {"check = \"http\"\nurl = \"http://x/\"\n", "check = \"tcp\"\naddress = \"127.0.0.1:1\"\n",
+        "check = \"exec\"\ncommand = [\"/bin/check\"]\n"}) {
+    const auto loaded = load_manifest_text(base + "[health]\n" + health, "j.toml", TargetOs::linux);
+    ASSERT_TRUE(loaded.service) << health;
+    models.push_back(to_json(*loaded.service));
+  }
+  for (const auto& section : schema::sections()) {
+    if (section.free_form) continue;
+    for (const auto& key : section.keys) {
+      const std::string name(key.name);
+      bool present = false;
+      for (const auto& model : models) {
+        const auto* object = model.as_object().if_contains(section.name);
+        if (object == nullptr || !object->is_object()) continue;
+        present =
+            present || object->as_object().contains(name) ||
+            (key.type == schema::Type::duration && object->as_object().contains(name + "_ms"));
+      }
+      EXPECT_TRUE(present) << section.name << "." << name;
     }
   }
 }
