@@ -51,10 +51,10 @@ std::string expand_home(const std::string& path, const std::string& home) {
   return path;
 }
 
-InstallPaths posix_install_paths(const Service& service, const std::string& home) {
+InstallPaths posix_install_paths(const Service& service, const std::string& /*home*/) {
   if (service.scope == Scope::user) {
     // A user cannot write /usr/local/bin; the binary goes where `pip --user` & co. put theirs.
-    return {home + "/.local/bin/daemonize", "~/.config/daemonize/" + service.name + ".toml"};
+    return {"~/.local/bin/daemonize", "~/.config/daemonize/" + service.name + ".toml"};
   }
   return {"/usr/local/bin/daemonize", "/etc/daemonize/" + service.name + ".toml"};
 }

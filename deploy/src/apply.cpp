@@ -1,6 +1,7 @@
 // Applying a plan (with wait and rollback), removing what a receipt lists, the review bundle.
 #include <boost/json.hpp>
 #include <ostream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -337,6 +338,12 @@ std::string windows_install_instructions(const DeployInput& input) {
   };
   copy("daemonize.exe", input.layout.daemonize_path);
   copy(service.name + ".toml", input.layout.manifest_path);
+  // The console-less watchdog a task runs, next to daemonize.exe in the bundle's source.
+  if (const auto* install = input.target->install_target()) {
+    if (const auto companion = install->companion_binary(input.layout.daemonize_path)) {
+      copy(companion->file_name, companion->install_path);
+    }
+  }
   for (const auto& artifact : input.artifacts) {
     if (!artifact.install_path.empty()) copy(artifact.file_name, artifact.install_path);
   }
@@ -366,8 +373,23 @@ std::string install_instructions(const DeployInput& input) {
        << (system_scope ? " (as root)" : "") << ". `daemonize deploy " << input.manifest_source
        << "` does the same in one step, idempotently, with a diff, a wait until the service is "
           "ready and a rollback on failure.\n\n```sh\n";
-  text << sudo << "install -D -m 0755 \"$(command -v daemonize)\" " << input.layout.daemonize_path
-       << '\n';
+  // GNU install creates the parent directories with -D; BSD install (macOS) has no -D.
+  const bool bsd_install = input.target->os() == TargetOs::macos;
+  std::set<std::string> made_directories;
+  auto install_file = [&](const std::string& mode, const std::string& owner,
+                          const std::string& from, const std::string& to) {
+    if (bsd_install) {
+      const auto directory = to.substr(0, to.find_last_of('/'));
+      if (!directory.empty() && made_directories.insert(directory).second) {
+        text << sudo << "install -d -m 0755 " << shell_join({directory}) << '\n';
+      }
+      text << sudo << "install -m " << mode;
+    } else {
+      text << sudo << "install -D -m " << mode;
+    }
+    text << owner << ' ' << from << ' ' << shell_join({to}) << '\n';
+  };
+  install_file("0755", "", "\"$(command -v daemonize)\"", input.layout.daemonize_path);
   std::string group = service.group.empty() ? service.user : service.group;
   if (system_scope && !service.user.empty() && service.create_user) {
     text << "getent passwd " << service.user << " >/dev/null || " << sudo
@@ -381,17 +403,18 @@ std::string install_instructions(const DeployInput& input) {
     if (system_scope && !service.user.empty()) text << " -o " << service.user << " -g " << group;
     text << ' ' << shell_join({expand_home(service.logs.directory, input.layout.home)}) << '\n';
   }
-  text << sudo << "install -D -m 0640";
-  if (system_scope) text << " -o root -g " << (group.empty() ? "root" : group);
-  text << ' ' << service.name << ".toml " << shell_join({input.layout.manifest_path}) << '\n';
+  const std::string root_owner =
+      system_scope ? std::string(" -o root -g ") + root_group(input.target->os()) : "";
+  install_file(
+      "0640",
+      system_scope ? " -o root -g " + (group.empty() ? root_group(input.target->os()) : group) : "",
+      shell_join({service.name + ".toml"}), input.layout.manifest_path);
   for (const auto& artifact : input.artifacts) {
     if (artifact.install_path.empty()) continue;
     char mode[8];
     (void)std::snprintf(mode, sizeof mode, "%04o", artifact.mode);
-    text << sudo << "install -D -m " << mode;
-    if (system_scope) text << " -o root -g " << root_group(input.target->os());
-    text << ' ' << shell_join({artifact.file_name}) << ' '
-         << shell_join({expand_home(artifact.install_path, input.layout.home)}) << '\n';
+    install_file(mode, root_owner, shell_join({artifact.file_name}),
+                 expand_home(artifact.install_path, input.layout.home));
   }
   // The manager commands deploy would run on a fresh host.
   struct FreshHost final : SystemOps {
@@ -414,8 +437,12 @@ std::string install_instructions(const DeployInput& input) {
           make_installer(*input.target, install_request(service, input.layout, 0, ""))) {
     Activation activation;
     activation.definitions_changed = true;
+    std::vector<std::string> lines;
     for (const auto& step : installer->activation_steps(fresh_host, activation)) {
-      for (const auto& argv : step.argvs) text << installer->review_command(argv, sudo) << '\n';
+      for (const auto& argv : step.argvs) lines.push_back(installer->review_command(argv, sudo));
+    }
+    for (const auto& line : installer->review_activation(std::move(lines), sudo)) {
+      text << line << '\n';
     }
     text << "```\n\nCheck it:\n\n```sh\n";
     for (const auto& line :

@@ -99,7 +99,7 @@ Layout make_layout(const Service& service, const Backend& target, const std::str
     return layout;
   }
   layout.daemonize_path =
-      daemonize_path.empty() ? defaults.daemonize_path : expand_home(daemonize_path, home);
+      expand_home(daemonize_path.empty() ? defaults.daemonize_path : daemonize_path, home);
   layout.receipt_path = receipt_path(service.name, service.scope, home);
   return layout;
 }

@@ -6,6 +6,7 @@
 #include <set>
 #include <variant>
 
+#include "daemonize/core/installer.hpp"  // posix_install_paths(): what deploy installs
 #include "daemonize/core/interpolation.hpp"
 #include "daemonize/core/paths.hpp"
 #include "daemonize/systemd/backend.hpp"
@@ -221,8 +222,9 @@ class SystemdRenderer {
  public:
   SystemdRenderer(const Service& service, const RenderOptions& options)
       : service_(service),
-        daemonize_path_(options.daemonize_path.empty() ? kSystemdDefaultDaemonizePath
-                                                       : options.daemonize_path),
+        daemonize_path_(options.daemonize_path.empty()
+                            ? posix_install_paths(service, "").daemonize_path
+                            : options.daemonize_path),
         manifest_path_(options.installed_manifest_path.empty()
                            ? systemd_installed_manifest_path(service)
                            : options.installed_manifest_path) {}

@@ -29,13 +29,11 @@ class CronInstallTarget final : public InstallTarget {
     return cron::make_installer(spec);
   }
 
-  // What INSTALL.md has said for cron since deploy wrote it (launchd's check line); kept as it
-  // was when the installers moved into their backends.
+  // The block is in the crontab of whoever ran the merge (root for a system service).
   [[nodiscard]] std::vector<std::string> check_commands(const Service& /*service*/,
-                                                        const Installer* installer,
+                                                        const Installer* /*installer*/,
                                                         const std::string& sudo) const override {
-    if (installer == nullptr) return {};
-    return {sudo + "launchctl print " + installer->service_id()};
+    return {sudo + "crontab -l"};
   }
 };
 

@@ -156,6 +156,27 @@ class CronInstaller final : public Installer {
     return text->substr(start);
   }
 
+  // By hand, the merge deploy does: drop an older block of this service from the crontab,
+  // append the bundle's, then start the watchdog as the every-minute line would.
+  [[nodiscard]] std::vector<std::string> review_activation(std::vector<std::string> /*lines*/,
+                                                           const std::string& sudo) const override {
+    std::string name_pattern;  // a basic regular expression matching the name literally
+    for (const char c : spec_.name) {
+      if (c == '.' || c == '[' || c == '*' || c == '^' || c == '$' || c == '\\') {
+        name_pattern += '\\';
+      }
+      name_pattern += c;
+    }
+    const std::string block_lines =
+        "/^# BEGIN daemonize " + name_pattern + " /,/^# END daemonize " + name_pattern + "$/d";
+    return {"# replace the block of " + spec_.name + " in the crontab (" +
+                (sudo.empty() ? "yours" : "root's") + ") with " + spec_.name + ".crontab:",
+            "(" + sudo + "crontab -l 2>/dev/null | sed " + shell_join({block_lines}) + "; cat " +
+                shell_join({spec_.name + ".crontab"}) + ") | " + sudo + "crontab -",
+            "# start it now (cron starts it at the next minute and at boot):",
+            sudo + shell_join({spec_.daemonize_path, "run", spec_.manifest_path, "--detach"})};
+  }
+
   std::vector<std::string> host_warnings(SystemOps& ops) override {
     // Debian's cron and cronie write /run/crond.pid.
     if (ops.exists("/run/crond.pid")) return {};

@@ -53,7 +53,7 @@ class LaunchdInstallTarget final : public InstallTarget {
                                                         const Installer* installer,
                                                         const std::string& sudo) const override {
     if (installer == nullptr) return {};
-    return {sudo + "launchctl print " + installer->service_id()};
+    return {installer->review_command({"launchctl", "print", installer->service_id()}, sudo)};
   }
 };
 

@@ -108,11 +108,14 @@ class LaunchdInstaller final : public Installer {
   [[nodiscard]] std::string review_command(const std::vector<std::string>& argv,
                                            const std::string& sudo) const override {
     if (spec_.scope != Scope::user) return Installer::review_command(argv, sudo);
-    auto words = argv;
-    for (auto& word : words) {
-      if (word.starts_with("gui/0")) word = "gui/$(id -u)" + word.substr(5);
+    std::string line;
+    for (const auto& word : argv) {
+      if (!line.empty()) line += ' ';
+      // Double quotes: the shell must expand $(id -u); a label never holds `"`, `$` or `\`.
+      line +=
+          word.starts_with("gui/0") ? "\"gui/$(id -u)" + word.substr(5) + '"' : shell_join({word});
     }
-    return shell_join(words);
+    return line;
   }
   std::vector<std::string> host_warnings(SystemOps& /*ops*/) override { return {}; }
 

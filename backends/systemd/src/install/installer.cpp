@@ -121,6 +121,16 @@ class SystemdInstaller final : public Installer {
     return hints;
   }
 
+  // A user manager runs only while its user is logged in, unless lingering is on.
+  [[nodiscard]] std::vector<std::string> review_activation(
+      std::vector<std::string> lines, const std::string& /*sudo*/) const override {
+    if (spec_.scope != Scope::user) return lines;
+    lines.insert(lines.begin(), {"# keep " + spec_.service_id +
+                                     " running after logout and start it at boot (once per user):",
+                                 "loginctl enable-linger \"$USER\""});
+    return lines;
+  }
+
   std::vector<std::string> host_warnings(SystemOps& ops) override {
     if (spec_.scope != Scope::user || spec_.user_name.empty()) return {};
     if (ops.exists("/var/lib/systemd/linger/" + spec_.user_name)) return {};

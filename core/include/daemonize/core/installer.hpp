@@ -98,6 +98,13 @@ class Installer {
   // prefix a system-scope command needs ("sudo " or ""). The default: sudo + the command.
   [[nodiscard]] virtual std::string review_command(const std::vector<std::string>& argv,
                                                    const std::string& sudo) const;
+  // The manager commands of INSTALL.md: `lines` are activation_steps() on a fresh host through
+  // review_command(). A manager whose steps a reader cannot run as shown (cron's crontab
+  // merge) or who needs one more step by hand (systemd user scope: lingering) changes them.
+  [[nodiscard]] virtual std::vector<std::string> review_activation(
+      std::vector<std::string> lines, const std::string& /*sudo*/) const {
+    return lines;
+  }
 };
 
 // The user running deploy, remove, start/stop or status: launchd's gui/<uid> domain, systemd's
@@ -189,7 +196,8 @@ class InstallTarget {
 
 // The POSIX install conventions the Linux targets share, and the default for targets deploy
 // cannot install (review bundles only): /usr/local/bin/daemonize and /etc/daemonize/<name>.toml,
-// in user scope <home>/.local/bin/daemonize and ~/.config/daemonize/<name>.toml.
+// in user scope ~/.local/bin/daemonize and ~/.config/daemonize/<name>.toml. The one default
+// for both `render` and `deploy`.
 [[nodiscard]] InstallPaths posix_install_paths(const Service& service, const std::string& home);
 
 // Runs `step.call` when set; otherwise every command of `step` in order; stops at the first failure

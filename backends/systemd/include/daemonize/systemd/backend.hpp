@@ -9,9 +9,6 @@
 
 namespace daemonize {
 
-// The watchdog path units execute when RenderOptions::daemonize_path is empty.
-inline constexpr const char* kSystemdDefaultDaemonizePath = "/usr/local/bin/daemonize";
-
 // The backend registered for `--target systemd`.
 [[nodiscard]] std::unique_ptr<Backend> make_systemd_backend();
 
