@@ -186,12 +186,24 @@ def check_service(wine, helpers, source_dir, script_path):
 
     script = f"C:\\daemonize-test\\install-{name}.cmd"
     shutil.copy(script_path, wine.host_path(script))
-    code, output = wine.run(f"cmd /c install-{name}.cmd", ["cmd", "/c", script])
-    failed_steps = [line.strip() for line in output.splitlines() if " failed with exit code " in line]
+    expected_failure = [f"daemonize: sc.exe failureflag {name} failed with exit code 1"]
+
+    def install(label):
+        code, output = wine.run(label, ["cmd", "/c", script])
+        failed = [line.strip() for line in output.splitlines() if " failed with exit code " in line]
+        return code, output, failed
+
+    code, output, failed_steps = install(f"cmd /c install-{name}.cmd")
+    if code != 0 and failed_steps != expected_failure:
+        # Wine's services.exe has, rarely and only under load, refused an `sc create` that the
+        # same script does on the next run. The script is deterministic text, so one more run
+        # tells Wine's hiccup from a broken script; the first output stays in the log.
+        note(f"the first run failed (exit {code}: {output.strip()!r}); ran it once more")
+        code, output, failed_steps = install(f"cmd /c install-{name}.cmd (retry)")
     if code == 0:
         check(True, "install script succeeded")
     else:
-        check(failed_steps == [f"daemonize: sc.exe failureflag {name} failed with exit code 1"],
+        check(failed_steps == expected_failure,
               f"install script stopped only at sc failureflag (exit {code}; output: "
               f"{output.strip()!r})")
         note("sc failureflag is not supported (exit 1): the script stops at its last step, "
