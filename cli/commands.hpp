@@ -33,5 +33,6 @@ void add_status_command(CLI::App& app, CliContext& context);
 void add_init_command(CLI::App& app, CliContext& context);
 void add_list_command(CLI::App& app, CliContext& context);
 void add_logs_command(CLI::App& app, CliContext& context);
+void add_edit_command(CLI::App& app, CliContext& context);
 
 }  // namespace daemonize::cli

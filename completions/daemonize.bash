@@ -12,7 +12,7 @@ _daemonize() {
     cword=$COMP_CWORD
   fi
 
-  local commands="init validate render deploy diff remove start stop restart reload run status list logs"
+  local commands="init validate render deploy diff remove start stop restart reload run status list logs edit"
   local targets="systemd launchd windows-service windows-task kubernetes cron all"
   local deploy_targets="auto systemd launchd"
 
@@ -76,6 +76,7 @@ _daemonize() {
     status) flags="--json --help" ;;
     list) flags="--json --help" ;;
     logs) flags="--lines -n --follow -f --stdout --stderr --since --events --help" ;;
+    edit) flags="--target -t --root --yes -y --help" ;;
     *) flags="--help" ;;
   esac
 
@@ -84,7 +85,7 @@ _daemonize() {
     return
   fi
   case $command in
-    init | list) ;;
+    init | list | edit) ;;
     status | remove | start | stop | restart | reload)
       # A manifest (status: also a state.json) or a service name: offer files.
       COMPREPLY=($(compgen -f -X '!*.toml' -- "$cur") $(compgen -f -X '!*.json' -- "$cur")

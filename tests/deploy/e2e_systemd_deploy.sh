@@ -5,6 +5,8 @@
 #  - redeploy unchanged -> "up to date", MainPID unchanged; --dry-run prints no diff, exits 0;
 #  - one [env] value changed -> diff exits 1, deploy restarts exactly once;
 #  - a changed env file -> exactly one restart;
+#  - daemonize edit with an editor that changes a value -> diff, exactly one restart, the new
+#    value running, the installed manifest changed with its owner and mode kept;
 #  - the program killed -> the watchdog restarts it (daemonize status shows the restart);
 #  - daemonize stop -> inactive, no process of the service account left; start -> active;
 #  - a missing required env -> deploy fails (78), rolls back, journalctl -u names the variable,
@@ -110,6 +112,27 @@ sleep 1
 [ "$(starts)" = $((before + 1)) ] || e2e_fail "env file: expected exactly one restart"
 dz deploy /srv/e2e/service.toml 2>/dev/null | grep -qx "$name: up to date" || e2e_fail "not up to date after the env file deploy"
 e2e_pass "env file changed: exactly one restart, then up to date"
+
+# --- daemonize edit: the installed manifest changed through an editor, one restart --------------
+e2e_write_file /usr/local/bin/e2e-editor 0755 <<'EDITOR'
+#!/bin/sh
+sed -i 's/^GREETING = "world"$/GREETING = "edited"/' "$1"
+EDITOR
+before=$(starts)
+e2e_run env EDITOR=/usr/local/bin/e2e-editor /opt/daemonize-build/daemonize edit "$name" --yes \
+  >"$E2E_WORK/edit.log" 2>&1 || { cat "$E2E_WORK/edit.log" >&2; diagnose_fail "daemonize edit failed"; }
+grep -qx '+GREETING = "edited"' "$E2E_WORK/edit.log" || { cat "$E2E_WORK/edit.log" >&2; e2e_fail "edit showed no diff"; }
+e2e_wait_until 10 grep -q 'started edited green' "$E2E_ROOT/var/log/$name/out.log" || diagnose_fail "the edited value did not arrive"
+sleep 1
+[ "$(starts)" = $((before + 1)) ] || e2e_fail "edit: expected exactly one restart"
+grep -qx 'GREETING = "edited"' "$E2E_ROOT/etc/daemonize/$name.toml" || e2e_fail "edit: the installed manifest was not changed"
+[ "$(e2e_run stat -c '%U %G %a' "/etc/daemonize/$name.toml")" = "root e2e-svc 640" ] ||
+  e2e_fail "edit: installed manifest now $(e2e_run stat -c '%U %G %a' "/etc/daemonize/$name.toml")"
+e2e_run env EDITOR=true /opt/daemonize-build/daemonize edit "$name" --yes 2>/dev/null | grep -qx "$name: no changes" ||
+  e2e_fail "edit without a change did not say 'no changes'"
+write_manifest world  # what the steps below start from
+dz deploy /srv/e2e/service.toml >/dev/null 2>&1 || diagnose_fail "deploy after the edit failed"
+e2e_pass "edit: diff shown, exactly one restart, the new value running, manifest root:e2e-svc 0640"
 
 # --- the watchdog restarts a killed program -----------------------------------------------------
 child=$(dz status "$name" --json 2>/dev/null | sed -n 's/.*"pid":\([0-9]*\).*/\1/p')
