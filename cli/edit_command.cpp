@@ -85,7 +85,8 @@ std::vector<Diagnostic> check_edit(const Backend& backend, const std::string& fi
   const auto loaded = load_manifest_file(file, backend.os());
   auto diagnostics = loaded.diagnostics;
   if (!loaded.service) {
-    if (!has_errors(diagnostics)) diagnostics.push_back({Severity::error, file, 0, 0, "", "not a manifest"});
+    if (!has_errors(diagnostics))
+      diagnostics.push_back({Severity::error, file, 0, 0, "", "not a manifest"});
     return diagnostics;
   }
   const Service& service = *loaded.service;
@@ -175,7 +176,8 @@ EditResult edit_until_valid(const std::string& editor, const std::filesystem::pa
     }
     const auto saved = read_text(copy);
     if (!saved) {
-      std::cerr << "daemonize: cannot read " << copy.string() << " after editing; nothing applied\n";
+      std::cerr << "daemonize: cannot read " << copy.string()
+                << " after editing; nothing applied\n";
       code = exit_code::no_input;
       return EditResult::failed;
     }
@@ -240,8 +242,8 @@ int run_edit(const EditOptions& options, const BackendRegistry& registry) {
                                                                 : exit_code::no_input;
   }
   if (!original) {
-    std::cerr << "daemonize: " << manifest_path << ": the installed manifest of "
-              << receipt.service << " is missing; deploy it again\n";
+    std::cerr << "daemonize: " << manifest_path << ": the installed manifest of " << receipt.service
+              << " is missing; deploy it again\n";
     return exit_code::no_input;
   }
 

@@ -16,8 +16,8 @@ const char* default_editor() { return "vi"; }
 
 int run_editor(const std::string& command, const std::string& file) {
   const std::string script = command + " \"$@\"";
-  std::vector<const char*> arguments = {"sh", "-c", script.c_str(), command.c_str(), file.c_str(),
-                                        nullptr};
+  std::vector<const char*> arguments = {"sh",         "-c",   script.c_str(), command.c_str(),
+                                        file.c_str(), nullptr};
   // Like git: a Ctrl-C or Ctrl-\ typed in the editor is the editor's, not a reason for daemonize
   // to die with the terminal left to the editor.
   struct sigaction ignore {};
