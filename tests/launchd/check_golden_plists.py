@@ -122,11 +122,14 @@ def expected_values(manifest):
             else:
                 expected[plist_key] = directory.rstrip("/") + "/" + target
     else:
+        # The paths deploy installs to (a user agent's in the user's home).
         if scope == "user":
+            daemonize_path = "~/.local/bin/daemonize"
             manifest_path = f"~/Library/Application Support/daemonize/{name}.toml"
         else:
+            daemonize_path = DAEMONIZE_PATH
             manifest_path = f"/usr/local/etc/daemonize/{name}.toml"
-        expected["ProgramArguments"] = [DAEMONIZE_PATH, "run", manifest_path]
+        expected["ProgramArguments"] = [daemonize_path, "run", manifest_path]
         expected["KeepAlive"] = {"Crashed": True}
         absent += ["EnvironmentVariables", "WorkingDirectory"]
         watchdog_log = directory.rstrip("/") + "/watchdog.log"

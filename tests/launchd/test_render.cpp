@@ -74,7 +74,8 @@ TEST(LaunchdRender, UserScopeIsALaunchAgentWithoutUserName) {
   service.user = "someone";
   service.group = "staff";
   const auto result =
-      render(service, {"", "/Users/me/Library/Application Support/daemonize/demo.toml"});
+      render(service, {"/Users/me/.local/bin/daemonize",
+                       "/Users/me/Library/Application Support/daemonize/demo.toml"});
   EXPECT_EQ(result.artifacts.at(0).install_path, "~/Library/LaunchAgents/org.daemonize.demo.plist");
   EXPECT_FALSE(contains(content(result), "UserName"));
   EXPECT_FALSE(contains(content(result), "GroupName"));

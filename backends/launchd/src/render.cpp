@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "daemonize/core/installer.hpp"  // posix_install_paths(): what deploy installs
 #include "daemonize/core/interpolation.hpp"
 #include "daemonize/core/paths.hpp"
 #include "daemonize/core/units.hpp"
@@ -189,12 +190,17 @@ class PlistRenderer {
   }
 
   void add_watchdog_program(PlistValue& job) {
+    // Without --daemonize-path: where `deploy` installs the binary (a user agent's in the
+    // user's home), so the review output and what deploy writes agree.
+    const bool default_path = options_.daemonize_path.empty();
     const std::string daemonize_path =
-        options_.daemonize_path.empty() ? default_daemonize_path : options_.daemonize_path;
+        default_path ? posix_install_paths(service_, "").daemonize_path : options_.daemonize_path;
     const std::string manifest_path = options_.installed_manifest_path.empty()
                                           ? default_installed_manifest_path(service_)
                                           : options_.installed_manifest_path;
-    if (daemonize_path.front() != '/') {
+    if (default_path) {
+      warn_if_tilde("service.scope", daemonize_path, "the watchdog path");
+    } else if (daemonize_path.front() != '/') {
       error("", "launchd: --daemonize-path \"" + printable(daemonize_path) +
                     "\" must be absolute (launchd does not search PATH for daemons)");
       return;

@@ -15,9 +15,6 @@ namespace daemonize {
 
 namespace launchd {
 
-// Where `daemonize` is installed on macOS (`--daemonize-path` overrides it).
-inline constexpr const char* default_daemonize_path = "/usr/local/bin/daemonize";
-
 // The job label: [launchd].label, or "org.daemonize.<name>" when empty.
 [[nodiscard]] std::string job_label(const Service& service);
 
