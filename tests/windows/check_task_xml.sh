@@ -16,7 +16,7 @@ skip_or_fail() {
 }
 
 command -v xmllint >/dev/null || skip_or_fail "xmllint not found (package libxml2-utils)"
-[ -f "$xsd" ] || skip_or_fail "Task Scheduler schema not found at $xsd (shared/ beside the clone)"
+[ -f "$xsd" ] || skip_or_fail "Task Scheduler schema not found at $xsd"
 
 shopt -s nullglob
 files=("$golden_dir"/*.xml)
