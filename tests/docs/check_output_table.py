@@ -23,12 +23,13 @@ def check(condition: bool, what: str, detail: str = "") -> None:
 
 
 def manifest(work: Path, name: str, stdout: str, stderr: str, supervisor: str = "daemonize",
-             extra: str = "") -> Path:
+             extra: str = "", scope: str = "system") -> Path:
     path = work / f"{name}.toml"
     path.write_text(f'''[service]
 name = "{name}"
 command = "/usr/bin/env"
 supervisor = "{supervisor}"
+scope = "{scope}"
 
 [os.windows]
 command = 'C:\\app\\app.exe'
@@ -37,7 +38,7 @@ command = 'C:\\app\\app.exe'
 image = "registry.example.com/{name}:1"
 
 [logs]
-directory = "/srv/{name}/logs"
+{'' if scope == "user" else f'directory = "/srv/{name}/logs"'}
 stdout = "{stdout}"
 stderr = "{stderr}"
 {extra}''')
@@ -72,9 +73,9 @@ def renders(binary: str, work: Path) -> None:
     counter = iter(range(1000))
 
     def case(target: str, stdout: str, stderr: str, supervisor: str = "daemonize",
-             extra: str = "") -> tuple[dict[str, str], str, str]:
+             extra: str = "", scope: str = "system") -> tuple[dict[str, str], str, str]:
         name = f"out{next(counter)}"
-        path = manifest(work, name, stdout, stderr, supervisor, extra)
+        path = manifest(work, name, stdout, stderr, supervisor, extra, scope)
         files, diagnostics = render(binary, path, target, work / f"render-{name}")
         return files, diagnostics, name
 
@@ -95,6 +96,10 @@ def renders(binary: str, work: Path) -> None:
           "systemd native: file names are StandardOutput/StandardError=append:DIR/FILE", unit)
     check(f"/srv/{name}/logs/out.log" in files.get(f"{name}.logrotate", ""),
           "systemd native: a logrotate file rotates DIR/FILE", str(sorted(files)))
+    files, diagnostics, name = case("systemd", "out.log", "err.log", "native", scope="user")
+    check(f"{name}.logrotate" not in files and "the log files of a native user service are not "
+          "rotated" in diagnostics, "systemd native, user scope: no logrotate file, a warning",
+          str(sorted(files)) + diagnostics)
     files, _, name = case("systemd", "inherit", "null", "native")
     unit = files.get(f"{name}.service", "")
     check(unit_values(unit, "StandardOutput") == ["journal"] and
@@ -157,8 +162,12 @@ def renders(binary: str, work: Path) -> None:
     check("supervisor = \"native\" is not expressible" in diagnostics,
           "cron: native mode warns and runs the watchdog", diagnostics)
 
-    # kubernetes: the container's streams go to the cluster whatever [logs] says.
-    _, diagnostics, _ = case("kubernetes", "app.log", "null")
+    # kubernetes: the container's streams go to the cluster whatever [logs] says; the
+    # Deployment `kubectl logs deployment/<name>` reads is named after the service.
+    files, diagnostics, name = case("kubernetes", "app.log", "null")
+    check(re.search(rf"kind: Deployment\nmetadata:\n  name: {name}\n",
+                    "".join(files.values())) is not None,
+          "kubernetes: the Deployment is named after the service", str(files))
     check("the container's stdout goes to the cluster's log collection, not to \"app.log\"" in
           diagnostics and "a container's stderr cannot be discarded; it goes to the cluster's "
           "logs" in diagnostics, "kubernetes: file and null -> warnings, cluster logs",
