@@ -54,7 +54,9 @@ directory = "$work/logs"
 TOML
 chmod 0640 "$manifest"
 
-watchdog_pid() { flock -n "$pidfile" true 2>/dev/null && echo none || cat "$pidfile"; }
+watchdog_pid() {  # the pid in the pidfile while a watchdog holds its lock, else "none"
+  if flock -n "$pidfile" true 2>/dev/null; then echo none; else cat "$pidfile"; fi
+}
 wait_for_line() {  # wait_for_line LINE: the program prints LINE within 10 s
   for _ in $(seq 100); do
     [ -f "$out_log" ] && tail -n 3 "$out_log" | grep -qx "$1" && return 0
@@ -64,6 +66,7 @@ wait_for_line() {  # wait_for_line LINE: the program prints LINE within 10 s
 }
 # An editor that runs one sed expression on the file it is given.
 editor() {  # editor NAME SED-EXPRESSION
+  # shellcheck disable=SC2016 # "$1" is the editor script's own argument
   printf '#!/bin/sh\nsed -i %q "$1"\n' "$2" >"$work/$1"
   chmod +x "$work/$1"
   echo "$work/$1"

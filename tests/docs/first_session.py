@@ -278,7 +278,8 @@ def main():
     for number, (want, got) in enumerate(zip(expected, recorded), start=1):
         want, got = normalise(want.rstrip("\n")), normalise(got)
         if want == got:
-            print(f"PASS: block {number}: {SESSION[number - 1][0] if isinstance(SESSION[number - 1][0], str) else SESSION[number - 1][0][1]}")
+            first = SESSION[number - 1][0]
+            print(f"PASS: block {number}: {first if isinstance(first, str) else first[1]}")
             continue
         failed += 1
         print(f"FAIL: block {number} differs from the page (normalised; - page, + this run):")
