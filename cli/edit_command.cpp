@@ -1,19 +1,24 @@
 // `daemonize edit NAME [--target T] [--root DIR] [--yes]`: the installed manifest in the
 // operator's editor, checked on save (the editor reopens with the errors), then deployed as
-// `deploy` does: plan, diff, confirmation, apply.
+// `deploy` does: plan, diff, confirmation, apply. A service only run with `run --detach`: its
+// manifest file rewritten in place and its watchdog restarted.
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
 #include "commands.hpp"
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/core/loader.hpp"
+#include "daemonize/core/unified_diff.hpp"
+#include "daemonize/watchdog/detached.hpp"
 #include "deploy_support.hpp"
 #include "editor.hpp"
 #include "host_facts.hpp"
 #include "manifest_loading.hpp"
+#include "service_overview.hpp"
 #include "terminal.hpp"
 
 namespace daemonize::cli {
@@ -150,9 +155,10 @@ enum class EditResult { changed, unchanged, empty, failed };
 
 // The edit loop: the editor until the copy is valid, unchanged, empty, or saved again with the
 // same errors. Returns the outcome; on `failed`, `code` is the exit code.
+using EditCheck = std::function<std::vector<Diagnostic>(const std::string& file)>;
 EditResult edit_until_valid(const std::string& editor, const std::filesystem::path& copy,
-                            const std::string& original, const Backend& backend,
-                            const deploy::Receipt& receipt, EditDirectory& directory, int& code) {
+                            const std::string& original, const EditCheck& check,
+                            EditDirectory& directory, int& code) {
   std::string shown = original;
   std::optional<std::string> rejected;  // the last text that had errors
   for (;;) {
@@ -189,7 +195,7 @@ EditResult edit_until_valid(const std::string& editor, const std::filesystem::pa
       code = exit_code::cannot_create;
       return EditResult::failed;
     }
-    const auto diagnostics = check_edit(backend, copy.string(), receipt);
+    const auto diagnostics = check(copy.string());
     if (!has_errors(diagnostics)) return EditResult::changed;
     print_diagnostics(diagnostics);
     if (rejected && *rejected == edited) {
@@ -206,6 +212,127 @@ EditResult edit_until_valid(const std::string& editor, const std::filesystem::pa
   }
 }
 
+// A service started with `daemonize run FILE --detach` and never deployed: the manifest its
+// watchdog runs (from the watchdog's state file) and whether that watchdog still runs.
+struct DetachedService {
+  std::string manifest;
+  bool running = false;
+};
+
+std::optional<DetachedService> find_detached(const std::string& name) {
+  bool has_pidfile = false;
+  for (const auto& directory : detached_pidfile_directories()) {
+    std::error_code missing;
+    if (std::filesystem::exists(directory / (name + ".pid"), missing)) has_pidfile = true;
+  }
+  if (!has_pidfile) return std::nullopt;
+  std::string error;
+  const auto state = read_watchdog_state(watchdog_state_files(name), error);
+  if (!state || state->record.manifest.empty()) return std::nullopt;
+  return DetachedService{state->record.manifest, state->alive};
+}
+
+// The loader's verdict for this host, and the name kept: another name is another service.
+std::vector<Diagnostic> check_detached_edit(const std::string& file, const std::string& name) {
+  const auto loaded = load_manifest_file(file, host_os());
+  auto diagnostics = loaded.diagnostics;
+  if (!loaded.service) {
+    if (!has_errors(diagnostics))
+      diagnostics.push_back({Severity::error, file, 0, 0, "", "not a manifest"});
+    return diagnostics;
+  }
+  if (loaded.service->name != name) {
+    diagnostics.push_back({Severity::error, file, 0, 0, "",
+                           "the name must stay '" + name + "' (got '" + loaded.service->name +
+                               "'); to rename, run the manifest under the new name and stop '" +
+                               name + "'"});
+  }
+  return diagnostics;
+}
+
+// `edit NAME` of a detached watchdog: the manifest file it runs is edited in place (atomically,
+// its mode kept), then the watchdog restarted as `daemonize restart NAME` does, so that the
+// change takes effect.
+int edit_detached(const std::string& name, bool yes, const DetachedService& detached) {
+  std::error_code error;
+  // Through a symlink, the file it points to is rewritten and the link kept.
+  const auto path = std::filesystem::canonical(detached.manifest, error).string();
+  if (error) {
+    std::cerr << "daemonize: " << detached.manifest << ": the manifest the detached watchdog of "
+              << name << " runs is gone (" << error.message() << ")\n";
+    return exit_code::no_input;
+  }
+  const auto ops = make_host_system_ops();
+  std::optional<std::string> original;
+  try {
+    original = ops->read_file(path);
+  } catch (const SystemError& failure) {
+    std::cerr << "daemonize: " << failure.what() << '\n';
+    return failure.kind() == SystemError::Kind::permission_denied ? exit_code::no_permission
+                                                                  : exit_code::no_input;
+  }
+  if (!original) {
+    std::cerr << "daemonize: " << path << ": the manifest the detached watchdog of " << name
+              << " runs is gone\n";
+    return exit_code::no_input;
+  }
+
+  EditDirectory directory;
+  const auto made = make_private_directory();
+  if (!made) return exit_code::cannot_create;
+  directory.path = *made;
+  const auto copy = directory.path / (name + ".toml");
+  const EditCheck check = [&](const std::string& file) { return check_detached_edit(file, name); };
+  int code = exit_code::success;
+  switch (edit_until_valid(editor_command(), copy, *original, check, directory, code)) {
+    case EditResult::failed:
+      return code;
+    case EditResult::unchanged:
+      std::cout << name << ": no changes\n";
+      return exit_code::success;
+    case EditResult::empty:
+      std::cout << name << ": the edited manifest is empty; no changes\n";
+      return exit_code::success;
+    case EditResult::changed:
+      break;
+  }
+  const auto edited = read_text(copy);
+  if (!edited) {
+    std::cerr << "daemonize: cannot read " << copy.string() << '\n';
+    return exit_code::no_input;
+  }
+  {
+    StepOutput out(std::cout, colour_allowed_for_stdout());
+    out.stream() << name << " (detached watchdog): " << path << '\n'
+                 << unified_diff(*original, *edited, path, path) << '\n'
+                 << std::flush;
+  }
+  if (!yes && !confirmed(name, "detached watchdog")) {
+    std::cerr << "daemonize: nothing applied\n";
+    return kNotApplied;
+  }
+  try {
+    ops->write_file_atomic(path, *edited, ops->file_mode(path).value_or(0644), {});
+  } catch (const SystemError& failure) {
+    directory.keep = true;
+    std::cerr << "daemonize: " << failure.what()
+              << "; nothing applied (the edited manifest is kept in " << copy.string() << ")\n";
+    return failure.kind() == SystemError::Kind::permission_denied ? exit_code::no_permission
+                                                                  : exit_code::cannot_create;
+  }
+  std::cout << name << ": wrote " << path << '\n';
+  if (detached.running) {
+    // The same restart as `daemonize restart NAME`: stop, then `run --detach` on the manifest.
+    if (auto restarted =
+            control_detached_watchdog(name, ControlAction::restart, std::cout, std::cerr)) {
+      return *restarted;
+    }
+  }
+  std::cout << name << ": not running; the change takes effect when it starts (daemonize start "
+            << name << ")\n";
+  return exit_code::success;
+}
+
 int run_edit(const EditOptions& options, const BackendRegistry& registry) {
   if (!options.yes && !stdin_is_terminal()) {
     std::cerr << "daemonize: edit asks before applying, but standard input is not a terminal; "
@@ -213,6 +340,18 @@ int run_edit(const EditOptions& options, const BackendRegistry& registry) {
     return exit_code::usage;
   }
   const auto ops = make_host_system_ops(options.root);
+  // Never deployed, but running (or run) with `daemonize run FILE --detach`: its manifest file.
+  if (!find_receipt(*ops, options.name)) {
+    if (const auto detached = find_detached(options.name)) {
+      if (!options.target.empty() || !options.root.empty()) {
+        std::cerr << "daemonize: " << options.name
+                  << " is a detached watchdog (daemonize run --detach), not an install; --target "
+                     "and --root apply only to services deploy installed\n";
+        return exit_code::usage;
+      }
+      return edit_detached(options.name, options.yes, *detached);
+    }
+  }
   InstalledService installed;
   if (int code = find_installed(*ops, options.name, installed)) return code;
   const auto& receipt = installed.receipt;
@@ -254,7 +393,10 @@ int run_edit(const EditOptions& options, const BackendRegistry& registry) {
   const auto copy = directory.path / (receipt.service + ".toml");
 
   int code = exit_code::success;
-  switch (edit_until_valid(editor_command(), copy, *original, *backend, receipt, directory, code)) {
+  const EditCheck check = [&](const std::string& file) {
+    return check_edit(*backend, file, receipt);
+  };
+  switch (edit_until_valid(editor_command(), copy, *original, check, directory, code)) {
     case EditResult::failed:
       return code;
     case EditResult::unchanged:
@@ -315,8 +457,12 @@ int run_edit(const EditOptions& options, const BackendRegistry& registry) {
 void add_edit_command(CLI::App& app, CliContext& context) {
   auto options = std::make_shared<EditOptions>();
   auto* command = app.add_subcommand(
-      "edit", "Edit the installed manifest in $VISUAL/$EDITOR, check it, then deploy the change");
-  command->add_option("name", options->name, "The installed service's name")->required();
+      "edit",
+      "Edit a service's manifest in $VISUAL/$EDITOR, check it, then deploy the change "
+      "(or restart its detached watchdog)");
+  command
+      ->add_option("name", options->name, "The service's name (deployed, or run with run --detach)")
+      ->required();
   command->add_option("--target,-t", options->target,
                       "Deploy the edit to T (default: the target that installed it)");
   command->add_option("--root", options->root, "Edit an install made with deploy --root DIR");

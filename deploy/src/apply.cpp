@@ -461,7 +461,8 @@ Outcome write_review_bundle(const DeployInput& input, const std::string& directo
                             std::ostream& out, std::ostream& err) {
   try {
     auto write = [&](const std::string& name, const std::string& content, unsigned mode) {
-      const auto path = directory + "/" + name;
+      // `--output-dir review/` names review/x, not review//x.
+      const auto path = directory + (directory.ends_with('/') ? "" : "/") + name;
       ops.write_file_atomic(path, content, mode, {});
       out << "wrote " << path << '\n';
     };
