@@ -312,7 +312,10 @@ int edit_detached(const std::string& name, bool yes, const DetachedService& deta
     return kNotApplied;
   }
   try {
-    ops->write_file_atomic(path, *edited, ops->file_mode(path).value_or(0644), {});
+    // As root, keep the owner too: the watchdog may run as the account that owns its manifest.
+    const auto owner = running_privileged() ? ops->file_owner(path) : std::nullopt;
+    ops->write_file_atomic(path, *edited, ops->file_mode(path).value_or(0644),
+                           owner.value_or(FileOwner{}));
   } catch (const SystemError& failure) {
     directory.keep = true;
     std::cerr << "daemonize: " << failure.what()

@@ -163,6 +163,18 @@ std::optional<unsigned> PosixSystemOps::file_mode(const std::string& path) const
   return static_cast<unsigned>(info.st_mode) & 07777U;
 }
 
+std::optional<FileOwner> PosixSystemOps::file_owner(const std::string& path) const {
+  struct stat info {};
+  if (::stat(host_path(path).c_str(), &info) != 0) return std::nullopt;
+  std::array<char, 16384> buffer{};
+  struct passwd entry {};
+  struct passwd* found = nullptr;
+  if (::getpwuid_r(info.st_uid, &entry, buffer.data(), buffer.size(), &found) != 0 || !found) {
+    return std::nullopt;
+  }
+  return FileOwner{found->pw_name, std::to_string(info.st_gid)};
+}
+
 void PosixSystemOps::apply_owner(int fd, const std::string& path, const FileOwner& owner) const {
   // Under --root the accounts live in the host's database, not DIR's: keep our own ownership.
   if (!root_.empty() || (owner.user.empty() && owner.group.empty())) return;

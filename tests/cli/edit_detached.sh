@@ -3,6 +3,7 @@
 # (label integration), through the real binary and a real detached watchdog whose program
 # prints an [env] value every 0.2 s:
 #  - a change (--yes): the diff of the manifest file, the file rewritten in place with its mode
+#    and (as root) its owner
 #    kept, the watchdog restarted (new pid) and the new value in the program's output;
 #  - nothing changed -> "no changes", the same watchdog keeps running;
 #  - an invalid value -> the editor reopens with the error; fixed there -> applied, the error
@@ -76,6 +77,9 @@ edit() { "$daemonize" edit "$name" "$@"; }
 "$daemonize" run "$manifest" --detach >"$work/out" 2>&1 || { cat "$work/out" >&2; fail "run --detach"; }
 wait_for_line 'greeting=hello' || fail "the program does not print greeting=hello"
 first=$(watchdog_pid)
+# As root the edit must keep the manifest's owner, not make it root's.
+if [ "$(id -u)" = 0 ] && getent group nogroup >/dev/null; then chown nobody:nogroup "$manifest"; fi
+owner=$(stat -c %U:%G "$manifest")
 
 # --- a change ------------------------------------------------------------------------------------
 EDITOR=$(editor bonjour 's/^GREETING = "hello"$/GREETING = "bonjour"/') edit --yes >"$work/out" 2>&1 ||
@@ -89,6 +93,7 @@ grep -qx "$name: wrote $manifest" "$work/out" &&
   { cat "$work/out" >&2; fail "the write and the restart are not reported"; }
 grep -qx 'GREETING = "bonjour"' "$manifest" || fail "the manifest file was not changed"
 [ "$(stat -c %a "$manifest")" = 640 ] || fail "the mode of the manifest changed to $(stat -c %a "$manifest")"
+[ "$(stat -c %U:%G "$manifest")" = "$owner" ] || fail "the owner of the manifest changed from $owner to $(stat -c %U:%G "$manifest")"
 second=$(watchdog_pid)
 [ "$second" != none ] && [ "$second" != "$first" ] || fail "the watchdog was not restarted ($first -> $second)"
 wait_for_line 'greeting=bonjour' || { tail -3 "$out_log" >&2; fail "the program does not print the new value"; }

@@ -49,6 +49,11 @@ class SystemOps {
   [[nodiscard]] virtual std::optional<unsigned> file_mode(const std::string& /*path*/) const {
     return std::nullopt;
   }
+  // The owner of `path` (user name, group as a gid), to keep it when rewriting the file;
+  // std::nullopt when it does not exist, its user has no name or the host has no such owners.
+  [[nodiscard]] virtual std::optional<FileOwner> file_owner(const std::string& /*path*/) const {
+    return std::nullopt;
+  }
 
   // Replaces `path` atomically: readers see the old or the new bytes, never a mix. Missing
   // parent directories are created (0755, owned by the writing process). Throws SystemError.

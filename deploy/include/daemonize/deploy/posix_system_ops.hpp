@@ -20,6 +20,7 @@ class PosixSystemOps final : public SystemOps {
   [[nodiscard]] std::optional<std::string> read_file(const std::string& path) const override;
   [[nodiscard]] bool exists(const std::string& path) const override;
   [[nodiscard]] std::optional<unsigned> file_mode(const std::string& path) const override;
+  [[nodiscard]] std::optional<FileOwner> file_owner(const std::string& path) const override;
   // As root: opens `path` in a child that switched to the account (initgroups, setgid,
   // setuid), so modes, groups and ACLs of the file and its directories all count.
   void write_file_atomic(const std::string& path, std::string_view content, unsigned mode,
