@@ -8,7 +8,8 @@ directory it cannot create, through the real `daemonize run` and real child proc
   - a crash loop with max_restarts = 2 starts the program 3 times, sends READY=1 once, the
     STATUS= lines "backing off N ms before restart K of 2 (after exit code 3)" and
     "giving up after 2 restarts within 1m (...)", and exits 75;
-  - a log directory that cannot be created: exit 73, a `daemonize:` message, nothing started.
+  - a log directory that cannot be created: exit 73, a `daemonize:` message, nothing started;
+  - a log file that cannot be opened at start (a directory of that name): exit 73 naming it.
 
 usage: log_and_notify.py DAEMONIZE
 """
@@ -140,6 +141,20 @@ def main() -> int:
         check(code == 73 and text.startswith("daemonize: ") and str(blocker / "logs") in text and
               not (work / "nodir-starts").exists(),
               "an uncreatable log directory: exit 73, a message naming it, nothing started",
+              f"exit {code}\n{text}")
+
+        # A log file that cannot be opened at start (here a directory of that name, which
+        # stops root too): exit 73 naming it, nothing started, rather than every line dropped.
+        unopenable = write_manifest(work, f"{name}-nofile", f"echo start >> {work / 'nofile-starts'}",
+                                    "")
+        unopenable.write_text(unopenable.read_text().replace(str(work / "logs"),
+                                                             str(work / "logs-nofile")))
+        (work / "logs-nofile" / "stdout.log").mkdir(parents=True)
+        code, text = run(binary, unopenable, work, {})
+        check(code == 73 and text.startswith("daemonize: cannot open log file ") and
+              str(work / "logs-nofile" / "stdout.log") in text and
+              not (work / "nofile-starts").exists(),
+              "an unopenable log file: exit 73, a message naming it, nothing started",
               f"exit {code}\n{text}")
 
     for problem in problems:

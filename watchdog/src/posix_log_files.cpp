@@ -18,6 +18,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "daemonize/core/paths.hpp"
 #include "daemonize/watchdog/log_rotation.hpp"
 #include "log_platform.hpp"
 
@@ -159,6 +160,14 @@ class CapturingOutput final : public ChildOutput {
     }
     for (const LogStream* stream : {&logs.stdout_stream, &logs.stderr_stream}) {
       if (stream->kind != LogStream::Kind::file || sinks_.count(stream->file_name)) continue;
+      // A file that cannot be opened now would drop every line from the first: refuse to
+      // start instead (later failures, a full disk, are reported and survived).
+      const std::string path = join_path(logs.directory, stream->file_name);
+      const int probe = posix_log_file_system().open_append(path);
+      if (probe < 0) {
+        throw std::runtime_error("cannot open log file " + path + ": " + std::strerror(-probe));
+      }
+      posix_log_file_system().close(probe);
       const RotationSettings settings = settings_for(logs, stream->file_name);
       Sink& sink = sinks_[stream->file_name];
       if (settings.compress) {
