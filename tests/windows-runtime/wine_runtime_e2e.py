@@ -323,6 +323,7 @@ def run_steps(wine):
 
     deploy_missing_dependency(wine)
     deploy_task(wine)
+    deploy_user_task(wine)
 
 
 def list_and_logs(wine, name, child_pids, logs_dir, state_file):
@@ -543,6 +544,100 @@ def deploy_task(wine):
     code, output = wine.run(f"daemonize.exe remove {name}", [daemonize, "remove", name])
     check(code == 0 and not os.path.exists(task_file),
           f"remove deleted the task (exit {code}: {output.strip()[-200:]})")
+
+
+def machine_wide_snapshot(wine):
+    """Every file under C:\\Program Files\\daemonize and C:\\ProgramData (path -> size, mtime)."""
+    snapshot = {}
+    for root in ("C:\\Program Files\\daemonize", "C:\\ProgramData"):
+        for directory, _, files in os.walk(wine.host_path(root)):
+            for file in files:
+                path = os.path.join(directory, file)
+                stat = os.stat(path)
+                snapshot[path] = (stat.st_size, stat.st_mtime_ns)
+    return snapshot
+
+
+def deploy_user_task(wine):
+    """A user-scope windows-task: deploy puts daemonize.exe, daemonizew.exe, the manifest, the
+    task XML and the receipt under the user's %LOCALAPPDATA%, registers the
+    task for that user (logon trigger naming the user, InteractiveToken, LeastPrivilege) and
+    writes nothing under C:\\Program Files, C:\\ProgramData or HKLM; list shows it; remove
+    deletes it. Wine runs every program with an administrator's token, so that deploy needs no
+    elevation is shown by where it writes, not by a refused write."""
+    daemonize = INSTALL_DIR + "\\daemonize.exe"
+    name = "rtusertask"
+    print(f"task {name}: scope = \"user\", deploy --target windows-task, list, remove")
+    code, output = wine.run("cmd /c echo %LOCALAPPDATA%#%USERDOMAIN%\\%USERNAME%",
+                            ["cmd", "/c", "echo %LOCALAPPDATA%#%USERDOMAIN%\\%USERNAME%"],
+                            quiet=True)
+    local_app_data, user = output.strip().splitlines()[-1].split("#")
+    source = f"C:\\daemonize-test\\{name}.toml"
+    with open(wine.host_path(source), "w", encoding="utf-8") as file:
+        file.write(f"""[service]
+name = "{name}"
+description = "daemonize Windows runtime e2e ({name})"
+command = '{CHILD}'
+args = ['C:\\daemonize-test\\user-task-marker.txt']
+scope = "user"
+
+[windows]
+backend = "task"
+""")
+    before = machine_wide_snapshot(wine)
+    code, output = wine.run(f"daemonize.exe deploy {name} (scope user)",
+                            [daemonize, "deploy", source, "--no-start"], timeout=180)
+    print("\n".join("      " + line for line in output.strip().splitlines()[-12:]))
+    check(code == 0, f"deploy of a user-scope task exits 0 (got {code})")
+    programs = f"{local_app_data}\\Programs\\daemonize"
+    data = f"{local_app_data}\\daemonize"
+    expected = {
+        "daemonize.exe": f"{programs}\\daemonize.exe",
+        "daemonizew.exe": f"{programs}\\daemonizew.exe",
+        "the manifest": f"{data}\\{name}.toml",
+        "the task XML": f"{data}\\tasks\\{name}.xml",
+        "the receipt": f"{data}\\receipts\\{name}.json",
+    }
+    for what, path in expected.items():
+        check(os.path.exists(wine.host_path(path)), f"{what} is in the user's place: {path}")
+    after = machine_wide_snapshot(wine)
+    changed = sorted(path for path in after if before.get(path) != after[path])
+    check(not changed, f"nothing written under C:\\Program Files\\daemonize or C:\\ProgramData "
+                       f"({changed})")
+    code, _ = wine.run(f"reg query EventLog\\Application\\{name}",
+                       ["reg", "query", EVENT_SOURCE_KEY + name], quiet=True)
+    check(code != 0, "no event source registered under HKLM")
+    task_file = wine.host_path(f"C:\\windows\\system32\\tasks\\{name}")
+    check(os.path.exists(task_file), f"the task is registered (schtasks /Create /XML)")
+    xml_path = wine.host_path(expected["the task XML"])
+    if os.path.exists(xml_path):
+        with open(xml_path, "rb") as file:
+            xml = file.read().decode("utf-16")
+        check(f'<Command>"{programs}\\daemonizew.exe"</Command>' in xml and
+              f'<Arguments>run "{data}\\{name}.toml"</Arguments>' in xml,
+              "the task runs the user's daemonizew.exe on the user's manifest")
+        check(re.search(r"<LogonTrigger>\s*<Enabled>true</Enabled>\s*<UserId>" +
+                        re.escape(user) + r"</UserId>", xml) is not None,
+              f"the logon trigger names the deploying user {user}")
+        check("<LogonType>InteractiveToken</LogonType>" in xml and
+              "<RunLevel>LeastPrivilege</RunLevel>" in xml and "S-1-5-" not in xml,
+              "the task runs with the user's interactive token, least privilege")
+
+    code, output = wine.run("daemonize.exe list (user task)", [daemonize, "list"])
+    row = next((line.split() for line in output.splitlines() if line.split()[:1] == [name]), None)
+    check(code == 0 and row is not None and row[1:3] == ["windows-task", "user"],
+          f"list shows {name} windows-task user (got {row})")
+    code, output = wine.run(f"daemonize.exe logs {name}", [daemonize, "logs", name])
+    # The default log directory, %LOCALAPPDATA%\\<name>\\logs, expanded for this user.
+    check(code == 0 and f"==> {local_app_data}\\{name}\\logs\\stdout.log <==" in output,
+          f"logs {name} reads the user's log directory (exit {code}: {output.strip()[:300]!r})")
+    print("  note: Wine's schtasks has no /Run, so the user task is not started here")
+
+    code, output = wine.run(f"daemonize.exe remove {name}", [daemonize, "remove", name])
+    check(code == 0 and not os.path.exists(task_file),
+          f"remove deletes the user's task (exit {code}: {output.strip()[-300:]})")
+    for what in ("the manifest", "the task XML", "the receipt"):
+        check(not os.path.exists(wine.host_path(expected[what])), f"remove deleted {what}")
 
 
 def uninstall(wine, name):
