@@ -26,12 +26,38 @@ bool names_a_file(const std::string& argument) {
          std::filesystem::is_regular_file(argument);
 }
 
+// The host's manager may not serve the manifest when another target of the same OS does (on
+// Windows, windows-task for scope = "user" or [windows].backend = "task"): that one, with the
+// reason on stderr; otherwise `chosen`, whose refusal is reported later.
+std::string manifest_selected_target(const BackendRegistry& registry, const std::string& chosen,
+                                     ManifestCache& cache, bool quiet) {
+  const auto* backend = registry.find(chosen);
+  if (backend == nullptr) return chosen;
+  const auto& loaded = cache.load(backend->os());
+  if (!loaded.service) return chosen;
+  const auto refusal = backend->unsupported_reason(*loaded.service);
+  if (!refusal) return chosen;
+  for (const auto* other : registry.all()) {
+    if (other == backend || other->os() != backend->os() || other->install_target() == nullptr ||
+        other->unsupported_reason(*loaded.service) || other->not_selected_reason(*loaded.service)) {
+      continue;
+    }
+    if (!quiet) {
+      std::cerr << "daemonize: --target auto: " << other->name() << ", as the manifest selects ("
+                << chosen << ": " << *refusal << ")\n";
+    }
+    return std::string(other->name());
+  }
+  return chosen;
+}
+
 }  // namespace
 
 int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& options,
                    bool needs_running_manager, bool with_binary, PreparedDeploy& prepared) {
   const auto host = make_host_system_ops();
   std::string target = options.target;
+  ManifestCache cache(options.file);
   if (target == "auto") {
     const auto choice =
         deploy::detect_host_target(registry, *host, needs_running_manager && options.root.empty());
@@ -42,7 +68,7 @@ int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& o
       return exit_code::unavailable;
     }
     if (!options.quiet) std::cerr << "daemonize: --target auto: " << choice.reasons.front() << '\n';
-    target = choice.target;
+    target = manifest_selected_target(registry, choice.target, cache, options.quiet);
   }
   const auto* backend = registry.find(target);
   if (backend == nullptr || target == "all") {
@@ -50,7 +76,6 @@ int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& o
     return exit_code::usage;
   }
 
-  ManifestCache cache(options.file);
   const auto& loaded = cache.load(backend->os());
   print_diagnostics(loaded.diagnostics);
   if (!loaded.service) return load_failure_exit_code(loaded);
@@ -67,6 +92,7 @@ int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& o
   RenderOptions render_options;
   render_options.daemonize_path = input.layout.daemonize_path;
   render_options.installed_manifest_path = input.layout.manifest_path;
+  render_options.deploying_user = deploying_account();
   auto rendered = render_for(*backend, service, render_options);
   print_diagnostics(rendered.diagnostics);
   if (has_errors(rendered.diagnostics)) return exit_code::data_error;

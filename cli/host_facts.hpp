@@ -19,6 +19,11 @@ namespace daemonize::cli {
 // The deploying user's home directory ($HOME, else the account database / %USERPROFILE%).
 [[nodiscard]] std::string invoking_home();
 [[nodiscard]] std::string invoking_user_name();
+// A path of the manifest as the service's watchdog sees it: `~` expanded (POSIX), %VARIABLES%
+// expanded (Windows: the default log directory is %ProgramData%\<name>\logs).
+[[nodiscard]] std::string expand_path_variables(const std::string& path);
+// The deploying user as the service manager names accounts (DOMAIN\user on Windows).
+[[nodiscard]] std::string deploying_account();
 // Whether a process with this id exists (a process we may not signal counts as alive).
 [[nodiscard]] bool process_alive(int pid);
 // The running executable, to read its bytes when deploy installs it.

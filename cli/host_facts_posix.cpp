@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "daemonize/core/installer.hpp"  // expand_home()
 #include "daemonize/watchdog/detached.hpp"
 #include "daemonize/watchdog/state_file.hpp"
 #include "host_facts.hpp"
@@ -28,6 +29,12 @@ std::string invoking_home() {
   if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') return home;
   if (const auto* entry = ::getpwuid(::geteuid())) return entry->pw_dir;
   return "/";
+}
+
+std::string deploying_account() { return invoking_user_name(); }
+
+std::string expand_path_variables(const std::string& path) {
+  return expand_home(path, invoking_home());
 }
 
 std::string invoking_user_name() {

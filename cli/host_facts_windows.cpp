@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cwchar>
 #include <iostream>
 #include <map>
 #include <set>
@@ -52,6 +53,24 @@ std::string invoking_home() {
   return "C:\\";
 }
 
+std::string expand_path_variables(const std::string& path) {
+  if (path.find('%') == std::string::npos) return path;
+  const std::wstring wide = windows_text::widen(path);
+  const DWORD size = ExpandEnvironmentStringsW(wide.c_str(), nullptr, 0);
+  if (size == 0) return path;
+  std::wstring expanded(size, L'\0');
+  if (ExpandEnvironmentStringsW(wide.c_str(), expanded.data(), size) == 0) return path;
+  expanded.resize(wcslen(expanded.c_str()));
+  return windows_text::narrow(expanded);
+}
+
+std::string deploying_account() {
+  // DOMAIN\user, as Task Scheduler names the user of a logon trigger.
+  const auto domain = environment_value(L"USERDOMAIN");
+  return domain ? windows_text::narrow(*domain) + "\\" + invoking_user_name()
+                : invoking_user_name();
+}
+
 std::string invoking_user_name() {
   wchar_t name[257]{};
   DWORD size = 257;
@@ -87,10 +106,10 @@ bool stdout_is_terminal() { return _isatty(_fileno(stdout)) != 0; }
 std::time_t utc_to_time_t(std::tm utc) { return _mkgmtime(&utc); }
 
 std::vector<std::filesystem::path> watchdog_state_files(const std::string& name) {
-  // Where the Windows watchdog writes it (watchdog/src/windows_run.cpp).
-  const auto program_data = environment_value(L"ProgramData").value_or(L"C:\\ProgramData");
   // Service names are ASCII (manifest.md), so the narrow name converts losslessly.
-  return {std::filesystem::path(program_data) / L"daemonize" / name / kStateFileName};
+  std::vector<std::filesystem::path> files;
+  for (const auto& root : watchdog_state_roots()) files.push_back(root / name / kStateFileName);
+  return files;
 }
 
 std::optional<ServiceManagerView> service_manager_view(const std::string& name, std::string& note) {
@@ -156,9 +175,15 @@ std::optional<std::uint64_t> process_tree_memory(int root_pid) {
 }
 
 std::vector<std::filesystem::path> watchdog_state_roots() {
-  // Where the Windows watchdog writes <name>\state.json (watchdog/src/windows_run.cpp).
-  return {std::filesystem::path(environment_value(L"ProgramData").value_or(L"C:\\ProgramData")) /
-          L"daemonize"};
+  // Where the Windows watchdog writes <name>\state.json (watchdog/src/windows_run.cpp): the
+  // machine's %ProgramData%\daemonize, and this user's %LOCALAPPDATA%\daemonize (user scope).
+  std::vector<std::filesystem::path> roots{
+      std::filesystem::path(environment_value(L"ProgramData").value_or(L"C:\\ProgramData")) /
+      L"daemonize"};
+  if (auto local = environment_value(L"LOCALAPPDATA")) {
+    roots.push_back(std::filesystem::path(*local) / L"daemonize");
+  }
+  return roots;
 }
 
 std::vector<std::filesystem::path> detached_pidfile_directories() { return {}; }

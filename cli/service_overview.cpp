@@ -93,14 +93,15 @@ std::optional<Service> service_manifest(const StateRecord* record, const deploy:
 
 std::vector<LogSource> log_sources(const LogsConfig& logs) {
   std::vector<LogSource> sources;
+  const std::filesystem::path directory = expand_path_variables(logs.directory);
   const bool out_file = logs.stdout_stream.kind == LogStream::Kind::file;
   const bool err_file = logs.stderr_stream.kind == LogStream::Kind::file;
   if (out_file && err_file && logs.stdout_stream.file_name == logs.stderr_stream.file_name) {
-    sources.push_back({"stdout+stderr", logs.directory, logs.stdout_stream.file_name});
+    sources.push_back({"stdout+stderr", directory, logs.stdout_stream.file_name});
     return sources;
   }
-  if (out_file) sources.push_back({"stdout", logs.directory, logs.stdout_stream.file_name});
-  if (err_file) sources.push_back({"stderr", logs.directory, logs.stderr_stream.file_name});
+  if (out_file) sources.push_back({"stdout", directory, logs.stdout_stream.file_name});
+  if (err_file) sources.push_back({"stderr", directory, logs.stderr_stream.file_name});
   return sources;
 }
 

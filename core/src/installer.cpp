@@ -1,5 +1,9 @@
 #include "daemonize/core/installer.hpp"
 
+#include <cstdlib>
+
+#include "daemonize/core/paths.hpp"
+
 namespace daemonize {
 
 const char* to_string(ControlAction action) {
@@ -46,6 +50,12 @@ std::string Installer::review_command(const std::vector<std::string>& argv,
 }
 
 std::string expand_home(const std::string& path, const std::string& home) {
+  if (path.starts_with(windows_local_app_data)) {
+    const char* local = std::getenv("LOCALAPPDATA");
+    const std::string value =
+        local != nullptr && *local != '\0' ? std::string(local) : home + "\\AppData\\Local";
+    return value + path.substr(windows_local_app_data.size());
+  }
   if (path == "~") return home;
   if (path.starts_with("~/")) return home + path.substr(1);
   return path;

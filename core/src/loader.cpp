@@ -909,7 +909,9 @@ class ManifestDecoder final : public schema::KeyContext {
       case TargetOs::macos:
         return user ? "~/Library/Logs/" + name : "/Library/Logs/" + name;
       case TargetOs::windows:
-        return "%ProgramData%\\" + name + "\\logs";
+        // Per user: a directory the user owns, no administrator needed.
+        return (user ? std::string(windows_local_app_data) : "%ProgramData%") + "\\" + name +
+               "\\logs";
     }
     return "/var/log/" + name;
   }

@@ -21,6 +21,16 @@ std::string join_path(std::string_view directory, std::string_view name) {
   return joined;
 }
 
+std::string windows_program_directory(Scope scope) {
+  return scope == Scope::user ? std::string(windows_local_app_data) + "\\Programs\\daemonize"
+                              : "C:\\Program Files\\daemonize";
+}
+
+std::string windows_data_directory(Scope scope) {
+  return scope == Scope::user ? std::string(windows_local_app_data) + "\\daemonize"
+                              : "C:\\ProgramData\\daemonize";
+}
+
 std::optional<std::string> command_os_mismatch(const Service& service, TargetOs os) {
   const auto& command = service.command;
   if (command.find("${") != std::string::npos) return std::nullopt;

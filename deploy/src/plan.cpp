@@ -94,8 +94,9 @@ Layout make_layout(const Service& service, const Backend& target, const std::str
   layout.home = home;
   layout.manifest_path = expand_home(defaults.manifest_path, home);
   if (target.os() == TargetOs::windows) {
-    layout.daemonize_path = daemonize_path.empty() ? defaults.daemonize_path : daemonize_path;
-    layout.receipt_path = windows_receipt_path(service.name);
+    layout.daemonize_path =
+        expand_home(daemonize_path.empty() ? defaults.daemonize_path : daemonize_path, home);
+    layout.receipt_path = windows_receipt_path(service.name, service.scope, home);
     return layout;
   }
   layout.daemonize_path =

@@ -2,7 +2,9 @@
 
 #include <boost/json.hpp>
 
-#include "daemonize/core/loader.hpp"  // host_os()
+#include "daemonize/core/installer.hpp"  // expand_home()
+#include "daemonize/core/loader.hpp"     // host_os()
+#include "daemonize/core/paths.hpp"
 
 namespace daemonize::deploy {
 
@@ -96,13 +98,14 @@ std::optional<Receipt> receipt_from_json(const std::string& text, std::string& e
   }
 }
 
-std::string windows_receipt_path(const std::string& name) {
-  // Next to the manifests the Windows targets install (C:\ProgramData\daemonize\<name>.toml).
-  return R"(C:\ProgramData\daemonize\receipts\)" + name + ".json";
+std::string windows_receipt_path(const std::string& name, Scope scope, const std::string& home) {
+  // Next to the manifests the Windows targets install (C:\ProgramData\daemonize\<name>.toml, or
+  // the user's %LOCALAPPDATA%\daemonize\<name>.toml).
+  return expand_home(windows_data_directory(scope) + "\\receipts\\" + name + ".json", home);
 }
 
 std::string receipt_path(const std::string& name, Scope scope, const std::string& home) {
-  if (host_os() == TargetOs::windows) return windows_receipt_path(name);
+  if (host_os() == TargetOs::windows) return windows_receipt_path(name, scope, home);
   if (scope == Scope::user) return home + "/.local/state/daemonize/" + name + ".json";
   return "/var/lib/daemonize/" + name + ".json";
 }

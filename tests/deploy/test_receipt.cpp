@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <string>
+
 #include "daemonize/deploy/receipt.hpp"
 
 namespace daemonize::deploy {
@@ -51,6 +54,22 @@ TEST(Receipt, RejectsOtherJson) {
 TEST(Receipt, LivesInVarLibOrTheUsersStateDirectory) {
   EXPECT_EQ(receipt_path("web", Scope::system, "/home/a"), "/var/lib/daemonize/web.json");
   EXPECT_EQ(receipt_path("web", Scope::user, "/home/a"), "/home/a/.local/state/daemonize/web.json");
+}
+
+// Windows: the machine's next to the installed manifests, a user's in that user's
+// %LOCALAPPDATA% (no administrator rights needed to write it).
+TEST(Receipt, OnWindowsInProgramDataOrTheUsersLocalAppData) {
+  EXPECT_EQ(windows_receipt_path("web", Scope::system, "C:\\Users\\a"),
+            "C:\\ProgramData\\daemonize\\receipts\\web.json");
+  const char* saved = std::getenv("LOCALAPPDATA");
+  const std::string previous = saved != nullptr ? saved : "";
+  ::setenv("LOCALAPPDATA", "D:\\Profiles\\a\\Local", 1);
+  EXPECT_EQ(windows_receipt_path("web", Scope::user, "C:\\Users\\a"),
+            "D:\\Profiles\\a\\Local\\daemonize\\receipts\\web.json");
+  ::unsetenv("LOCALAPPDATA");
+  EXPECT_EQ(windows_receipt_path("web", Scope::user, "C:\\Users\\a"),
+            "C:\\Users\\a\\AppData\\Local\\daemonize\\receipts\\web.json");
+  if (saved != nullptr) ::setenv("LOCALAPPDATA", previous.c_str(), 1);
 }
 
 }  // namespace

@@ -75,7 +75,7 @@ TEST(LaunchdRender, UserScopeIsALaunchAgentWithoutUserName) {
   service.group = "staff";
   const auto result =
       render(service, {"/Users/me/.local/bin/daemonize",
-                       "/Users/me/Library/Application Support/daemonize/demo.toml"});
+                       "/Users/me/Library/Application Support/daemonize/demo.toml", ""});
   EXPECT_EQ(result.artifacts.at(0).install_path, "~/Library/LaunchAgents/org.daemonize.demo.plist");
   EXPECT_FALSE(contains(content(result), "UserName"));
   EXPECT_FALSE(contains(content(result), "GroupName"));
@@ -123,19 +123,20 @@ TEST(LaunchdRender, DaemonizeModeRunsTheWatchdogOnTheInstalledManifest) {
                                        "\t\t<string>run</string>\n"
                                        "\t\t<string>/usr/local/etc/daemonize/demo.toml</string>\n"
                                        "\t</array>\n")));
-  const auto custom = content(render(make_service(), {"/opt/d&d/daemonize", "/etc/x <y>.toml"}));
+  const auto custom =
+      content(render(make_service(), {"/opt/d&d/daemonize", "/etc/x <y>.toml", ""}));
   EXPECT_TRUE(contains(custom, "<string>/opt/d&amp;d/daemonize</string>"));
   EXPECT_TRUE(contains(custom, "<string>/etc/x &lt;y&gt;.toml</string>"));
 }
 
 TEST(LaunchdRender, DaemonizeModeRejectsARelativeDaemonizePath) {
-  const auto result = render(make_service(), {"bin/daemonize", ""});
+  const auto result = render(make_service(), {"bin/daemonize", "", ""});
   EXPECT_TRUE(result.artifacts.empty());
   EXPECT_TRUE(has_errors(result.diagnostics));
 }
 
 TEST(LaunchdRender, DaemonizeModeRejectsOptionPathsXmlCannotHold) {
-  const auto result = render(make_service(), {"/usr/local/bin/daemonize", "/etc/\x01.toml"});
+  const auto result = render(make_service(), {"/usr/local/bin/daemonize", "/etc/\x01.toml", ""});
   EXPECT_TRUE(result.artifacts.empty());
   ASSERT_EQ(result.diagnostics.size(), 1U);
   EXPECT_EQ(result.diagnostics[0].message.rfind("launchd: the installed manifest path cannot", 0),

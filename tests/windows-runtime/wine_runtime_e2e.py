@@ -13,6 +13,9 @@ registers the services of the failure cases: a child that keeps failing makes th
 up: STOPPED with service-specific exit code 75; a missing required_env variable: STOPPED with
 service-specific exit code 78; `install-<name>.cmd uninstall` deletes them. `deploy --target
 windows-task` registers a task from its XML with schtasks /Create /XML and `remove` deletes it.
+`daemonize.exe list` shows the running service's row (target, state, pid, restarts, memory) and
+`list --json` parses; `daemonize.exe logs NAME -n 3` prints exactly the last lines of stdout.log
+and stderr.log (`--stdout`, `--stderr`); an unknown name exits 66 with its message.
 daemonizew.exe (GUI subsystem) runs too.
 
 What Wine cannot show (docs/targets/windows-runtime.md, "proven on paper only"): the Event Log,
@@ -21,6 +24,7 @@ wine_stop_health_e2e.py. Outside CI a missing tool skips (exit 77); with CI=true
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -236,6 +240,8 @@ def run_steps(wine):
                                 [daemonize, "status", logged.group(1)])
         check(code == 0 and f"{name}: running (pid " in output and "restarts:   1" in output,
               f"status STATE.JSON exits 0: running, 1 restart ({output.strip()[:300]})")
+    list_and_logs(wine, name, [first_pid, lines[0][1]], logs_dir,
+                  logged.group(1) if logged else None)
     code, output = wine.run("daemonize.exe deploy (again)", [daemonize, "deploy", source])
     check(code == 0 and f"{name}: up to date" in output,
           f"a second deploy is 'up to date' and changes nothing (exit {code}: "
@@ -317,6 +323,100 @@ def run_steps(wine):
 
     deploy_missing_dependency(wine)
     deploy_task(wine)
+    deploy_user_task(wine)
+
+
+def list_and_logs(wine, name, child_pids, logs_dir, state_file):
+    """`daemonize.exe list` and `daemonize.exe logs` on the deployed, running service whose two
+    children (the first one killed) each wrote five stdout and two stderr lines."""
+    daemonize = INSTALL_DIR + "\\daemonize.exe"
+    print(f"service {name}: list, list --json, logs")
+    # Wine's services.exe gives services another %ProgramData% (C:\users\Public) than `wine
+    # cmd` (C:\ProgramData); on Windows both are C:\ProgramData. The console is given the
+    # service's, so that `list` finds the watchdog's state file as it would on Windows.
+    program_data = state_file[:state_file.lower().index("\\daemonize\\")] if state_file else None
+    wrapper = "C:\\daemonize-test\\with-service-programdata.cmd"
+    with open(wine.host_path(wrapper), "w", encoding="utf-8") as file:
+        file.write(f'@set "ProgramData={program_data}"\r\n@"{daemonize}" %*\r\n')
+
+    def in_console(label, args):
+        if program_data is None:
+            return wine.run(label, [daemonize, *args])
+        return wine.run(label, ["cmd", "/c", wrapper, *args])
+    if program_data and program_data.lower() != "c:\\programdata":
+        print(f"  note: the service's %ProgramData% is {program_data} under Wine; list runs with it")
+
+    # The children write their lines right after they start: wait for the last one's.
+    out_lines = [f"marker_child {pid} out {n}" for pid in child_pids for n in range(1, 6)]
+    err_lines = [f"marker_child {pid} err {n}" for pid in child_pids for n in range(1, 3)]
+    def logged(file_name, line):
+        path = wine.host_path(f"{logs_dir}\\{file_name}")
+        return os.path.exists(path) and line in open(path, encoding="utf-8").read()
+    wait_for(lambda: logged("stdout.log", out_lines[-1]) and logged("stderr.log", err_lines[-1]),
+             10)
+
+    # Without the state file (Wine's other %ProgramData%), the row is the SCM's view.
+    code, output = wine.run("daemonize.exe list (the console's %ProgramData%)", [daemonize, "list"])
+    row = next((line.split() for line in output.splitlines() if line.split()[:1] == [name]), None)
+    check(code == 0 and row is not None and row[1:4] == ["windows-service", "system", "RUNNING"],
+          f"list without the watchdog's state file shows the SCM's RUNNING (got {row})")
+
+    code, output = in_console("daemonize.exe list", ["list"])
+    print("\n".join("      " + line for line in output.strip().splitlines()))
+    table = output.strip().splitlines()
+    header = table[0].split() if table else []
+    check(code == 0 and header == ["NAME", "TARGET", "SCOPE", "STATE", "PID", "UPTIME",
+                                   "RESTARTS", "MEMORY", "HEALTH"],
+          f"list exits 0 with its header (exit {code})")
+    row = next((line.split() for line in table[1:] if line.split()[:1] == [name]), None)
+    expected = [name, "windows-service", "system", "running", child_pids[-1]]
+    check(row is not None and row[:5] == expected,
+          f"list shows {' '.join(expected)} (got {row})")
+    if row is not None and len(row) == 9:
+        check(re.fullmatch(r"\d+s|\d+m\d+s", row[5]) is not None, f"uptime {row[5]}")
+        check(row[6] == "1", f"restarts 1 (got {row[6]})")
+        check(re.fullmatch(r"\d+(\.\d)?[KMG]", row[7]) is not None,
+              f"memory of the watchdog's tree (got {row[7]})")
+
+    code, output = in_console("daemonize.exe list --json", ["list", "--json"])
+    try:
+        services = json.loads(output)
+    except ValueError as error:
+        services = None
+        check(False, f"list --json parses ({error}: {output.strip()[:300]})")
+    if services is not None:
+        entry = next((s for s in services if s.get("name") == name), None)
+        check(code == 0 and entry is not None and entry["target"] == "windows-service" and
+              entry["state"] == "running" and str(entry["pid"]) == child_pids[-1] and
+              entry["restarts"] == 1 and (entry["memory_bytes"] or 0) > 0 and
+              entry["receipt"].lower().endswith(f"\\receipts\\{name}.json"),
+              f"list --json: one object for {name} with target, state, pid, restarts, memory, "
+              f"receipt ({entry})")
+
+    code, output = wine.run(f"daemonize.exe logs {name} -n 3 --stdout",
+                            [daemonize, "logs", name, "-n", "3", "--stdout"])
+    check(code == 0 and output.splitlines() == out_lines[-3:],
+          f"logs -n 3 --stdout prints exactly the last 3 lines ({output.strip()[:300]!r})")
+    code, output = wine.run(f"daemonize.exe logs {name} -n 3 --stderr",
+                            [daemonize, "logs", name, "-n", "3", "--stderr"])
+    check(code == 0 and output.splitlines() == err_lines[-3:],
+          f"logs -n 3 --stderr prints the last 3 stderr lines ({output.strip()[:300]!r})")
+    code, output = wine.run(f"daemonize.exe logs {name} -n 3", [daemonize, "logs", name, "-n", "3"])
+    expected_both = ([f"==> {logs_dir}\\stdout.log <=="] + out_lines[-3:] + [""] +
+                     [f"==> {logs_dir}\\stderr.log <=="] + err_lines[-3:])
+    check(code == 0 and output.splitlines() == expected_both,
+          f"logs -n 3: both files, 3 lines each under a header ({output.strip()[:400]!r})")
+    code, output = wine.run("daemonize.exe logs (unknown name)",
+                            [daemonize, "logs", "no-such-service"])
+    check(code == 66 and output == "daemonize: no-such-service: no such service (no manifest, "
+          "watchdog state, receipt or detached watchdog log found; give the manifest: "
+          "daemonize logs FILE)\n", f"logs of an unknown name exits 66 with its message "
+          f"(exit {code}: {output!r})")
+    code, output = wine.run(f"daemonize.exe logs {name} --events",
+                            [daemonize, "logs", name, "--events"])
+    check(code == 69 and "Application event log" in output,
+          f"logs --events names the Event Log and exits 69 (exit {code}: {output.strip()!r})")
+    print("  note: Wine keeps no Event Log to read back; the events themselves are not checked")
 
 
 def deploy_missing_dependency(wine):
@@ -444,6 +544,100 @@ def deploy_task(wine):
     code, output = wine.run(f"daemonize.exe remove {name}", [daemonize, "remove", name])
     check(code == 0 and not os.path.exists(task_file),
           f"remove deleted the task (exit {code}: {output.strip()[-200:]})")
+
+
+def machine_wide_snapshot(wine):
+    """Every file under C:\\Program Files\\daemonize and C:\\ProgramData (path -> size, mtime)."""
+    snapshot = {}
+    for root in ("C:\\Program Files\\daemonize", "C:\\ProgramData"):
+        for directory, _, files in os.walk(wine.host_path(root)):
+            for file in files:
+                path = os.path.join(directory, file)
+                stat = os.stat(path)
+                snapshot[path] = (stat.st_size, stat.st_mtime_ns)
+    return snapshot
+
+
+def deploy_user_task(wine):
+    """A user-scope windows-task: deploy puts daemonize.exe, daemonizew.exe, the manifest, the
+    task XML and the receipt under the user's %LOCALAPPDATA%, registers the
+    task for that user (logon trigger naming the user, InteractiveToken, LeastPrivilege) and
+    writes nothing under C:\\Program Files, C:\\ProgramData or HKLM; list shows it; remove
+    deletes it. Wine runs every program with an administrator's token, so that deploy needs no
+    elevation is shown by where it writes, not by a refused write."""
+    daemonize = INSTALL_DIR + "\\daemonize.exe"
+    name = "rtusertask"
+    print(f"task {name}: scope = \"user\", deploy --target windows-task, list, remove")
+    code, output = wine.run("cmd /c echo %LOCALAPPDATA%#%USERDOMAIN%\\%USERNAME%",
+                            ["cmd", "/c", "echo %LOCALAPPDATA%#%USERDOMAIN%\\%USERNAME%"],
+                            quiet=True)
+    local_app_data, user = output.strip().splitlines()[-1].split("#")
+    source = f"C:\\daemonize-test\\{name}.toml"
+    with open(wine.host_path(source), "w", encoding="utf-8") as file:
+        file.write(f"""[service]
+name = "{name}"
+description = "daemonize Windows runtime e2e ({name})"
+command = '{CHILD}'
+args = ['C:\\daemonize-test\\user-task-marker.txt']
+scope = "user"
+
+[windows]
+backend = "task"
+""")
+    before = machine_wide_snapshot(wine)
+    code, output = wine.run(f"daemonize.exe deploy {name} (scope user)",
+                            [daemonize, "deploy", source, "--no-start"], timeout=180)
+    print("\n".join("      " + line for line in output.strip().splitlines()[-12:]))
+    check(code == 0, f"deploy of a user-scope task exits 0 (got {code})")
+    programs = f"{local_app_data}\\Programs\\daemonize"
+    data = f"{local_app_data}\\daemonize"
+    expected = {
+        "daemonize.exe": f"{programs}\\daemonize.exe",
+        "daemonizew.exe": f"{programs}\\daemonizew.exe",
+        "the manifest": f"{data}\\{name}.toml",
+        "the task XML": f"{data}\\tasks\\{name}.xml",
+        "the receipt": f"{data}\\receipts\\{name}.json",
+    }
+    for what, path in expected.items():
+        check(os.path.exists(wine.host_path(path)), f"{what} is in the user's place: {path}")
+    after = machine_wide_snapshot(wine)
+    changed = sorted(path for path in after if before.get(path) != after[path])
+    check(not changed, f"nothing written under C:\\Program Files\\daemonize or C:\\ProgramData "
+                       f"({changed})")
+    code, _ = wine.run(f"reg query EventLog\\Application\\{name}",
+                       ["reg", "query", EVENT_SOURCE_KEY + name], quiet=True)
+    check(code != 0, "no event source registered under HKLM")
+    task_file = wine.host_path(f"C:\\windows\\system32\\tasks\\{name}")
+    check(os.path.exists(task_file), f"the task is registered (schtasks /Create /XML)")
+    xml_path = wine.host_path(expected["the task XML"])
+    if os.path.exists(xml_path):
+        with open(xml_path, "rb") as file:
+            xml = file.read().decode("utf-16")
+        check(f'<Command>"{programs}\\daemonizew.exe"</Command>' in xml and
+              f'<Arguments>run "{data}\\{name}.toml"</Arguments>' in xml,
+              "the task runs the user's daemonizew.exe on the user's manifest")
+        check(re.search(r"<LogonTrigger>\s*<Enabled>true</Enabled>\s*<UserId>" +
+                        re.escape(user) + r"</UserId>", xml) is not None,
+              f"the logon trigger names the deploying user {user}")
+        check("<LogonType>InteractiveToken</LogonType>" in xml and
+              "<RunLevel>LeastPrivilege</RunLevel>" in xml and "S-1-5-" not in xml,
+              "the task runs with the user's interactive token, least privilege")
+
+    code, output = wine.run("daemonize.exe list (user task)", [daemonize, "list"])
+    row = next((line.split() for line in output.splitlines() if line.split()[:1] == [name]), None)
+    check(code == 0 and row is not None and row[1:3] == ["windows-task", "user"],
+          f"list shows {name} windows-task user (got {row})")
+    code, output = wine.run(f"daemonize.exe logs {name}", [daemonize, "logs", name])
+    # The default log directory, %LOCALAPPDATA%\\<name>\\logs, expanded for this user.
+    check(code == 0 and f"==> {local_app_data}\\{name}\\logs\\stdout.log <==" in output,
+          f"logs {name} reads the user's log directory (exit {code}: {output.strip()[:300]!r})")
+    print("  note: Wine's schtasks has no /Run, so the user task is not started here")
+
+    code, output = wine.run(f"daemonize.exe remove {name}", [daemonize, "remove", name])
+    check(code == 0 and not os.path.exists(task_file),
+          f"remove deletes the user's task (exit {code}: {output.strip()[-300:]})")
+    for what in ("the manifest", "the task XML", "the receipt"):
+        check(not os.path.exists(wine.host_path(expected[what])), f"remove deleted {what}")
 
 
 def uninstall(wine, name):

@@ -384,6 +384,80 @@ TEST(WindowsTaskRender, UserScopeRunsAtLogonWithTheUsersToken) {
   EXPECT_FALSE(contains(xml, "S-1-5-18"));
 }
 
+// One rule for every user-scope path: under %LOCALAPPDATA%, which Task Scheduler expands in the
+// user's environment; nothing in C:\Program Files or C:\ProgramData.
+TEST(WindowsTaskRender, UserScopePathsAreTheUsersLocalAppData) {
+  auto service = minimal_service();
+  service.scope = Scope::user;
+  service.windows.task_trigger = TaskTrigger::logon;
+  EXPECT_EQ(default_watchdog_path(Scope::user),
+            "%LOCALAPPDATA%\\Programs\\daemonize\\daemonize.exe");
+  EXPECT_EQ(default_watchdog_path(Scope::system), "C:\\Program Files\\daemonize\\daemonize.exe");
+  EXPECT_EQ(installed_manifest_path(service, {}), "%LOCALAPPDATA%\\daemonize\\demo.toml");
+  EXPECT_EQ(installed_task_xml_path(service), "%LOCALAPPDATA%\\daemonize\\tasks\\demo.xml");
+  EXPECT_EQ(console_less_watchdog_path({}, Scope::user),
+            "%LOCALAPPDATA%\\Programs\\daemonize\\daemonizew.exe");
+
+  const auto result = render_windows_task(service, {});
+  EXPECT_FALSE(has_errors(result.diagnostics));
+  ASSERT_EQ(result.artifacts.size(), 2U);
+  EXPECT_EQ(result.artifacts.front().install_path, "%LOCALAPPDATA%\\daemonize\\tasks\\demo.xml");
+  const auto xml = task_xml(result);
+  EXPECT_TRUE(
+      contains(xml,
+               "      <Command>\"%LOCALAPPDATA%\\Programs\\daemonize\\daemonizew.exe\""
+               "</Command>\r\n"
+               "      <Arguments>run \"%LOCALAPPDATA%\\daemonize\\demo.toml\"</Arguments>\r\n"))
+      << xml;
+  EXPECT_FALSE(contains(xml, "Program Files"));
+  EXPECT_FALSE(contains(xml, "ProgramData"));
+  // The user-scope log directory too.
+  const auto loaded =
+      load("[service]\nname = \"tray\"\ncommand = 'C:\\app.exe'\nscope = \"user\"\n");
+  EXPECT_EQ(loaded.logs.directory, "%LOCALAPPDATA%\\tray\\logs");
+}
+
+// Paths the caller gives (deploy: the expanded ones) must be literal: no variable.
+TEST(WindowsTaskRender, GivenUserScopePathsMustBeLiteral) {
+  auto service = minimal_service();
+  service.scope = Scope::user;
+  RenderOptions options;
+  options.daemonize_path = "%LOCALAPPDATA%\\Programs\\daemonize\\daemonize.exe";
+  EXPECT_TRUE(has_errors(render_windows_task(service, options).diagnostics));
+  options.daemonize_path = "C:\\Users\\a\\AppData\\Local\\Programs\\daemonize\\daemonize.exe";
+  options.installed_manifest_path = "C:\\Users\\a\\AppData\\Local\\daemonize\\demo.toml";
+  const auto xml = task_xml(render_windows_task(service, options));
+  EXPECT_TRUE(contains(
+      xml,
+      "<Command>\"C:\\Users\\a\\AppData\\Local\\Programs\\daemonize\\daemonizew.exe\"</Command>"))
+      << xml;
+}
+
+// A logon trigger for any user needs an administrator; deploy names the deploying user in it,
+// and only in user scope (the principal stays the registering user's interactive token).
+TEST(WindowsTaskRender, DeployNamesTheDeployingUserInTheLogonTrigger) {
+  auto service = minimal_service();
+  service.scope = Scope::user;
+  service.windows.task_trigger = TaskTrigger::logon;
+  RenderOptions options;
+  options.deploying_user = "HOST\\alice";
+  auto xml = task_xml(render_windows_task(service, options));
+  EXPECT_TRUE(contains(xml,
+                       "    <LogonTrigger>\r\n      <Enabled>true</Enabled>\r\n      "
+                       "<UserId>HOST\\alice</UserId>\r\n    </LogonTrigger>\r\n"))
+      << xml;
+  EXPECT_TRUE(contains(xml,
+                       "    <Principal id=\"Author\">\r\n      <LogonType>InteractiveToken"
+                       "</LogonType>\r\n      <RunLevel>LeastPrivilege</RunLevel>\r\n"))
+      << xml;
+  EXPECT_FALSE(contains(task_xml(render_windows_task(service, {})), "<UserId>"));
+
+  service.scope = Scope::system;
+  service.windows.task_trigger = TaskTrigger::boot;
+  xml = task_xml(render_windows_task(service, options));
+  EXPECT_FALSE(contains(xml, "HOST\\alice")) << xml;
+}
+
 TEST(WindowsTaskRender, StartTypes) {
   auto service = minimal_service();
   service.windows.start = WindowsStart::delayed_automatic;

@@ -35,6 +35,7 @@ TASK_NS = "{http://schemas.microsoft.com/windows/2004/02/mit/task}"
 PREFIX_CACHE = os.environ.get("DAEMONIZE_CACHE", "/var/cache/daemonize")
 DEFAULT_WATCHDOG = "C:\\Program Files\\daemonize\\daemonize.exe"
 DEFAULT_WATCHDOG_W = "C:\\Program Files\\daemonize\\daemonizew.exe"
+USER_WATCHDOG_W = "%LOCALAPPDATA%\\Programs\\daemonize\\daemonizew.exe"
 START_VALUES = {"auto": "0x2", "demand": "0x3", "disabled": "0x4"}
 ACCOUNTS = {
     "localsystem": "LocalSystem",
@@ -262,11 +263,22 @@ def check_task(wine, helpers, source_dir, xml_path):
     if service.get("supervisor") == "native":
         program = service["command"]
         wanted = [unescape_dollars(argument) for argument in service.get("args", [])]
+    elif service.get("scope") == "user":
+        # Per user: Task Scheduler expands %LOCALAPPDATA% in Command and Arguments in the user's
+        # environment before CreateProcessW; the launch below gets the expanded line.
+        program = USER_WATCHDOG_W
+        wanted = ["run", f"%LOCALAPPDATA%\\daemonize\\{name}.toml"]
     else:
         program = DEFAULT_WATCHDOG_W
         wanted = ["run", f"C:\\ProgramData\\daemonize\\{name}.toml"]
     check(command == f'"{program}"', f"Command runs {program}")
     line = command + (" " + arguments if arguments else "")
+    if "%LOCALAPPDATA%" in line:
+        code, output = wine.run("cmd /c echo %LOCALAPPDATA%", ["cmd", "/c", "echo %LOCALAPPDATA%"])
+        local_app_data = output.strip().splitlines()[-1]
+        line = line.replace("%LOCALAPPDATA%", local_app_data)
+        program = program.replace("%LOCALAPPDATA%", local_app_data)
+        wanted = [word.replace("%LOCALAPPDATA%", local_app_data) for word in wanted]
     crt, shell32 = run_argv_printer(wine, helpers, program, line, "CreateProcessW(Command Arguments)")
     check(crt == wanted, f"the program's CRT argv is {wanted} (got {crt})")
     check(shell32 == wanted, f"CommandLineToArgvW gives {wanted} (got {shell32})")

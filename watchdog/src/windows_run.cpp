@@ -18,6 +18,7 @@
 #include "daemonize/core/diagnostics.hpp"
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/core/loader.hpp"
+#include "daemonize/core/paths.hpp"
 #include "daemonize/core/supervisor.hpp"
 #include "daemonize/core/windows_text.hpp"
 #include "daemonize/watchdog/health_probe.hpp"
@@ -379,7 +380,13 @@ int run_loaded(const Service& service, HANDLE stop_event, windows::ServiceStatus
   }
 
   std::filesystem::path state_file;
-  const auto directory = program_data() / L"daemonize" / widen(service.name);
+  // A user-scope watchdog (a task of that user) keeps its state in the user's
+  // %LOCALAPPDATA%\daemonize, like its manifest: nothing machine-wide.
+  const auto directory =
+      (service.scope == Scope::user
+           ? to_path(expand_environment_strings(windows_data_directory(Scope::user)))
+           : program_data() / L"daemonize") /
+      widen(service.name);
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
   if (ec) {

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "daemonize/core/interpolation.hpp"
+#include "daemonize/core/paths.hpp"
 #include "daemonize/windows/quoting.hpp"
 #include "daemonize/windows/render.hpp"
 
@@ -28,22 +29,25 @@ bool ends_with_case_insensitive(std::string_view text, std::string_view suffix) 
 
 }  // namespace
 
+std::string default_watchdog_path(Scope scope) {
+  return windows_program_directory(scope) + "\\daemonize.exe";
+}
+
 std::string installed_manifest_path(const Service& service, const RenderOptions& options) {
   if (!options.installed_manifest_path.empty()) return options.installed_manifest_path;
-  return std::string(installed_manifest_directory) + "\\" + service.name + ".toml";
+  return windows_data_directory(service.scope) + "\\" + service.name + ".toml";
 }
 
 std::string installed_task_xml_path(const Service& service) {
-  return std::string(installed_manifest_directory) + "\\tasks\\" + service.name + ".xml";
+  return windows_data_directory(service.scope) + "\\tasks\\" + service.name + ".xml";
 }
 
-std::string watchdog_path(const RenderOptions& options) {
-  return options.daemonize_path.empty() ? std::string(default_daemonize_path)
-                                        : options.daemonize_path;
+std::string watchdog_path(const RenderOptions& options, Scope scope) {
+  return options.daemonize_path.empty() ? default_watchdog_path(scope) : options.daemonize_path;
 }
 
-std::string console_less_watchdog_path(const RenderOptions& options) {
-  std::string path = watchdog_path(options);
+std::string console_less_watchdog_path(const RenderOptions& options, Scope scope) {
+  std::string path = watchdog_path(options, scope);
   constexpr std::string_view console_name = "daemonize.exe";
   const bool whole_name =
       path.size() == console_name.size() ||

@@ -132,13 +132,17 @@ TaskAction native_action(const Service& service, detail::Diagnostics& diagnostic
 
 TaskAction watchdog_action(const Service& service, const RenderOptions& options,
                            detail::Diagnostics& diagnostics) {
-  const std::string program = console_less_watchdog_path(options);
+  const std::string program = console_less_watchdog_path(options, service.scope);
   const std::string manifest = installed_manifest_path(service, options);
-  if (!is_absolute_windows_path(program)) {
-    diagnostics.error("", "--daemonize-path '" + program + "' is not an absolute Windows path");
+  // The user-scope defaults start with %LOCALAPPDATA%, which Task Scheduler expands in the
+  // user's environment when it starts the action; paths given by the caller must be literal.
+  if (!options.daemonize_path.empty()) {
+    if (!is_absolute_windows_path(program)) {
+      diagnostics.error("", "--daemonize-path '" + program + "' is not an absolute Windows path");
+    }
+    reject_percent_variable("", program, diagnostics);
   }
-  reject_percent_variable("", program, diagnostics);
-  reject_percent_variable("", manifest, diagnostics);
+  if (!options.installed_manifest_path.empty()) reject_percent_variable("", manifest, diagnostics);
   return {quote_program(program), "run " + quote_argument(manifest, true), ""};
 }
 
@@ -231,7 +235,8 @@ TaskRestart task_restart(const Service& service, detail::Diagnostics& diagnostic
 }
 
 std::string render_task_xml(const Service& service, const TaskPrincipal& principal,
-                            const TaskAction& action, const TaskRestart& restart) {
+                            const TaskAction& action, const TaskRestart& restart,
+                            const std::string& deploying_user) {
   std::string xml;
   auto line = [&xml](std::string_view text) {
     xml += text;
@@ -254,8 +259,12 @@ std::string render_task_xml(const Service& service, const TaskPrincipal& princip
     const bool at_logon = service.windows.task_trigger == TaskTrigger::logon;
     line(at_logon ? "    <LogonTrigger>" : "    <BootTrigger>");
     element("      ", "Enabled", "true");
-    if (at_logon && service.scope == Scope::user && !principal.user_id.empty()) {
-      element("      ", "UserId", principal.user_id);
+    // A logon trigger for any user needs an administrator; one for the user who registers
+    // the task does not.
+    const std::string& trigger_user =
+        principal.user_id.empty() ? deploying_user : principal.user_id;
+    if (at_logon && service.scope == Scope::user && !trigger_user.empty()) {
+      element("      ", "UserId", trigger_user);
     }
     if (service.windows.start == WindowsStart::delayed_automatic) {
       element("      ", "Delay", xml_duration(delayed_start));
@@ -411,7 +420,8 @@ RenderResult render_windows_task(const Service& service, const RenderOptions& op
   RenderResult result;
   Artifact xml;
   xml.file_name = service.name + ".xml";
-  xml.content = utf16le_with_bom(render_task_xml(service, principal, action, restart));
+  xml.content = utf16le_with_bom(
+      render_task_xml(service, principal, action, restart, options.deploying_user));
   xml.install_path = installed_task_xml_path(service);  // where deploy puts it
   result.artifacts.push_back(std::move(xml));
   Artifact script;

@@ -1,5 +1,6 @@
 // The supervised program of the Wine e2e (wine_runtime_e2e.py): appends "started <pid>" to the
-// marker file named by argv[1], then sleeps until it is stopped. A CTRL_BREAK is recorded as
+// marker file named by argv[1], writes five numbered lines to stdout and two to stderr (read back
+// by `daemonize logs`), then sleeps until it is stopped. A CTRL_BREAK is recorded as
 // "ctrl_break <pid>" before a clean exit; Ctrl+C (the watchdog's first stop step) ends it through
 // the default handler.
 #include <windows.h>
@@ -37,7 +38,13 @@ int wmain(int argc, wchar_t** argv) {
   g_marker = argv[1];
   SetConsoleCtrlHandler(on_console_event, TRUE);
   append("started");
-  std::printf("marker_child %lu running\n", GetCurrentProcessId());
+  for (int line = 1; line <= 5; ++line) {
+    std::printf("marker_child %lu out %d\n", GetCurrentProcessId(), line);
+  }
   std::fflush(stdout);
+  for (int line = 1; line <= 2; ++line) {
+    std::fprintf(stderr, "marker_child %lu err %d\n", GetCurrentProcessId(), line);
+  }
+  std::fflush(stderr);
   for (;;) Sleep(1000);
 }

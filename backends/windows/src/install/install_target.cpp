@@ -20,8 +20,8 @@ ServiceInstallerSpec service_installer_spec(const InstallRequest& request) {
 
 TaskInstallerSpec task_installer_spec(const InstallRequest& request) {
   const Service& service = *request.service;
-  return {service.name, installed_task_xml_path(service), request.manifest_path,
-          service.logs.directory, task_account(service)};
+  return {service.name, expand_home(installed_task_xml_path(service), request.user.home),
+          request.manifest_path, service.logs.directory, task_account(service)};
 }
 
 }  // namespace windows
@@ -33,7 +33,8 @@ class WindowsInstallTarget : public InstallTarget {
  public:
   [[nodiscard]] InstallPaths default_paths(const Service& service,
                                            const std::string& /*home*/) const override {
-    return {std::string(windows::default_daemonize_path),
+    // User scope: %LOCALAPPDATA%\..., expanded by deploy for the deploying user.
+    return {windows::default_watchdog_path(service.scope),
             windows::installed_manifest_path(service, {})};
   }
 };

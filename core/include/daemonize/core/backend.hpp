@@ -26,6 +26,9 @@ struct RenderOptions {
   std::string daemonize_path;
   // Where deploy installs the manifest the watchdog reads; empty = the target's default.
   std::string installed_manifest_path;
+  // The account deploy runs as (DOMAIN\user on Windows), for definitions that must name the
+  // user they are for (a user-scope task's logon trigger); empty when only rendering.
+  std::string deploying_user;
 };
 
 // Diagnostics from a renderer name a key (Diagnostic::key); the caller fills file/line/column

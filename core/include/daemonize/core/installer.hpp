@@ -191,7 +191,8 @@ class InstallTarget {
                                                                 const std::string& sudo) const = 0;
 };
 
-// `~` and `~/x` with `home`; other paths unchanged.
+// `~` and `~/x` with `home`, a leading %LOCALAPPDATA% with the deploying user's (the variable,
+// else `home`\AppData\Local); other paths unchanged.
 [[nodiscard]] std::string expand_home(const std::string& path, const std::string& home);
 
 // The POSIX install conventions the Linux targets share, and the default for targets deploy

@@ -45,10 +45,12 @@ struct Receipt {
 [[nodiscard]] std::optional<Receipt> receipt_from_json(const std::string& text, std::string& error);
 
 // Where the receipt of service `name` lives on this host; `home` is used in user scope. On
-// Windows every receipt is windows_receipt_path().
+// Windows it is windows_receipt_path().
 [[nodiscard]] std::string receipt_path(const std::string& name, Scope scope,
                                        const std::string& home);
-// C:\ProgramData\daemonize\receipts\<name>.json (the Windows targets).
-[[nodiscard]] std::string windows_receipt_path(const std::string& name);
+// C:\ProgramData\daemonize\receipts\<name>.json (the Windows targets), in user scope
+// %LOCALAPPDATA%\daemonize\receipts\<name>.json expanded (expand_home).
+[[nodiscard]] std::string windows_receipt_path(const std::string& name, Scope scope,
+                                               const std::string& home);
 
 }  // namespace daemonize::deploy

@@ -12,25 +12,30 @@
 
 namespace daemonize::windows {
 
-// Install locations (cli.md): the watchdog and the manifest it reads.
+// Install locations (cli.md): the watchdog and the manifest it reads, machine-wide; user scope
+// uses %LOCALAPPDATA% instead (windows_program_directory(), windows_data_directory()).
 inline constexpr std::string_view default_daemonize_path =
     "C:\\Program Files\\daemonize\\daemonize.exe";
-inline constexpr std::string_view installed_manifest_directory = "C:\\ProgramData\\daemonize";
 
-// C:\ProgramData\daemonize\<name>.toml unless options.installed_manifest_path says otherwise.
+// daemonize.exe in windows_program_directory(scope).
+[[nodiscard]] std::string default_watchdog_path(Scope scope);
+
+// <windows_data_directory(scope)>\<name>.toml unless options.installed_manifest_path says
+// otherwise.
 [[nodiscard]] std::string installed_manifest_path(const Service& service,
                                                   const RenderOptions& options);
 
 // Where deploy installs the task XML that `schtasks /Create /XML` registers:
-// C:\ProgramData\daemonize\tasks\<name>.xml.
+// <windows_data_directory(scope)>\tasks\<name>.xml.
 [[nodiscard]] std::string installed_task_xml_path(const Service& service);
 
-// The watchdog executable: options.daemonize_path or the default install location.
-[[nodiscard]] std::string watchdog_path(const RenderOptions& options);
+// The watchdog executable: options.daemonize_path or the default install location of `scope`.
+[[nodiscard]] std::string watchdog_path(const RenderOptions& options, Scope scope = Scope::system);
 
 // The GUI-subsystem twin of the watchdog that Task Scheduler runs (no console window):
 // "...\daemonize.exe" becomes "...\daemonizew.exe"; any other file name is used as given.
-[[nodiscard]] std::string console_less_watchdog_path(const RenderOptions& options);
+[[nodiscard]] std::string console_less_watchdog_path(const RenderOptions& options,
+                                                     Scope scope = Scope::system);
 
 // The SCM ImagePath: "<watchdog>" run --service "<installed manifest>".
 [[nodiscard]] std::string service_image_path(const Service& service, const RenderOptions& options);
