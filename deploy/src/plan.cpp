@@ -5,6 +5,7 @@
 #include <ctime>
 #include <ostream>
 
+#include "daemonize/core/utf16le.hpp"
 #include "daemonize/deploy/deploy.hpp"
 #include "daemonize/deploy/text_tools.hpp"
 
@@ -388,7 +389,12 @@ std::string plan_diff(const Plan& plan) {
               " -> " + sha256_hex(file.desired.content).substr(0, 12) + "\n";
       continue;
     }
-    text += unified_diff(file.installed.value_or(""), file.desired.content,
+    // UTF-16 (Windows task XML) would diff as one byte a line: compare it as UTF-8 text.
+    const bool utf16 = has_utf16le_bom(file.desired.content);
+    const auto readable = [utf16](const std::string& bytes) {
+      return utf16 && has_utf16le_bom(bytes) ? utf8_from_utf16le(bytes) : bytes;
+    };
+    text += unified_diff(readable(file.installed.value_or("")), readable(file.desired.content),
                          file.installed ? file.desired.path : "/dev/null", file.desired.path);
   }
   for (const auto& path : plan.changed_env_files) {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "daemonize/core/utf16le.hpp"
+#include "daemonize/deploy/deploy.hpp"
 #include "daemonize/deploy/text_tools.hpp"
 
 namespace daemonize::deploy {
@@ -37,3 +39,19 @@ TEST(UnifiedDiff, MissingFinalNewlineIsADifference) {
 
 }  // namespace
 }  // namespace daemonize::deploy
+
+TEST(PlanDiff, Utf16TaskXmlIsDiffedAsText) {
+  // Task Scheduler XML is UTF-16LE: byte by byte, every character would be a line of its own.
+  daemonize::deploy::Plan plan;
+  daemonize::deploy::PlannedFile file;
+  file.desired.path = "C:\\ProgramData\\daemonize\\tasks\\api.xml";
+  file.desired.content = daemonize::utf16le_with_bom("<Task>\n  <Priority>7</Priority>\n</Task>\n");
+  file.installed = daemonize::utf16le_with_bom("<Task>\n  <Priority>5</Priority>\n</Task>\n");
+  file.status = daemonize::deploy::FileStatus::changed;
+  plan.files.push_back(file);
+  const auto diff = daemonize::deploy::plan_diff(plan);
+  EXPECT_NE(diff.find("\n-  <Priority>5</Priority>\n+  <Priority>7</Priority>\n"),
+            std::string::npos)
+      << diff;
+  EXPECT_EQ(diff.find('\0'), std::string::npos) << "no UTF-16 bytes in the diff";
+}

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "daemonize/core/command_line_quoting.hpp"
+#include "daemonize/core/utf16le.hpp"
 
 namespace daemonize::windows {
 
@@ -23,11 +24,8 @@ namespace daemonize::windows {
 // environment variables in an action's Command, Arguments and WorkingDirectory).
 [[nodiscard]] bool has_percent_variable(std::string_view text);
 
-// UTF-8 to UTF-16LE bytes with a byte order mark, as Windows writes exported task XML.
-// Invalid UTF-8 sequences become U+FFFD.
-[[nodiscard]] std::string utf16le_with_bom(std::string_view utf8);
-
-// The reverse (for tests and diffs): UTF-16LE with or without a BOM to UTF-8.
-[[nodiscard]] std::string utf8_from_utf16le(std::string_view utf16le);
+// UTF-16LE output (core's, which deploy's diff also reads).
+using daemonize::utf16le_with_bom;
+using daemonize::utf8_from_utf16le;
 
 }  // namespace daemonize::windows
