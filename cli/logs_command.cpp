@@ -93,6 +93,9 @@ int run_logs(const LogsOptions& options) {
   std::error_code missing;
   const bool detached = detached_log && std::filesystem::exists(*detached_log, missing);
   const bool journal = receipt && receipt->target == "systemd";
+  const auto watchdog_output =
+      watchdog_output_file(name, receipt ? &*receipt : nullptr, service ? &*service : nullptr);
+  bool inherit_unreadable = false;  // "inherit" output that only the service manager shows
   if (!service && !detached && !receipt) {
     std::cerr << "daemonize: " << name
               << ": no such service (no manifest, watchdog state, receipt or detached watchdog "
@@ -102,13 +105,14 @@ int run_logs(const LogsOptions& options) {
 
   std::vector<Source> sources;
   if (options.events) {
-    // The watchdog logs its events to its stderr: a detached watchdog's own log, the journal
-    // under systemd (its lines, not the program's: _COMM), the Event Log on Windows.
-    if (detached) {
-      sources.push_back(
-          {detached_log->string(),
-           LogSource{"events", detached_log->parent_path(), detached_log->filename().string()},
-           {}});
+    // The watchdog logs its events to its stderr: a detached watchdog's own log or a launchd
+    // job's watchdog.log, the journal under systemd (its lines, not the program's: _COMM), the
+    // Event Log on Windows.
+    if (watchdog_output) {
+      sources.push_back({watchdog_output->string(),
+                         LogSource{"events", watchdog_output->parent_path(),
+                                   watchdog_output->filename().string()},
+                         {}});
     } else if (journal) {
       sources.push_back({"", std::nullopt, journal_argv(*receipt, {"_COMM=daemonize"})});
     } else if (host_os() == TargetOs::windows) {
@@ -141,15 +145,16 @@ int run_logs(const LogsOptions& options) {
         // "inherit": where the watchdog's own output goes.
         if (journal) {
           sources.push_back({"", std::nullopt, journal_argv(*receipt, {})});
-        } else if (detached) {
-          sources.push_back(
-              {detached_log->string(),
-               LogSource{"inherit", detached_log->parent_path(), detached_log->filename().string()},
-               {}});
+        } else if (watchdog_output) {
+          sources.push_back({watchdog_output->string(),
+                             LogSource{"inherit", watchdog_output->parent_path(),
+                                       watchdog_output->filename().string()},
+                             {}});
         } else {
+          inherit_unreadable = true;
           std::cerr << "daemonize: " << name
                     << ": output with \"inherit\" goes where the watchdog's own output goes "
-                       "(the service manager's log)\n";
+                       "(the service manager's log), which daemonize cannot read\n";
         }
       }
     } else if (detached) {
@@ -159,7 +164,9 @@ int run_logs(const LogsOptions& options) {
            {}});
     }
     if (sources.empty()) {
-      std::cerr << "daemonize: " << name << ": the selected output is not kept (\"null\")\n";
+      if (!inherit_unreadable) {
+        std::cerr << "daemonize: " << name << ": the selected output is not kept (\"null\")\n";
+      }
       return exit_code::no_input;
     }
   }

@@ -105,6 +105,19 @@ std::vector<LogSource> log_sources(const LogsConfig& logs) {
   return sources;
 }
 
+std::optional<std::filesystem::path> watchdog_output_file(const std::string& name,
+                                                          const deploy::Receipt* receipt,
+                                                          const Service* service) {
+  std::error_code missing;
+  if (const auto log = detached_log_file(name); log && std::filesystem::exists(*log, missing)) {
+    return log;
+  }
+  if (receipt != nullptr && receipt->target == "launchd" && service != nullptr) {
+    return std::filesystem::path(expand_path_variables(service->logs.directory)) / "watchdog.log";
+  }
+  return std::nullopt;
+}
+
 std::string inherited_output_destination(const std::string& name, const deploy::Receipt* receipt) {
   if (receipt != nullptr && receipt->target == "systemd") {
     return receipt->scope == Scope::user

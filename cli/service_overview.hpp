@@ -48,6 +48,13 @@ struct LogSource {
 // The files of `logs` (a stream shared by stdout and stderr once), stdout first.
 [[nodiscard]] std::vector<LogSource> log_sources(const LogsConfig& logs);
 
+// The file the watchdog's own output (its events, and the program's "inherit" streams) goes to,
+// when it is a file daemonize can read: a detached watchdog's log, a launchd job's
+// `<logs.directory>/watchdog.log` (the plist's StandardOutPath). std::nullopt otherwise (the
+// journal, the Windows event log, or whoever started it).
+[[nodiscard]] std::optional<std::filesystem::path> watchdog_output_file(
+    const std::string& name, const deploy::Receipt* receipt, const Service* service);
+
 // Where output with "inherit" goes for service `name`: "the journal (journalctl -u ID)" for a
 // systemd unit deploy installed, a detached watchdog's own log file, else the service
 // manager's log in general.

@@ -6,7 +6,8 @@
 #    tree) and, after stop, "stopped";
 #  - logs -n across rotated .gz files: exactly N consecutive lines ending near the live end;
 #    --stdout / --stderr; --since (a duration, a future instant, a bad value: the exact error);
-#    --events: the watchdog's own log; an unknown name: the exact error, exit 66;
+#    --events: the watchdog's own log; an unknown name: the exact error, exit 66; "inherit"
+#    nobody keeps: one line, exit 66; a launchd job's watchdog.log for "inherit" and --events;
 #  - logs -f for 4 s across several rotations: every line once, in order, none lost;
 #  - status NAME and --json name the log files, count the rotated ones, show the last lines.
 # Usage: list_logs_status.sh DAEMONIZE
@@ -130,6 +131,42 @@ out=$("$daemonize" logs "no-such-$name" 2>&1)
 [ $? = 66 ] || fail "logs of an unknown service: exit code"
 [ "$out" = "daemonize: no-such-$name: no such service (no manifest, watchdog state, receipt or detached watchdog log found; give the manifest: daemonize logs FILE)" ] ||
   fail "logs of an unknown service: $out"
+
+# "inherit" with nowhere daemonize can read it: one line saying so, exit 66.
+cat >"$work/inherit-$name.toml" <<TOML
+[service]
+name = "inherit-$name"
+command = "/bin/true"
+[logs]
+stdout = "inherit"
+stderr = "null"
+TOML
+out=$("$daemonize" logs "$work/inherit-$name.toml" 2>&1)
+[ $? = 66 ] || fail "logs of inherit output nobody keeps: exit code"
+[ "$out" = "daemonize: inherit-$name: output with \"inherit\" goes where the watchdog's own output goes (the service manager's log), which daemonize cannot read" ] ||
+  fail "logs of inherit output nobody keeps: $out"
+
+# A launchd job (a receipt as deploy writes it on a Mac, in user scope): the watchdog's own output,
+# the program's "inherit" streams included, is <logs.directory>/watchdog.log (StandardOutPath).
+agent=agent-$name
+mkdir -p "$work/agent-logs" "$HOME/.local/state/daemonize"
+cat >"$work/$agent.toml" <<TOML
+[service]
+name = "$agent"
+command = "/bin/true"
+scope = "user"
+[logs]
+directory = "$work/agent-logs"
+stdout = "inherit"
+stderr = "null"
+TOML
+printf '{"schema":1,"service":"%s","target":"launchd","scope":"user","service_id":"gui/0/org.daemonize.%s","daemonize_version":"0.1.0","deployed_at":"2026-12-07T10:00:00Z","manifest_source":"%s","files":[{"path":"%s","kind":"manifest","sha256":"0","mode":416}],"daemonize_path":"/usr/local/bin/daemonize","env_files":{},"log_directory":"","log_directory_created":false,"users_created":[],"groups_created":[]}\n' \
+  "$agent" "$agent" "$work/$agent.toml" "$work/$agent.toml" >"$HOME/.local/state/daemonize/$agent.json"
+printf '2026-12-07T10:00:00.000Z daemonize[%s] info: spawned pid 42\nprogram line\n' "$agent" >"$work/agent-logs/watchdog.log"
+[ "$("$daemonize" logs "$agent" -n 1)" = "program line" ] || fail "launchd inherit: $("$daemonize" logs "$agent" 2>&1)"
+"$daemonize" logs "$agent" --events | grep -qx "2026-12-07T10:00:00.000Z daemonize\[$agent\] info: spawned pid 42" ||
+  fail "launchd --events: $("$daemonize" logs "$agent" --events 2>&1)"
+rm -f "$HOME/.local/state/daemonize/$agent.json"
 
 # ---- -f across rotations --------------------------------------------------------------------------
 rotations_before=$(ls "$logs" | grep -c '^stdout\.log\.')
