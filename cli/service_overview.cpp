@@ -306,8 +306,11 @@ std::string format_service_table(const std::vector<ServiceRow>& rows) {
   std::vector<std::vector<std::string>> cells{
       {"NAME", "TARGET", "SCOPE", "STATE", "PID", "UPTIME", "RESTARTS", "MEMORY", "HEALTH"}};
   for (const auto& row : rows) {
+    // A manager's "unknown (why)" can be a sentence: the table says "unknown", `list --json`
+    // and `status` keep the reason.
+    const std::string state = row.state.starts_with("unknown (") ? "unknown" : row.state;
     cells.push_back(
-        {row.name, row.target, row.scope, row.state, row.pid > 0 ? std::to_string(row.pid) : "-",
+        {row.name, row.target, row.scope, state, row.pid > 0 ? std::to_string(row.pid) : "-",
          row.uptime_seconds ? describe_uptime(std::chrono::seconds(*row.uptime_seconds)) : "-",
          row.restarts ? std::to_string(*row.restarts) : "-",
          row.memory_bytes ? describe_memory(*row.memory_bytes) : "-", row.health});

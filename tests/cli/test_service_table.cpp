@@ -38,6 +38,18 @@ TEST(ServiceTable, ColumnsAreAlignedAndMissingValuesAreDashes) {
             "queue-worker  detached  user    gave_up  -     -       5         -       -\n");
 }
 
+TEST(ServiceTable, AStateWithItsReasonIsOneWordInTheTableAndWholeInJson) {
+  auto rows = sample_rows();
+  rows[1].state = "unknown (schtasks /Query printed no Status)";
+  const auto table = format_service_table(rows);
+  EXPECT_NE(
+      table.find("\nqueue-worker  detached  user    unknown  -     -       5         -       -\n"),
+      std::string::npos)
+      << table;
+  const auto json = boost::json::parse(services_to_json(rows));
+  EXPECT_EQ(json.as_array().at(1).at("state"), "unknown (schtasks /Query printed no Status)");
+}
+
 TEST(ServiceTable, JsonHasOneObjectPerRowWithNullsForUnknowns) {
   const auto value = boost::json::parse(services_to_json(sample_rows()));
   const auto& rows = value.as_array();
