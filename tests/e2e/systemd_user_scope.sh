@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # e2e: a user-scope unit in a real user manager (user@1000.service):
 #  - the unit installed at its install_path (~/.config/systemd/user/) with WantedBy=default.target
-#    starts, runs the real watchdog on %h/.config/daemonize/<name>.toml;
+#    starts, runs the real watchdog from %h/.local/bin/daemonize (where deploy installs it in
+#    user scope) on %h/.config/daemonize/<name>.toml;
 #  - the user tmpfiles.d entry creates the log directory, where the watchdog writes the output;
 #  - hardening in user scope: the home directory is read-only except ReadWritePaths=.
 # Usage: systemd_user_scope.sh DAEMONIZE
@@ -31,6 +32,10 @@ install_for_user() {
   e2e_copy_in "$source" "${install_path/#\~/$home}" 0644
   e2e_run chown 1000:1000 "${install_path/#\~/$home}"
 }
+# The watchdog where deploy installs it in user scope (its libraries came with the copy above).
+as_user mkdir -p "$home/.local/bin" || e2e_fail "mkdir ~/.local/bin"
+e2e_copy_in "$daemonize" "$home/.local/bin/daemonize" 0755
+e2e_run chown 1000:1000 "$home/.local/bin/daemonize"
 install_for_user "$out/e2e-user.service" "~/.config/systemd/user/e2e-user.service"
 install_for_user "$here/manifests/user-scope.toml" "~/.config/daemonize/e2e-user.toml"
 install_for_user "$out/e2e-user.tmpfiles.conf" "~/.config/user-tmpfiles.d/daemonize-e2e-user.conf"
@@ -47,7 +52,7 @@ as_user systemctl --user start e2e-user.service || { user_diagnose; e2e_fail "st
 [ "$(as_user systemctl --user show -p SubState --value e2e-user.service)" = running ] ||
   { user_diagnose; e2e_fail "the user unit is not running"; }
 exec_start=$(as_user systemctl --user show -p ExecStart --value e2e-user.service)
-grep -q "argv\[\]=/usr/local/bin/daemonize run $home/.config/daemonize/e2e-user.toml" <<<"$exec_start" ||
+grep -q "argv\[\]=$home/.local/bin/daemonize run $home/.config/daemonize/e2e-user.toml" <<<"$exec_start" ||
   e2e_fail "ExecStart did not expand %h: $exec_start"
 log=$E2E_ROOT$home/.local/state/e2e-user/log/stdout.log
 if ! e2e_wait_until 10 grep -qx started "$log"; then
