@@ -21,6 +21,7 @@
 
 #include "commands.hpp"
 #include "daemonize/core/exit_codes.hpp"
+#include "daemonize/core/installer.hpp"  // shell_join
 #include "daemonize/core/loader.hpp"
 #include "daemonize/core/paths.hpp"
 
@@ -49,6 +50,7 @@ struct InitValues {
   std::vector<std::pair<std::string, std::string>> env;
   std::string user;
   std::string health_url;
+  std::string file;  // what the header's commands name: the -o file, else <name>.toml
 };
 
 // ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$ (manifest.md), the same rule the loader applies.
@@ -268,10 +270,11 @@ std::string starter_manifest(const InitValues& values) {
   const std::string posix_command =
       windows_command ? std::string(kCommandDirectory) + name : command;
   std::ostringstream text;
-  text << "# " << name << ".toml: a daemonize service manifest (schema 1).\n"
+  const std::string file = values.file.empty() ? name + ".toml" : values.file;
+  text << "# " << file << ": a daemonize service manifest (schema 1).\n"
        << "# Every key is explained in docs/manifest.md (/usr/share/doc/daemonize/).\n"
-       << "# Check it:   daemonize validate " << name << ".toml --target systemd\n"
-       << "# Look at it: daemonize render " << name << ".toml --target all\n"
+       << "# Check it:   daemonize validate " << shell_join({file}) << " --target systemd\n"
+       << "# Look at it: daemonize render " << shell_join({file}) << " --target all\n"
        << "# Commented lines show optional keys with their default values.\n"
        << "schema = 1\n\n"
        << "[service]\n"
@@ -342,6 +345,7 @@ int run_init(const InitOptions& options) {
     return exit_code::usage;
   }
   InitValues values;
+  if (options.output_file != "-") values.file = options.output_file;
   values.name = options.name;
   if (values.name.empty()) {
     values.name = command.empty() ? std::string(kDefaultName) : name_from_command(command);

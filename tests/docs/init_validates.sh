@@ -57,6 +57,11 @@ expect_valid "$work/written.toml"
 "$daemonize" init -n again -o "$work/written.toml" 2>/dev/null
 [ $? -eq 73 ] || fail "init -o over an existing file did not exit 73"
 grep -q '^name = "written"' "$work/written.toml" || fail "init -o overwrote the file without --force"
+# The header's commands name the file written, not <name>.toml.
+grep -qx "# Check it:   daemonize validate $work/written.toml --target systemd" "$work/written.toml" ||
+  fail "init -o: the header does not name $work/written.toml: $(sed -n 3p "$work/written.toml")"
+"$daemonize" init -n plain | grep -qx "# Check it:   daemonize validate plain.toml --target systemd" ||
+  fail "init to stdout: the header does not name plain.toml"
 "$daemonize" init -n again -o "$work/written.toml" --force 2>/dev/null || fail "init -o --force exited $?"
 grep -q '^name = "again"' "$work/written.toml" || fail "--force did not overwrite"
 
