@@ -9,12 +9,14 @@ directory it cannot create, through the real `daemonize run` and real child proc
     STATUS= lines "backing off N ms before restart K of 2 (after exit code 3)" and
     "giving up after 2 restarts within 1m (...)", and exits 75;
   - a log directory that cannot be created: exit 73, a `daemonize:` message, nothing started;
-  - a log file that cannot be opened at start (a directory of that name): exit 73 naming it.
+  - a log file that cannot be opened at start (a directory of that name): exit 73 naming it;
+  - a normal user on a system-scope manifest: that message, then a hint to use scope = "user".
 
 usage: log_and_notify.py DAEMONIZE
 """
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -156,6 +158,32 @@ def main() -> int:
               not (work / "nofile-starts").exists(),
               "an unopenable log file: exit 73, a message naming it, nothing started",
               f"exit {code}\n{text}")
+
+        # As root: no hint. As a normal user (setpriv to nobody) on a system-scope manifest whose
+        # log directory it cannot create: the hint to use scope = "user".
+        check(text.count("\n") == 1, "root: the message alone, no hint", text)
+        if os.geteuid() == 0 and shutil.which("setpriv"):
+            shared = Path(tempfile.mkdtemp())
+            try:
+                shared.chmod(0o755)
+                manifest = shared / "hint.toml"
+                manifest.write_text(f'[service]\nname = "{name}-hint"\ncommand = "/bin/true"\n'
+                                    f'[logs]\ndirectory = "/var/log/{name}-hint"\n')
+                manifest.chmod(0o644)
+                env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(shared)}
+                done = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup",
+                                       "--clear-groups", binary, "run", str(manifest)],
+                                      stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                      env=env, timeout=60)
+                check(done.returncode == 73 and
+                      f"daemonize: cannot create log directory /var/log/{name}-hint: "
+                      "Permission denied\n" in done.stderr and
+                      'daemonize: hint: as a normal user, set scope = "user" in [service]'
+                      in done.stderr,
+                      "a normal user, system scope: exit 73 and the scope hint",
+                      f"exit {done.returncode}\n{done.stderr}")
+            finally:
+                shutil.rmtree(shared, ignore_errors=True)
 
     for problem in problems:
         print(f"FAIL: {problem}")

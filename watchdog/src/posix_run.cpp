@@ -480,6 +480,11 @@ int run_watchdog(const RunOptions& options) {
     return code;
   } catch (const std::runtime_error& error) {
     std::cerr << "daemonize: " << error.what() << '\n';
+    // The usual cause: a normal user running a manifest meant for a system service.
+    if (::geteuid() != 0 && service.scope == Scope::system) {
+      std::cerr << "daemonize: hint: as a normal user, set scope = \"user\" in [service] (logs "
+                   "then go under your home), or run it as root\n";
+    }
     return exit_code::cannot_create;
   }
 }
