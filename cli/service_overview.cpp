@@ -109,7 +109,7 @@ std::optional<std::filesystem::path> watchdog_output_file(const std::string& nam
                                                           const deploy::Receipt* receipt,
                                                           const Service* service) {
   std::error_code missing;
-  if (const auto log = detached_log_file(name); log && std::filesystem::exists(*log, missing)) {
+  if (auto log = detached_log_file(name); log && std::filesystem::exists(*log, missing)) {
     return log;
   }
   if (receipt != nullptr && receipt->target == "launchd" && service != nullptr) {

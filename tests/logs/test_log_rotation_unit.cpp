@@ -370,6 +370,18 @@ TEST_F(WriterTest, OpenFailuresAreRetriedAtMostOnceASecond) {
   EXPECT_EQ(live(), "ok\n");
 }
 
+TEST_F(WriterTest, ProbeSaysWhyAFileCannotBeOpenedAndCreatesItAsTheWriterWould) {
+  files.fail_open_errno = EACCES;
+  EXPECT_EQ(probe_log_file(files, "/logs", "out.log"), EACCES);
+  files.fail_open_errno = 0;
+  EXPECT_EQ(probe_log_file(files, "/logs", "out.log"), 0);
+  EXPECT_EQ(live(), "") << "created as the writer would";
+  auto writer = make(settings());
+  writer->append(1, "first\n");
+  EXPECT_EQ(live(), "first\n");
+  EXPECT_TRUE(reports.empty());
+}
+
 TEST_F(WriterTest, ReopenFollowsAnExternalRename) {
   auto writer = make(settings());
   writer->append(1, "before\n");

@@ -498,6 +498,15 @@ void RotatingLogWriter::record_failure(int error, std::uint64_t lost) {
   dropped_unreported_ = 0;
 }
 
+int probe_log_file(LogFileSystem& files, const std::string& directory,
+                   const std::string& file_name) {
+  const int made = files.make_directory(directory);
+  const int fd = made == 0 ? files.open_append(join_path(directory, file_name)) : made;
+  if (fd < 0) return -fd;
+  files.close(fd);
+  return 0;
+}
+
 bool RotatingLogWriter::ensure_open(TimePoint now) {
   if (fd_ >= 0) return true;
   if (last_open_attempt_ && now - *last_open_attempt_ < kReopenInterval && failing_) return false;

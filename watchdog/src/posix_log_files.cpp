@@ -162,12 +162,12 @@ class CapturingOutput final : public ChildOutput {
       if (stream->kind != LogStream::Kind::file || sinks_.count(stream->file_name)) continue;
       // A file that cannot be opened now would drop every line from the first: refuse to
       // start instead (later failures, a full disk, are reported and survived).
-      const std::string path = join_path(logs.directory, stream->file_name);
-      const int probe = posix_log_file_system().open_append(path);
-      if (probe < 0) {
-        throw std::runtime_error("cannot open log file " + path + ": " + std::strerror(-probe));
+      if (const int error =
+              probe_log_file(posix_log_file_system(), logs.directory, stream->file_name)) {
+        throw std::runtime_error("cannot open log file " +
+                                 join_path(logs.directory, stream->file_name) + ": " +
+                                 std::strerror(error));
       }
-      posix_log_file_system().close(probe);
       const RotationSettings settings = settings_for(logs, stream->file_name);
       Sink& sink = sinks_[stream->file_name];
       if (settings.compress) {

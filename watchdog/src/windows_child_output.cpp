@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "daemonize/core/paths.hpp"
+
 namespace daemonize::logs {
 namespace {
 
@@ -74,6 +76,14 @@ class PipeCapture final : public WindowsChildOutput {
     }
     for (const LogStream* stream : {&logs.stdout_stream, &logs.stderr_stream}) {
       if (stream->kind != LogStream::Kind::file || sinks_.count(stream->file_name)) continue;
+      // A file that cannot be opened now would drop every line from the first: refuse to
+      // start instead (later failures, a full disk, are reported and survived).
+      if (const int error =
+              probe_log_file(windows_log_file_system(), logs.directory, stream->file_name)) {
+        throw std::runtime_error("cannot open log file " +
+                                 join_path(logs.directory, stream->file_name) + ": " +
+                                 std::strerror(error));
+      }
       const RotationSettings settings = settings_for(logs, stream->file_name);
       Sink& sink = sinks_[stream->file_name];
       if (settings.compress) {

@@ -115,6 +115,12 @@ class CompressionWorker final : public RotatedFileHandler {
   std::thread thread_;
 };
 
+// Opens `directory/file_name` for appending as the writer will (making the directory), then
+// closes it: 0, or the errno it cannot be opened with. The watchdog calls it before the program
+// starts, so a file it cannot write refuses the start instead of dropping every line.
+[[nodiscard]] int probe_log_file(LogFileSystem& files, const std::string& directory,
+                                 const std::string& file_name);
+
 // One log file, fed by one or more streams (stdout and stderr share it when configured so).
 class RotatingLogWriter {
  public:
