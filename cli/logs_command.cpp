@@ -177,10 +177,17 @@ int run_logs(const LogsOptions& options) {
   // The last lines of each source (a header each when there are several, like tail).
   const bool headers = sources.size() > 1;
   int status = exit_code::success;
+  // -f: each file's follower starts right after the lines printed here.
+  std::vector<std::pair<const Source*, logs::LogFollower>> followers;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     const auto& source = sources[i];
     if (headers) std::cout << (i > 0 ? "\n" : "") << "==> " << source.label << " <==\n";
-    if (source.file) {
+    if (source.file && options.follow) {
+      auto start = logs::LogFollower::after_last_lines(source.file->directory,
+                                                       source.file->file_name, count, since);
+      for (const auto& line : start.last_lines) std::cout << line << '\n';
+      followers.emplace_back(&source, std::move(start.follower));
+    } else if (source.file) {
       for (const auto& line : logs::last_log_lines(
                logs::log_file_chain(source.file->directory, source.file->file_name), count,
                since)) {
@@ -201,12 +208,8 @@ int run_logs(const LogsOptions& options) {
   if (!options.follow) return status;
 
   // -f: poll the files; a rotation is read through to its end before the new live file.
-  std::vector<std::pair<const Source*, logs::LogFollower>> followers;
   for (const auto& source : sources) {
-    if (source.file) {
-      followers.emplace_back(&source,
-                             logs::LogFollower(source.file->directory, source.file->file_name));
-    } else {
+    if (!source.file) {
       std::cerr << "daemonize: not following the journal together with files; run: "
                 << shell_join(source.journal) << " --follow\n";
     }

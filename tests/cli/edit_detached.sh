@@ -16,20 +16,10 @@ set -uo pipefail
 daemonize=${1:?daemonize binary}
 work=$(mktemp -d)
 name="edit-detached-$$"
-export HOME=$work/home TMPDIR=$work/tmp
-unset XDG_STATE_HOME XDG_RUNTIME_DIR RUNTIME_DIRECTORY VISUAL
-mkdir -p "$HOME" "$TMPDIR"
-if [ "$(id -u)" = 0 ]; then
-  pidfile=/var/lib/daemonize/$name.pid log=/var/log/daemonize/$name.log state=/run/daemonize/$name
-else
-  pidfile=$HOME/.local/state/daemonize/$name.pid log=$HOME/.local/state/daemonize/$name.log
-  state=$HOME/.local/state/daemonize/$name
-fi
-cleanup() {
-  if [ -f "$pidfile" ] && ! flock -n "$pidfile" true; then kill -KILL "$(cat "$pidfile")" 2>/dev/null; fi
-  rm -rf "$work" "$pidfile" "$log" "$state"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/../lib/detached.sh"
+export TMPDIR=$work/tmp
+unset VISUAL
+mkdir -p "$TMPDIR"
 fail() {
   echo "FAIL: $*" >&2
   exit 1

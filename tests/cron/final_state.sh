@@ -13,22 +13,9 @@ set -uo pipefail
 daemonize=${1:?daemonize binary}
 work=$(mktemp -d)
 name="final-test-$$"
-export HOME=$work/home
-unset XDG_STATE_HOME XDG_RUNTIME_DIR RUNTIME_DIRECTORY
-mkdir -p "$HOME"
-if [ "$(id -u)" = 0 ]; then
-  pidfile=/var/lib/daemonize/$name.pid log=/var/log/daemonize/$name.log state=/run/daemonize/$name
-else
-  pidfile=$HOME/.local/state/daemonize/$name.pid log=$HOME/.local/state/daemonize/$name.log
-  state=$HOME/.local/state/daemonize/$name
-fi
+source "$(dirname "$0")/../lib/detached.sh"
 marker=$state/final.json
 manifest=$work/$name.toml
-cleanup() {
-  if [ -f "$pidfile" ] && ! flock -n "$pidfile" true; then kill -KILL "$(cat "$pidfile")" 2>/dev/null; fi
-  rm -rf "$work" "$pidfile" "$log" "$state"
-}
-trap cleanup EXIT
 fail() {
   echo "FAIL: $*" >&2
   [ -f "$log" ] && { echo "--- $log" >&2; tail -20 "$log" >&2; }

@@ -3,11 +3,13 @@
 // temporary directory; gzip through the writer's own gzip_file().
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "daemonize/watchdog/log_reading.hpp"
@@ -241,6 +243,50 @@ TEST_F(LogReading, FollowerWaitsForAFileThatDoesNotExistYet) {
   EXPECT_TRUE(follower.poll().empty());
   write("out.log", "first\n");
   EXPECT_EQ(follower.poll(), (std::vector<std::string>{"first"}));
+}
+
+TEST_F(LogReading, AfterLastLinesSpansRotatedFilesAndFollowsRightAfterThem) {
+  write(rotated(1), numbered("", 1, 3));
+  gzip(rotated(1));
+  write("out.log", "4\n5\n6");  // "6" is still being written
+  auto start = LogFollower::after_last_lines(directory_, "out.log", 4, std::nullopt);
+  EXPECT_EQ(start.last_lines, (std::vector<std::string>{"2", "3", "4", "5"}));
+  write("out.log", "\n7\n", true);
+  EXPECT_EQ(start.follower.poll(), (std::vector<std::string>{"6", "7"}));
+  EXPECT_TRUE(
+      LogFollower::after_last_lines(directory_, "out.log", 0, std::nullopt).last_lines.empty());
+}
+
+// `logs -n 1 -f` against a writer that appends and rotates as fast as it can: every line after
+// the first one printed comes exactly once, in order (nothing falls between the two steps).
+TEST_F(LogReading, AfterLastLinesLosesNothingToAConcurrentWriter) {
+  for (int trial = 0; trial < 20; ++trial) {
+    write("out.log", "0\n");
+    std::atomic<bool> done = false;
+    std::atomic<int> written = 0;
+    std::thread writer([&] {
+      for (int i = 1; i <= 400; ++i) {
+        write("out.log", std::to_string(i) + "\n", true);
+        if (i % 50 == 0) fs::rename(directory_ / "out.log", directory_ / rotated(i / 50));
+        written = i;
+      }
+      done = true;
+    });
+    while (written < 20 + trial * 5) std::this_thread::yield();  // start in the middle of it
+    auto start = LogFollower::after_last_lines(directory_, "out.log", 1, std::nullopt);
+    std::vector<std::string> lines = start.last_lines;
+    for (bool last = false; !last;) {
+      last = done;
+      for (auto& line : start.follower.poll()) lines.push_back(std::move(line));
+    }
+    writer.join();
+    ASSERT_EQ(lines.empty() ? -1 : std::stoi(lines.back()), 400) << "trial " << trial;
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+      ASSERT_EQ(std::stoi(lines[i]), std::stoi(lines[i - 1]) + 1) << "trial " << trial;
+    }
+    fs::remove_all(directory_);
+    fs::create_directories(directory_);
+  }
 }
 
 }  // namespace

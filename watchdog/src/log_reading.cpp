@@ -246,31 +246,81 @@ std::optional<Clock::time_point> parse_since(const std::string& text, Clock::tim
   return std::nullopt;
 }
 
-std::vector<std::string> last_log_lines(const std::vector<std::filesystem::path>& files,
-                                        std::size_t count, std::optional<Clock::time_point> since) {
-  std::deque<std::string> kept;
-  if (count == 0) return {};
-  // Newest file first, until `count` lines are kept (without `since`, older files are not read).
+namespace {
+
+// Puts the last lines of `content` in front of the `kept` ones, until `count` are kept; with
+// `since`, a line stamped before it is dropped and so are the unstamped lines that follow it.
+void keep_last_lines(std::deque<std::string>& kept, const std::string& content, std::size_t count,
+                     std::optional<Clock::time_point> since) {
+  auto lines = split_lines(content);
+  if (since) {
+    bool dropping = false;
+    std::erase_if(lines, [&](const std::string& line) {
+      if (const auto stamp = line_timestamp(line)) dropping = *stamp < *since;
+      return dropping;
+    });
+  }
+  const std::size_t wanted = count - kept.size();
+  const std::size_t first = lines.size() > wanted ? lines.size() - wanted : 0;
+  for (std::size_t i = lines.size(); i > first; --i) kept.push_front(std::move(lines[i - 1]));
+}
+
+// Reads `files` newest first into `kept` until `count` lines are kept (without `since`, older
+// files are not read; with it, files last modified before it are skipped with all older ones).
+void keep_last_lines_of_files(std::deque<std::string>& kept,
+                              const std::vector<std::filesystem::path>& files, std::size_t count,
+                              std::optional<Clock::time_point> since) {
   for (auto file = files.rbegin(); file != files.rend() && kept.size() < count; ++file) {
     if (since) {
       const auto written = modification_time(*file);
       if (written && *written < *since) break;  // older files are older still
     }
-    const auto content = read_log_file(*file);
-    if (!content) continue;
-    auto lines = split_lines(*content);
-    if (since) {
-      bool dropping = false;
-      std::erase_if(lines, [&](const std::string& line) {
-        if (const auto stamp = line_timestamp(line)) dropping = *stamp < *since;
-        return dropping;
-      });
-    }
-    const std::size_t wanted = count - kept.size();
-    const std::size_t first = lines.size() > wanted ? lines.size() - wanted : 0;
-    for (std::size_t i = lines.size(); i > first; --i) kept.push_front(std::move(lines[i - 1]));
+    if (const auto content = read_log_file(*file)) keep_last_lines(kept, *content, count, since);
   }
+}
+
+}  // namespace
+
+std::vector<std::string> last_log_lines(const std::vector<std::filesystem::path>& files,
+                                        std::size_t count, std::optional<Clock::time_point> since) {
+  std::deque<std::string> kept;
+  if (count == 0) return {};
+  keep_last_lines_of_files(kept, files, count, since);
   return {kept.begin(), kept.end()};
+}
+
+LogFollower::Start LogFollower::after_last_lines(std::filesystem::path directory,
+                                                 std::string file_name, std::size_t count,
+                                                 std::optional<Clock::time_point> since) {
+  LogFollower follower(std::move(directory), std::move(file_name));
+  // The live file is read whole with the rotated names listed before and after: when they
+  // differ, a rotation raced the read (the content may be the new file's), so read again.
+  std::string live;
+  for (int round = 0; round < 10; ++round) {
+    follower.seen_rotated_ = follower.rotated_names();
+    live = read_from(follower.live_path(), 0).value_or("");
+    if (follower.rotated_names() == follower.seen_rotated_) break;
+  }
+  // Following starts after the last complete line; a partial one comes with the first poll().
+  const auto end = live.rfind('\n');
+  live.resize(end == std::string::npos ? 0 : end + 1);
+  follower.offset_ = live.size();
+
+  std::deque<std::string> kept;
+  const auto live_written = modification_time(follower.live_path());
+  const bool live_too_old = since && live_written && *live_written < *since;
+  if (count > 0 && !live_too_old) {
+    keep_last_lines(kept, live, count, since);
+    // Only the rotated files listed with that read: a later one holds what poll() will return.
+    auto chain = log_file_chain(follower.directory_, follower.file_name_);
+    std::erase_if(chain, [&](const std::filesystem::path& path) {
+      const std::string name = path.filename().string();
+      return !follower.seen_rotated_.contains(
+          name.substr(0, follower.file_name_.size() + 1 + kStampLength));
+    });
+    keep_last_lines_of_files(kept, chain, count, since);
+  }
+  return {std::move(follower), {kept.begin(), kept.end()}};
 }
 
 LogFollower::LogFollower(std::filesystem::path directory, std::string file_name)
@@ -318,11 +368,14 @@ std::vector<std::string> LogFollower::poll() {
     }
     std::error_code error;
     const auto size = std::filesystem::file_size(live_path(), error);
-    if (error) return out;            // no live file yet (the next write recreates it)
-    if (size < offset_) offset_ = 0;  // truncated or replaced under the same name
-    auto content = read_from(live_path(), offset_);
+    if (error) return out;  // no live file yet (the next write recreates it)
+    // Smaller than what was read: truncated or replaced under the same name, unless a rotation
+    // raced us, which the check below sees (and offset_ still belongs to the rotated file).
+    const bool truncated = size < offset_;
+    auto content = read_from(live_path(), truncated ? 0 : offset_);
     if (rotated_names() != before)
       continue;  // rotated while reading: read it from the rotated file
+    if (truncated) offset_ = 0;
     if (!content) return out;
     const auto end = content->rfind('\n');
     if (end == std::string::npos) return out;  // a partial line waits for its end

@@ -47,8 +47,14 @@ namespace daemonize::logs {
 // file truncated or replaced under the same name is read again from its start.
 class LogFollower {
  public:
+  struct Start;
   // Starts at the current end of the live file.
   LogFollower(std::filesystem::path directory, std::string file_name);
+  // `logs -n N -f`: the last `count` lines (as last_log_lines()) and a follower that starts
+  // right after them, read in one pass so that no line written meanwhile falls in between.
+  [[nodiscard]] static Start after_last_lines(
+      std::filesystem::path directory, std::string file_name, std::size_t count,
+      std::optional<std::chrono::system_clock::time_point> since);
   [[nodiscard]] std::vector<std::string> poll();
   [[nodiscard]] std::filesystem::path live_path() const { return directory_ / file_name_; }
 
@@ -58,6 +64,11 @@ class LogFollower {
   std::string file_name_;
   std::set<std::string> seen_rotated_;
   std::uint64_t offset_ = 0;  // of the next unread byte of the live file
+};
+
+struct LogFollower::Start {
+  LogFollower follower;
+  std::vector<std::string> last_lines;
 };
 
 }  // namespace daemonize::logs
