@@ -469,7 +469,7 @@ void Supervisor::hook_failed(HookPhase phase, const std::string& detail, int cod
       out.emplace_back(
           supervisor_action::Log{SupervisorLogLevel::error, detail + "; stopping the program"});
       const auto status = ExitStatus::pre_start_failed(code);
-      snapshot_.last_restart_reason = detail.substr(0, detail.find(':')) + " failed";
+      snapshot_.last_restart_reason = detail.substr(0, detail.find(':'));
       if (wants_restart(status)) {
         after_stop_ = After::restart;
       } else {
