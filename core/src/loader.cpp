@@ -794,8 +794,8 @@ class ManifestDecoder final : public schema::KeyContext {
           ok &= read_argv(*argv, key_path, read.command.argv);
         } else {
           read.argv_path = key_path;  // present, of the wrong type
-          error(at, key_path, "'" + key_path + "' must be an array of strings, got " +
-                                  type_name(child));
+          error(at, key_path,
+                "'" + key_path + "' must be an array of strings, got " + type_name(child));
           ok = false;
         }
       } else if (name == "ignore_failure") {

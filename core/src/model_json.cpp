@@ -129,22 +129,14 @@ boost::json::value to_json(const Service& s) {
        s.kubernetes.port ? boost::json::value(*s.kubernetes.port) : boost::json::value(nullptr)},
   };
   return boost::json::object{
-      {"schema", s.schema},
-      {"os", to_string(s.os)},
-      {"service", service},
-      {"env", env},
-      {"restart", restart},
-      {"stop", stop},
-      {"reload", reload},
-      {"hooks", hooks},
-      {"logs", logs},
-      {"health", health},
-      {"limits", limits},
-      {"dependencies", dependencies},
-      {"systemd", systemd},
-      {"launchd", launchd},
-      {"windows", windows},
-      {"kubernetes", kubernetes},
+      {"schema", s.schema}, {"os", to_string(s.os)},
+      {"service", service}, {"env", env},
+      {"restart", restart}, {"stop", stop},
+      {"reload", reload},   {"hooks", hooks},
+      {"logs", logs},       {"health", health},
+      {"limits", limits},   {"dependencies", dependencies},
+      {"systemd", systemd}, {"launchd", launchd},
+      {"windows", windows}, {"kubernetes", kubernetes},
   };
 }
 

@@ -202,8 +202,8 @@ Key integers(std::string_view name, std::string_view docs, std::int64_t minimum,
 // [hooks]: an array of commands (argv arrays or inline tables); checks in hook_commands().
 template <auto... Members, typename Convert>
 Key commands(std::string_view name, std::string_view docs, Convert convert) {
-  auto key = converted_key<Members...>(name, Type::command_array, docs,
-                                       &KeyContext::read_commands, convert);
+  auto key = converted_key<Members...>(name, Type::command_array, docs, &KeyContext::read_commands,
+                                       convert);
   key.default_text = [](const Service&) { return std::string("[]"); };
   return key;
 }
@@ -668,14 +668,15 @@ Section hooks_section() {
       .docs = "Commands run around the program's start, stop and reload",
       .keys =
           {
-              commands<&Service::hooks, &Hk::pre_start>("pre_start", "Before each start; failure fails it",
-                                                 hook_commands),
+              commands<&Service::hooks, &Hk::pre_start>(
+                  "pre_start", "Before each start; failure fails it", hook_commands),
               commands<&Service::hooks, &Hk::post_start>("post_start", "After the program started",
-                                                  hook_commands),
+                                                         hook_commands),
               commands<&Service::hooks, &Hk::stop>("stop", "Instead of stop.signal", hook_commands),
-              commands<&Service::hooks, &Hk::post_stop>("post_stop", "After every exit of the program",
-                                                 hook_commands),
-              commands<&Service::hooks, &Hk::reload>("reload", "Instead of reload.signal", hook_commands),
+              commands<&Service::hooks, &Hk::post_stop>(
+                  "post_stop", "After every exit of the program", hook_commands),
+              commands<&Service::hooks, &Hk::reload>("reload", "Instead of reload.signal",
+                                                     hook_commands),
           },
       .check = check_hooks,
   };

@@ -409,8 +409,8 @@ void Supervisor::handle(const supervisor_event::HookFinished& event, SupervisorA
   const auto& hook = hooks[hook_index_];
   const std::string name =
       "hooks." + std::string(to_string(phase)) + "[" + std::to_string(hook_index_) + "]";
-  const bool ok = !event.timed_out && event.status.kind == ExitStatus::Kind::exited &&
-                  event.status.value == 0;
+  const bool ok =
+      !event.timed_out && event.status.kind == ExitStatus::Kind::exited && event.status.value == 0;
   if (!ok) {
     const std::string detail = event.timed_out
                                    ? "timed out after " + describe_delay(hook.timeout) + " (killed)"

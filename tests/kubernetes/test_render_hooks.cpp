@@ -82,9 +82,10 @@ TEST(KubernetesHooks, MoreThanOneCommandPerLifecycleHookIsAnError) {
 stop = [["/usr/bin/web", "-s", "quit"], ["/bin/sleep", "5"]]
 )"));
   EXPECT_TRUE(has_errors(result.diagnostics));
-  EXPECT_EQ(message_for(result, "hooks.stop"),
-            "kubernetes: kubelet runs one command per lifecycle hook (preStop): 'hooks.stop' has 2; "
-            "use one (a script in the image)");
+  EXPECT_EQ(
+      message_for(result, "hooks.stop"),
+      "kubernetes: kubelet runs one command per lifecycle hook (preStop): 'hooks.stop' has 2; "
+      "use one (a script in the image)");
 }
 
 }  // namespace

@@ -22,7 +22,8 @@ Service load(const std::string& text) {
 std::vector<std::string> errors(const RenderResult& result) {
   std::vector<std::string> found;
   for (const auto& diagnostic : result.diagnostics) {
-    if (diagnostic.severity == Severity::error) found.push_back(diagnostic.key + ": " + diagnostic.message);
+    if (diagnostic.severity == Severity::error)
+      found.push_back(diagnostic.key + ": " + diagnostic.message);
   }
   return found;
 }

@@ -93,11 +93,13 @@ TEST(SystemdHooks, NativeModeWarnsThatAWrittenTimeoutHasNoPerCommandCounterpart)
   const auto result = render(load(manifest("native")));
   std::vector<std::string> warnings;
   for (const auto& diagnostic : result.diagnostics) {
-    if (diagnostic.key.starts_with("hooks.")) warnings.push_back(diagnostic.key + ": " + diagnostic.message);
+    if (diagnostic.key.starts_with("hooks."))
+      warnings.push_back(diagnostic.key + ": " + diagnostic.message);
   }
-  EXPECT_EQ(warnings, (std::vector<std::string>{
-                          "hooks.stop[0].timeout: systemd: systemd has no per-command timeout: in native "
-                          "mode ExecStop= is bounded by TimeoutStopSec= instead (stop.timeout)"}));
+  EXPECT_EQ(warnings,
+            (std::vector<std::string>{
+                "hooks.stop[0].timeout: systemd: systemd has no per-command timeout: in native "
+                "mode ExecStop= is bounded by TimeoutStopSec= instead (stop.timeout)"}));
 }
 
 TEST(SystemdHooks, NativeReloadCommandIsExecReload) {

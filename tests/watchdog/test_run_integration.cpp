@@ -629,19 +629,19 @@ std::string sh(const std::string& script) {
 TEST_F(RunTest, HooksRunInOrderAroundTheProgram) {
   const auto order = (dir_ / "order").string();
   const auto logs = dir_ / "logs";
-  start(manifest("hooked", {"write-pid", order},
-                 "working_directory = " + quoted(dir_.string()) +
-                     "\n[env]\nGREETING = \"hello\"\n"
-                     "[hooks]\npre_start = [" +
-                     // ${GREETING}: interpolated by the watchdog; $$PWD: the shell's $PWD.
-                     sh("echo \"pre_start ${GREETING} $$PWD\" >> " + order +
-                        "; echo from-pre-start >&2") +
-                     "]\npost_start = [" +
-                     sh("until grep -q '^[0-9]' " + order + "; do sleep 0.01; done; echo " +
-                        "post_start >> " + order) +
-                     "]\nstop = [" + sh("echo stop >> " + order) + "]\npost_stop = [" +
-                     sh("echo post_stop >> " + order) + "]\n[logs]\ndirectory = " +
-                     quoted(logs.string()) + "\n"));
+  start(manifest(
+      "hooked", {"write-pid", order},
+      "working_directory = " + quoted(dir_.string()) +
+          "\n[env]\nGREETING = \"hello\"\n"
+          "[hooks]\npre_start = [" +
+          // ${GREETING}: interpolated by the watchdog; $$PWD: the shell's $PWD.
+          sh("echo \"pre_start ${GREETING} $$PWD\" >> " + order + "; echo from-pre-start >&2") +
+          "]\npost_start = [" +
+          sh("until grep -q '^[0-9]' " + order + "; do sleep 0.01; done; echo " + "post_start >> " +
+             order) +
+          "]\nstop = [" + sh("echo stop >> " + order) + "]\npost_stop = [" +
+          sh("echo post_stop >> " + order) + "]\n[logs]\ndirectory = " + quoted(logs.string()) +
+          "\n"));
   ASSERT_TRUE(wait_until([&] { return lines_of(order).size() >= 3; }, 5s)) << watchdog_stderr();
   ASSERT_TRUE(wait_until([&] { return state() && state()->ready; }, 5s)) << watchdog_stderr();
   ::kill(watchdog_, SIGTERM);

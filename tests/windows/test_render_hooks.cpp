@@ -23,9 +23,9 @@ Service load(const std::string& text) {
 std::vector<std::string> keyed(const RenderResult& result, Severity severity) {
   std::vector<std::string> found;
   for (const auto& diagnostic : result.diagnostics) {
-    if (diagnostic.severity == severity && (diagnostic.key.starts_with("hooks") ||
-                                            diagnostic.key.starts_with("reload") ||
-                                            diagnostic.key.starts_with("stop")))
+    if (diagnostic.severity == severity &&
+        (diagnostic.key.starts_with("hooks") || diagnostic.key.starts_with("reload") ||
+         diagnostic.key.starts_with("stop")))
       found.push_back(diagnostic.key + ": " + diagnostic.message);
   }
   return found;
@@ -36,7 +36,8 @@ std::string manifest(const std::string& mode) {
 [service]
 name = "web"
 command = 'C:\web\web.exe'
-supervisor = ")" + mode + R"("
+supervisor = ")" +
+         mode + R"("
 
 [hooks]
 pre_start = [['C:\web\check.exe']]

@@ -71,10 +71,10 @@ HooksConfig resolve_hooks(const Service& service,
                            HookPhase::post_stop, HookPhase::reload}) {
     auto& commands = hooks.of(phase);
     for (std::size_t index = 0; index < commands.size(); ++index) {
-      const std::string key = phase == HookPhase::reload && !service.reload.command.empty()
-                                  ? std::string("reload.command")
-                                  : "hooks." + std::string(to_string(phase)) + "[" +
-                                        std::to_string(index) + "]";
+      const std::string key =
+          phase == HookPhase::reload && !service.reload.command.empty()
+              ? std::string("reload.command")
+              : "hooks." + std::string(to_string(phase)) + "[" + std::to_string(index) + "]";
       auto& argv = commands[index].argv;
       const std::size_t before = problems.size();
       for (auto& argument : argv)
@@ -82,8 +82,8 @@ HooksConfig resolve_hooks(const Service& service,
       if (argv.empty() || problems.size() != before) continue;
       const auto& program = argv.front();
       if (!is_posix_absolute_path(program) && !is_windows_absolute_path(program)) {
-        problems.about_key(key, key + ": the program must be an absolute path, got \"" + program +
-                                    "\"");
+        problems.about_key(key,
+                           key + ": the program must be an absolute path, got \"" + program + "\"");
       } else if (auto why = host.executable_problem(program); !why.empty()) {
         problems.about_key(key, key + ": " + program + ": " + why);
       }

@@ -497,8 +497,8 @@ class PosixWatchdog final : public WatchdogPlatform {
   std::uint64_t health_generation_ = 0;    // of the child being probed
   const int self_;
   int main_pid_ = 0;
-  int hook_pid_ = 0;              // the running hook, 0 when none
-  std::uint64_t hook_id_ = 0;     // its RunHook id; 0 once cancelled
+  int hook_pid_ = 0;           // the running hook, 0 when none
+  std::uint64_t hook_id_ = 0;  // its RunHook id; 0 once cancelled
   std::uint64_t hook_generation_ = 0;
   bool hook_timed_out_ = false;
   std::uint64_t timer_generation_ = 0;

@@ -16,10 +16,10 @@ SupervisorDriver::SupervisorDriver(const Service& service, bool health, Watchdog
     : service_(service),
       health_(health),
       platform_(platform),
-      supervisor_(SupervisorOptions{service.restart, service.stop, service.reload,
-                                    effective_hooks(service),
-                                    /*ready_requires_event=*/health},
-                  clock),
+      supervisor_(
+          SupervisorOptions{service.restart, service.stop, service.reload, effective_hooks(service),
+                            /*ready_requires_event=*/health},
+          clock),
       watchdog_pid_(watchdog_pid),
       started_at_(format_rfc3339(std::chrono::system_clock::now())) {}
 

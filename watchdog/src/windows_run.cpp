@@ -238,10 +238,10 @@ class WindowsWatchdog final : public WatchdogPlatform {
     std::string error = output_->open_for_spawn(handles);
     std::optional<windows::ChildProcess> child;
     if (error.empty()) {
-      windows::SpawnRequest request{hook.argv.front(),      hook.argv,
-                                    plan_.environment,      plan_.working_directory,
-                                    handles.stderr_handle,  handles.stderr_handle,
-                                    std::nullopt,           std::nullopt};
+      windows::SpawnRequest request{hook.argv.front(),     hook.argv,
+                                    plan_.environment,     plan_.working_directory,
+                                    handles.stderr_handle, handles.stderr_handle,
+                                    std::nullopt,          std::nullopt};
       child = windows::spawn_in_job(request, error);
     } else {
       error = "cannot open output: " + error;

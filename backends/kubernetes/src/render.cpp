@@ -281,8 +281,9 @@ class Renderer {
       }
       const auto& hook = hooks.front();
       if (hook.ignore_failure && phase == HookPhase::post_start) {
-        warning(key + "[0]", "a failing postStart hook always kills the container: "
-                             "ignore_failure is not expressible");
+        warning(key + "[0]",
+                "a failing postStart hook always kills the container: "
+                "ignore_failure is not expressible");
       }
       if (written(key + "[0].timeout")) {
         warning(key + "[0].timeout",
@@ -291,13 +292,13 @@ class Renderer {
       }
       YamlNode command = YamlNode::sequence();
       for (std::size_t i = 0; i < hook.argv.size(); ++i) {
-        auto argument = environment.resolved_now(hook.argv[i],
-                                                 key + "[0][" + std::to_string(i) + "]", true);
+        auto argument =
+            environment.resolved_now(hook.argv[i], key + "[0][" + std::to_string(i) + "]", true);
         if (!argument) return std::nullopt;
         command.push(YamlNode::string(*argument));
       }
-      lifecycle.set(field,
-                    YamlNode::map().set("exec", YamlNode::map().set("command", std::move(command))));
+      lifecycle.set(
+          field, YamlNode::map().set("exec", YamlNode::map().set("command", std::move(command))));
       any = true;
     }
     for (const auto phase : {HookPhase::pre_start, HookPhase::post_stop, HookPhase::reload}) {
@@ -309,8 +310,9 @@ class Renderer {
     if (!service_.reload.command.empty())
       warning("reload.command", "a Deployment has no reload; roll out a new revision instead");
     if (service_.stop.kill == KillScope::main) {
-      warning("stop.kill", "kubelet stops every process of the container; stop.kill = \"main\" "
-                           "is not expressible");
+      warning("stop.kill",
+              "kubelet stops every process of the container; stop.kill = \"main\" "
+              "is not expressible");
     }
     if (!any) return std::nullopt;
     return lifecycle;

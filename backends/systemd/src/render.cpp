@@ -530,8 +530,8 @@ class SystemdRenderer {
           warning(key + ".timeout",
                   "systemd has no per-command timeout: in native mode " + std::string(directive) +
                       "= is bounded by " + (stopping ? "TimeoutStopSec=" : "TimeoutStartSec=") +
-                      " instead (" +
-                      (stopping ? "stop.timeout" : "systemd's default of 90s") + ")");
+                      " instead (" + (stopping ? "stop.timeout" : "systemd's default of 90s") +
+                      ")");
         }
       }
     }
@@ -545,8 +545,10 @@ class SystemdRenderer {
     auto parsed = parse_template(argv.front());
     if (std::holds_alternative<TemplateError>(parsed) ||
         std::get<Template>(parsed).has_references()) {
-      error(program_key, "systemd does not expand variables in the executable path; in native "
-                         "mode '" + program_key + "' must be a literal path");
+      error(program_key,
+            "systemd does not expand variables in the executable path; in native "
+            "mode '" +
+                program_key + "' must be a literal path");
       return std::nullopt;
     }
     const auto program = std::get<Template>(parsed).literal();

@@ -52,7 +52,9 @@ struct ExitStatus {
   [[nodiscard]] static ExitStatus signaled(int signal) { return {Kind::signaled, signal}; }
   [[nodiscard]] static ExitStatus spawn_failed() { return {Kind::spawn_failed, 0}; }
   // A pre_start hook failed (value: its exit code, or 1 when it was killed or timed out).
-  [[nodiscard]] static ExitStatus pre_start_failed(int code) { return {Kind::pre_start_failed, code}; }
+  [[nodiscard]] static ExitStatus pre_start_failed(int code) {
+    return {Kind::pre_start_failed, code};
+  }
   // "exit code 3", "signal 9 (KILL)", "spawn failed".
   [[nodiscard]] std::string describe() const;
   friend bool operator==(const ExitStatus&, const ExitStatus&) = default;
@@ -126,7 +128,7 @@ struct SignalTree {
 };
 struct SignalMainChild {
   Signal signal = Signal::hangup;
-};                   // reload: the main process only
+};  // reload: the main process only
 // SIGKILL to every supervised process left (main_only: to the main process); TreeEmpty follows.
 struct KillTree {
   bool main_only = false;
@@ -158,14 +160,12 @@ struct Exit {
 };  // the watchdog exits with this code
 }  // namespace supervisor_action
 
-using SupervisorAction =
-    std::variant<supervisor_action::SpawnChild, supervisor_action::SignalTree,
-                 supervisor_action::SignalMainChild, supervisor_action::KillTree,
-                 supervisor_action::StartTimer, supervisor_action::CancelTimer,
-                 supervisor_action::NotifyReady, supervisor_action::NotifyStatus,
-                 supervisor_action::NotifyStopping, supervisor_action::Log,
-                 supervisor_action::PersistState, supervisor_action::Exit,
-                 supervisor_action::RunHook, supervisor_action::CancelHook>;
+using SupervisorAction = std::variant<
+    supervisor_action::SpawnChild, supervisor_action::SignalTree,
+    supervisor_action::SignalMainChild, supervisor_action::KillTree, supervisor_action::StartTimer,
+    supervisor_action::CancelTimer, supervisor_action::NotifyReady, supervisor_action::NotifyStatus,
+    supervisor_action::NotifyStopping, supervisor_action::Log, supervisor_action::PersistState,
+    supervisor_action::Exit, supervisor_action::RunHook, supervisor_action::CancelHook>;
 
 using SupervisorActions = std::vector<SupervisorAction>;
 
@@ -266,8 +266,8 @@ class Supervisor {
   std::optional<HookPhase> hook_phase_;
   std::size_t hook_index_ = 0;
   std::uint64_t hook_id_ = 0;
-  bool leftovers_ = false;        // the child exited during the stop hooks and left processes
-  bool post_stop_done_ = false;   // post_stop ran for the current start
+  bool leftovers_ = false;       // the child exited during the stop hooks and left processes
+  bool post_stop_done_ = false;  // post_stop ran for the current start
 };
 
 }  // namespace daemonize
