@@ -747,5 +747,38 @@ TEST_F(RunTest, KillGroupStopsTheProgramsChildren) {
   for (const int pid : recorded_pids()) EXPECT_TRUE(process_gone(pid)) << pid;
 }
 
+// stop.kill = "main": the next watchdog after a crashed one leaves the previous group alone.
+TEST_F(RunTest, KillMainNextWatchdogLeavesWhatTheCrashedOneLeft) {
+  const auto path = manifest("mainrecovered", {"fork-group", "2"}, "[stop]\nkill = \"main\"\n");
+  start(path);
+  ASSERT_TRUE(wait_for_pids(3));
+  const auto first_generation = recorded_pids();
+  ::kill(watchdog_, SIGKILL);
+  ASSERT_EQ(wait_exit(), 128 + SIGKILL);
+  fs::remove(pid_file());
+  start(path);
+  ASSERT_TRUE(wait_for_pids(3)) << watchdog_stderr();
+  int survivors = 0;
+  for (const int pid : first_generation) survivors += process_gone(pid) ? 0 : 1;
+  EXPECT_EQ(survivors, 2) << "PDEATHSIG took the main child; the next watchdog kills nothing";
+  EXPECT_EQ(watchdog_stderr().find("from a previous watchdog"), std::string::npos);
+  ::kill(watchdog_, SIGTERM);
+  EXPECT_EQ(wait_exit(), 0);
+}
+
+// What a hook leaves in its process group is killed when the hook ends.
+TEST_F(RunTest, AHooksLeftoversInItsGroupAreKilledWhenItEnds) {
+  const auto background = (dir_ / "background").string();
+  start(manifest("hookleftover", {"sleep"},
+                 "[hooks]\npost_start = [" +
+                     sh("sleep 30 & echo $$! > " + background) + "]\n"));
+  ASSERT_TRUE(wait_until([&] { return state() && state()->ready; }, 5s)) << watchdog_stderr();
+  ASSERT_FALSE(lines_of(background).empty());
+  const int sleeper = std::stoi(lines_of(background).front());
+  EXPECT_TRUE(wait_until([&] { return process_gone(sleeper); }, 2s)) << sleeper;
+  ::kill(watchdog_, SIGTERM);
+  EXPECT_EQ(wait_exit(), 0);
+}
+
 }  // namespace
 }  // namespace daemonize
