@@ -770,8 +770,7 @@ TEST_F(RunTest, KillMainNextWatchdogLeavesWhatTheCrashedOneLeft) {
 TEST_F(RunTest, AHooksLeftoversInItsGroupAreKilledWhenItEnds) {
   const auto background = (dir_ / "background").string();
   start(manifest("hookleftover", {"sleep"},
-                 "[hooks]\npost_start = [" +
-                     sh("sleep 30 & echo $$! > " + background) + "]\n"));
+                 "[hooks]\npost_start = [" + sh("sleep 30 & echo $$! > " + background) + "]\n"));
   ASSERT_TRUE(wait_until([&] { return state() && state()->ready; }, 5s)) << watchdog_stderr();
   ASSERT_FALSE(lines_of(background).empty());
   const int sleeper = std::stoi(lines_of(background).front());
