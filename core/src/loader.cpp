@@ -728,6 +728,128 @@ class ManifestDecoder final : public schema::KeyContext {
     return numbers;
   }
 
+  // [hooks]: each element an argv array or { command = [...], ignore_failure, timeout }.
+  std::optional<std::vector<schema::ReadCommand>> read_commands(const schema::Key& key) override {
+    const auto* node =
+        value(key, "an array of commands", [](const toml::node& n) { return n.is_array(); });
+    if (node == nullptr) return std::nullopt;
+    const std::string path = dotted_key(section_, key.name);
+    std::vector<schema::ReadCommand> commands;
+    bool ok = true;
+    std::size_t index = 0;
+    for (const auto& element : *node->as_array()) {
+      const std::string element_path = path + "[" + std::to_string(index++) + "]";
+      service_.positions[element_path] = position_of(element.source());
+      schema::ReadCommand read;
+      if (element.is_array()) {
+        read.argv_path = element_path;
+        ok &= read_argv(*element.as_array(), element_path, read.command.argv);
+      } else if (const auto* table = element.as_table()) {
+        ok &= read_command_table(*table, element_path, read);
+      } else {
+        error(position_of(element.source()), element_path,
+              "'" + element_path +
+                  "' must be an array of strings (the program and its arguments) or a table "
+                  "{ command = [...], ignore_failure = true, timeout = \"30s\" }, got " +
+                  type_name(element));
+        ok = false;
+        continue;
+      }
+      commands.push_back(std::move(read));
+    }
+    if (!ok) return std::nullopt;
+    return commands;
+  }
+
+  bool read_argv(const toml::array& array, const std::string& path,
+                 std::vector<std::string>& argv) {
+    bool ok = true;
+    std::size_t index = 0;
+    for (const auto& element : array) {
+      const std::string element_path = path + "[" + std::to_string(index++) + "]";
+      service_.positions[element_path] = position_of(element.source());
+      if (!element.is_string()) {
+        error(position_of(element.source()), element_path,
+              "'" + element_path + "' must be a string, got " + type_name(element));
+        ok = false;
+        continue;
+      }
+      argv.push_back(element.as_string()->get());
+    }
+    return ok;
+  }
+
+  bool read_command_table(const toml::table& table, const std::string& path,
+                          schema::ReadCommand& read) {
+    static const std::vector<std::string> keys{"command", "ignore_failure", "timeout"};
+    bool ok = true;
+    for (const auto& [key, child] : table) {
+      const std::string name(key.str());
+      const std::string key_path = path + "." + name;
+      const auto at = position_of(child.source());
+      service_.positions[key_path] = at;
+      if (name == "command") {
+        if (const auto* argv = child.as_array()) {
+          read.argv_path = key_path;
+          ok &= read_argv(*argv, key_path, read.command.argv);
+        } else {
+          read.argv_path = key_path;  // present, of the wrong type
+          error(at, key_path,
+                "'" + key_path + "' must be an array of strings, got " + type_name(child));
+          ok = false;
+        }
+      } else if (name == "ignore_failure") {
+        if (const auto* flag = child.as_boolean()) {
+          read.command.ignore_failure = flag->get();
+        } else {
+          error(at, key_path, "'" + key_path + "' must be true or false, got " + type_name(child));
+          ok = false;
+        }
+      } else if (name == "timeout") {
+        ok &= read_hook_timeout(child, key_path, read.command.timeout);
+      } else {
+        error(position_of(key.source()), key_path,
+              "unknown key '" + name + "' in " + path + did_you_mean(name, keys) +
+                  (suggestions(name, keys).empty() ? " (expected one of: command, ignore_failure, "
+                                                     "timeout)"
+                                                   : ""));
+        ok = false;
+      }
+    }
+    if (read.argv_path.empty()) {
+      error(position_of(table.source()), path + ".command",
+            "'" + path + "' needs 'command' (the program and its arguments)");
+      ok = false;
+    }
+    return ok;
+  }
+
+  bool read_hook_timeout(const toml::node& node, const std::string& path, Duration& timeout) {
+    const auto at = position_of(node.source());
+    std::string text;
+    if (const auto* integer = node.as_integer(); integer != nullptr && integer->get() >= 0) {
+      text = std::to_string(integer->get());
+    } else if (const auto* string = node.as_string()) {
+      text = string->get();
+    } else {
+      error(at, path,
+            "'" + path + "' must be a duration like \"30s\" or an integer of seconds, got " +
+                (node.is_integer() ? std::string("a negative integer") : type_name(node)));
+      return false;
+    }
+    auto parsed = parse_duration(text);
+    if (auto* failure = std::get_if<UnitError>(&parsed)) {
+      error(at, path, "'" + path + "': " + failure->message);
+      return false;
+    }
+    timeout = std::get<std::chrono::milliseconds>(parsed);
+    if (timeout.count() == 0) {
+      error(at, path, "'" + path + "' must be longer than 0");
+      return false;
+    }
+    return true;
+  }
+
   [[nodiscard]] bool present(std::string_view key) const override {
     return view_->find(key).node != nullptr;
   }

@@ -1,6 +1,7 @@
 #include "daemonize/core/model.hpp"
 
 #include <csignal>
+#include <utility>
 
 #include "spellings.hpp"
 
@@ -42,6 +43,39 @@ const char* to_string(WindowsBackend backend) { return spelled(backend, WindowsB
 const char* to_string(TaskTrigger trigger) { return spelled(trigger, TaskTrigger::boot); }
 const char* to_string(TargetOs os) { return spelled(os, TargetOs::linux); }
 const char* to_string(LogTimezone timezone) { return spelled(timezone, LogTimezone::utc); }
+const char* to_string(KillScope scope) { return spelled(scope, KillScope::group); }
+const char* to_string(HookPhase phase) { return spelled(phase, HookPhase::pre_start); }
+
+const std::vector<HookCommand>& HooksConfig::of(HookPhase phase) const {
+  switch (phase) {
+    case HookPhase::pre_start:
+      return pre_start;
+    case HookPhase::post_start:
+      return post_start;
+    case HookPhase::stop:
+      return stop;
+    case HookPhase::post_stop:
+      return post_stop;
+    case HookPhase::reload:
+      return reload;
+  }
+  return pre_start;
+}
+
+std::vector<HookCommand>& HooksConfig::of(HookPhase phase) {
+  return const_cast<std::vector<HookCommand>&>(std::as_const(*this).of(phase));
+}
+
+HooksConfig effective_hooks(const Service& service) {
+  HooksConfig hooks = service.hooks;
+  if (!service.reload.command.empty()) hooks.reload = {HookCommand{service.reload.command}};
+  return hooks;
+}
+
+bool HooksConfig::empty() const {
+  return pre_start.empty() && post_start.empty() && stop.empty() && post_stop.empty() &&
+         reload.empty();
+}
 
 int posix_signal_number(Signal signal) {
 #if defined(_WIN32)

@@ -60,8 +60,21 @@ boost::json::value to_json(const Service& s) {
       {"window_ms", s.restart.window.count()},           {"success_exit_codes", success_codes},
   };
   boost::json::object stop{{"signal", to_string(s.stop.signal)},
-                           {"timeout_ms", s.stop.timeout.count()}};
-  boost::json::object reload{{"signal", to_string(s.reload.signal)}};
+                           {"timeout_ms", s.stop.timeout.count()},
+                           {"kill", to_string(s.stop.kill)}};
+  boost::json::object reload{{"signal", to_string(s.reload.signal)},
+                             {"command", string_array(s.reload.command)}};
+  boost::json::object hooks;
+  for (const auto phase : {HookPhase::pre_start, HookPhase::post_start, HookPhase::stop,
+                           HookPhase::post_stop, HookPhase::reload}) {
+    boost::json::array commands;
+    for (const auto& hook : s.hooks.of(phase)) {
+      commands.push_back(boost::json::object{{"command", string_array(hook.argv)},
+                                             {"ignore_failure", hook.ignore_failure},
+                                             {"timeout_ms", hook.timeout.count()}});
+    }
+    hooks[to_string(phase)] = std::move(commands);
+  }
   boost::json::object logs{
       {"directory", s.logs.directory},
       {"stdout", log_stream(s.logs.stdout_stream)},
@@ -116,21 +129,14 @@ boost::json::value to_json(const Service& s) {
        s.kubernetes.port ? boost::json::value(*s.kubernetes.port) : boost::json::value(nullptr)},
   };
   return boost::json::object{
-      {"schema", s.schema},
-      {"os", to_string(s.os)},
-      {"service", service},
-      {"env", env},
-      {"restart", restart},
-      {"stop", stop},
-      {"reload", reload},
-      {"logs", logs},
-      {"health", health},
-      {"limits", limits},
-      {"dependencies", dependencies},
-      {"systemd", systemd},
-      {"launchd", launchd},
-      {"windows", windows},
-      {"kubernetes", kubernetes},
+      {"schema", s.schema}, {"os", to_string(s.os)},
+      {"service", service}, {"env", env},
+      {"restart", restart}, {"stop", stop},
+      {"reload", reload},   {"hooks", hooks},
+      {"logs", logs},       {"health", health},
+      {"limits", limits},   {"dependencies", dependencies},
+      {"systemd", systemd}, {"launchd", launchd},
+      {"windows", windows}, {"kubernetes", kubernetes},
   };
 }
 

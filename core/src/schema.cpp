@@ -67,6 +67,8 @@ std::string describe(const T& value) {
     return "\"" + (spelling != nullptr ? std::string(spelling) : value.file_name) + "\"";
   } else if constexpr (std::is_arithmetic_v<T>) {
     return std::to_string(value);
+  } else if constexpr (std::is_same_v<T, HookCommand>) {
+    return describe(value.argv);
   } else {
     std::string text;
     for (const auto& element : value) text += (text.empty() ? "" : ", ") + describe(element);
@@ -194,6 +196,15 @@ Key integers(std::string_view name, std::string_view docs, std::int64_t minimum,
       checked_key<Members...>(name, Type::integer_array, docs, &KeyContext::read_integers, Keep{});
   key.minimum = minimum;
   key.maximum = maximum;
+  return key;
+}
+
+// [hooks]: an array of commands (argv arrays or inline tables); checks in hook_commands().
+template <auto... Members, typename Convert>
+Key commands(std::string_view name, std::string_view docs, Convert convert) {
+  auto key = converted_key<Members...>(name, Type::command_array, docs, &KeyContext::read_commands,
+                                       convert);
+  key.default_text = [](const Service&) { return std::string("[]"); };
   return key;
 }
 
@@ -475,6 +486,57 @@ bool probe_command(KeyContext& context, const std::string& path, const Strings& 
   return true;
 }
 
+// A program run by the watchdog or the service manager: argv not empty, argv[0] absolute (a
+// path of the other OS only warns, as for service.command), interpolation allowed.
+void program_argv(KeyContext& context, const std::string& path, const Strings& argv) {
+  if (argv.empty()) {
+    context.error(path, "'" + path + "' must not be empty (the program and its arguments)");
+    return;
+  }
+  context.check_count(path, argv.size(), manifest_limits::args + 1, "elements");
+  templates(context, path, argv);
+  if (argv.front().empty()) {
+    context.error(element(path, 0), "'" + element(path, 0) + "' must not be empty");
+    return;
+  }
+  context.check_absolute(element(path, 0), argv.front());
+}
+
+std::optional<std::vector<HookCommand>> hook_commands(KeyContext& context,
+                                                      const std::string& /*path*/,
+                                                      const std::vector<ReadCommand>& read) {
+  std::vector<HookCommand> hooks;
+  hooks.reserve(read.size());
+  for (const auto& entry : read) {
+    program_argv(context, entry.argv_path, entry.command.argv);
+    hooks.push_back(entry.command);
+  }
+  return hooks;
+}
+
+bool reload_command(KeyContext& context, const std::string& path, const Strings& argv) {
+  program_argv(context, path, argv);
+  return true;
+}
+
+// [reload] command and [hooks] reload are the same thing: one of them.
+void check_reload(KeyContext& context) {
+  if (!context.present("command")) return;
+  if (context.present("signal")) {
+    context.error("reload.signal",
+                  "'reload.signal' conflicts with 'reload.command' (the command replaces the "
+                  "signal); keep one");
+  }
+}
+
+void check_hooks(KeyContext& context) {
+  if (!context.service().hooks.reload.empty() && !context.service().reload.command.empty()) {
+    context.error("hooks.reload",
+                  "'hooks.reload' conflicts with 'reload.command' (both replace the reload "
+                  "signal); keep one");
+  }
+}
+
 bool memory_limit(KeyContext& context, const std::string& path, std::uint64_t memory) {
   if (memory != 0) return true;
   context.error(path, "'" + path + "' must be larger than 0");
@@ -598,6 +660,28 @@ const Section& systemd_extra() {
 return section;
 }
 
+// [hooks]: commands around the program's start, stop and reload.
+Section hooks_section() {
+  using Hk = HooksConfig;
+  return {
+      .name = "hooks",
+      .docs = "Commands run around the program's start, stop and reload",
+      .keys =
+          {
+              commands<&Service::hooks, &Hk::pre_start>(
+                  "pre_start", "Before each start; failure fails it", hook_commands),
+              commands<&Service::hooks, &Hk::post_start>("post_start", "After the program started",
+                                                         hook_commands),
+              commands<&Service::hooks, &Hk::stop>("stop", "Instead of stop.signal", hook_commands),
+              commands<&Service::hooks, &Hk::post_stop>(
+                  "post_stop", "After every exit of the program", hook_commands),
+              commands<&Service::hooks, &Hk::reload>("reload", "Instead of reload.signal",
+                                                     hook_commands),
+          },
+      .check = check_hooks,
+  };
+}
+
 std::vector<Section> make_sections() {
   using S = Service;
   using R = RestartConfig;
@@ -677,13 +761,18 @@ all.push_back({
         {
             choice<&S::stop, &StopConfig::signal>("signal", "Signal that asks it to stop"),
             duration<&S::stop, &StopConfig::timeout>("timeout", "Wait before the tree is killed"),
+            choice<&S::stop, &StopConfig::kill>("kill", "Which processes the stop reaches"),
         },
 });
 all.push_back({
     .name = "reload",
     .docs = "How the program is asked to reload",
-    .keys = {choice<&S::reload, &ReloadConfig::signal>("signal", "Signal that asks to reload")},
+    .keys = {choice<&S::reload, &ReloadConfig::signal>("signal", "Signal that asks to reload"),
+             strings<&S::reload, &ReloadConfig::command>(
+                 "command", "Program run instead of the signal", false, reload_command)},
+    .check = check_reload,
 });
+all.push_back(hooks_section());
 all.push_back({
     .name = "logs",
     .docs = "Where the program's output goes and how it is rotated",
@@ -826,6 +915,8 @@ const char* to_string(Type type) {
       return "path";
     case Type::free_form_table:
       return "free-form table";
+    case Type::command_array:
+      return "array of commands";
   }
   return "string";
 }

@@ -31,11 +31,19 @@ enum class Type {
   integer_array,
   path,
   free_form_table,  // names are data ([env], [systemd.extra])
+  command_array,    // [hooks]: argv arrays or { command = [...], ignore_failure, timeout }
 };
 [[nodiscard]] const char* to_string(Type type);
 
 struct Key;
 class KeyContext;
+
+// One command of a Type::command_array key as read, with the path its argv is reported under
+// ("hooks.stop[0]" for an argv array, "hooks.stop[0].command" for a table).
+struct ReadCommand {
+  HookCommand command;
+  std::string argv_path;
+};
 
 struct Section;
 
@@ -109,6 +117,7 @@ class KeyContext {
   virtual std::optional<std::size_t> read_choice(const Key& key) = 0;  // index in spellings
   virtual std::optional<std::vector<std::string>> read_strings(const Key& key) = 0;
   virtual std::optional<std::vector<int>> read_integers(const Key& key) = 0;
+  virtual std::optional<std::vector<ReadCommand>> read_commands(const Key& key) = 0;
 
   // Whether the current section sets `key` (in any layer).
   [[nodiscard]] virtual bool present(std::string_view key) const = 0;

@@ -69,6 +69,16 @@ inline constexpr std::array<Spelling<WindowsStart>, 4> spellings<WindowsStart>{
 template <>
 inline constexpr std::array<Spelling<TaskTrigger>, 2> spellings<TaskTrigger>{
     {{"boot", TaskTrigger::boot}, {"logon", TaskTrigger::logon}}};
+template <>
+inline constexpr std::array<Spelling<KillScope>, 3> spellings<KillScope>{
+    {{"group", KillScope::group}, {"main", KillScope::main}, {"all", KillScope::all}}};
+template <>
+inline constexpr std::array<Spelling<HookPhase>, 5> spellings<HookPhase>{
+    {{"pre_start", HookPhase::pre_start},
+     {"post_start", HookPhase::post_start},
+     {"stop", HookPhase::stop},
+     {"post_stop", HookPhase::post_stop},
+     {"reload", HookPhase::reload}}};
 // LogStream::Kind::file is spelled by its file name.
 template <>
 inline constexpr std::array<Spelling<LogStream::Kind>, 2> spellings<LogStream::Kind>{

@@ -98,6 +98,8 @@ std::string ExitStatus::describe() const {
     }
     case Kind::spawn_failed:
       return "spawn failed";
+    case Kind::pre_start_failed:
+      return "pre_start hook failed";
   }
   return "unknown";
 }
@@ -139,6 +141,14 @@ void Supervisor::set_state(SupervisorState state, SupervisorActions& /*out*/) {
 void Supervisor::handle(const supervisor_event::Start&, SupervisorActions& out) {
   if (state_ != SupervisorState::idle) return;
   set_state(SupervisorState::starting, out);
+  begin_start(out);
+}
+
+// Every start of the program: the pre_start hooks first.
+void Supervisor::begin_start(SupervisorActions& out) {
+  post_stop_done_ = false;
+  leftovers_ = false;
+  if (run_hooks(HookPhase::pre_start, out)) return;
   out.emplace_back(supervisor_action::SpawnChild{});
 }
 
@@ -158,15 +168,28 @@ void Supervisor::handle(const supervisor_event::Spawned& event, SupervisorAction
   out.emplace_back(
       supervisor_action::Log{SupervisorLogLevel::info, "spawned pid " + std::to_string(event.pid)});
   out.emplace_back(supervisor_action::NotifyStatus{"running, pid " + std::to_string(event.pid)});
-  if (!options_.ready_requires_event) {
-    snapshot_.ready = true;
-    if (!ready_notified_) {
-      ready_notified_ = true;
-      out.emplace_back(supervisor_action::NotifyReady{});
-    }
-  }
   // A stop that arrived while the spawn was in flight is carried out now.
-  if (stop_requested_) begin_stopping(out);
+  if (stop_requested_) {
+    stop_running(out);
+    return;
+  }
+  if (!options_.ready_requires_event) started(out);
+}
+
+// The program runs (with [health]: passed its first check): post_start, then ready.
+void Supervisor::started(SupervisorActions& out) {
+  if (run_hooks(HookPhase::post_start, out)) return;
+  become_ready(options_.ready_requires_event, out);
+}
+
+void Supervisor::become_ready(bool log, SupervisorActions& out) {
+  snapshot_.ready = true;
+  snapshot_.changed_at = clock_.system_now();
+  if (log) out.emplace_back(supervisor_action::Log{SupervisorLogLevel::info, "ready"});
+  if (!ready_notified_) {
+    ready_notified_ = true;
+    out.emplace_back(supervisor_action::NotifyReady{});
+  }
 }
 
 void Supervisor::handle(const supervisor_event::SpawnFailed& event, SupervisorActions& out) {
@@ -189,13 +212,18 @@ void Supervisor::child_gone(const ExitStatus& status, bool tree_empty, Superviso
   const bool was_running =
       state_ == SupervisorState::running || state_ == SupervisorState::starting;
   const int pid = snapshot_.pid;
+  // post_start and reload hooks are about a running program.
+  if (hook_running(HookPhase::post_start) || hook_running(HookPhase::reload)) cancel_hook(out);
+  // stop.kill = "main": what the program started is not the watchdog's to stop.
+  if (options_.stop.kill == KillScope::main) tree_empty = true;
   child_alive_ = false;
   snapshot_.pid = 0;
   snapshot_.ready = false;
   snapshot_.last_exit = status;
   snapshot_.last_exit_at = clock_.system_now();
 
-  if (status.kind != ExitStatus::Kind::spawn_failed) {
+  if (status.kind != ExitStatus::Kind::spawn_failed &&
+      status.kind != ExitStatus::Kind::pre_start_failed) {
     const bool clean_exit = status.kind == ExitStatus::Kind::exited && exit_code_for(status) == 0;
     const auto level =
         stop_requested_ || clean_exit ? SupervisorLogLevel::info : SupervisorLogLevel::warning;
@@ -217,6 +245,11 @@ void Supervisor::child_gone(const ExitStatus& status, bool tree_empty, Superviso
     }
   }
 
+  // The stop hooks run to their end; the signal then goes to whatever is left.
+  if (hook_running(HookPhase::stop)) {
+    leftovers_ = !tree_empty;
+    return;
+  }
   if (tree_empty) {
     if (state_ == SupervisorState::stopping) out.emplace_back(supervisor_action::CancelTimer{});
     finish(out);
@@ -233,6 +266,11 @@ void Supervisor::child_gone(const ExitStatus& status, bool tree_empty, Superviso
 
 void Supervisor::handle(const supervisor_event::TreeEmpty&, SupervisorActions& out) {
   if (state_ != SupervisorState::stopping || child_alive_) return;
+  if (hook_running(HookPhase::stop)) {
+    leftovers_ = false;
+    return;
+  }
+  if (hook_running(HookPhase::post_stop)) return;
   out.emplace_back(supervisor_action::CancelTimer{});
   finish(out);
 }
@@ -240,15 +278,15 @@ void Supervisor::handle(const supervisor_event::TreeEmpty&, SupervisorActions& o
 void Supervisor::handle(const supervisor_event::TimerExpired&, SupervisorActions& out) {
   if (state_ == SupervisorState::backing_off) {
     set_state(SupervisorState::starting, out);
-    out.emplace_back(supervisor_action::SpawnChild{});
+    begin_start(out);
     return;
   }
-  if (state_ == SupervisorState::stopping && !kill_sent_) {
+  if (state_ == SupervisorState::stopping && !kill_sent_ && !hook_phase_) {
     kill_sent_ = true;
     out.emplace_back(supervisor_action::Log{
         SupervisorLogLevel::warning, "stop timeout of " + describe_delay(options_.stop.timeout) +
                                          " expired; killing every process left"});
-    out.emplace_back(supervisor_action::KillTree{});
+    out.emplace_back(supervisor_action::KillTree{options_.stop.kill == KillScope::main});
   }
 }
 
@@ -261,13 +299,22 @@ void Supervisor::handle(const supervisor_event::StopRequested& event, Supervisor
       return;
     case SupervisorState::starting:
       stop_requested_ = true;
+      if (hook_running(HookPhase::pre_start)) {
+        // The program never ran: the pre_start hook is killed, post_stop runs, the watchdog exits.
+        cancel_hook(out);
+        out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice, "stopping" + why});
+        stopping_notified_ = true;
+        out.emplace_back(supervisor_action::NotifyStopping{});
+        after_stop_ = After::exit;
+        finish(out);
+      }
       return;
     case SupervisorState::running:
       stop_requested_ = true;
       after_stop_ = After::exit;
       exit_code_after_stop_ = 0;
       out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice, "stopping" + why});
-      begin_stopping(out);
+      stop_running(out);
       return;
     case SupervisorState::stopping:
       if (stop_requested_) return;
@@ -299,6 +346,17 @@ void Supervisor::handle(const supervisor_event::ReloadRequested&, SupervisorActi
         supervisor_action::Log{SupervisorLogLevel::notice, "reload ignored: no child is running"});
     return;
   }
+  if (hook_phase_) {
+    out.emplace_back(supervisor_action::Log{
+        SupervisorLogLevel::notice,
+        std::string("reload ignored: the ") + to_string(*hook_phase_) + " hooks are running"});
+    return;
+  }
+  if (!options_.hooks.reload.empty()) {
+    out.emplace_back(supervisor_action::Log{SupervisorLogLevel::info, "reload: running the hooks"});
+    run_hooks(HookPhase::reload, out);
+    return;
+  }
   out.emplace_back(supervisor_action::Log{
       SupervisorLogLevel::info, "reload: sending " +
                                     std::string(to_string(options_.reload.signal)) + " to pid " +
@@ -307,14 +365,8 @@ void Supervisor::handle(const supervisor_event::ReloadRequested&, SupervisorActi
 }
 
 void Supervisor::handle(const supervisor_event::Ready&, SupervisorActions& out) {
-  if (state_ != SupervisorState::running || snapshot_.ready) return;
-  snapshot_.ready = true;
-  snapshot_.changed_at = clock_.system_now();
-  out.emplace_back(supervisor_action::Log{SupervisorLogLevel::info, "ready"});
-  if (!ready_notified_) {
-    ready_notified_ = true;
-    out.emplace_back(supervisor_action::NotifyReady{});
-  }
+  if (state_ != SupervisorState::running || snapshot_.ready || hook_phase_) return;
+  started(out);
 }
 
 void Supervisor::handle(const supervisor_event::RestartRequested& event, SupervisorActions& out) {
@@ -323,7 +375,149 @@ void Supervisor::handle(const supervisor_event::RestartRequested& event, Supervi
   snapshot_.last_restart_reason = event.reason;
   out.emplace_back(
       supervisor_action::Log{SupervisorLogLevel::warning, "restarting: " + event.reason});
-  begin_stopping(out);
+  stop_running(out);
+}
+
+// ---- [hooks] ----------------------------------------------------------------------------------
+
+bool Supervisor::run_hooks(HookPhase phase, SupervisorActions& out) {
+  if (options_.hooks.of(phase).empty()) return false;
+  if (hook_phase_) cancel_hook(out);
+  hook_phase_ = phase;
+  hook_index_ = 0;
+  run_current_hook(out);
+  return true;
+}
+
+void Supervisor::run_current_hook(SupervisorActions& out) {
+  const auto& hook = options_.hooks.of(*hook_phase_)[hook_index_];
+  ++hook_id_;
+  out.emplace_back(supervisor_action::RunHook{hook_id_, *hook_phase_, hook_index_, hook.timeout});
+}
+
+void Supervisor::cancel_hook(SupervisorActions& out) {
+  if (!hook_phase_) return;
+  hook_phase_.reset();
+  ++hook_id_;  // a late HookFinished of the cancelled hook is ignored
+  out.emplace_back(supervisor_action::CancelHook{});
+}
+
+void Supervisor::handle(const supervisor_event::HookFinished& event, SupervisorActions& out) {
+  if (!hook_phase_ || event.id != hook_id_) return;
+  const HookPhase phase = *hook_phase_;
+  const auto& hooks = options_.hooks.of(phase);
+  const auto& hook = hooks[hook_index_];
+  const std::string name =
+      "hooks." + std::string(to_string(phase)) + "[" + std::to_string(hook_index_) + "]";
+  const bool ok =
+      !event.timed_out && event.status.kind == ExitStatus::Kind::exited && event.status.value == 0;
+  if (!ok) {
+    const std::string detail = event.timed_out
+                                   ? "timed out after " + describe_delay(hook.timeout) + " (killed)"
+                                   : event.status.describe();
+    if (!hook.ignore_failure) {
+      hook_phase_.reset();
+      const int code = !event.timed_out && event.status.kind == ExitStatus::Kind::exited
+                           ? event.status.value
+                           : 1;
+      hook_failed(phase, name + " failed: " + detail, code, out);
+      return;
+    }
+    out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice,
+                                            name + " failed: " + detail + " (ignore_failure)"});
+  }
+  if (++hook_index_ < hooks.size()) {
+    run_current_hook(out);
+    return;
+  }
+  hook_phase_.reset();
+  hooks_done(phase, out);
+}
+
+void Supervisor::hooks_done(HookPhase phase, SupervisorActions& out) {
+  switch (phase) {
+    case HookPhase::pre_start:
+      out.emplace_back(supervisor_action::SpawnChild{});
+      return;
+    case HookPhase::post_start:
+      become_ready(options_.ready_requires_event, out);
+      return;
+    case HookPhase::stop:
+      after_stop_hooks(out);
+      return;
+    case HookPhase::post_stop:
+      finish_decided(out);
+      return;
+    case HookPhase::reload:
+      return;
+  }
+}
+
+// A failed hook that is not ignore_failure. pre_start: the start failed (counted like a crash);
+// post_start: the program is stopped and that counts as a failure too; the others are logged
+// and the sequence goes on as if the hook had succeeded (the signal is the stop's fallback).
+void Supervisor::hook_failed(HookPhase phase, const std::string& detail, int code,
+                             SupervisorActions& out) {
+  switch (phase) {
+    case HookPhase::pre_start:
+      out.emplace_back(
+          supervisor_action::Log{SupervisorLogLevel::error, detail + "; the start failed"});
+      uptime_at_exit_ = Duration{0};
+      child_gone(ExitStatus::pre_start_failed(code), /*tree_empty=*/true, out);
+      return;
+    case HookPhase::post_start: {
+      out.emplace_back(
+          supervisor_action::Log{SupervisorLogLevel::error, detail + "; stopping the program"});
+      const auto status = ExitStatus::pre_start_failed(code);
+      snapshot_.last_restart_reason = detail.substr(0, detail.find(':'));
+      if (wants_restart(status)) {
+        after_stop_ = After::restart;
+      } else {
+        after_stop_ = After::exit;
+        exit_code_after_stop_ = code == 0 ? 1 : code;
+      }
+      stop_running(out);
+      return;
+    }
+    case HookPhase::stop:
+      out.emplace_back(supervisor_action::Log{SupervisorLogLevel::warning, detail});
+      after_stop_hooks(out);
+      return;
+    case HookPhase::post_stop:
+      out.emplace_back(supervisor_action::Log{SupervisorLogLevel::warning, detail});
+      finish_decided(out);
+      return;
+    case HookPhase::reload:
+      out.emplace_back(supervisor_action::Log{SupervisorLogLevel::warning, detail});
+      return;
+  }
+}
+
+// The watchdog stops the running program: the stop hooks first, then stop.signal.
+void Supervisor::stop_running(SupervisorActions& out) {
+  if (hook_running(HookPhase::post_start) || hook_running(HookPhase::reload)) cancel_hook(out);
+  if (options_.hooks.stop.empty()) {
+    begin_stopping(out);
+    return;
+  }
+  set_state(SupervisorState::stopping, out);
+  kill_sent_ = false;
+  if (stop_requested_ && !stopping_notified_) {
+    stopping_notified_ = true;
+    out.emplace_back(supervisor_action::NotifyStopping{});
+  }
+  out.emplace_back(supervisor_action::NotifyStatus{"stopping"});
+  leftovers_ = false;
+  run_hooks(HookPhase::stop, out);
+}
+
+// The stop hooks ended: stop.signal (and stop.timeout) for whatever still runs.
+void Supervisor::after_stop_hooks(SupervisorActions& out) {
+  if (child_alive_ || leftovers_) {
+    begin_stopping(out);
+    return;
+  }
+  finish(out);
 }
 
 void Supervisor::begin_stopping(SupervisorActions& out) {
@@ -334,18 +528,30 @@ void Supervisor::begin_stopping(SupervisorActions& out) {
     out.emplace_back(supervisor_action::NotifyStopping{});
   }
   out.emplace_back(supervisor_action::NotifyStatus{"stopping"});
+  const bool main_only = options_.stop.kill == KillScope::main;
   if (options_.stop.signal == Signal::kill) {
     kill_sent_ = true;
-    out.emplace_back(supervisor_action::KillTree{});
+    out.emplace_back(supervisor_action::KillTree{main_only});
     return;
   }
-  out.emplace_back(supervisor_action::SignalTree{options_.stop.signal});
+  out.emplace_back(supervisor_action::SignalTree{options_.stop.signal, main_only});
   out.emplace_back(supervisor_action::StartTimer{options_.stop.timeout});
 }
 
+// The tree is empty (or the start failed): post_stop, then the decision.
 void Supervisor::finish(SupervisorActions& out) {
   kill_sent_ = false;
   snapshot_.process_group = 0;
+  if (!post_stop_done_ && !options_.hooks.post_stop.empty()) {
+    post_stop_done_ = true;
+    set_state(SupervisorState::stopping, out);
+    run_hooks(HookPhase::post_stop, out);
+    return;
+  }
+  finish_decided(out);
+}
+
+void Supervisor::finish_decided(SupervisorActions& out) {
   if (stop_requested_ || after_stop_ == After::exit) {
     exit_with(SupervisorState::stopped, stop_requested_ ? 0 : exit_code_after_stop_, out);
     return;
@@ -395,7 +601,7 @@ void Supervisor::schedule_restart(SupervisorActions& out) {
     out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice,
                                             "restarting now (restart " + counter + ")"});
     set_state(SupervisorState::starting, out);
-    out.emplace_back(supervisor_action::SpawnChild{});
+    begin_start(out);
     return;
   }
   set_state(SupervisorState::backing_off, out);
@@ -443,6 +649,8 @@ int Supervisor::exit_code_for(const ExitStatus& status) const {
       return 128 + status.value;
     case ExitStatus::Kind::spawn_failed:
       return 127;
+    case ExitStatus::Kind::pre_start_failed:
+      return status.value == 0 ? 1 : status.value;
   }
   return 1;
 }

@@ -110,6 +110,10 @@ int main(int argc, char** argv) {
     std::fputs("conformance_child: --events FILE is required\n", stderr);
     return 64;
   }
+  if (!options.hook.empty()) {  // a [hooks] command: no start of the program
+    append_event("hook " + options.hook);
+    return 0;
+  }
   for (int signal : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) {
     struct sigaction action {};
     action.sa_handler = on_signal;

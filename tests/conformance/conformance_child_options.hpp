@@ -27,6 +27,7 @@ struct ChildOptions {
   bool grandchild_sleep = false;  // Windows: this process is the grandchild
   int port = 0;
   double listen_after = 0;
+  std::string hook;  // --hook NAME: record "hook NAME" and exit (a [hooks] command)
 };
 
 inline std::vector<Step> parse_plan(const std::string& text) {
@@ -66,6 +67,8 @@ inline ChildOptions parse_options(int argc, char** argv) {
       options.grandchild = true;
     } else if (arg == "--grandchild-sleep") {
       options.grandchild_sleep = true;
+    } else if (arg == "--hook") {
+      options.hook = value();
     }
   }
   return options;

@@ -122,6 +122,10 @@ int main(int argc, char** argv) {
     std::fputs("conformance_child: --events FILE is required\n", stderr);
     return 64;
   }
+  if (!options.hook.empty()) {  // a [hooks] command: no start of the program
+    append_event("hook " + options.hook);
+    return 0;
+  }
   SetConsoleCtrlHandler(on_console_event, TRUE);
   CreateThread(nullptr, 0, window_thread, nullptr, 0, nullptr);
   const int start = conformance::count_starts(events_path) + 1;

@@ -19,6 +19,7 @@ NATIVE_LAUNCHD_UNSUPPORTED = {
     "backoff": "restart.multiplier", "give-up": "restart.max_restarts",
     "required-env": "service.required_env", "health": "health", "env-file": "service.env_files",
     "success-codes": "restart.success_exit_codes", "stop-signal": "stop.signal",
+    "hooks": "hooks.pre_start",
 }
 NATIVE_SYSTEMD_UNSUPPORTED = {
     "backoff": "restart.multiplier", "required-env": "service.required_env", "health": "health",
@@ -195,6 +196,43 @@ def stop_timeout_row(seconds):
                lambda ctx: ["--stop", "ignore"], check)
 
 
+# ---- hooks -----------------------------------------------------------------------------------
+
+HOOK_PHASES = ["pre_start", "post_start", "stop", "post_stop"]
+
+
+def hooks_manifest(ctx):
+    def hook(phase):
+        return [ctx.rt.child, "--events", ctx.events_path, "--hook", phase]
+    return {"hooks": {phase: [hook(phase)] for phase in HOOK_PHASES}}
+
+
+def hooks_check(rt, ctx):
+    rt.start(ctx.name)
+    if not wait_for(lambda: "post_start" in ctx.event_values("hook"), 10):
+        return False, f"no post_start hook; events {ctx.events()[-6:]}"
+    rt.stop(ctx.name)
+    if not wait_for(lambda: "post_stop" in ctx.event_values("hook"), 10):
+        return False, f"no post_stop hook; events {ctx.events()[-6:]}"
+    order = [value if kind == "hook" else kind for kind, value, _ in ctx.events()
+             if kind in ("hook", "start", "signal")]
+    # post_start runs once the program was started (exec'd), as ExecStartPost= does: it may
+    # record itself before the program's own first line. The program still runs when the stop
+    # hook ends: stop.signal follows it, then post_stop.
+    seen = [step for step in order if step != "signal"]
+    ok = (len(seen) == 5 and seen[0] == "pre_start" and sorted(seen[1:3]) == ["post_start", "start"]
+          and seen[3:] == ["stop", "post_stop"]
+          and all(order.index("stop") < i < order.index("post_stop")
+                  for i, step in enumerate(order) if step == "signal"))
+    return ok, "order: " + ", ".join(order)
+
+
+HOOKS = Row(
+    "hooks-in-order",
+    "[hooks]: pre_start, the program, post_start, the stop hook (then stop.signal), post_stop, in order",
+    ["hooks"], hooks_manifest, lambda ctx: [], hooks_check)
+
+
 # ---- environment -----------------------------------------------------------------------------
 
 def required_env_check(rt, ctx):
@@ -323,5 +361,5 @@ STREAMS = Row("both-streams-captured", "stdout and stderr each reach their log f
 
 
 ROWS = ([restart_row(p, e) for p in ("always", "on-failure", "never") for e in RESTART_EXITS]
-        + [BACKOFF, GIVE_UP, STOP_SIGNAL, stop_timeout_row(2), stop_timeout_row(0), REQUIRED_ENV,
+        + [BACKOFF, GIVE_UP, STOP_SIGNAL, stop_timeout_row(2), stop_timeout_row(0), HOOKS, REQUIRED_ENV,
            ENV_PRECEDENCE, ROOT_ONLY_ENV, SLOW_STARTER, UNHEALTHY, READINESS, STREAMS])

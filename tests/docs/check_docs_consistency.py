@@ -70,10 +70,14 @@ def main() -> int:
 
     everything = tomllib.loads((root / "examples/everything.toml").read_text())
     # The key may be set in the base tables or in an [os.X] override ([os.X] holds [service] keys
-    # directly). One manifest can hold only one health check kind's key (url|address|command).
+    # directly). Keys that exclude each other: one manifest holds exactly one key of each group
+    # (one health check kind's key; one way to reload).
     layers = [everything, *everything.get("os", {}).values()]
-    exclusive = {"health.url", "health.address", "health.command"}
-    set_exclusive = []
+    exclusive_groups = [
+        {"health.url", "health.address", "health.command"},
+        {"reload.signal", "reload.command", "hooks.reload"},
+    ]
+    set_exclusive = {index: [] for index in range(len(exclusive_groups))}
 
     def is_set(layer: dict, key: str) -> bool:
         section, _, name = key.partition(".")
@@ -85,12 +89,14 @@ def main() -> int:
 
     for key in keys:
         found = any(is_set(layer, key) for layer in layers)
-        if key in exclusive:
-            set_exclusive += [key] if found else []
+        group = next((i for i, members in enumerate(exclusive_groups) if key in members), None)
+        if group is not None:
+            set_exclusive[group] += [key] if found else []
         elif not found:
             problems.append(f"examples/everything.toml: key `{key}` is not set (it should use every key)")
-    if len(set_exclusive) != 1:
-        problems.append(f"examples/everything.toml: expected one of {sorted(exclusive)}, found {set_exclusive}")
+    for group, members in enumerate(exclusive_groups):
+        if len(set_exclusive[group]) != 1:
+            problems.append(f"examples/everything.toml: expected one of {sorted(members)}, found {set_exclusive[group]}")
 
     documents = {
         "docs/cli.md": (root / "docs/cli.md").read_text(),

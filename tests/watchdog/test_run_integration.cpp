@@ -616,5 +616,168 @@ TEST_F(RunTest, OutputAppendsToFilesInTheLogDirectory) {
   EXPECT_EQ(fs::status(logs / "out.log").permissions() & fs::perms::others_read, fs::perms::none);
 }
 
+// ---- [hooks] and stop.kill --------------------------------------------------------------------
+
+// One shell command as a hook argv.
+std::string sh(const std::string& script) {
+  return "[\"/bin/sh\", \"-c\", " + quoted(script) + "]";
+}
+
+// pre_start, the program, post_start, the stop hook and post_stop run in this order, with the
+// service's environment and working directory, their output in the program's stderr log; the
+// program, still running after the stop hook, gets stop.signal.
+TEST_F(RunTest, HooksRunInOrderAroundTheProgram) {
+  const auto order = (dir_ / "order").string();
+  const auto logs = dir_ / "logs";
+  start(manifest(
+      "hooked", {"write-pid", order},
+      "working_directory = " + quoted(dir_.string()) +
+          "\n[env]\nGREETING = \"hello\"\n"
+          "[hooks]\npre_start = [" +
+          // ${GREETING}: interpolated by the watchdog; $$PWD: the shell's $PWD.
+          sh("echo \"pre_start ${GREETING} $$PWD\" >> " + order + "; echo from-pre-start >&2") +
+          "]\npost_start = [" +
+          sh("until grep -q '^[0-9]' " + order + "; do sleep 0.01; done; echo " + "post_start >> " +
+             order) +
+          "]\nstop = [" + sh("echo stop >> " + order) + "]\npost_stop = [" +
+          sh("echo post_stop >> " + order) + "]\n[logs]\ndirectory = " + quoted(logs.string()) +
+          "\n"));
+  ASSERT_TRUE(wait_until([&] { return lines_of(order).size() >= 3; }, 5s)) << watchdog_stderr();
+  ASSERT_TRUE(wait_until([&] { return state() && state()->ready; }, 5s)) << watchdog_stderr();
+  ::kill(watchdog_, SIGTERM);
+  EXPECT_EQ(wait_exit(), 0) << watchdog_stderr();
+  const auto lines = lines_of(order);
+  ASSERT_EQ(lines.size(), 5U) << read_text(order);
+  EXPECT_EQ(lines[0], "pre_start hello " + dir_.string());
+  EXPECT_EQ(lines[1].find_first_not_of("0123456789"), std::string::npos) << lines[1];
+  EXPECT_EQ(lines[2], "post_start");
+  EXPECT_EQ(lines[3], "stop");
+  EXPECT_EQ(lines[4], "post_stop");
+  EXPECT_TRUE(process_gone(std::stoi(lines[1])));
+  EXPECT_NE(read_text(logs / "stderr.log").find("from-pre-start"), std::string::npos);
+  EXPECT_NE(watchdog_stderr().find("hooks.pre_start[0]: started /bin/sh"), std::string::npos);
+}
+
+// A failing pre_start fails the start: it counts toward max_restarts, the program never runs.
+TEST_F(RunTest, FailingPreStartCountsTowardGiveUp) {
+  const auto attempts = (dir_ / "attempts").string();
+  start(manifest("prefail", {"sleep"},
+                 "[restart]\ndelay = \"10ms\"\nmax_restarts = 2\nwindow = \"1m\"\n"
+                 "[hooks]\npre_start = [" +
+                     sh("echo try >> " + attempts + "; exit 3") + "]\n"));
+  EXPECT_EQ(wait_exit(), 75) << watchdog_stderr();
+  EXPECT_EQ(lines_of(attempts).size(), 3U) << "1 start + 2 restarts";
+  EXPECT_TRUE(recorded_pids().empty()) << "the program never ran";
+  const auto record = state();
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->state, "gave_up");
+  EXPECT_EQ(record->last_exit, "pre_start hook failed");
+  EXPECT_NE(watchdog_stderr().find("hooks.pre_start[0] failed: exit code 3; the start failed"),
+            std::string::npos)
+      << watchdog_stderr();
+}
+
+// ignore_failure: the failure is logged and the program starts.
+TEST_F(RunTest, IgnoredPreStartFailureStartsTheProgram) {
+  start(manifest("preignored", {"sleep"},
+                 "[hooks]\npre_start = [{ command = [\"/bin/false\"], ignore_failure = true }]\n"));
+  ASSERT_TRUE(wait_for_pids(1)) << watchdog_stderr();
+  ::kill(watchdog_, SIGTERM);
+  EXPECT_EQ(wait_exit(), 0);
+  EXPECT_NE(watchdog_stderr().find("hooks.pre_start[0] failed: exit code 1 (ignore_failure)"),
+            std::string::npos);
+}
+
+// At its timeout a hook's whole process group is killed and the hook counts as failed.
+TEST_F(RunTest, HookTimeoutKillsItsProcessTree) {
+  const auto background = (dir_ / "background").string();
+  start(manifest("slowhook", {"sleep"},
+                 "[restart]\npolicy = \"never\"\n[hooks]\npre_start = [{ command = [\"/bin/sh\", "
+                 "\"-c\", " +
+                     quoted("sleep 30 & echo $$! > " + background + "; wait") +
+                     "], timeout = \"300ms\" }]\n"));
+  EXPECT_EQ(wait_exit(5s), 1) << watchdog_stderr();
+  EXPECT_LE(exited_at_ - started_at_, 3s);
+  ASSERT_TRUE(wait_until([&] { return !lines_of(background).empty(); }, 1s));
+  const int sleeper = std::stoi(lines_of(background).front());
+  EXPECT_TRUE(wait_until([&] { return process_gone(sleeper); }, 2s)) << sleeper;
+  EXPECT_NE(watchdog_stderr().find("hooks.pre_start[0] failed: timed out after 300ms (killed)"),
+            std::string::npos)
+      << watchdog_stderr();
+  EXPECT_TRUE(recorded_pids().empty());
+}
+
+// [reload] command runs on SIGHUP instead of the signal (the program would die of SIGHUP).
+TEST_F(RunTest, ReloadCommandRunsInsteadOfTheSignal) {
+  const auto reloaded = (dir_ / "reloaded").string();
+  start(manifest("reloader", {"sleep"},
+                 "[reload]\ncommand = [\"/bin/sh\", \"-c\", " +
+                     quoted("echo reloaded >> " + reloaded) + "]\n"));
+  ASSERT_TRUE(wait_for_pids(1)) << watchdog_stderr();
+  ::kill(watchdog_, SIGHUP);
+  ASSERT_TRUE(wait_until([&] { return !lines_of(reloaded).empty(); }, 5s)) << watchdog_stderr();
+  EXPECT_FALSE(process_gone(recorded_pids().front())) << "no SIGHUP reached the program";
+  ::kill(watchdog_, SIGTERM);
+  EXPECT_EQ(wait_exit(), 0);
+}
+
+// stop.kill = "main": only the main process is stopped; what it started keeps running.
+TEST_F(RunTest, KillMainLeavesTheProgramsChildrenRunning) {
+  start(manifest("killmain", {"fork-group", "2"}, "[stop]\nkill = \"main\"\n"));
+  ASSERT_TRUE(wait_for_pids(3)) << watchdog_stderr();
+  const auto record = state();
+  ASSERT_TRUE(record);
+  const int main_pid = record->pid;
+  ::kill(watchdog_, SIGTERM);
+  EXPECT_EQ(wait_exit(), 0) << watchdog_stderr();
+  EXPECT_TRUE(process_gone(main_pid));
+  int survivors = 0;
+  for (const int pid : recorded_pids()) {
+    if (pid != main_pid && !process_gone(pid)) ++survivors;
+  }
+  EXPECT_EQ(survivors, 2);
+}
+
+// The default (group) stops what the program started too.
+TEST_F(RunTest, KillGroupStopsTheProgramsChildren) {
+  start(manifest("killgroup", {"fork-group", "2"}));
+  ASSERT_TRUE(wait_for_pids(3)) << watchdog_stderr();
+  ::kill(watchdog_, SIGTERM);
+  EXPECT_EQ(wait_exit(), 0) << watchdog_stderr();
+  for (const int pid : recorded_pids()) EXPECT_TRUE(process_gone(pid)) << pid;
+}
+
+// stop.kill = "main": the next watchdog after a crashed one leaves the previous group alone.
+TEST_F(RunTest, KillMainNextWatchdogLeavesWhatTheCrashedOneLeft) {
+  const auto path = manifest("mainrecovered", {"fork-group", "2"}, "[stop]\nkill = \"main\"\n");
+  start(path);
+  ASSERT_TRUE(wait_for_pids(3));
+  const auto first_generation = recorded_pids();
+  ::kill(watchdog_, SIGKILL);
+  ASSERT_EQ(wait_exit(), 128 + SIGKILL);
+  fs::remove(pid_file());
+  start(path);
+  ASSERT_TRUE(wait_for_pids(3)) << watchdog_stderr();
+  int survivors = 0;
+  for (const int pid : first_generation) survivors += process_gone(pid) ? 0 : 1;
+  EXPECT_EQ(survivors, 2) << "PDEATHSIG took the main child; the next watchdog kills nothing";
+  EXPECT_EQ(watchdog_stderr().find("from a previous watchdog"), std::string::npos);
+  ::kill(watchdog_, SIGTERM);
+  EXPECT_EQ(wait_exit(), 0);
+}
+
+// What a hook leaves in its process group is killed when the hook ends.
+TEST_F(RunTest, AHooksLeftoversInItsGroupAreKilledWhenItEnds) {
+  const auto background = (dir_ / "background").string();
+  start(manifest("hookleftover", {"sleep"},
+                 "[hooks]\npost_start = [" + sh("sleep 30 & echo $$! > " + background) + "]\n"));
+  ASSERT_TRUE(wait_until([&] { return state() && state()->ready; }, 5s)) << watchdog_stderr();
+  ASSERT_FALSE(lines_of(background).empty());
+  const int sleeper = std::stoi(lines_of(background).front());
+  EXPECT_TRUE(wait_until([&] { return process_gone(sleeper); }, 2s)) << sleeper;
+  ::kill(watchdog_, SIGTERM);
+  EXPECT_EQ(wait_exit(), 0);
+}
+
 }  // namespace
 }  // namespace daemonize

@@ -47,6 +47,15 @@ class FakePlatform final : public WatchdogPlatform {
   void kill_tree(int process_group) override {
     calls.push_back("kill_tree " + std::to_string(process_group));
   }
+  void stop_main_child(Signal signal) override {
+    calls.push_back(std::string("stop_main_child ") + to_string(signal));
+  }
+  void kill_main_child() override { calls.push_back("kill_main_child"); }
+  void run_hook(std::uint64_t id, HookPhase phase, std::size_t index, Duration timeout) override {
+    calls.push_back("run_hook " + std::to_string(id) + " " + to_string(phase) + "[" +
+                    std::to_string(index) + "] " + std::to_string(timeout.count()) + "ms");
+  }
+  void cancel_hook() override { calls.push_back("cancel_hook"); }
   void start_timer(Duration after) override {
     calls.push_back("start_timer " + std::to_string(after.count()) + "ms");
   }

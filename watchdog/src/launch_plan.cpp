@@ -33,6 +33,7 @@ class ProblemList {
   }
   std::vector<StartupProblem> take() { return std::move(problems_); }
   [[nodiscard]] bool empty() const { return problems_.empty(); }
+  [[nodiscard]] std::size_t size() const { return problems_.size(); }
 
  private:
   void add(int code, std::string line) {
@@ -57,6 +58,38 @@ std::string resolve(const std::string& text, const std::string& key,
     problems.about_key(key, missing.message);
   }
   return std::move(resolution.value);
+}
+
+// [hooks] and [reload] command: interpolated like service.args; argv[0] must then be an absolute
+// path (of either OS: the Windows watchdog gets Windows paths) of an executable file.
+HooksConfig resolve_hooks(const Service& service,
+                          const std::map<std::string, std::string>& environment,
+                          const HostQueries& host, ProblemList& problems,
+                          std::set<std::string>& reported_names) {
+  HooksConfig hooks = effective_hooks(service);
+  for (const auto phase : {HookPhase::pre_start, HookPhase::post_start, HookPhase::stop,
+                           HookPhase::post_stop, HookPhase::reload}) {
+    auto& commands = hooks.of(phase);
+    for (std::size_t index = 0; index < commands.size(); ++index) {
+      const std::string key =
+          phase == HookPhase::reload && !service.reload.command.empty()
+              ? std::string("reload.command")
+              : "hooks." + std::string(to_string(phase)) + "[" + std::to_string(index) + "]";
+      auto& argv = commands[index].argv;
+      const std::size_t before = problems.size();
+      for (auto& argument : argv)
+        argument = resolve(argument, key, environment, problems, reported_names);
+      if (argv.empty() || problems.size() != before) continue;
+      const auto& program = argv.front();
+      if (!is_posix_absolute_path(program) && !is_windows_absolute_path(program)) {
+        problems.about_key(key,
+                           key + ": the program must be an absolute path, got \"" + program + "\"");
+      } else if (auto why = host.executable_problem(program); !why.empty()) {
+        problems.about_key(key, key + ": " + program + ": " + why);
+      }
+    }
+  }
+  return hooks;
 }
 
 }  // namespace
@@ -199,6 +232,8 @@ StartupResult prepare_launch(const Service& service,
     problems.about_key("service.working_directory",
                        "working directory " + plan.working_directory + " does not exist");
   }
+
+  plan.hooks = resolve_hooks(service, environment, host, problems, reported_names);
 
   for (const auto& [name, value] : environment) {
     if (!is_watchdog_only_variable(name)) plan.environment.emplace(name, value);

@@ -199,6 +199,7 @@ class PosixWatchdog final : public WatchdogPlatform {
         store_(store),
         signals_(io_, SIGTERM, SIGINT, SIGHUP),
         timer_(io_),
+        hook_timer_(io_),
         watchdog_timer_(io_),
         self_(::getpid()),
         driver_(service, /*health=*/health_target.has_value(), *this, clock_, self_) {
@@ -303,12 +304,21 @@ class PosixWatchdog final : public WatchdogPlatform {
     return !aux_pids_.empty() && !posix::has_children(self_, aux_pids_);
   }
 
+  static ExitStatus exit_status_of(int wait_status) {
+    return WIFSIGNALED(wait_status) ? ExitStatus::signaled(WTERMSIG(wait_status))
+                                    : ExitStatus::exited(WEXITSTATUS(wait_status));
+  }
+
   void on_child_signal() {
     bool none_left = false;
     std::optional<int> main_status;
+    std::optional<ev::HookFinished> hook_finished;
     for (const auto& reaped : posix::reap_all(none_left)) {
       if (reaped.pid == main_pid_) {
         main_status = reaped.wait_status;
+      } else if (reaped.pid == hook_pid_) {
+        aux_pids_.erase(reaped.pid);
+        hook_finished = hook_ended(reaped.wait_status);
       } else if (aux_pids_.erase(reaped.pid) > 0) {
         if (health_) health_->probe().child_reaped(reaped.pid, reaped.wait_status);
       } else {
@@ -318,13 +328,81 @@ class PosixWatchdog final : public WatchdogPlatform {
     const bool empty = tree_is_empty(none_left);
     if (main_status) {
       main_pid_ = 0;
-      const ExitStatus status = WIFSIGNALED(*main_status)
-                                    ? ExitStatus::signaled(WTERMSIG(*main_status))
-                                    : ExitStatus::exited(WEXITSTATUS(*main_status));
+      const ExitStatus status = exit_status_of(*main_status);
       driver_.dispatch(ev::ChildExited{status, empty});
     } else if (main_pid_ == 0 && empty && driver_.state() == SupervisorState::stopping) {
       driver_.dispatch(ev::TreeEmpty{});
     }
+    if (hook_finished && hook_finished->id != 0) driver_.dispatch(*hook_finished);
+  }
+
+  // ---- [hooks] ---------------------------------------------------------------------------------
+  // A hook is started like the program (posix::spawn_child: its own process group, the service's
+  // environment, user, working directory, limits) with its stdout and stderr on the program's
+  // stderr log; it is a child of the watchdog, reaped by on_child_signal().
+
+  void run_hook(std::uint64_t id, HookPhase phase, std::size_t index, Duration timeout) override {
+    cancel_hook();
+    const auto& hook = plan_.hooks.of(phase)[index];
+    const std::string name =
+        "hooks." + std::string(to_string(phase)) + "[" + std::to_string(index) + "]";
+    LaunchPlan plan = plan_;
+    plan.executable = hook.argv.front();
+    plan.argv = hook.argv;
+    ChildStdio stdio;
+    std::string error = output_->open_for_spawn(stdio);
+    stdio.stdout_fd = stdio.stderr_fd;
+    posix::SpawnOutcome outcome;
+    if (error.empty()) {
+      outcome = posix::spawn_child(plan, stdio);
+      error = outcome.error;
+    } else {
+      error = "cannot open output: " + error;
+    }
+    output_->child_spawned();
+    if (outcome.pid <= 0) {
+      watchdog_log::warning(name + ": cannot run " + plan.executable + ": " + error);
+      asio::post(io_, [this, id] {
+        driver_.dispatch(ev::HookFinished{id, ExitStatus::spawn_failed(), false});
+      });
+      return;
+    }
+    watchdog_log::info(name + ": started " + plan.executable + " (pid " +
+                       std::to_string(outcome.pid) + ")");
+    hook_pid_ = outcome.pid;
+    hook_id_ = id;
+    hook_timed_out_ = false;
+    aux_pids_.insert(outcome.pid);
+    const auto generation = ++hook_generation_;
+    hook_timer_.expires_after(timeout);
+    hook_timer_.async_wait([this, generation, name](const boost::system::error_code& ec) {
+      if (ec || generation != hook_generation_ || hook_pid_ == 0) return;
+      hook_timed_out_ = true;
+      watchdog_log::warning(name + ": timed out; killing its process group");
+      kill_hook_group();
+    });
+  }
+
+  void cancel_hook() override {
+    if (hook_pid_ == 0) return;
+    kill_hook_group();
+    hook_id_ = 0;  // still reaped, but no longer reported
+  }
+
+  void kill_hook_group() const {
+    ::kill(-hook_pid_, SIGKILL);
+    ::kill(hook_pid_, SIGKILL);
+  }
+
+  // The hook was reaped: what it left in its process group goes with it.
+  ev::HookFinished hook_ended(int wait_status) {
+    ::kill(-hook_pid_, SIGKILL);
+    ++hook_generation_;
+    hook_timer_.cancel();
+    const ev::HookFinished finished{hook_id_, exit_status_of(wait_status), hook_timed_out_};
+    hook_pid_ = 0;
+    hook_id_ = 0;
+    return finished;
   }
 
   SpawnResult spawn_child() override {
@@ -355,6 +433,20 @@ class PosixWatchdog final : public WatchdogPlatform {
 
   void signal_main_child(Signal signal) override {
     if (main_pid_ > 0) ::kill(main_pid_, posix_signal_number(signal));
+  }
+
+  // stop.kill = "main": the rest of the tree is left running.
+  void stop_main_child(Signal signal) override {
+    if (main_pid_ <= 0) return;
+    ::kill(main_pid_, posix_signal_number(signal));
+    watchdog_log::info("sent " + std::string(to_string(signal)) + " to the main process (pid " +
+                       std::to_string(main_pid_) + ") only (stop.kill = \"main\")");
+  }
+
+  void kill_main_child() override {
+    if (main_pid_ <= 0) return;
+    ::kill(main_pid_, SIGKILL);
+    watchdog_log::warning("killed the main process (pid " + std::to_string(main_pid_) + ")");
   }
 
   void kill_tree(int process_group) override {
@@ -398,12 +490,17 @@ class PosixWatchdog final : public WatchdogPlatform {
   asio::io_context io_;
   asio::signal_set signals_;
   asio::steady_timer timer_;
+  asio::steady_timer hook_timer_;
   asio::steady_timer watchdog_timer_;
   std::unique_ptr<ChildOutput> output_;
   std::unique_ptr<HealthMonitor> health_;  // after io_: its timer and sockets use it
   std::uint64_t health_generation_ = 0;    // of the child being probed
   const int self_;
   int main_pid_ = 0;
+  int hook_pid_ = 0;           // the running hook, 0 when none
+  std::uint64_t hook_id_ = 0;  // its RunHook id; 0 once cancelled
+  std::uint64_t hook_generation_ = 0;
+  bool hook_timed_out_ = false;
   std::uint64_t timer_generation_ = 0;
   std::set<int> aux_pids_;
   bool startup_memory_released_ = false;
@@ -454,7 +551,9 @@ int run_watchdog(const RunOptions& options) {
     std::cerr << "daemonize: " << error << '\n';
     return exit_code::unavailable;
   }
-  if (auto previous = store.read_previous()) kill_previous_generation(*previous);
+  // stop.kill = "main": what the previous program started is not ours to stop.
+  if (auto previous = store.read_previous(); previous && service.stop.kill != KillScope::main)
+    kill_previous_generation(*previous);
   if (stopped_during_startup("during start-up")) return exit_code::success;
 
   if (!posix::become_child_subreaper()) {

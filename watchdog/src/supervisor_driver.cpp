@@ -16,9 +16,10 @@ SupervisorDriver::SupervisorDriver(const Service& service, bool health, Watchdog
     : service_(service),
       health_(health),
       platform_(platform),
-      supervisor_(SupervisorOptions{service.restart, service.stop, service.reload,
-                                    /*ready_requires_event=*/health},
-                  clock),
+      supervisor_(
+          SupervisorOptions{service.restart, service.stop, service.reload, effective_hooks(service),
+                            /*ready_requires_event=*/health},
+          clock),
       watchdog_pid_(watchdog_pid),
       started_at_(format_rfc3339(std::chrono::system_clock::now())) {}
 
@@ -75,6 +76,10 @@ void SupervisorDriver::perform(const act::SpawnChild&) {
 }
 
 void SupervisorDriver::perform(const act::SignalTree& signal) {
+  if (signal.main_only) {
+    platform_.stop_main_child(signal.signal);
+    return;
+  }
   platform_.signal_tree(signal.signal, supervisor_.snapshot().process_group);
 }
 
@@ -82,9 +87,18 @@ void SupervisorDriver::perform(const act::SignalMainChild& signal) {
   platform_.signal_main_child(signal.signal);
 }
 
-void SupervisorDriver::perform(const act::KillTree&) {
+void SupervisorDriver::perform(const act::KillTree& kill) {
+  if (kill.main_only) {
+    platform_.kill_main_child();
+    return;
+  }
   platform_.kill_tree(supervisor_.snapshot().process_group);
 }
+
+void SupervisorDriver::perform(const act::RunHook& hook) {
+  platform_.run_hook(hook.id, hook.phase, hook.index, hook.timeout);
+}
+void SupervisorDriver::perform(const act::CancelHook&) { platform_.cancel_hook(); }
 
 void SupervisorDriver::perform(const act::StartTimer& start) { platform_.start_timer(start.after); }
 void SupervisorDriver::perform(const act::CancelTimer&) { platform_.cancel_timer(); }

@@ -137,7 +137,7 @@ class WindowsWatchdog final : public WatchdogPlatform {
  private:
   void wait_once() {
     using namespace std::chrono;
-    HANDLE handles[3] = {stop_event_};
+    HANDLE handles[4] = {stop_event_};
     DWORD count = 1;
     DWORD health_index = MAXIMUM_WAIT_OBJECTS;
     DWORD child_index = MAXIMUM_WAIT_OBJECTS;
@@ -149,8 +149,13 @@ class WindowsWatchdog final : public WatchdogPlatform {
       child_index = count;
       handles[count++] = child_->process.get();
     }
+    DWORD hook_index = MAXIMUM_WAIT_OBJECTS;
+    if (hook_ && hook_->process.valid()) {
+      hook_index = count;
+      handles[count++] = hook_->process.get();
+    }
     milliseconds wait = milliseconds(INFINITE);
-    for (const auto& deadline : {timer_deadline_, stop_step_deadline_}) {
+    for (const auto& deadline : {timer_deadline_, stop_step_deadline_, hook_deadline_}) {
       if (deadline)
         wait =
             std::min(wait, std::max(milliseconds(0),
@@ -172,11 +177,19 @@ class WindowsWatchdog final : public WatchdogPlatform {
       on_health_results();
     } else if (result == WAIT_OBJECT_0 + child_index) {
       on_child_exit();
+    } else if (result == WAIT_OBJECT_0 + hook_index) {
+      on_hook_exit();
     } else if (result == WAIT_FAILED) {
       watchdog_log::error("WaitForMultipleObjects: " + windows::last_error_text());
       Sleep(100);
     }
     if (status_) status_->tick();
+    if (hook_deadline_ && steady_clock::now() >= *hook_deadline_) {
+      hook_deadline_.reset();
+      hook_timed_out_ = true;
+      watchdog_log::warning(hook_name_ + ": timed out; terminating its job");
+      if (hook_) TerminateJobObject(hook_->job.get(), 1);
+    }
     if (stop_step_deadline_ && steady_clock::now() >= *stop_step_deadline_) advance_stop();
     if (timer_deadline_ && steady_clock::now() >= *timer_deadline_) {
       timer_deadline_.reset();
@@ -200,6 +213,65 @@ class WindowsWatchdog final : public WatchdogPlatform {
     if (tree_empty) child_.reset();  // closing a non-empty job would kill what is left
     driver_.dispatch(ev::ChildExited{ExitStatus::exited(static_cast<int>(code)), tree_empty});
   }
+
+  // ---- [hooks] ---------------------------------------------------------------------------------
+  // A hook runs like the program (spawn_in_job: a Job Object of its own, the service's
+  // environment and working directory) with stdout and stderr into the program's stderr log.
+
+  void on_hook_exit() {
+    DWORD code = 1;
+    GetExitCodeProcess(hook_->process.get(), &code);
+    const auto id = hook_id_;
+    const bool timed_out = hook_timed_out_;
+    hook_.reset();  // closing the job (KILL_ON_JOB_CLOSE) ends what the hook left behind
+    hook_deadline_.reset();
+    hook_id_ = 0;
+    if (id != 0)
+      driver_.dispatch(ev::HookFinished{id, ExitStatus::exited(static_cast<int>(code)), timed_out});
+  }
+
+  void run_hook(std::uint64_t id, HookPhase phase, std::size_t index, Duration timeout) override {
+    cancel_hook();
+    const auto& hook = plan_.hooks.of(phase)[index];
+    hook_name_ = "hooks." + std::string(to_string(phase)) + "[" + std::to_string(index) + "]";
+    logs::ChildHandles handles;
+    std::string error = output_->open_for_spawn(handles);
+    std::optional<windows::ChildProcess> child;
+    if (error.empty()) {
+      windows::SpawnRequest request{hook.argv.front(),     hook.argv,
+                                    plan_.environment,     plan_.working_directory,
+                                    handles.stderr_handle, handles.stderr_handle,
+                                    std::nullopt,          std::nullopt};
+      child = windows::spawn_in_job(request, error);
+    } else {
+      error = "cannot open output: " + error;
+    }
+    output_->child_spawned();
+    if (!child) {
+      watchdog_log::warning(hook_name_ + ": cannot run " + hook.argv.front() + ": " + error);
+      driver_.dispatch(ev::HookFinished{id, ExitStatus::spawn_failed(), false});
+      return;
+    }
+    watchdog_log::info(hook_name_ + ": started " + hook.argv.front() + " (pid " +
+                       std::to_string(child->pid) + ")");
+    hook_ = std::move(child);
+    hook_id_ = id;
+    hook_timed_out_ = false;
+    hook_deadline_ = std::chrono::steady_clock::now() + timeout;
+  }
+
+  void cancel_hook() override {
+    if (!hook_) return;
+    TerminateJobObject(hook_->job.get(), 1);
+    hook_.reset();
+    hook_deadline_.reset();
+    hook_id_ = 0;
+  }
+
+  // stop.kill = "main" is not kept apart on Windows: the program's Job Object (KILL_ON_JOB_CLOSE)
+  // holds everything it started, so the stop goes to the job as for "group" (validate warns).
+  void stop_main_child(Signal signal) override { signal_tree(signal, 0); }
+  void kill_main_child() override { kill_tree(0); }
 
   void on_health_results() {
     for (const auto& result : health_->take_results()) {
@@ -314,6 +386,11 @@ class WindowsWatchdog final : public WatchdogPlatform {
   std::unique_ptr<windows::HealthThread> health_;
   windows::EventLog event_log_;
   std::optional<windows::ChildProcess> child_;
+  std::optional<windows::ChildProcess> hook_;  // the running hook
+  std::uint64_t hook_id_ = 0;
+  bool hook_timed_out_ = false;
+  std::string hook_name_;
+  std::optional<std::chrono::steady_clock::time_point> hook_deadline_;
   std::optional<std::chrono::steady_clock::time_point> timer_deadline_;
   std::optional<windows::StopSequence> stop_sequence_;  // the stop of the current child
   std::chrono::steady_clock::time_point stop_started_{};

@@ -262,6 +262,62 @@ class Renderer {
     return seconds;
   }
 
+  // [hooks]: post_start is the container's postStart exec hook, stop its preStop exec hook (kubelet
+  // sends the STOPSIGNAL when it ends, within terminationGracePeriodSeconds). One command each;
+  // the other hooks, [reload] command and stop.kill have no counterpart in a pod (warnings).
+  std::optional<YamlNode> lifecycle_spec(PodEnvironment& environment) {
+    YamlNode lifecycle = YamlNode::map();
+    bool any = false;
+    for (const auto& [phase, field] :
+         {std::pair{HookPhase::post_start, "postStart"}, std::pair{HookPhase::stop, "preStop"}}) {
+      const auto& hooks = service_.hooks.of(phase);
+      if (hooks.empty()) continue;
+      const std::string key = "hooks." + std::string(to_string(phase));
+      if (hooks.size() > 1) {
+        error(key, "kubelet runs one command per lifecycle hook (" + std::string(field) + "): '" +
+                       key + "' has " + std::to_string(hooks.size()) +
+                       "; use one (a script in the image)");
+        continue;
+      }
+      const auto& hook = hooks.front();
+      if (hook.ignore_failure && phase == HookPhase::post_start) {
+        warning(key + "[0]",
+                "a failing postStart hook always kills the container: "
+                "ignore_failure is not expressible");
+      }
+      if (written(key + "[0].timeout")) {
+        warning(key + "[0].timeout",
+                "kubelet has no per-hook timeout (preStop is bounded by "
+                "terminationGracePeriodSeconds); not expressible");
+      }
+      YamlNode command = YamlNode::sequence();
+      for (std::size_t i = 0; i < hook.argv.size(); ++i) {
+        auto argument =
+            environment.resolved_now(hook.argv[i], key + "[0][" + std::to_string(i) + "]", true);
+        if (!argument) return std::nullopt;
+        command.push(YamlNode::string(*argument));
+      }
+      lifecycle.set(
+          field, YamlNode::map().set("exec", YamlNode::map().set("command", std::move(command))));
+      any = true;
+    }
+    for (const auto phase : {HookPhase::pre_start, HookPhase::post_stop, HookPhase::reload}) {
+      if (service_.hooks.of(phase).empty()) continue;
+      const std::string key = "hooks." + std::string(to_string(phase));
+      warning(key, "a pod has no " + key +
+                       " counterpart (only post_start and stop map to lifecycle hooks); ignored");
+    }
+    if (!service_.reload.command.empty())
+      warning("reload.command", "a Deployment has no reload; roll out a new revision instead");
+    if (service_.stop.kill == KillScope::main) {
+      warning("stop.kill",
+              "kubelet stops every process of the container; stop.kill = \"main\" "
+              "is not expressible");
+    }
+    if (!any) return std::nullopt;
+    return lifecycle;
+  }
+
   YamlNode container_spec(PodEnvironment& environment) {
     YamlNode container = YamlNode::map();
     container.set("name", YamlNode::string(name_));
@@ -293,6 +349,7 @@ class Renderer {
     }
     std::optional<YamlNode> probe;
     if (service_.health) probe = health_probe(*service_.health, environment);
+    std::optional<YamlNode> lifecycle = lifecycle_spec(environment);
     // After every other field: they may introduce `${VAR:-d}` defaults.
     YamlNode env = environment.env_list();
     if (!env.empty()) container.set("env", std::move(env));
@@ -308,6 +365,7 @@ class Renderer {
       container.set("livenessProbe", *probe);
       container.set("readinessProbe", std::move(*probe));
     }
+    if (lifecycle) container.set("lifecycle", std::move(*lifecycle));
     if (auto security = security_context()) container.set("securityContext", std::move(*security));
     return container;
   }

@@ -82,6 +82,7 @@ class PlistRenderer {
     }
     add_resource_limits(job);
     add_log_paths(job, native);
+    add_hooks_and_kill_scope(job, native);
     warn_unexpressible(native);
 
     RenderResult result;
@@ -416,6 +417,28 @@ class PlistRenderer {
     };
     add_stream(service_.logs.stdout_stream, "logs.stdout", "StandardOutPath");
     add_stream(service_.logs.stderr_stream, "logs.stderr", "StandardErrorPath");
+  }
+
+  // launchd runs one program and has no hooks: in native mode [hooks] and [reload] command are
+  // errors (the watchdog runs them with supervisor = "daemonize"). stop.kill = "main" is
+  // AbandonProcessGroup: launchd then leaves the job's process group alone at its end.
+  void add_hooks_and_kill_scope(PlistValue& job, bool native) {
+    if (service_.stop.kill == KillScope::main)
+      job.set("AbandonProcessGroup", PlistValue::boolean(true));
+    if (!native) return;
+    for (const auto phase : {HookPhase::pre_start, HookPhase::post_start, HookPhase::stop,
+                             HookPhase::post_stop, HookPhase::reload}) {
+      if (service_.hooks.of(phase).empty()) continue;
+      const std::string key = "hooks." + std::string(to_string(phase));
+      error(key, "launchd has no hooks: '" + key +
+                     "' cannot run with supervisor = \"native\"; use supervisor = \"daemonize\" "
+                     "(the watchdog runs them)");
+    }
+    if (!service_.reload.command.empty()) {
+      error("reload.command",
+            "launchd has no reload: 'reload.command' cannot run with supervisor = \"native\"; use "
+            "supervisor = \"daemonize\" (the watchdog runs it on `daemonize reload`)");
+    }
   }
 
   void warn_unexpressible(bool native) {

@@ -422,16 +422,24 @@ class SystemdRenderer {
     unit_.add("Service", "RestartSec", timespan(service_.restart.delay));
     // SIGTERM reaches the watchdog only; it sends stop.signal to the program and waits
     // stop.timeout. Whatever is left after TimeoutStopSec= is SIGKILLed by systemd.
-    unit_.add("Service", "KillMode", "mixed");
+    // stop.kill = "main": what the program started must outlive the watchdog too.
+    unit_.add("Service", "KillMode", service_.stop.kill == KillScope::main ? "process" : "mixed");
     unit_.add("Service", "KillSignal", "SIGTERM");
     unit_.add("Service", "TimeoutStopSec",
-              timespan(saturating_add(service_.stop.timeout, kStopMargin)));
+              timespan(saturating_add(saturating_add(service_.stop.timeout, hooks_stop_budget()),
+                                      kStopMargin)));
     if (service_.health) {
       // READY=1 is the first healthy check: give it the start period and a full retry cycle.
       const auto& health = *service_.health;
       const auto cycle = saturating_multiply(saturating_add(health.interval, health.timeout),
                                              std::uint64_t{health.retries} + 1);
-      const auto needed = saturating_add(saturating_add(health.start_period, cycle), kStartMargin);
+      const auto needed = saturating_add(
+          saturating_add(saturating_add(health.start_period, cycle), hooks_start_budget()),
+          kStartMargin);
+      unit_.add("Service", "TimeoutStartSec", timespan(std::max(needed, kDefaultStartTimeout)));
+    } else if (hooks_start_budget().count() > 0) {
+      // READY=1 follows the pre_start and post_start hooks.
+      const auto needed = saturating_add(hooks_start_budget(), kStartMargin);
       unit_.add("Service", "TimeoutStartSec", timespan(std::max(needed, kDefaultStartTimeout)));
     }
     unit_.add("Service", "WatchdogSec", timespan(kWatchdogInterval));
@@ -448,8 +456,11 @@ class SystemdRenderer {
     unit_.add("Service", "Type", "exec");
     render_environment();
     render_exec_start();
-    unit_.add("Service", "ExecReload",
-              std::string(kKillPath) + " -" + to_string(service_.reload.signal) + " $MAINPID");
+    render_native_hooks();
+    if (effective_hooks(service_).reload.empty()) {
+      unit_.add("Service", "ExecReload",
+                std::string(kKillPath) + " -" + to_string(service_.reload.signal) + " $MAINPID");
+    }
     const auto& restart = service_.restart;
     switch (restart.policy) {
       case RestartPolicy::always:
@@ -465,6 +476,7 @@ class SystemdRenderer {
     unit_.add("Service", "RestartSec", timespan(restart.delay));
     render_success_exit_status();
     unit_.add("Service", "KillSignal", signal_name(service_.stop.signal));
+    if (service_.stop.kill == KillScope::main) unit_.add("Service", "KillMode", "process");
     // TimeoutStopSec=0 would mean "wait forever"; stop.timeout = 0 means no grace: SIGKILL
     // follows KillSignal= at once, i.e. at systemd's next timer tick.
     unit_.add("Service", "TimeoutStopSec",
@@ -472,6 +484,96 @@ class SystemdRenderer {
     render_working_directory();
     render_native_logs();
     warn_native_losses();
+  }
+
+  // ---- [hooks], [reload] command ----------------------------------------------------------------
+
+  // Longest time the watchdog's hooks may add to a start (before READY=1) and to a stop.
+  [[nodiscard]] Duration hooks_budget(std::initializer_list<HookPhase> phases) const {
+    const auto hooks = effective_hooks(service_);
+    Duration total{0};
+    for (const auto phase : phases) {
+      for (const auto& hook : hooks.of(phase)) total = saturating_add(total, hook.timeout);
+    }
+    return total;
+  }
+  [[nodiscard]] Duration hooks_start_budget() const {
+    return hooks_budget({HookPhase::pre_start, HookPhase::post_start});
+  }
+  [[nodiscard]] Duration hooks_stop_budget() const {
+    return hooks_budget({HookPhase::stop, HookPhase::post_stop});
+  }
+
+  // Native: ExecStartPre= ... ExecReload=, '-' for ignore_failure. systemd has no per-command
+  // timeout: a written one is reported, the unit's TimeoutStartSec=/TimeoutStopSec= apply.
+  void render_native_hooks() {
+    const auto hooks = effective_hooks(service_);
+    static constexpr std::pair<HookPhase, const char*> directives[] = {
+        {HookPhase::pre_start, "ExecStartPre"},
+        {HookPhase::post_start, "ExecStartPost"},
+        {HookPhase::stop, "ExecStop"},
+        {HookPhase::post_stop, "ExecStopPost"},
+        {HookPhase::reload, "ExecReload"}};
+    for (const auto& [phase, directive] : directives) {
+      const auto& commands = hooks.of(phase);
+      for (std::size_t i = 0; i < commands.size(); ++i) {
+        const bool from_reload_command =
+            phase == HookPhase::reload && !service_.reload.command.empty();
+        const std::string key = from_reload_command ? std::string("reload.command")
+                                                    : "hooks." + std::string(to_string(phase)) +
+                                                          "[" + std::to_string(i) + "]";
+        if (auto line = hook_exec_line(key, commands[i].argv)) {
+          unit_.add("Service", directive, (commands[i].ignore_failure ? "-" : "") + *line);
+        }
+        if (!from_reload_command && written_in_manifest(key + ".timeout")) {
+          const bool stopping = phase == HookPhase::stop || phase == HookPhase::post_stop;
+          warning(key + ".timeout",
+                  "systemd has no per-command timeout: in native mode " + std::string(directive) +
+                      "= is bounded by " + (stopping ? "TimeoutStopSec=" : "TimeoutStartSec=") +
+                      " instead (" + (stopping ? "stop.timeout" : "systemd's default of 90s") +
+                      ")");
+        }
+      }
+    }
+  }
+
+  // One hook's command line: the program a literal absolute path, the arguments as ExecStart's.
+  std::optional<std::string> hook_exec_line(const std::string& key,
+                                            const std::vector<std::string>& argv) {
+    if (argv.empty()) return std::nullopt;
+    const std::string program_key = key + "[0]";
+    auto parsed = parse_template(argv.front());
+    if (std::holds_alternative<TemplateError>(parsed) ||
+        std::get<Template>(parsed).has_references()) {
+      error(program_key,
+            "systemd does not expand variables in the executable path; in native "
+            "mode '" +
+                program_key + "' must be a literal path");
+      return std::nullopt;
+    }
+    const auto program = std::get<Template>(parsed).literal();
+    if (program.empty() || program.front() != '/' ||
+        program.find_first_of("\"'\\$\x7f") != std::string::npos ||
+        std::any_of(program.begin(), program.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20; }) ||
+        path_shape_problem(program) || program.back() == '/') {
+      error(program_key, "'" + program_key +
+                             "' must be a normalized absolute path without quotes, backslashes, "
+                             "'$' or control characters for systemd");
+      return std::nullopt;
+    }
+    std::string line = exec_path_word(program);
+    bool ok = true;
+    for (std::size_t i = 1; i < argv.size(); ++i) {
+      auto word = exec_argument(key + "[" + std::to_string(i) + "]", argv[i]);
+      if (!word) {
+        ok = false;
+        continue;
+      }
+      line += " " + *word;
+    }
+    if (!ok) return std::nullopt;
+    return line;
   }
 
   void render_exec_start() {

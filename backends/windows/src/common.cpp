@@ -153,9 +153,38 @@ void check_windows_path(const std::string& key, const std::string& value,
   }
 }
 
+// [hooks], [reload] command and stop.kill on Windows: the watchdog runs the hooks (a native task,
+// which runs one program, refuses them: task_renderer.cpp); the SCM and Task Scheduler have no
+// reload control, and the Job Object holds everything the program started.
+void check_hooks(const Service& service, Diagnostics& diagnostics) {
+  for (const auto phase : {HookPhase::pre_start, HookPhase::post_start, HookPhase::stop,
+                           HookPhase::post_stop, HookPhase::reload}) {
+    const auto& hooks = service.hooks.of(phase);
+    const std::string key = "hooks." + std::string(to_string(phase));
+    for (std::size_t i = 0; i < hooks.size(); ++i)
+      check_windows_path(key + "[" + std::to_string(i) + "][0]", hooks[i].argv.front(),
+                         diagnostics);
+  }
+  if (!service.reload.command.empty())
+    check_windows_path("reload.command[0]", service.reload.command.front(), diagnostics);
+  for (const auto* key : {"hooks.reload", "reload.command"}) {
+    if (is_set(service, key)) {
+      diagnostics.warning(key, std::string(key) +
+                                   " never runs on Windows: the SCM and Task Scheduler have no "
+                                   "reload control that reaches the watchdog");
+    }
+  }
+  if (service.stop.kill == KillScope::main) {
+    diagnostics.warning("stop.kill",
+                        "stop.kill = \"main\" is not kept apart on Windows: the stop reaches the "
+                        "program's whole Job Object, as for \"group\"");
+  }
+}
+
 }  // namespace
 
 void check_common(const Service& service, const std::string& account, Diagnostics& diagnostics) {
+  check_hooks(service, diagnostics);
   check_windows_path("service.command", service.command, diagnostics);
   if (!service.working_directory.empty()) {
     check_windows_path("service.working_directory", service.working_directory, diagnostics);

@@ -148,6 +148,18 @@ TaskAction watchdog_action(const Service& service, const RenderOptions& options,
 
 // Keys a task running the program directly cannot honour.
 void check_native(const Service& service, detail::Diagnostics& diagnostics) {
+  // A task runs one program: nothing runs the hooks.
+  for (const auto phase : {HookPhase::pre_start, HookPhase::post_start, HookPhase::stop,
+                           HookPhase::post_stop, HookPhase::reload}) {
+    if (service.hooks.of(phase).empty()) continue;
+    const std::string key = "hooks." + std::string(to_string(phase));
+    diagnostics.error(key, "a task runs one program and has no hooks: '" + key +
+                               "' needs supervisor = \"daemonize\" (the watchdog runs them)");
+  }
+  if (!service.reload.command.empty()) {
+    diagnostics.error("reload.command",
+                      "a task has no reload: 'reload.command' needs supervisor = \"daemonize\"");
+  }
   if (!service.env.empty()) {
     diagnostics.error("env",
                       "a task action has no environment of its own: [env] needs "

@@ -29,6 +29,8 @@ enum class HealthCheckKind { http, tcp, exec };
 enum class WindowsBackend { service, task };
 enum class WindowsStart { automatic, delayed_automatic, demand, disabled };
 enum class TaskTrigger { boot, logon };
+// [stop] kill: which processes stop.signal (and the final SIGKILL) reach.
+enum class KillScope { group, main, all };
 
 // Where one output stream of the child goes.
 struct LogStream {
@@ -52,10 +54,35 @@ struct RestartConfig {
 struct StopConfig {
   Signal signal = Signal::term;
   Duration timeout = std::chrono::seconds(30);
+  KillScope kill = KillScope::group;
 };
 
 struct ReloadConfig {
   Signal signal = Signal::hangup;
+  std::vector<std::string> command;  // argv run instead of the signal (may use interpolation)
+};
+
+// One command of [hooks]: an argv array, or { command = [...], ignore_failure, timeout }.
+struct HookCommand {
+  std::vector<std::string> argv;  // may use interpolation; argv[0] is an absolute path
+  bool ignore_failure = false;
+  Duration timeout = std::chrono::seconds(30);  // the hook's process tree is killed after it
+  friend bool operator==(const HookCommand&, const HookCommand&) = default;
+};
+
+// When a hook runs (the keys of [hooks]).
+enum class HookPhase { pre_start, post_start, stop, post_stop, reload };
+
+struct HooksConfig {
+  std::vector<HookCommand> pre_start;
+  std::vector<HookCommand> post_start;
+  std::vector<HookCommand> stop;
+  std::vector<HookCommand> post_stop;
+  std::vector<HookCommand> reload;
+
+  [[nodiscard]] const std::vector<HookCommand>& of(HookPhase phase) const;
+  [[nodiscard]] std::vector<HookCommand>& of(HookPhase phase);
+  [[nodiscard]] bool empty() const;
 };
 
 struct LogsConfig {
@@ -145,6 +172,7 @@ struct Service {
   RestartConfig restart;
   StopConfig stop;
   ReloadConfig reload;
+  HooksConfig hooks;
   LogsConfig logs;
   std::optional<HealthConfig> health;
   LimitsConfig limits;
@@ -177,6 +205,12 @@ struct Service {
 [[nodiscard]] const char* to_string(TaskTrigger trigger);
 [[nodiscard]] const char* to_string(TargetOs os);
 [[nodiscard]] const char* to_string(LogTimezone timezone);
+[[nodiscard]] const char* to_string(KillScope scope);
+[[nodiscard]] const char* to_string(HookPhase phase);  // "pre_start", ...
+
+// The hooks that run: [hooks], with [reload] command as the one reload hook when it is set (the
+// loader refuses both at once).
+[[nodiscard]] HooksConfig effective_hooks(const Service& service);
 
 // POSIX signal number of a manifest signal (the value of SIGTERM etc. on Linux/macOS).
 [[nodiscard]] int posix_signal_number(Signal signal);

@@ -13,6 +13,17 @@
 // `stopping` is also used after an unrequested exit when the child left descendants behind:
 // they get stop.signal, then SIGKILL after stop.timeout, and only then the restart decision
 // is carried out, so two generations of the service never overlap.
+//
+// [hooks] run one command at a time (RunHook, answered by HookFinished; the driver enforces each
+// command's timeout): pre_start in `starting` before SpawnChild (a failure is a failed start),
+// post_start in `running` before READY=1, stop in `stopping` before stop.signal (the signal is
+// the fallback for a program still running when they end), post_stop in `stopping` once the
+// tree is empty and before the restart or exit decision is carried out, reload in `running`
+// instead of the reload signal. A hook sequence that is overtaken (the child exits during
+// post_start, a stop during pre_start) is cancelled (CancelHook).
+//
+// stop.kill = "main": stop.signal and the final kill reach the main process only; what it
+// started is never waited for or stopped (ChildExited is handled as if the tree were empty).
 #pragma once
 
 #include <chrono>
@@ -33,13 +44,17 @@ enum class SupervisorState { idle, starting, running, stopping, backing_off, sto
 
 // How a child ended: exit code, killed by a signal, or never started (exec failed).
 struct ExitStatus {
-  enum class Kind { exited, signaled, spawn_failed };
+  enum class Kind { exited, signaled, spawn_failed, pre_start_failed };
   Kind kind = Kind::exited;
   int value = 0;  // exit code (exited) or signal number (signaled); 0 for spawn_failed
 
   [[nodiscard]] static ExitStatus exited(int code) { return {Kind::exited, code}; }
   [[nodiscard]] static ExitStatus signaled(int signal) { return {Kind::signaled, signal}; }
   [[nodiscard]] static ExitStatus spawn_failed() { return {Kind::spawn_failed, 0}; }
+  // A pre_start hook failed (value: its exit code, or 1 when it was killed or timed out).
+  [[nodiscard]] static ExitStatus pre_start_failed(int code) {
+    return {Kind::pre_start_failed, code};
+  }
   // "exit code 3", "signal 9 (KILL)", "spawn failed".
   [[nodiscard]] std::string describe() const;
   friend bool operator==(const ExitStatus&, const ExitStatus&) = default;
@@ -86,6 +101,12 @@ struct Ready {};            // first healthy probe (health checks, issue 8)
 struct RestartRequested {
   std::string reason;
 };
+// The hook started by RunHook `id` ended (timed_out: the driver killed it at its timeout).
+struct HookFinished {
+  std::uint64_t id = 0;
+  ExitStatus status;
+  bool timed_out = false;
+};
 }  // namespace supervisor_event
 
 using SupervisorEvent =
@@ -93,20 +114,33 @@ using SupervisorEvent =
                  supervisor_event::ChildExited, supervisor_event::TreeEmpty,
                  supervisor_event::TimerExpired, supervisor_event::StopRequested,
                  supervisor_event::ReloadRequested, supervisor_event::Ready,
-                 supervisor_event::RestartRequested>;
+                 supervisor_event::RestartRequested, supervisor_event::HookFinished>;
 
 enum class SupervisorLogLevel { debug, info, notice, warning, error };
 
 namespace supervisor_action {
 struct SpawnChild {};  // answer with Spawned or SpawnFailed
-// Send `signal` to the child's process group and to every adopted descendant outside it.
+// Send `signal` to the child's process group and to every adopted descendant outside it
+// (main_only, stop.kill = "main": to the main process alone).
 struct SignalTree {
   Signal signal = Signal::term;
+  bool main_only = false;
 };
 struct SignalMainChild {
   Signal signal = Signal::hangup;
-};                   // reload: the main process only
-struct KillTree {};  // SIGKILL to every supervised process left; TreeEmpty follows
+};  // reload: the main process only
+// SIGKILL to every supervised process left (main_only: to the main process); TreeEmpty follows.
+struct KillTree {
+  bool main_only = false;
+};
+// Run hooks.<phase>[index] (answer with HookFinished{id}); kill its process tree after `timeout`.
+struct RunHook {
+  std::uint64_t id = 0;
+  HookPhase phase = HookPhase::pre_start;
+  std::size_t index = 0;
+  Duration timeout{0};
+};
+struct CancelHook {};  // kill the running hook's tree; no HookFinished is expected for it
 struct StartTimer {
   Duration after{0};
 };  // (re)arms the single timer
@@ -126,13 +160,12 @@ struct Exit {
 };  // the watchdog exits with this code
 }  // namespace supervisor_action
 
-using SupervisorAction =
-    std::variant<supervisor_action::SpawnChild, supervisor_action::SignalTree,
-                 supervisor_action::SignalMainChild, supervisor_action::KillTree,
-                 supervisor_action::StartTimer, supervisor_action::CancelTimer,
-                 supervisor_action::NotifyReady, supervisor_action::NotifyStatus,
-                 supervisor_action::NotifyStopping, supervisor_action::Log,
-                 supervisor_action::PersistState, supervisor_action::Exit>;
+using SupervisorAction = std::variant<
+    supervisor_action::SpawnChild, supervisor_action::SignalTree,
+    supervisor_action::SignalMainChild, supervisor_action::KillTree, supervisor_action::StartTimer,
+    supervisor_action::CancelTimer, supervisor_action::NotifyReady, supervisor_action::NotifyStatus,
+    supervisor_action::NotifyStopping, supervisor_action::Log, supervisor_action::PersistState,
+    supervisor_action::Exit, supervisor_action::RunHook, supervisor_action::CancelHook>;
 
 using SupervisorActions = std::vector<SupervisorAction>;
 
@@ -140,6 +173,7 @@ struct SupervisorOptions {
   RestartConfig restart;
   StopConfig stop;
   ReloadConfig reload;
+  HooksConfig hooks;  // effective_hooks(): [reload] command is hooks.reload
   // false: READY=1 as soon as the child exec'd; true: wait for a Ready event (health checks).
   bool ready_requires_event = false;
 };
@@ -185,6 +219,23 @@ class Supervisor {
   void handle(const supervisor_event::ReloadRequested&, SupervisorActions& out);
   void handle(const supervisor_event::Ready&, SupervisorActions& out);
   void handle(const supervisor_event::RestartRequested& event, SupervisorActions& out);
+  void handle(const supervisor_event::HookFinished& event, SupervisorActions& out);
+
+  // [hooks]
+  void begin_start(SupervisorActions& out);
+  void started(SupervisorActions& out);  // the program runs (and passed its health check)
+  void become_ready(bool log, SupervisorActions& out);
+  void stop_running(SupervisorActions& out);
+  void after_stop_hooks(SupervisorActions& out);
+  bool run_hooks(HookPhase phase, SupervisorActions& out);  // false when there are none
+  void run_current_hook(SupervisorActions& out);
+  void hooks_done(HookPhase phase, SupervisorActions& out);
+  void hook_failed(HookPhase phase, const std::string& detail, int code, SupervisorActions& out);
+  void cancel_hook(SupervisorActions& out);
+  [[nodiscard]] bool hook_running(HookPhase phase) const {
+    return hook_phase_ && *hook_phase_ == phase;
+  }
+  void finish_decided(SupervisorActions& out);
 
   void child_gone(const ExitStatus& status, bool tree_empty, SupervisorActions& out);
   void begin_stopping(SupervisorActions& out);
@@ -211,6 +262,12 @@ class Supervisor {
   Duration uptime_at_exit_{0};
   Duration current_delay_{0};
   std::deque<std::chrono::steady_clock::time_point> restart_times_;
+  // The running hook sequence, if any.
+  std::optional<HookPhase> hook_phase_;
+  std::size_t hook_index_ = 0;
+  std::uint64_t hook_id_ = 0;
+  bool leftovers_ = false;       // the child exited during the stop hooks and left processes
+  bool post_stop_done_ = false;  // post_stop ran for the current start
 };
 
 }  // namespace daemonize

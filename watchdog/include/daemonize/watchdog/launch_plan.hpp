@@ -39,6 +39,9 @@ struct LaunchPlan {
   std::optional<std::uint64_t> nofile;
   std::optional<std::uint64_t> nproc;
   std::optional<UserSwitch> user;
+  // effective_hooks() with every argv interpolated; each hook runs like the program above, with
+  // its argv in place of executable/argv.
+  HooksConfig hooks;
 };
 
 struct StartupProblem {

@@ -34,6 +34,15 @@ class WatchdogPlatform {
   virtual void signal_tree(Signal signal, int process_group) = 0;
   virtual void signal_main_child(Signal signal) = 0;
   virtual void kill_tree(int process_group) = 0;
+  // stop.kill = "main": stop.signal / the final kill to the main process alone.
+  virtual void stop_main_child(Signal signal) = 0;
+  virtual void kill_main_child() = 0;
+  // [hooks]: start hooks.<phase>[index] (resolved like the program, in its environment, as its
+  // user, in its working directory, output to its stderr log); when it ends, dispatch
+  // HookFinished{id}; at `timeout` kill its process tree and report timed_out.
+  virtual void run_hook(std::uint64_t id, HookPhase phase, std::size_t index, Duration timeout) = 0;
+  // Kill the running hook's tree; no HookFinished is dispatched for it.
+  virtual void cancel_hook() = 0;
   // The supervisor's one timer: when it expires, dispatch(TimerExpired).
   virtual void start_timer(Duration after) = 0;
   virtual void cancel_timer() = 0;
@@ -82,6 +91,8 @@ class SupervisorDriver {
   void perform(const supervisor_action::Log& log);
   void perform(const supervisor_action::PersistState&);
   void perform(const supervisor_action::Exit& exit);
+  void perform(const supervisor_action::RunHook& hook);
+  void perform(const supervisor_action::CancelHook&);
 
   const Service& service_;
   const bool health_;
