@@ -42,6 +42,7 @@ const char* to_string(WindowsBackend backend) { return spelled(backend, WindowsB
 const char* to_string(TaskTrigger trigger) { return spelled(trigger, TaskTrigger::boot); }
 const char* to_string(TargetOs os) { return spelled(os, TargetOs::linux); }
 const char* to_string(LogTimezone timezone) { return spelled(timezone, LogTimezone::utc); }
+const char* to_string(ServiceType type) { return spelled(type, ServiceType::simple); }
 
 int posix_signal_number(Signal signal) {
 #if defined(_WIN32)

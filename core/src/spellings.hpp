@@ -69,6 +69,12 @@ inline constexpr std::array<Spelling<WindowsStart>, 4> spellings<WindowsStart>{
 template <>
 inline constexpr std::array<Spelling<TaskTrigger>, 2> spellings<TaskTrigger>{
     {{"boot", TaskTrigger::boot}, {"logon", TaskTrigger::logon}}};
+template <>
+inline constexpr std::array<Spelling<ServiceType>, 4> spellings<ServiceType>{
+    {{"simple", ServiceType::simple},
+     {"forking", ServiceType::forking},
+     {"oneshot", ServiceType::oneshot},
+     {"notify", ServiceType::notify}}};
 // LogStream::Kind::file is spelled by its file name.
 template <>
 inline constexpr std::array<Spelling<LogStream::Kind>, 2> spellings<LogStream::Kind>{

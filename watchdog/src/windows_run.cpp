@@ -284,6 +284,13 @@ class WindowsWatchdog final : public WatchdogPlatform {
   void start_health(std::uint64_t generation) override { health_->start(generation); }
   void stop_health() override { health_->stop(); }
 
+  // The loader refuses type = "forking" and "notify" on Windows: no pid files to adopt from, no
+  // sd_notify. Never called.
+  PidFileResult read_pid_file() override {
+    return {0, "type = \"forking\" is not supported on Windows"};
+  }
+  void adopt_main(int /*pid*/) override {}
+
   void write_state(const StateRecord& record) override {
     if (state_file_.empty()) return;
     if (auto ec = write_state_file(state_file_, record); ec && !state_write_failed_) {

@@ -29,6 +29,8 @@ enum class HealthCheckKind { http, tcp, exec };
 enum class WindowsBackend { service, task };
 enum class WindowsStart { automatic, delayed_automatic, demand, disabled };
 enum class TaskTrigger { boot, logon };
+// [service] type: how the program tells that it started (systemd's Type=).
+enum class ServiceType { simple, forking, oneshot, notify };
 
 // Where one output stream of the child goes.
 struct LogStream {
@@ -142,6 +144,11 @@ struct Service {
   std::vector<std::string> required_env;
   std::map<std::string, std::string> env;  // values may use interpolation
 
+  // [service] type and its companions (docs/manifest.md, "Service types").
+  ServiceType type = ServiceType::simple;
+  std::string pid_file;            // type = "forking": where the daemon writes its pid
+  bool remain_after_exit = false;  // type = "oneshot": active after a successful run
+
   RestartConfig restart;
   StopConfig stop;
   ReloadConfig reload;
@@ -177,6 +184,7 @@ struct Service {
 [[nodiscard]] const char* to_string(TaskTrigger trigger);
 [[nodiscard]] const char* to_string(TargetOs os);
 [[nodiscard]] const char* to_string(LogTimezone timezone);
+[[nodiscard]] const char* to_string(ServiceType type);
 
 // POSIX signal number of a manifest signal (the value of SIGTERM etc. on Linux/macOS).
 [[nodiscard]] int posix_signal_number(Signal signal);
