@@ -595,6 +595,14 @@ void check_oneshot_restart(KeyContext& context) {
                    "every success); use \"on-failure\" or \"never\"");
 }
 
+// A oneshot ends by design: a probe could only fail it. Its success is its readiness.
+void check_oneshot_health(KeyContext& context) {
+  if (context.service().type != ServiceType::oneshot) return;
+  context.error_at("health", "health",
+                   "[health] cannot check a oneshot, which ends by design; its success is its "
+                   "readiness");
+}
+
 void check_health(KeyContext& context) {
   const auto& health = *context.service().health;
   for (const auto& [path, duration] : {std::pair{"health.interval", health.interval},
@@ -784,7 +792,11 @@ all.push_back({
             duration<&S::health, &H::start_period>("start_period", "Failures not counted at start"),
         },
     .enter = [](Service& s) { s.health.emplace(); },
-    .check = check_health,
+    .check =
+        [](KeyContext& context) {
+          check_health(context);
+          check_oneshot_health(context);
+        },
 });
 all.push_back({
     .name = "limits",

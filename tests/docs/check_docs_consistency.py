@@ -74,6 +74,9 @@ def main() -> int:
     layers = [everything, *everything.get("os", {}).values()]
     exclusive = {"health.url", "health.address", "health.command"}
     set_exclusive = []
+    # pid_file needs type = "forking", remain_after_exit type = "oneshot": one manifest sets one.
+    type_companions = {"service.pid_file", "service.remain_after_exit"}
+    set_companions = []
 
     def is_set(layer: dict, key: str) -> bool:
         section, _, name = key.partition(".")
@@ -87,10 +90,14 @@ def main() -> int:
         found = any(is_set(layer, key) for layer in layers)
         if key in exclusive:
             set_exclusive += [key] if found else []
+        elif key in type_companions:
+            set_companions += [key] if found else []
         elif not found:
             problems.append(f"examples/everything.toml: key `{key}` is not set (it should use every key)")
     if len(set_exclusive) != 1:
         problems.append(f"examples/everything.toml: expected one of {sorted(exclusive)}, found {set_exclusive}")
+    if len(set_companions) != 1:
+        problems.append(f"examples/everything.toml: expected one of {sorted(type_companions)}, found {set_companions}")
 
     documents = {
         "docs/cli.md": (root / "docs/cli.md").read_text(),

@@ -37,16 +37,10 @@
 
 namespace daemonize {
 
-enum class SupervisorState {
-  idle,
-  starting,
-  running,
-  stopping,
-  backing_off,
-  stopped,
-  gave_up,
-  exited,  // a oneshot with remain_after_exit that succeeded: active, nothing runs
-};
+// exited: a oneshot with remain_after_exit that succeeded (active, nothing runs).
+// clang-format off
+enum class SupervisorState { idle, starting, running, stopping, backing_off, stopped, gave_up, exited };
+// clang-format on
 
 [[nodiscard]] const char* to_string(SupervisorState state);
 
