@@ -5,7 +5,7 @@
 //   conformance_child --events FILE [--plan SECS:OUTCOME,...] [--stop exit|ignore]
 //                     [--env NAME]... [--print] [--listen PORT --listen-after SECS]
 //                     [--grandchild] [--pid-file FILE [--launcher-exit CODE]
-//                     [--pid-file-after SECS]] [--notify-after SECS]
+//                     [--pid-file-after SECS] [--launcher-no-wait]] [--notify-after SECS]
 //
 // --plan gives, per start (the n-th entry for the n-th start, the last one repeating), how long
 // to run and how to end: an exit code, `kill` (SIGKILL itself: "killed by a signal") or `run`
@@ -15,8 +15,9 @@
 // --pid-file makes it a classic self-daemonizing program: the launcher forks, the child calls
 // setsid() and forks the daemon, which writes its pid to FILE (after --pid-file-after seconds)
 // and runs the plan; the launcher exits with --launcher-exit (default 0) once the file is
-// written (`launcher PID`, `daemon PID`). --notify-after sends READY=1 and a STATUS= to
-// $NOTIFY_SOCKET after SECS (`notified READY=1`, or `notify-socket unset`).
+// written, or at once with --launcher-no-wait (`launcher PID`, `daemon PID`). --notify-after sends
+// READY=1 and a STATUS= to $NOTIFY_SOCKET after SECS (`notified READY=1`, or `notify-socket
+// unset`).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -121,7 +122,8 @@ void become_daemon(const conformance::ChildOptions& options) {
     ::close(ready[1]);
     char byte = 0;
     // The daemon writes one byte once the pid file exists.
-    [[maybe_unused]] const auto got = ::read(ready[0], &byte, 1);
+    if (!options.launcher_no_wait) [[maybe_unused]]
+      const auto got = ::read(ready[0], &byte, 1);
     append_event("launcher " + std::to_string(::getpid()) + " exit " +
                  std::to_string(options.launcher_exit));
     std::_Exit(options.launcher_exit);
@@ -141,6 +143,7 @@ void become_daemon(const conformance::ChildOptions& options) {
     ::rename(temporary.c_str(), options.pid_file.c_str());
   }
   append_event("daemon " + std::to_string(::getpid()));
+  ::signal(SIGPIPE, SIG_IGN);  // with --launcher-no-wait nobody reads the pipe any more
   [[maybe_unused]] const auto wrote = ::write(ready[1], "x", 1);
   ::close(ready[1]);
   const int null = ::open("/dev/null", O_RDWR);

@@ -31,7 +31,8 @@ struct ChildOptions {
   // and let the launcher exit with launcher_exit once the file is written.
   std::string pid_file;
   int launcher_exit = 0;
-  double pid_file_after = 0;  // the daemon writes the pid file this late
+  double pid_file_after = 0;      // the daemon writes the pid file this late
+  bool launcher_no_wait = false;  // the launcher exits at once, before the pid file is written
   // [service] type = "notify": READY=1 on $NOTIFY_SOCKET this long after the start.
   double notify_after = -1;
 };
@@ -75,6 +76,8 @@ inline ChildOptions parse_options(int argc, char** argv) {
       options.launcher_exit = std::atoi(value().c_str());
     } else if (arg == "--pid-file-after") {
       options.pid_file_after = std::atof(value().c_str());
+    } else if (arg == "--launcher-no-wait") {
+      options.launcher_no_wait = true;
     } else if (arg == "--notify-after") {
       options.notify_after = std::atof(value().c_str());
     } else if (arg == "--grandchild") {
