@@ -37,6 +37,10 @@ multiplier = 1.0
 
 [stop]
 timeout = "5s"
+
+[logs]
+stdout = "inherit"
+stderr = "inherit"
 TOML
   "$daemonize" render "$E2E_WORK/$name.toml" --target systemd -o "$E2E_WORK/out-$name" \
     >"$E2E_WORK/render-$name.log" 2>&1 ||
