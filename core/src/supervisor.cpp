@@ -430,6 +430,12 @@ void Supervisor::handle(const supervisor_event::MainPidFound& event, SupervisorA
 void Supervisor::handle(const supervisor_event::PidFileUnusable& event, SupervisorActions& out) {
   if (state_ != SupervisorState::starting || !awaiting_pid_) return;
   if (clock_.steady_now() < start_deadline_) {
+    // Said once per start: why the service is still `starting`.
+    if (!pid_wait_logged_) {
+      pid_wait_logged_ = true;
+      out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice,
+                                              "waiting for the pid file: " + event.reason});
+    }
     out.emplace_back(supervisor_action::StartTimer{options_.pid_file_poll});
     return;
   }
@@ -452,6 +458,7 @@ void Supervisor::launcher_exited(const ExitStatus& status, bool tree_empty,
   launching_ = false;
   child_alive_ = false;
   awaiting_pid_ = true;
+  pid_wait_logged_ = false;
   out.emplace_back(supervisor_action::Log{
       SupervisorLogLevel::info, "launcher pid " + std::to_string(snapshot_.pid) + " exited with " +
                                     status.describe() + "; reading the pid file"});

@@ -118,6 +118,9 @@ TEST(SupervisorForking, PidFileIsPolledUntilUsableWithinTheStartTimeout) {
   (void)h.supervisor.on(ev::ChildExited{ExitStatus::exited(0), false});
   auto missing = h.supervisor.on(ev::PidFileUnusable{"the pid file /run/x.pid did not appear"});
   EXPECT_EQ(timer(missing), 100ms);
+  EXPECT_TRUE(logged(missing, "waiting for the pid file: the pid file /run/x.pid did not appear"));
+  // Said once per start, not at every poll.
+  EXPECT_FALSE(logged(h.supervisor.on(ev::PidFileUnusable{"again"}), "waiting for the pid file"));
   EXPECT_EQ(h.supervisor.state(), SupervisorState::starting);
   h.clock.advance(100ms);
   EXPECT_TRUE(has<act::ReadPidFile>(h.supervisor.on(ev::TimerExpired{})));

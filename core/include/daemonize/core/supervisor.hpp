@@ -262,11 +262,12 @@ class Supervisor {
   std::deque<std::chrono::steady_clock::time_point> restart_times_;
 
   // [service] type.
-  bool launching_ = false;      // forking: the launcher runs
-  bool awaiting_pid_ = false;   // forking: the launcher succeeded, pid_file is being read
-  bool start_pending_ = false;  // the start timeout runs (forking, notify)
-  bool program_ready_ = false;  // notify: READY=1 of the current child
-  bool health_ready_ = false;   // [health]: the first healthy probe of the current child
+  bool launching_ = false;        // forking: the launcher runs
+  bool awaiting_pid_ = false;     // forking: the launcher succeeded, pid_file is being read
+  bool pid_wait_logged_ = false;  // forking: the first unusable pid_file was logged
+  bool start_pending_ = false;    // the start timeout runs (forking, notify)
+  bool program_ready_ = false;    // notify: READY=1 of the current child
+  bool health_ready_ = false;     // [health]: the first healthy probe of the current child
   std::chrono::steady_clock::time_point start_deadline_{};
 };
 
