@@ -567,14 +567,6 @@ void check_service_type(KeyContext& context) {
                                                   "(the type is \"") +
                                           type + "\")");
   }
-  // Windows has neither: no daemon there forks away from its launcher, and no sd_notify.
-  if (context.os() == TargetOs::windows && (forking || service.type == ServiceType::notify) &&
-      context.stored("service.type")) {
-    context.error("service.type",
-                  std::string("type = \"") + type + "\" is not available on Windows (" +
-                      (forking ? "no pid file to adopt a daemon from" : "no sd_notify") +
-                      "); set it for Linux only, in [os.linux.service]");
-  }
   if (service.type != ServiceType::oneshot && context.present("remain_after_exit")) {
     context.error("service.remain_after_exit",
                   std::string("'service.remain_after_exit' needs type = \"oneshot\" (the type "

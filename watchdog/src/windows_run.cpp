@@ -439,6 +439,9 @@ int run_watchdog(const RunOptions& options) {
     early_exit = exit_code::no_input;
   } else if (!loaded.service) {
     early_exit = exit_code::data_error;
+  } else if (auto problem = service_type_problem(loaded.service->type, TargetOs::windows)) {
+    std::cerr << "daemonize: " << *problem << '\n';
+    early_exit = exit_code::config_error;
   } else {
     watchdog_log::set_service_name(loaded.service->name);
   }

@@ -157,6 +157,9 @@ void check_windows_path(const std::string& key, const std::string& value,
 
 void check_common(const Service& service, const std::string& account, Diagnostics& diagnostics) {
   check_windows_path("service.command", service.command, diagnostics);
+  if (auto problem = service_type_problem(service.type, TargetOs::windows)) {
+    diagnostics.error("service.type", *problem);
+  }
   if (!service.working_directory.empty()) {
     check_windows_path("service.working_directory", service.working_directory, diagnostics);
   }

@@ -186,6 +186,10 @@ struct Service {
 [[nodiscard]] const char* to_string(LogTimezone timezone);
 [[nodiscard]] const char* to_string(ServiceType type);
 
+// Why `type` cannot run on `os` (forking and notify on Windows: no pid-file daemons, no
+// sd_notify), or nullopt. Backends report it for their targets, the watchdog refuses to start.
+[[nodiscard]] std::optional<std::string> service_type_problem(ServiceType type, TargetOs os);
+
 // POSIX signal number of a manifest signal (the value of SIGTERM etc. on Linux/macOS).
 [[nodiscard]] int posix_signal_number(Signal signal);
 
