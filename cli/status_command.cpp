@@ -219,7 +219,8 @@ int run_status(const StatusOptions& options, const BackendRegistry& registry) {
       final_marker = std::move(marker);
     }
   }
-  const bool running = watchdog_alive && record->state == "running";
+  // A oneshot that remained after its success ("exited") is active, like systemd's.
+  const bool running = watchdog_alive && (record->state == "running" || record->state == "exited");
 
   if (options.json) {
     auto value = boost::json::parse(state_to_json(*record));

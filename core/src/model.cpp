@@ -77,6 +77,18 @@ bool HooksConfig::empty() const {
          reload.empty();
 }
 
+const char* to_string(ServiceType type) { return spelled(type, ServiceType::simple); }
+
+std::optional<std::string> service_type_problem(ServiceType type, TargetOs os) {
+  if (os != TargetOs::windows || (type != ServiceType::forking && type != ServiceType::notify)) {
+    return std::nullopt;
+  }
+  const bool forking = type == ServiceType::forking;
+  return std::string("type = \"") + to_string(type) + "\" is not available on Windows (" +
+         (forking ? "no pid file to adopt a daemon from" : "no sd_notify") +
+         "); set it for Linux only, in [os.linux.service]";
+}
+
 int posix_signal_number(Signal signal) {
 #if defined(_WIN32)
   // Windows has no such signals; the numbers are only informative there (Linux values).

@@ -40,6 +40,9 @@ boost::json::value to_json(const Service& s) {
       {"supervisor", to_string(s.supervisor)},
       {"env_files", string_array(s.env_files)},
       {"required_env", string_array(s.required_env)},
+      {"type", to_string(s.type)},
+      {"pid_file", s.pid_file},
+      {"remain_after_exit", s.remain_after_exit},
   };
   if (s.umask) {
     char text[8];

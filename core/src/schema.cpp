@@ -614,6 +614,49 @@ void check_restart(KeyContext& context) {
   }
 }
 
+// [service] type: pid_file belongs to "forking" (which needs it), remain_after_exit to "oneshot".
+void check_service_type(KeyContext& context) {
+  const auto& service = context.service();
+  const char* type = to_string(service.type);
+  const bool forking = service.type == ServiceType::forking;
+  if (forking && context.stored("service.type") && !context.present("pid_file")) {
+    context.error_at("service.type", "service.pid_file",
+                     "type = \"forking\" needs 'service.pid_file' (where the daemon writes its "
+                     "pid)");
+  }
+  if (!forking && context.present("pid_file")) {
+    context.error("service.pid_file", std::string("'service.pid_file' needs type = \"forking\" "
+                                                  "(the type is \"") +
+                                          type + "\")");
+  }
+  if (service.type != ServiceType::oneshot && context.present("remain_after_exit")) {
+    context.error("service.remain_after_exit",
+                  std::string("'service.remain_after_exit' needs type = \"oneshot\" (the type "
+                              "is \"") +
+                      type + "\")");
+  }
+}
+
+// A oneshot that succeeded is done: restarting it "always" would run it in a loop (systemd
+// refuses Restart=always for Type=oneshot too).
+void check_oneshot_restart(KeyContext& context) {
+  const auto& service = context.service();
+  if (service.type != ServiceType::oneshot || service.restart.policy != RestartPolicy::always)
+    return;
+  context.error_at(context.stored("restart.policy") ? "restart.policy" : "restart",
+                   "restart.policy",
+                   "policy = \"always\" cannot restart a oneshot (it would run again after "
+                   "every success); use \"on-failure\" or \"never\"");
+}
+
+// A oneshot ends by design: a probe could only fail it. Its success is its readiness.
+void check_oneshot_health(KeyContext& context) {
+  if (context.service().type != ServiceType::oneshot) return;
+  context.error_at("health", "health",
+                   "[health] cannot check a oneshot, which ends by design; its success is its "
+                   "readiness");
+}
+
 void check_health(KeyContext& context) {
   const auto& health = *context.service().health;
   for (const auto& [path, duration] : {std::pair{"health.interval", health.interval},
@@ -693,38 +736,50 @@ std::vector<Section> make_sections() {
   all.push_back(
       {.name = "service",
        .docs = "The program to run and who runs it",
-       .keys = {
-           with_default(
-               when_missing(text<&S::name>("name", "Unique name of the service", service_name),
-                            required),
-               "required"),
-           with_default(text<&S::display_name>("display_name", "Name the manager shows", one_line),
-                        "the name"),
-           text<&S::description>("description", "One line describing the service", one_line),
-           with_default(
-               when_missing(file_path<&S::command>("command", "The program to run", command_path),
-                            required_command),
-               "required"),
-           strings<&S::args>("args", "Arguments of the program", true, arguments),
-           with_default(
-               file_path<&S::working_directory>(
-                   "working_directory", "Directory the program starts in", working_directory),
-               "not set"),
-           with_default(
-               text<&S::user>("user", "Account the program runs as", account_name("account name")),
-               "not set"),
-           with_default(
-               text<&S::group>("group", "Group the program runs as", account_name("group name")),
-               "the user's primary group"),
-           flag<&S::create_user>("create_user", "Create the account on deploy"),
-           choice<&S::scope>("scope", "A system service or the user's own"),
-           choice<&S::supervisor>("supervisor", "The daemonize watchdog, or the manager directly"),
-           converted_key<&S::umask>("umask", Type::string, "File mode mask, an octal string",
-                                    &KeyContext::read_string, octal_umask),
-           strings<&S::env_files>("env_files", "Dotenv files read at start", false, env_files),
-           strings<&S::required_env>("required_env", "Variables that must be set at start", false,
-                                     variable_names),
-       }});
+       .keys =
+           {
+               with_default(
+                   when_missing(text<&S::name>("name", "Unique name of the service", service_name),
+                                required),
+                   "required"),
+               with_default(
+                   text<&S::display_name>("display_name", "Name the manager shows", one_line),
+                   "the name"),
+               text<&S::description>("description", "One line describing the service", one_line),
+               with_default(when_missing(file_path<&S::command>("command", "The program to run",
+                                                                command_path),
+                                         required_command),
+                            "required"),
+               strings<&S::args>("args", "Arguments of the program", true, arguments),
+               with_default(
+                   file_path<&S::working_directory>(
+                       "working_directory", "Directory the program starts in", working_directory),
+                   "not set"),
+               with_default(text<&S::user>("user", "Account the program runs as",
+                                           account_name("account name")),
+                            "not set"),
+               with_default(text<&S::group>("group", "Group the program runs as",
+                                            account_name("group name")),
+                            "the user's primary group"),
+               flag<&S::create_user>("create_user", "Create the account on deploy"),
+               choice<&S::scope>("scope", "A system service or the user's own"),
+               choice<&S::supervisor>("supervisor",
+                                      "The daemonize watchdog, or the manager directly"),
+               converted_key<&S::umask>("umask", Type::string, "File mode mask, an octal string",
+                                        &KeyContext::read_string, octal_umask),
+               strings<&S::env_files>("env_files", "Dotenv files read at start", false, env_files),
+               strings<&S::required_env>("required_env", "Variables that must be set at start",
+                                         false, variable_names),
+               // [service] type and its companions; check_service_type() ties them together.
+               choice<&S::type>("type", "How the program tells that it started"),
+               with_default(
+                   file_path<&S::pid_file>("pid_file", "Where a forking daemon writes its pid",
+                                           absolute_directory),
+                   "not set"),
+               flag<&S::remain_after_exit>("remain_after_exit",
+                                           "A oneshot stays active after success"),
+           },
+       .check = check_service_type});
   all.push_back({.name = "env",
                  .docs = "Environment variables of the program",
                  .free_form = FreeForm{.name_problem = env_name_problem,
@@ -752,7 +807,11 @@ all.push_back({
             integers<&S::restart, &R::success_exit_codes>(
                 "success_exit_codes", "Exit codes that count as success", 0, 255),
         },
-    .check = check_restart,
+    .check =
+        [](KeyContext& context) {
+          check_restart(context);
+          check_oneshot_restart(context);
+        },
 });
 all.push_back({
     .name = "stop",
@@ -814,7 +873,11 @@ all.push_back({
             duration<&S::health, &H::start_period>("start_period", "Failures not counted at start"),
         },
     .enter = [](Service& s) { s.health.emplace(); },
-    .check = check_health,
+    .check =
+        [](KeyContext& context) {
+          check_health(context);
+          check_oneshot_health(context);
+        },
 });
 all.push_back({
     .name = "limits",

@@ -79,6 +79,11 @@ inline constexpr std::array<Spelling<HookPhase>, 5> spellings<HookPhase>{
      {"stop", HookPhase::stop},
      {"post_stop", HookPhase::post_stop},
      {"reload", HookPhase::reload}}};
+inline constexpr std::array<Spelling<ServiceType>, 4> spellings<ServiceType>{
+    {{"simple", ServiceType::simple},
+     {"forking", ServiceType::forking},
+     {"oneshot", ServiceType::oneshot},
+     {"notify", ServiceType::notify}}};
 // LogStream::Kind::file is spelled by its file name.
 template <>
 inline constexpr std::array<Spelling<LogStream::Kind>, 2> spellings<LogStream::Kind>{

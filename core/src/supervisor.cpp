@@ -83,6 +83,8 @@ const char* to_string(SupervisorState state) {
       return "stopped";
     case SupervisorState::gave_up:
       return "gave_up";
+    case SupervisorState::exited:
+      return "exited";
   }
   return "idle";
 }
@@ -110,6 +112,14 @@ std::chrono::steady_clock::time_point SystemSupervisorClock::steady_now() const 
 
 std::chrono::system_clock::time_point SystemSupervisorClock::system_now() const {
   return std::chrono::system_clock::now();
+}
+
+SupervisorOptions supervisor_options(const Service& service, bool health) {
+  SupervisorOptions options{service.restart, service.stop, service.reload,
+                            effective_hooks(service), /*ready_requires_event=*/health};
+  options.type = service.type;
+  options.remain_after_exit = service.remain_after_exit;
+  return options;
 }
 
 Supervisor::Supervisor(SupervisorOptions options, const SupervisorClock& clock)
@@ -164,22 +174,40 @@ void Supervisor::handle(const supervisor_event::Spawned& event, SupervisorAction
   snapshot_.pid = event.pid;
   snapshot_.process_group = event.process_group;
   snapshot_.child_started_at = clock_.system_now();
-  set_state(SupervisorState::running, out);
-  out.emplace_back(
-      supervisor_action::Log{SupervisorLogLevel::info, "spawned pid " + std::to_string(event.pid)});
-  out.emplace_back(supervisor_action::NotifyStatus{"running, pid " + std::to_string(event.pid)});
+  program_ready_ = false;
+  health_ready_ = false;
+  const bool timed_start =
+      options_.type == ServiceType::forking || options_.type == ServiceType::notify;
+  if (timed_start && !stop_requested_) {
+    start_pending_ = true;
+    start_deadline_ = spawned_at_ + options_.start_timeout;
+    out.emplace_back(supervisor_action::StartTimer{options_.start_timeout});
+  }
+  if (options_.type == ServiceType::forking) {
+    // The launcher: `starting` until it exits and the daemon's pid is known.
+    launching_ = true;
+    out.emplace_back(supervisor_action::Log{SupervisorLogLevel::info,
+                                            "spawned launcher pid " + std::to_string(event.pid)});
+    out.emplace_back(
+        supervisor_action::NotifyStatus{"starting, launcher pid " + std::to_string(event.pid)});
+  } else {
+    set_state(SupervisorState::running, out);
+    out.emplace_back(supervisor_action::Log{SupervisorLogLevel::info,
+                                            "spawned pid " + std::to_string(event.pid)});
+    out.emplace_back(supervisor_action::NotifyStatus{"running, pid " + std::to_string(event.pid)});
+  }
   // A stop that arrived while the spawn was in flight is carried out now.
   if (stop_requested_) {
     stop_running(out);
     return;
   }
-  if (!options_.ready_requires_event) started(out);
+  if (options_.type != ServiceType::forking) update_ready(/*by_event=*/false, out);
 }
 
 // The program runs (with [health]: passed its first check): post_start, then ready.
-void Supervisor::started(SupervisorActions& out) {
+void Supervisor::started(bool log, SupervisorActions& out) {
   if (run_hooks(HookPhase::post_start, out)) return;
-  become_ready(options_.ready_requires_event, out);
+  become_ready(log, out);
 }
 
 void Supervisor::become_ready(bool log, SupervisorActions& out) {
@@ -201,10 +229,15 @@ void Supervisor::handle(const supervisor_event::SpawnFailed& event, SupervisorAc
 }
 
 void Supervisor::handle(const supervisor_event::ChildExited& event, SupervisorActions& out) {
-  const bool expected_state =
-      state_ == SupervisorState::running || (state_ == SupervisorState::stopping && child_alive_);
+  const bool expected_state = state_ == SupervisorState::running ||
+                              (state_ == SupervisorState::stopping && child_alive_) ||
+                              (state_ == SupervisorState::starting && launching_);
   if (!expected_state) return;
   uptime_at_exit_ = std::chrono::duration_cast<Duration>(clock_.steady_now() - spawned_at_);
+  if (launching_) {
+    launcher_exited(event.status, event.tree_empty, out);
+    return;
+  }
   child_gone(event.status, event.tree_empty, out);
 }
 
@@ -217,6 +250,11 @@ void Supervisor::child_gone(const ExitStatus& status, bool tree_empty, Superviso
   // stop.kill = "main": what the program started is not the watchdog's to stop.
   if (options_.stop.kill == KillScope::main) tree_empty = true;
   child_alive_ = false;
+  launching_ = false;
+  if (start_pending_ && state_ != SupervisorState::stopping) {
+    start_pending_ = false;
+    out.emplace_back(supervisor_action::CancelTimer{});
+  }
   snapshot_.pid = 0;
   snapshot_.ready = false;
   snapshot_.last_exit = status;
@@ -276,6 +314,19 @@ void Supervisor::handle(const supervisor_event::TreeEmpty&, SupervisorActions& o
 }
 
 void Supervisor::handle(const supervisor_event::TimerExpired&, SupervisorActions& out) {
+  if (state_ == SupervisorState::starting && awaiting_pid_) {
+    out.emplace_back(supervisor_action::ReadPidFile{});
+    return;
+  }
+  if (start_pending_ &&
+      (state_ == SupervisorState::running || state_ == SupervisorState::starting)) {
+    start_pending_ = false;
+    fail_start(launching_
+                   ? "the launcher did not exit within " + describe_delay(options_.start_timeout)
+                   : "no READY=1 within " + describe_delay(options_.start_timeout),
+               out);
+    return;
+  }
   if (state_ == SupervisorState::backing_off) {
     set_state(SupervisorState::starting, out);
     begin_start(out);
@@ -307,6 +358,15 @@ void Supervisor::handle(const supervisor_event::StopRequested& event, Supervisor
         out.emplace_back(supervisor_action::NotifyStopping{});
         after_stop_ = After::exit;
         finish(out);
+      } else if (launching_ || awaiting_pid_) {
+        // forking: the launcher runs or its daemon is being looked for: stop what is there.
+        launching_ = false;
+        awaiting_pid_ = false;
+        start_pending_ = false;
+        after_stop_ = After::exit;
+        exit_code_after_stop_ = 0;
+        out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice, "stopping" + why});
+        begin_stopping(out);
       }
       return;
     case SupervisorState::running:
@@ -329,6 +389,14 @@ void Supervisor::handle(const supervisor_event::StopRequested& event, Supervisor
     case SupervisorState::backing_off:
       stop_requested_ = true;
       out.emplace_back(supervisor_action::CancelTimer{});
+      out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice, "stopping" + why});
+      stopping_notified_ = true;
+      out.emplace_back(supervisor_action::NotifyStopping{});
+      exit_with(SupervisorState::stopped, 0, out);
+      return;
+    case SupervisorState::exited:
+      // A oneshot that remained after exit: nothing runs, the stop just ends it.
+      stop_requested_ = true;
       out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice, "stopping" + why});
       stopping_notified_ = true;
       out.emplace_back(supervisor_action::NotifyStopping{});
@@ -365,8 +433,144 @@ void Supervisor::handle(const supervisor_event::ReloadRequested&, SupervisorActi
 }
 
 void Supervisor::handle(const supervisor_event::Ready&, SupervisorActions& out) {
+  if (state_ != SupervisorState::running || snapshot_.ready) return;
+  health_ready_ = true;
+  update_ready(/*by_event=*/true, out);
+}
+
+// Ready when every gate of the type holds (notify's READY=1, [health]'s first healthy probe),
+// then after the post_start hooks. A oneshot is ready only when it succeeded
+// (oneshot_completed); forking once adopted (running).
+void Supervisor::update_ready(bool by_event, SupervisorActions& out) {
   if (state_ != SupervisorState::running || snapshot_.ready || hook_phase_) return;
-  started(out);
+  if (options_.type == ServiceType::oneshot) return;
+  if (options_.type == ServiceType::notify && !program_ready_) return;
+  if (options_.ready_requires_event && !health_ready_) return;
+  if (start_pending_) {
+    start_pending_ = false;
+    out.emplace_back(supervisor_action::CancelTimer{});
+  }
+  started(by_event, out);
+}
+
+void Supervisor::handle(const supervisor_event::ProgramReady&, SupervisorActions& out) {
+  if (options_.type != ServiceType::notify || state_ != SupervisorState::running ||
+      program_ready_) {
+    return;
+  }
+  program_ready_ = true;
+  out.emplace_back(supervisor_action::Log{
+      SupervisorLogLevel::info, "pid " + std::to_string(snapshot_.pid) + " sent READY=1"});
+  update_ready(/*by_event=*/true, out);
+}
+
+void Supervisor::handle(const supervisor_event::MainPidFound& event, SupervisorActions& out) {
+  if (event.pid <= 0) return;
+  if (state_ == SupervisorState::starting && awaiting_pid_) {
+    awaiting_pid_ = false;
+    adopt(event.pid, out);
+    return;
+  }
+  // notify: MAINPID= hands the main process over (a program that forks after starting).
+  if (options_.type == ServiceType::notify && state_ == SupervisorState::running &&
+      event.pid != snapshot_.pid) {
+    out.emplace_back(supervisor_action::Log{
+        SupervisorLogLevel::info, "main process is now pid " + std::to_string(event.pid) +
+                                      " (MAINPID= from pid " + std::to_string(snapshot_.pid) +
+                                      ")"});
+    snapshot_.pid = event.pid;
+    out.emplace_back(supervisor_action::AdoptMain{event.pid});
+  }
+}
+
+void Supervisor::handle(const supervisor_event::PidFileUnusable& event, SupervisorActions& out) {
+  if (state_ != SupervisorState::starting || !awaiting_pid_) return;
+  if (clock_.steady_now() < start_deadline_) {
+    // Said once per start: why the service is still `starting`.
+    if (!pid_wait_logged_) {
+      pid_wait_logged_ = true;
+      out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice,
+                                              "waiting for the pid file: " + event.reason});
+    }
+    out.emplace_back(supervisor_action::StartTimer{options_.pid_file_poll});
+    return;
+  }
+  awaiting_pid_ = false;
+  fail_start(event.reason + " within " + describe_delay(options_.start_timeout) +
+                 " of the launcher's start",
+             out);
+}
+
+// forking: the launcher ended. Exit 0 (or a success code) means the daemon runs: read its pid.
+void Supervisor::launcher_exited(const ExitStatus& status, bool tree_empty,
+                                 SupervisorActions& out) {
+  const bool success = status.kind == ExitStatus::Kind::exited && exit_code_for(status) == 0;
+  if (!success) {
+    out.emplace_back(supervisor_action::Log{SupervisorLogLevel::warning,
+                                            "the launcher failed; the start failed"});
+    child_gone(status, tree_empty, out);
+    return;
+  }
+  launching_ = false;
+  child_alive_ = false;
+  awaiting_pid_ = true;
+  pid_wait_logged_ = false;
+  out.emplace_back(supervisor_action::Log{
+      SupervisorLogLevel::info, "launcher pid " + std::to_string(snapshot_.pid) + " exited with " +
+                                    status.describe() + "; reading the pid file"});
+  snapshot_.pid = 0;
+  out.emplace_back(supervisor_action::ReadPidFile{});
+}
+
+void Supervisor::adopt(int pid, SupervisorActions& out) {
+  child_alive_ = true;
+  snapshot_.pid = pid;
+  set_state(SupervisorState::running, out);
+  out.emplace_back(supervisor_action::AdoptMain{pid});
+  out.emplace_back(supervisor_action::Log{
+      SupervisorLogLevel::info, "adopted pid " + std::to_string(pid) + " from the pid file"});
+  out.emplace_back(supervisor_action::NotifyStatus{"running, pid " + std::to_string(pid)});
+  update_ready(/*by_event=*/false, out);
+}
+
+// The start did not complete (launcher hung, no pid, no READY=1): like a crash, the restart
+// policy decides; what runs is stopped first.
+void Supervisor::fail_start(const std::string& reason, SupervisorActions& out) {
+  out.emplace_back(supervisor_action::Log{SupervisorLogLevel::error, "start failed: " + reason});
+  snapshot_.last_restart_reason = "start failed";
+  launching_ = false;
+  awaiting_pid_ = false;
+  start_pending_ = false;
+  if (options_.restart.policy == RestartPolicy::never) {
+    after_stop_ = After::exit;
+    exit_code_after_stop_ = 1;
+  } else {
+    after_stop_ = After::restart;
+  }
+  begin_stopping(out);
+}
+
+// oneshot: a success is the end of the start, not a crash.
+bool Supervisor::oneshot_completed(SupervisorActions& out) {
+  if (options_.type != ServiceType::oneshot || stop_requested_ || after_stop_ != After::exit ||
+      exit_code_after_stop_ != 0) {
+    return false;
+  }
+  if (!ready_notified_) {
+    ready_notified_ = true;
+    out.emplace_back(supervisor_action::NotifyReady{});
+  }
+  if (options_.remain_after_exit) {
+    snapshot_.ready = true;
+    set_state(SupervisorState::exited, out);
+    out.emplace_back(supervisor_action::Log{SupervisorLogLevel::info,
+                                            "finished successfully; active until stopped"});
+    out.emplace_back(supervisor_action::NotifyStatus{"exited successfully"});
+    return true;
+  }
+  out.emplace_back(supervisor_action::Log{SupervisorLogLevel::info, "finished successfully"});
+  exit_with(SupervisorState::stopped, 0, out);
+  return true;
 }
 
 void Supervisor::handle(const supervisor_event::RestartRequested& event, SupervisorActions& out) {
@@ -449,6 +653,7 @@ void Supervisor::hooks_done(HookPhase phase, SupervisorActions& out) {
       finish_decided(out);
       return;
     case HookPhase::reload:
+      update_ready(/*by_event=*/true, out);  // a gate may have opened while it ran
       return;
   }
 }
@@ -522,6 +727,10 @@ void Supervisor::after_stop_hooks(SupervisorActions& out) {
 
 void Supervisor::begin_stopping(SupervisorActions& out) {
   set_state(SupervisorState::stopping, out);
+  // Whatever the start was waiting for (launcher, pid file, READY=1) no longer matters.
+  start_pending_ = false;
+  launching_ = false;
+  awaiting_pid_ = false;
   kill_sent_ = false;
   if (stop_requested_ && !stopping_notified_) {
     stopping_notified_ = true;
@@ -552,6 +761,7 @@ void Supervisor::finish(SupervisorActions& out) {
 }
 
 void Supervisor::finish_decided(SupervisorActions& out) {
+  if (oneshot_completed(out)) return;
   if (stop_requested_ || after_stop_ == After::exit) {
     exit_with(SupervisorState::stopped, stop_requested_ ? 0 : exit_code_after_stop_, out);
     return;
@@ -624,6 +834,11 @@ void Supervisor::exit_with(SupervisorState final_state, int code, SupervisorActi
 }
 
 bool Supervisor::wants_restart(const ExitStatus& status) const {
+  // A oneshot's success is its end, whatever the policy.
+  if (options_.type == ServiceType::oneshot && status.kind == ExitStatus::Kind::exited &&
+      exit_code_for(status) == 0) {
+    return false;
+  }
   switch (options_.restart.policy) {
     case RestartPolicy::always:
       return true;

@@ -28,6 +28,14 @@ struct ChildOptions {
   int port = 0;
   double listen_after = 0;
   std::string hook;  // --hook NAME: record "hook NAME" and exit (a [hooks] command)
+  // [service] type = "forking": fork away (setsid, double fork), write the daemon's pid here,
+  // and let the launcher exit with launcher_exit once the file is written.
+  std::string pid_file;
+  int launcher_exit = 0;
+  double pid_file_after = 0;      // the daemon writes the pid file this late
+  bool launcher_no_wait = false;  // the launcher exits at once, before the pid file is written
+  // [service] type = "notify": READY=1 on $NOTIFY_SOCKET this long after the start.
+  double notify_after = -1;
 };
 
 inline std::vector<Step> parse_plan(const std::string& text) {
@@ -63,6 +71,16 @@ inline ChildOptions parse_options(int argc, char** argv) {
       options.port = std::atoi(value().c_str());
     } else if (arg == "--listen-after") {
       options.listen_after = std::atof(value().c_str());
+    } else if (arg == "--pid-file") {
+      options.pid_file = value();
+    } else if (arg == "--launcher-exit") {
+      options.launcher_exit = std::atoi(value().c_str());
+    } else if (arg == "--pid-file-after") {
+      options.pid_file_after = std::atof(value().c_str());
+    } else if (arg == "--launcher-no-wait") {
+      options.launcher_no_wait = true;
+    } else if (arg == "--notify-after") {
+      options.notify_after = std::atof(value().c_str());
     } else if (arg == "--grandchild") {
       options.grandchild = true;
     } else if (arg == "--grandchild-sleep") {

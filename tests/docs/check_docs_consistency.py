@@ -76,6 +76,8 @@ def main() -> int:
     exclusive_groups = [
         {"health.url", "health.address", "health.command"},
         {"reload.signal", "reload.command", "hooks.reload"},
+        # pid_file needs type = "forking", remain_after_exit type = "oneshot": one manifest sets one.
+        {"service.pid_file", "service.remain_after_exit"},
     ]
     set_exclusive = {index: [] for index in range(len(exclusive_groups))}
 

@@ -53,6 +53,8 @@ TEST(KeyTable, EveryEnumSpellingLoadsAndPrintsTheSame) {
         } else if (section.name == "health") {
           text += "command = [\"/bin/check\"]\n";
         }
+        if (section.name == "service" && spelling == "forking")
+          text += "pid_file = \"/run/a.pid\"\n";
         const auto loaded = load_manifest_text(text, "e.toml", TargetOs::linux);
         ASSERT_TRUE(loaded.service) << text;
         const auto json = to_json(*loaded.service);

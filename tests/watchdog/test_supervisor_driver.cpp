@@ -69,6 +69,12 @@ class FakePlatform final : public WatchdogPlatform {
   void stop_health() override { calls.push_back("stop_health"); }
   void write_state(const StateRecord& record) override { states.push_back(record); }
   void exiting(int code) override { calls.push_back("exiting " + std::to_string(code)); }
+  PidFileResult read_pid_file() override {
+    calls.push_back("read_pid_file");
+    return pid_file;
+  }
+  void adopt_main(int pid) override { calls.push_back("adopt_main " + std::to_string(pid)); }
+  PidFileResult pid_file;
 
   [[nodiscard]] bool called(const std::string& call) const {
     return std::find(calls.begin(), calls.end(), call) != calls.end();

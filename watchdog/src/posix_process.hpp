@@ -28,6 +28,11 @@ struct SpawnOutcome {
 // Field 22 of /proc/PID/stat (start time in clock ticks since boot), to tell reused pids apart.
 [[nodiscard]] std::optional<std::uint64_t> process_start_ticks(int pid);
 
+// Whether `pid` is a process of the service: a descendant of `root` (the watchdog, a subreaper)
+// that started no earlier than `not_before` (start ticks of its launcher), so a stale pid file
+// or a reused pid never names an unrelated process. Zombies count: their exit is still ours.
+[[nodiscard]] bool is_descendant_since(int root, int pid, std::uint64_t not_before);
+
 // Living (non-zombie) descendants of `root`, found through /proc parent links.
 [[nodiscard]] std::vector<int> list_descendants(int root);
 

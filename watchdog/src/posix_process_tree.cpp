@@ -65,6 +65,20 @@ std::optional<std::uint64_t> process_start_ticks(int pid) {
   return std::nullopt;
 }
 
+bool is_descendant_since(int root, int pid, std::uint64_t not_before) {
+  if (pid <= 1 || pid == root) return false;
+  const auto self = read_stat(pid);
+  if (!self || self->start_ticks < not_before) return false;
+  int current = self->parent;
+  for (int depth = 0; depth < 4096 && current > 1; ++depth) {
+    if (current == root) return true;
+    const auto parent = read_stat(current);
+    if (!parent) return false;
+    current = parent->parent;
+  }
+  return false;
+}
+
 std::vector<int> list_descendants(int root) {
   std::multimap<int, const ProcStat*> children_of;
   const auto processes = all_processes();

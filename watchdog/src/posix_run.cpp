@@ -28,11 +28,13 @@
 #include "daemonize/watchdog/final_marker.hpp"
 #include "daemonize/watchdog/health_probe.hpp"
 #include "daemonize/watchdog/launch_plan.hpp"
+#include "daemonize/watchdog/notify_message.hpp"
 #include "daemonize/watchdog/run.hpp"
 #include "daemonize/watchdog/state_file.hpp"
 #include "daemonize/watchdog/supervisor_driver.hpp"
 #include "logging.hpp"
 #include "notifier.hpp"
+#include "posix_notify_socket.hpp"
 #include "posix_process.hpp"
 
 extern char** environ;
@@ -206,6 +208,7 @@ class PosixWatchdog final : public WatchdogPlatform {
     signals_.add(SIGCHLD);
     signals_.add(SIGUSR1);
     if (health_target && service.health) make_health_monitor(*service.health, *health_target);
+    if (service.type == ServiceType::notify) listen_for_notifications();
   }
 
   int run() {
@@ -259,6 +262,39 @@ class PosixWatchdog final : public WatchdogPlatform {
       }
     };
     health_ = std::make_unique<HealthMonitor>(io_, config, std::move(probe), std::move(callbacks));
+  }
+
+  // [service] type = "notify": the program gets a NOTIFY_SOCKET of its own (the watchdog's, from
+  // systemd, is never passed on); only datagrams from the service's processes count.
+  void listen_for_notifications() {
+    notify_socket_ = std::make_unique<posix::NotifySocket>(io_, self_);  // may throw: 73
+    plan_.environment["NOTIFY_SOCKET"] = notify_socket_->address();
+    notify_socket_->listen([this](const posix::NotifySocket::Datagram& datagram) {
+      if (!is_service_process(datagram.sender)) {
+        watchdog_log::warning("ignored a notification from pid " + std::to_string(datagram.sender) +
+                              ", which is not a process of the service");
+        return;
+      }
+      const auto message = parse_notify_message(datagram.text);
+      if (message.status) {
+        watchdog_log::debug("program status: " + *message.status);
+        notifier_.send("STATUS=" + *message.status);
+      }
+      if (message.main_pid) {
+        if (is_service_process(*message.main_pid)) {
+          driver_.dispatch(ev::MainPidFound{*message.main_pid});
+        } else {
+          watchdog_log::warning("ignored MAINPID=" + std::to_string(*message.main_pid) +
+                                ": not a process of the service");
+        }
+      }
+      if (message.ready) driver_.dispatch(ev::ProgramReady{});
+    });
+  }
+
+  [[nodiscard]] bool is_service_process(int pid) const {
+    if (pid <= 0) return false;
+    return pid == main_pid_ || posix::is_descendant_since(self_, pid, launcher_ticks_);
   }
 
   void wait_for_signals() {
@@ -323,13 +359,12 @@ class PosixWatchdog final : public WatchdogPlatform {
         if (health_) health_->probe().child_reaped(reaped.pid, reaped.wait_status);
       } else {
         watchdog_log::debug("reaped adopted descendant pid " + std::to_string(reaped.pid));
+        remember_stray(reaped);
       }
     }
     const bool empty = tree_is_empty(none_left);
     if (main_status) {
-      main_pid_ = 0;
-      const ExitStatus status = exit_status_of(*main_status);
-      driver_.dispatch(ev::ChildExited{status, empty});
+      main_exited(*main_status, empty);
     } else if (main_pid_ == 0 && empty && driver_.state() == SupervisorState::stopping) {
       driver_.dispatch(ev::TreeEmpty{});
     }
@@ -405,6 +440,52 @@ class PosixWatchdog final : public WatchdogPlatform {
     return finished;
   }
 
+  void main_exited(int wait_status, bool tree_empty) {
+    main_pid_ = 0;
+    driver_.dispatch(ev::ChildExited{exit_status_of(wait_status), tree_empty});
+  }
+
+  // forking: a daemon may die before its pid file is read; its exit must not be lost.
+  void remember_stray(const posix::Reaped& reaped) {
+    if (service_.type != ServiceType::forking) return;
+    if (strays_.size() >= 64) strays_.erase(strays_.begin());
+    strays_[reaped.pid] = reaped.wait_status;
+  }
+
+  PidFileResult read_pid_file() override {
+    const auto& path = service_.pid_file;
+    std::ifstream in(path);
+    if (!in) return {0, "the pid file " + path + " did not appear"};
+    std::string text;
+    std::getline(in, text, '\0');
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+    char* end = nullptr;
+    const long pid = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || pid <= 1 || pid > 1L << 22) {
+      return {0, "the pid file " + path + " holds no pid ('" + text.substr(0, 32) + "')"};
+    }
+    const int candidate = static_cast<int>(pid);
+    // Reaped already (it died at once): still ours, its exit is delivered on adoption.
+    if (strays_.contains(candidate)) return {candidate, ""};
+    if (!posix::is_descendant_since(self_, candidate, launcher_ticks_)) {
+      return {0, "the pid file " + path + " names pid " + text +
+                     ", which is not a process the launcher started (a stale pid file?)"};
+    }
+    return {candidate, ""};
+  }
+
+  void adopt_main(int pid) override {
+    main_pid_ = pid;
+    if (auto stray = strays_.find(pid); stray != strays_.end()) {
+      const int wait_status = stray->second;
+      strays_.erase(stray);
+      asio::post(io_, [this, pid, wait_status] {
+        if (main_pid_ == pid)
+          main_exited(wait_status, tree_is_empty(!posix::has_children(self_, {})));
+      });
+    }
+  }
+
   SpawnResult spawn_child() override {
     ChildStdio stdio;
     if (auto error = output_->open_for_spawn(stdio); !error.empty()) {
@@ -415,11 +496,13 @@ class PosixWatchdog final : public WatchdogPlatform {
     output_->child_spawned();
     if (outcome.pid <= 0) return {0, 0, plan_.executable + ": " + outcome.error};
     main_pid_ = outcome.pid;
+    launcher_ticks_ = posix::process_start_ticks(outcome.pid).value_or(0);
+    strays_.clear();
     if (!startup_memory_released_) {
       startup_memory_released_ = true;
       asio::post(io_, [] { posix::release_startup_memory(); });
     }
-    return {outcome.pid, posix::process_start_ticks(outcome.pid).value_or(0), ""};
+    return {outcome.pid, launcher_ticks_, ""};
   }
 
   void signal_tree(Signal signal, int process_group) override {
@@ -503,6 +586,9 @@ class PosixWatchdog final : public WatchdogPlatform {
   bool hook_timed_out_ = false;
   std::uint64_t timer_generation_ = 0;
   std::set<int> aux_pids_;
+  std::uint64_t launcher_ticks_ = 0;  // start ticks of the last spawned child
+  std::map<int, int> strays_;         // forking: reaped non-main pids -> wait status
+  std::unique_ptr<posix::NotifySocket> notify_socket_;  // type = "notify" only
   bool startup_memory_released_ = false;
   bool stop_requested_ = false;  // SIGTERM/SIGINT arrived
   SupervisorDriver driver_;      // last: it calls back into everything above

@@ -16,10 +16,7 @@ SupervisorDriver::SupervisorDriver(const Service& service, bool health, Watchdog
     : service_(service),
       health_(health),
       platform_(platform),
-      supervisor_(
-          SupervisorOptions{service.restart, service.stop, service.reload, effective_hooks(service),
-                            /*ready_requires_event=*/health},
-          clock),
+      supervisor_(supervisor_options(service, health), clock),
       watchdog_pid_(watchdog_pid),
       started_at_(format_rfc3339(std::chrono::system_clock::now())) {}
 
@@ -114,6 +111,17 @@ void SupervisorDriver::perform(const act::Exit& exit) {
   exit_code_ = exit.code;
   platform_.exiting(exit.code);
 }
+
+void SupervisorDriver::perform(const act::ReadPidFile&) {
+  auto result = platform_.read_pid_file();
+  if (result.pid > 0) {
+    dispatch(ev::MainPidFound{result.pid});
+  } else {
+    dispatch(ev::PidFileUnusable{std::move(result.problem)});
+  }
+}
+
+void SupervisorDriver::perform(const act::AdoptMain& adopt) { platform_.adopt_main(adopt.pid); }
 
 void SupervisorDriver::persist_state() {
   const auto& snapshot = supervisor_.snapshot();

@@ -356,6 +356,13 @@ class WindowsWatchdog final : public WatchdogPlatform {
   void start_health(std::uint64_t generation) override { health_->start(generation); }
   void stop_health() override { health_->stop(); }
 
+  // The loader refuses type = "forking" and "notify" on Windows: no pid files to adopt from, no
+  // sd_notify. Never called.
+  PidFileResult read_pid_file() override {
+    return {0, "type = \"forking\" is not supported on Windows"};
+  }
+  void adopt_main(int /*pid*/) override {}
+
   void write_state(const StateRecord& record) override {
     if (state_file_.empty()) return;
     if (auto ec = write_state_file(state_file_, record); ec && !state_write_failed_) {
@@ -509,6 +516,9 @@ int run_watchdog(const RunOptions& options) {
     early_exit = exit_code::no_input;
   } else if (!loaded.service) {
     early_exit = exit_code::data_error;
+  } else if (auto problem = service_type_problem(loaded.service->type, TargetOs::windows)) {
+    std::cerr << "daemonize: " << *problem << '\n';
+    early_exit = exit_code::config_error;
   } else {
     watchdog_log::set_service_name(loaded.service->name);
   }

@@ -98,6 +98,31 @@ class Renderer {
     return service_.positions.contains(key);
   }
 
+  // [service] type in a Deployment: the container is the program, in the foreground, restarted
+  // after every exit (restartPolicy: Always).
+  bool check_service_type() {
+    switch (service_.type) {
+      case ServiceType::simple:
+        return true;
+      case ServiceType::forking:
+        error("service.type",
+              "type = \"forking\" cannot run in a container: the launcher's exit ends the pod; "
+              "run the program in the foreground (type = \"simple\")");
+        return false;
+      case ServiceType::oneshot:
+        error("service.type",
+              "type = \"oneshot\" cannot run in a Deployment, which restarts the pod after every "
+              "exit; run it as a Kubernetes Job instead (this target renders Deployments only)");
+        return false;
+      case ServiceType::notify:
+        warning("service.type",
+                "Kubernetes has no sd_notify: READY=1 is not awaited; readiness comes from "
+                "[health] (readinessProbe) only");
+        return true;
+    }
+    return true;
+  }
+
   void render_into(RenderResult& result) {
     if (!service_.kubernetes.image || service_.kubernetes.image->empty()) {
       error("kubernetes.image",
@@ -106,6 +131,7 @@ class Renderer {
       return;
     }
     if (!choose_names()) return;
+    if (!check_service_type()) return;
 
     PodEnvironment environment(service_, name_ + "-env", diagnostics_);
     YamlNode container = container_spec(environment);

@@ -84,6 +84,7 @@ class PlistRenderer {
     add_log_paths(job, native);
     add_hooks_and_kill_scope(job, native);
     warn_unexpressible(native);
+    check_service_type(native);
 
     RenderResult result;
     result.diagnostics = std::move(diagnostics_);
@@ -126,6 +127,35 @@ class PlistRenderer {
   void error(std::string key, std::string message) {
     diagnostics_.push_back(
         Diagnostic{Severity::error, "", 0, 0, std::move(key), std::move(message)});
+  }
+
+  // [service] type on macOS: no subreaper (an orphaned daemon goes to launchd, which cannot hand
+  // it over) and no NOTIFY_SOCKET, in either mode. A oneshot works: its success ends the job.
+  void check_service_type(bool native) {
+    switch (service_.type) {
+      case ServiceType::simple:
+        return;
+      case ServiceType::forking:
+        error("service.type",
+              std::string("launchd: type = \"forking\" is not supported: ") +
+                  (native ? "launchd cannot adopt a daemon that forks away from its launcher"
+                          : "macOS has no subreaper, so the watchdog cannot adopt the daemon") +
+                  "; run the program in the foreground (type = \"simple\")");
+        return;
+      case ServiceType::notify:
+        error("service.type",
+              "launchd: type = \"notify\" is not supported: macOS has no sd_notify; use "
+              "type = \"simple\" (with [health] for readiness under the watchdog)");
+        return;
+      case ServiceType::oneshot:
+        if (native && service_.remain_after_exit) {
+          warn("service.remain_after_exit",
+               "launchd: remain_after_exit is not expressible with supervisor = \"native\" "
+               "(launchctl shows the finished job as not running); use supervisor = "
+               "\"daemonize\"");
+        }
+        return;
+    }
   }
 
   // `text` with characters that would garble a one-line message replaced.

@@ -428,6 +428,7 @@ class SystemdRenderer {
     unit_.add("Service", "TimeoutStopSec",
               timespan(saturating_add(saturating_add(service_.stop.timeout, hooks_stop_budget()),
                                       kStopMargin)));
+    std::optional<Duration> start_budget;
     if (service_.health) {
       // READY=1 is the first healthy check: give it the start period and a full retry cycle.
       const auto& health = *service_.health;
@@ -436,12 +437,13 @@ class SystemdRenderer {
       const auto needed = saturating_add(
           saturating_add(saturating_add(health.start_period, cycle), hooks_start_budget()),
           kStartMargin);
-      unit_.add("Service", "TimeoutStartSec", timespan(std::max(needed, kDefaultStartTimeout)));
+      start_budget = std::max(needed, kDefaultStartTimeout);
     } else if (hooks_start_budget().count() > 0) {
       // READY=1 follows the pre_start and post_start hooks.
-      const auto needed = saturating_add(hooks_start_budget(), kStartMargin);
-      unit_.add("Service", "TimeoutStartSec", timespan(std::max(needed, kDefaultStartTimeout)));
+      start_budget =
+          std::max(saturating_add(hooks_start_budget(), kStartMargin), kDefaultStartTimeout);
     }
+    render_daemonize_start_timeout(start_budget);
     unit_.add("Service", "WatchdogSec", timespan(kWatchdogInterval));
     unit_.add("Service", "RuntimeDirectory", "daemonize/" + service_.name);
     unit_.add("Service", "RuntimeDirectoryPreserve", "restart");
@@ -450,10 +452,50 @@ class SystemdRenderer {
     render_logs_directory();
   }
 
+  // [service] type under the watchdog: the unit stays Type=notify, and the watchdog's READY=1
+  // means what the type means (the program's READY=1, the adopted daemon, the oneshot's
+  // success). A oneshot may run as long as it needs, as systemd's own oneshot units do; the
+  // watchdog's own start timeout (forking, notify) must expire before systemd's.
+  void render_daemonize_start_timeout(std::optional<Duration> health_budget) {
+    if (service_.type == ServiceType::oneshot) {
+      unit_.add("Service", "TimeoutStartSec", "infinity");
+      return;
+    }
+    if (service_.type == ServiceType::forking || service_.type == ServiceType::notify) {
+      const auto watchdog_budget =
+          saturating_add(saturating_add(kDefaultStartTimeout, hooks_start_budget()), kStartMargin);
+      health_budget = std::max(health_budget.value_or(watchdog_budget), watchdog_budget);
+    }
+    if (health_budget) unit_.add("Service", "TimeoutStartSec", timespan(*health_budget));
+  }
+
   // ---- supervisor = "native" -----------------------------------------------------------------
 
+  // [service] type as systemd's Type= (simple runs as Type=exec: a failed exec fails the start).
+  void render_native_type() {
+    switch (service_.type) {
+      case ServiceType::simple:
+        unit_.add("Service", "Type", "exec");
+        return;
+      case ServiceType::forking:
+        unit_.add("Service", "Type", "forking");
+        if (auto value = raw_value("service.pid_file", service_.pid_file, true)) {
+          unit_.add("Service", "PIDFile", *value);
+        }
+        return;
+      case ServiceType::oneshot:
+        unit_.add("Service", "Type", "oneshot");
+        if (service_.remain_after_exit) unit_.add("Service", "RemainAfterExit", "yes");
+        return;
+      case ServiceType::notify:
+        unit_.add("Service", "Type", "notify");
+        unit_.add("Service", "NotifyAccess", "main");
+        return;
+    }
+  }
+
   void render_native_service() {
-    unit_.add("Service", "Type", "exec");
+    render_native_type();
     render_environment();
     render_exec_start();
     render_native_hooks();

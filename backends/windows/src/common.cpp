@@ -186,6 +186,9 @@ void check_hooks(const Service& service, Diagnostics& diagnostics) {
 void check_common(const Service& service, const std::string& account, Diagnostics& diagnostics) {
   check_hooks(service, diagnostics);
   check_windows_path("service.command", service.command, diagnostics);
+  if (auto problem = service_type_problem(service.type, TargetOs::windows)) {
+    diagnostics.error("service.type", *problem);
+  }
   if (!service.working_directory.empty()) {
     check_windows_path("service.working_directory", service.working_directory, diagnostics);
   }

@@ -10,6 +10,8 @@
 // and one mode that is the exec health probe itself:
 //   probe FILE  exits 0 when FILE exists, 1 otherwise
 //   probe-hang FILE  appends "probe <pid>" to FILE, starts a `sleeper` and never exits
+// and one that ends by itself, a [service] type = "oneshot" task (wine_service_type_e2e.py):
+//   oneshot FILE SECONDS CODE  appends "started <pid>", sleeps, appends "finished <pid>", exits
 #include <windows.h>
 
 #include <cstdio>
@@ -92,6 +94,12 @@ int wmain(int argc, wchar_t** argv) {
   const std::wstring mode = argv[1];
   if (mode == L"probe") return GetFileAttributesW(argv[2]) == INVALID_FILE_ATTRIBUTES ? 1 : 0;
   g_marker = argv[2];
+  if (mode == L"oneshot" && argc >= 5) {
+    append("started");
+    Sleep(static_cast<DWORD>(_wtoi(argv[3])) * 1000);
+    append("finished");
+    return _wtoi(argv[4]);
+  }
   if (mode == L"probe-hang") {
     append("probe");
     start_sleeper();

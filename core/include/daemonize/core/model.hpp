@@ -31,6 +31,8 @@ enum class WindowsStart { automatic, delayed_automatic, demand, disabled };
 enum class TaskTrigger { boot, logon };
 // [stop] kill: which processes stop.signal (and the final SIGKILL) reach.
 enum class KillScope { group, main, all };
+// [service] type: how the program tells that it started (systemd's Type=).
+enum class ServiceType { simple, forking, oneshot, notify };
 
 // Where one output stream of the child goes.
 struct LogStream {
@@ -169,6 +171,11 @@ struct Service {
   std::vector<std::string> required_env;
   std::map<std::string, std::string> env;  // values may use interpolation
 
+  // [service] type and its companions (docs/manifest.md, "Service types").
+  ServiceType type = ServiceType::simple;
+  std::string pid_file;            // type = "forking": where the daemon writes its pid
+  bool remain_after_exit = false;  // type = "oneshot": active after a successful run
+
   RestartConfig restart;
   StopConfig stop;
   ReloadConfig reload;
@@ -211,6 +218,11 @@ struct Service {
 // The hooks that run: [hooks], with [reload] command as the one reload hook when it is set (the
 // loader refuses both at once).
 [[nodiscard]] HooksConfig effective_hooks(const Service& service);
+[[nodiscard]] const char* to_string(ServiceType type);
+
+// Why `type` cannot run on `os` (forking and notify on Windows: no pid-file daemons, no
+// sd_notify), or nullopt. Backends report it for their targets, the watchdog refuses to start.
+[[nodiscard]] std::optional<std::string> service_type_problem(ServiceType type, TargetOs os);
 
 // POSIX signal number of a manifest signal (the value of SIGTERM etc. on Linux/macOS).
 [[nodiscard]] int posix_signal_number(Signal signal);

@@ -24,6 +24,15 @@
 //
 // stop.kill = "main": stop.signal and the final kill reach the main process only; what it
 // started is never waited for or stopped (ChildExited is handled as if the tree were empty).
+// [service] type changes what "started" means (docs/watchdog.md, "Service types"):
+//   forking  the launcher runs while `starting`; its exit 0 starts the reading of pid_file
+//            (ReadPidFile, answered by MainPidFound or PidFileUnusable, polled with the timer
+//            until start_timeout); the verified pid is adopted (AdoptMain) and is the program
+//            from then on. A non-zero launcher exit or no usable pid in time is a failed start.
+//   notify   `running` but not ready until the program's own READY=1 (ProgramReady); none
+//            within start_timeout is a failed start. MAINPID= moves the main process.
+//   oneshot  ready only when the program exits with a success code; then `exited` (with
+//            remain_after_exit, until a stop) or the watchdog exits 0. Success never restarts.
 #pragma once
 
 #include <chrono>
@@ -38,7 +47,10 @@
 
 namespace daemonize {
 
-enum class SupervisorState { idle, starting, running, stopping, backing_off, stopped, gave_up };
+// exited: a oneshot with remain_after_exit that succeeded (active, nothing runs).
+// clang-format off
+enum class SupervisorState { idle, starting, running, stopping, backing_off, stopped, gave_up, exited };
+// clang-format on
 
 [[nodiscard]] const char* to_string(SupervisorState state);
 
@@ -96,7 +108,7 @@ struct StopRequested {
   std::string reason;
 };                          // SIGTERM/SIGINT to the watchdog, SCM stop...
 struct ReloadRequested {};  // SIGHUP to the watchdog
-struct Ready {};            // first healthy probe (health checks, issue 8)
+struct Ready {};            // first healthy probe ([health])
 // Restart the running child (e.g. health: retries failed probes); counted by the restart policy.
 struct RestartRequested {
   std::string reason;
@@ -107,6 +119,16 @@ struct HookFinished {
   ExitStatus status;
   bool timed_out = false;
 };
+// [service] type = "notify": the program sent READY=1 on its NOTIFY_SOCKET.
+struct ProgramReady {};
+// A verified pid of the service: read from pid_file (forking) or sent as MAINPID= (notify).
+struct MainPidFound {
+  int pid = 0;
+};
+// forking: pid_file is missing, unreadable or names no process of the service (yet).
+struct PidFileUnusable {
+  std::string reason;
+};
 }  // namespace supervisor_event
 
 using SupervisorEvent =
@@ -114,7 +136,9 @@ using SupervisorEvent =
                  supervisor_event::ChildExited, supervisor_event::TreeEmpty,
                  supervisor_event::TimerExpired, supervisor_event::StopRequested,
                  supervisor_event::ReloadRequested, supervisor_event::Ready,
-                 supervisor_event::RestartRequested, supervisor_event::HookFinished>;
+                 supervisor_event::RestartRequested, supervisor_event::HookFinished,
+                 supervisor_event::ProgramReady, supervisor_event::MainPidFound,
+                 supervisor_event::PidFileUnusable>;
 
 enum class SupervisorLogLevel { debug, info, notice, warning, error };
 
@@ -158,6 +182,12 @@ struct PersistState {};  // write the state file from snapshot()
 struct Exit {
   int code = 0;
 };  // the watchdog exits with this code
+// forking: read pid_file now; answer with MainPidFound or PidFileUnusable.
+struct ReadPidFile {};
+// From now on `pid` is the main process: its exit is the program's exit.
+struct AdoptMain {
+  int pid = 0;
+};
 }  // namespace supervisor_action
 
 using SupervisorAction = std::variant<
@@ -165,7 +195,8 @@ using SupervisorAction = std::variant<
     supervisor_action::SignalMainChild, supervisor_action::KillTree, supervisor_action::StartTimer,
     supervisor_action::CancelTimer, supervisor_action::NotifyReady, supervisor_action::NotifyStatus,
     supervisor_action::NotifyStopping, supervisor_action::Log, supervisor_action::PersistState,
-    supervisor_action::Exit, supervisor_action::RunHook, supervisor_action::CancelHook>;
+    supervisor_action::Exit, supervisor_action::RunHook, supervisor_action::CancelHook,
+    supervisor_action::ReadPidFile, supervisor_action::AdoptMain>;
 
 using SupervisorActions = std::vector<SupervisorAction>;
 
@@ -176,7 +207,17 @@ struct SupervisorOptions {
   HooksConfig hooks;  // effective_hooks(): [reload] command is hooks.reload
   // false: READY=1 as soon as the child exec'd; true: wait for a Ready event (health checks).
   bool ready_requires_event = false;
+  // [service] type and its companions.
+  ServiceType type = ServiceType::simple;
+  bool remain_after_exit = false;
+  // forking: the launcher's exit and a usable pid_file; notify: READY=1. systemd's default
+  // TimeoutStartSec.
+  Duration start_timeout = std::chrono::seconds(90);
+  Duration pid_file_poll = std::chrono::milliseconds(100);  // forking: re-read pid_file this often
 };
+
+// The supervisor options of `service` (restart, stop, reload, type); `health`: [health] probes.
+[[nodiscard]] SupervisorOptions supervisor_options(const Service& service, bool health);
 
 // Everything the state file shows, as of the last event.
 struct SupervisorSnapshot {
@@ -223,7 +264,7 @@ class Supervisor {
 
   // [hooks]
   void begin_start(SupervisorActions& out);
-  void started(SupervisorActions& out);  // the program runs (and passed its health check)
+  void started(bool log, SupervisorActions& out);  // the program runs and passed its gates
   void become_ready(bool log, SupervisorActions& out);
   void stop_running(SupervisorActions& out);
   void after_stop_hooks(SupervisorActions& out);
@@ -236,6 +277,16 @@ class Supervisor {
     return hook_phase_ && *hook_phase_ == phase;
   }
   void finish_decided(SupervisorActions& out);
+  void handle(const supervisor_event::ProgramReady&, SupervisorActions& out);
+  void handle(const supervisor_event::MainPidFound& event, SupervisorActions& out);
+  void handle(const supervisor_event::PidFileUnusable& event, SupervisorActions& out);
+
+  // [service] type.
+  void launcher_exited(const ExitStatus& status, bool tree_empty, SupervisorActions& out);
+  void adopt(int pid, SupervisorActions& out);
+  void fail_start(const std::string& reason, SupervisorActions& out);
+  void update_ready(bool by_event, SupervisorActions& out);
+  bool oneshot_completed(SupervisorActions& out);
 
   void child_gone(const ExitStatus& status, bool tree_empty, SupervisorActions& out);
   void begin_stopping(SupervisorActions& out);
@@ -268,6 +319,15 @@ class Supervisor {
   std::uint64_t hook_id_ = 0;
   bool leftovers_ = false;       // the child exited during the stop hooks and left processes
   bool post_stop_done_ = false;  // post_stop ran for the current start
+
+  // [service] type.
+  bool launching_ = false;        // forking: the launcher runs
+  bool awaiting_pid_ = false;     // forking: the launcher succeeded, pid_file is being read
+  bool pid_wait_logged_ = false;  // forking: the first unusable pid_file was logged
+  bool start_pending_ = false;    // the start timeout runs (forking, notify)
+  bool program_ready_ = false;    // notify: READY=1 of the current child
+  bool health_ready_ = false;     // [health]: the first healthy probe of the current child
+  std::chrono::steady_clock::time_point start_deadline_{};
 };
 
 }  // namespace daemonize

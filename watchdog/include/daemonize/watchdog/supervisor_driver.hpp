@@ -56,6 +56,16 @@ class WatchdogPlatform {
   virtual void write_state(const StateRecord& record) = 0;
   // The supervisor decided the watchdog's exit code: the wait ends.
   virtual void exiting(int code) = 0;
+
+  // [service] type = "forking": the pid in pid_file when it names a process of the service (a
+  // descendant of the watchdog started after the launcher), else `problem` says why not.
+  struct PidFileResult {
+    int pid = 0;
+    std::string problem;
+  };
+  virtual PidFileResult read_pid_file() = 0;
+  // `pid` is the main process from now on (forking's daemon, notify's MAINPID=).
+  virtual void adopt_main(int pid) = 0;
 };
 
 class SupervisorDriver {
@@ -93,6 +103,8 @@ class SupervisorDriver {
   void perform(const supervisor_action::Exit& exit);
   void perform(const supervisor_action::RunHook& hook);
   void perform(const supervisor_action::CancelHook&);
+  void perform(const supervisor_action::ReadPidFile&);
+  void perform(const supervisor_action::AdoptMain& adopt);
 
   const Service& service_;
   const bool health_;
