@@ -114,10 +114,22 @@ TEST(ServiceDirectories, EnvironmentAsSystemdSetsIt) {
   EXPECT_EQ(variables.size(), 5U);
 }
 
-TEST(ServiceDirectories, SystemdMadeThemWhenRuntimeDirectoryIsSet) {
+TEST(ServiceDirectories, SystemdMadeThemWhenItListsThem) {
+  auto service = service_with_directories(TargetOs::linux, Scope::system);
+  service.directories.cache.clear();
+  service.directories.logs.clear();
+  service.directories.configuration.clear();
+  const auto directories = resolve_service_directories(service, environment_of({})).directories;
+  // A unit with RuntimeDirectory=daemonize/payments payments and StateDirectory=payments.
   EXPECT_TRUE(directories_made_by_service_manager(
-      environment_of({{"RUNTIME_DIRECTORY", "/run/daemonize/x"}})));
-  EXPECT_FALSE(directories_made_by_service_manager(environment_of({})));
+      directories, environment_of({{"RUNTIME_DIRECTORY", "/run/daemonize/payments:/run/payments"},
+                                   {"STATE_DIRECTORY", "/var/lib/payments"}})));
+  // `run --detach` sets RUNTIME_DIRECTORY to the watchdog's own state directory only.
+  EXPECT_FALSE(directories_made_by_service_manager(
+      directories, environment_of({{"RUNTIME_DIRECTORY", "/run/daemonize/payments"}})));
+  EXPECT_FALSE(directories_made_by_service_manager(
+      directories, environment_of({{"RUNTIME_DIRECTORY", "/run/payments"}})));  // no STATE_
+  EXPECT_FALSE(directories_made_by_service_manager(directories, environment_of({})));
 }
 
 // A file system of directories with modes and owners; every call is logged.

@@ -465,8 +465,9 @@ int run_watchdog(const RunOptions& options) {
 
   // [directories]: made here unless systemd made them (RuntimeDirectory= etc. in the unit).
   std::vector<ServiceDirectory> directories;
-  if (!service.directories.empty() && !directories_made_by_service_manager(environment_value)) {
-    auto resolved = resolve_service_directories(service, environment_value);
+  if (auto resolved = resolve_service_directories(service, environment_value);
+      !service.directories.empty() &&
+      !directories_made_by_service_manager(resolved.directories, environment_value)) {
     if (!resolved.problems.empty()) {
       for (const auto& problem : resolved.problems) std::cerr << problem << '\n';
       return exit_code::config_error;

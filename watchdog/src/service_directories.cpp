@@ -146,8 +146,17 @@ std::map<std::string, std::string> directory_environment(
   return variables;
 }
 
-bool directories_made_by_service_manager(const EnvironmentLookup& environment) {
-  return environment("RUNTIME_DIRECTORY").has_value();
+bool directories_made_by_service_manager(const std::vector<ServiceDirectory>& directories,
+                                         const EnvironmentLookup& environment) {
+  if (directories.empty()) return false;
+  for (const auto& directory : directories) {
+    const auto listed = environment(directory_variable(directory.kind));
+    if (!listed) return false;
+    if (directory.kind != DirectoryKind::runtime) continue;
+    const std::string entries = ":" + *listed + ":";
+    if (entries.find(":" + directory.path + ":") == std::string::npos) return false;
+  }
+  return true;
 }
 
 std::string create_service_directories(const std::vector<ServiceDirectory>& directories,

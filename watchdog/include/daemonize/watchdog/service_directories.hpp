@@ -45,9 +45,11 @@ struct ResolvedDirectories {
 [[nodiscard]] std::map<std::string, std::string> directory_environment(
     const std::vector<ServiceDirectory>& directories, char separator = ':');
 
-// True when systemd made the directories already: the unit sets RUNTIME_DIRECTORY (every unit
-// daemonize renders has RuntimeDirectory=).
-[[nodiscard]] bool directories_made_by_service_manager(const EnvironmentLookup& environment);
+// True when systemd made `directories` already: it sets STATE_DIRECTORY & co. for the kinds a
+// unit has, and lists the runtime ones in RUNTIME_DIRECTORY (which `run --detach` sets to the
+// watchdog's own state directory, so for runtime the path itself must be listed).
+[[nodiscard]] bool directories_made_by_service_manager(
+    const std::vector<ServiceDirectory>& directories, const EnvironmentLookup& environment);
 
 // What creating and removing needs from the host; faked in unit tests.
 class DirectoryOperations {
