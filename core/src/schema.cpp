@@ -564,7 +564,8 @@ bool sandbox_paths(KeyContext& context, const std::string& path, const Strings& 
 }
 
 // Each entry `prefix` + [A-Z0-9_]+ (or one of `also`).
-auto symbolic_names(const char* prefix, const char* what, std::vector<std::string> also = {}) {
+auto symbolic_names(const char* prefix, const char* what,
+                    const std::vector<std::string>& also = {}) {
   return [prefix, what, also](KeyContext& context, const std::string& path, const Strings& names) {
     const std::string_view start(prefix);
     for (std::size_t i = 0; i < names.size(); ++i) {
