@@ -47,6 +47,12 @@ std::variant<Template, TemplateError> parse_template(std::string_view text) {
       i += 2;
       continue;
     }
+    if (text[i + 1] == '@') {
+      return TemplateError{
+          "'$@{VAR}' (split into several arguments) must be a whole element of service.args or "
+          "health.command",
+          dollar};
+    }
     if (text[i + 1] != '{') {
       return TemplateError{"'$' must be followed by '{' or '$' (write '$$' for a literal '$')",
                            dollar};
@@ -132,6 +138,47 @@ Resolution resolve_template(const Template& parsed, const VariableLookup& lookup
         }
         break;
     }
+  }
+  return resolution;
+}
+
+std::optional<std::string> split_reference(std::string_view element) {
+  if (element.size() < 5 || !element.starts_with("$@{") || !element.ends_with("}")) {
+    return std::nullopt;
+  }
+  const auto name = element.substr(3, element.size() - 4);
+  if (!is_name_start(name.front())) return std::nullopt;
+  for (const char c : name) {
+    if (!is_name_char(c)) return std::nullopt;
+  }
+  return std::string(name);
+}
+
+std::vector<std::string> split_words(std::string_view value) {
+  constexpr std::string_view whitespace = " \t\n\r\v\f";
+  std::vector<std::string> words;
+  std::size_t start = value.find_first_not_of(whitespace);
+  while (start != std::string_view::npos) {
+    const auto end = value.find_first_of(whitespace, start);
+    words.emplace_back(value.substr(start, end == std::string_view::npos ? end : end - start));
+    start = end == std::string_view::npos ? end : value.find_first_not_of(whitespace, end);
+  }
+  return words;
+}
+
+ArgvResolution resolve_arguments(const std::vector<std::string>& elements,
+                                 const VariableLookup& lookup) {
+  ArgvResolution resolution;
+  for (const auto& element : elements) {
+    if (auto name = split_reference(element)) {
+      if (auto value = lookup(*name)) {
+        for (auto& word : split_words(*value)) resolution.argv.push_back(std::move(word));
+      }
+      continue;
+    }
+    auto resolved = resolve_string(element, lookup);
+    for (auto& missing : resolved.unresolved) resolution.unresolved.push_back(std::move(missing));
+    resolution.argv.push_back(std::move(resolved.value));
   }
   return resolution;
 }

@@ -115,4 +115,23 @@ int posix_signal_number(Signal signal) {
   return SIGTERM;
 }
 
+std::vector<std::string> SandboxConfig::keys_set() const {
+  std::vector<std::string> keys;
+  auto add_if = [&keys](bool set, const char* key) {
+    if (set) keys.emplace_back(std::string("sandbox.") + key);
+  };
+  add_if(no_new_privileges.has_value(), "no_new_privileges");
+  add_if(private_tmp.has_value(), "private_tmp");
+  add_if(protect_system.has_value(), "protect_system");
+  add_if(protect_home.has_value(), "protect_home");
+  add_if(!read_write_paths.empty(), "read_write_paths");
+  add_if(!read_only_paths.empty(), "read_only_paths");
+  add_if(private_devices.has_value(), "private_devices");
+  add_if(private_users.has_value(), "private_users");
+  add_if(capabilities.has_value(), "capabilities");
+  add_if(!restrict_address_families.empty(), "restrict_address_families");
+  add_if(!system_call_filter.empty(), "system_call_filter");
+  return keys;
+}
+
 }  // namespace daemonize

@@ -17,6 +17,12 @@ boost::json::value optional_number(const std::optional<std::uint64_t>& value) {
   return value ? boost::json::value(*value) : boost::json::value(nullptr);
 }
 
+std::string octal_text(std::uint32_t mode) {
+  char text[8];
+  (void)std::snprintf(text, sizeof text, "%04o", mode);
+  return text;
+}
+
 // "inherit", "null", or the file name.
 boost::json::value log_stream(const LogStream& stream) {
   if (const char* spelling = spelling_of(stream.kind)) return spelling;
@@ -112,8 +118,38 @@ boost::json::value to_json(const Service& s) {
       {"nofile", optional_number(s.limits.nofile)},
       {"nproc", optional_number(s.limits.nproc)},
   };
-  boost::json::object dependencies{{"after", string_array(s.dependencies.after)},
-                                   {"requires", string_array(s.dependencies.requires_units)}};
+  boost::json::object dependencies{
+      {"after", string_array(s.dependencies.after)},
+      {"requires", string_array(s.dependencies.requires_units)},
+      {"wants", string_array(s.dependencies.wants)},
+      {"requires_mounts_for", string_array(s.dependencies.requires_mounts_for)}};
+  const auto& dirs = s.directories;
+  boost::json::object directories{{"runtime", string_array(dirs.runtime)},
+                                  {"state", string_array(dirs.state)},
+                                  {"cache", string_array(dirs.cache)},
+                                  {"logs", string_array(dirs.logs)},
+                                  {"configuration", string_array(dirs.configuration)},
+                                  {"mode", octal_text(dirs.mode)}};
+  const auto& box = s.sandbox;
+  auto optional_flag = [](const std::optional<bool>& flag) {
+    return flag ? boost::json::value(*flag) : boost::json::value(nullptr);
+  };
+  auto optional_text = [](const std::optional<std::string>& text) {
+    return text ? boost::json::value(*text) : boost::json::value(nullptr);
+  };
+  boost::json::object sandbox{
+      {"no_new_privileges", optional_flag(box.no_new_privileges)},
+      {"private_tmp", optional_flag(box.private_tmp)},
+      {"protect_system", optional_text(box.protect_system)},
+      {"protect_home", optional_text(box.protect_home)},
+      {"read_write_paths", string_array(box.read_write_paths)},
+      {"read_only_paths", string_array(box.read_only_paths)},
+      {"private_devices", optional_flag(box.private_devices)},
+      {"private_users", optional_flag(box.private_users)},
+      {"capabilities", box.capabilities ? boost::json::value(string_array(*box.capabilities))
+                                        : boost::json::value(nullptr)},
+      {"restrict_address_families", string_array(box.restrict_address_families)},
+      {"system_call_filter", string_array(box.system_call_filter)}};
   boost::json::object extra;
   for (const auto& [key, value] : s.systemd.extra) extra[key] = value;
   boost::json::object systemd{{"hardening", s.systemd.hardening}, {"extra", extra}};
@@ -132,14 +168,24 @@ boost::json::value to_json(const Service& s) {
        s.kubernetes.port ? boost::json::value(*s.kubernetes.port) : boost::json::value(nullptr)},
   };
   return boost::json::object{
-      {"schema", s.schema}, {"os", to_string(s.os)},
-      {"service", service}, {"env", env},
-      {"restart", restart}, {"stop", stop},
-      {"reload", reload},   {"hooks", hooks},
-      {"logs", logs},       {"health", health},
-      {"limits", limits},   {"dependencies", dependencies},
-      {"systemd", systemd}, {"launchd", launchd},
-      {"windows", windows}, {"kubernetes", kubernetes},
+      {"schema", s.schema},
+      {"os", to_string(s.os)},
+      {"service", service},
+      {"env", env},
+      {"restart", restart},
+      {"stop", stop},
+      {"reload", reload},
+      {"hooks", hooks},
+      {"logs", logs},
+      {"health", health},
+      {"limits", limits},
+      {"dependencies", dependencies},
+      {"directories", directories},
+      {"sandbox", sandbox},
+      {"systemd", systemd},
+      {"launchd", launchd},
+      {"windows", windows},
+      {"kubernetes", kubernetes},
   };
 }
 

@@ -331,9 +331,11 @@ bool command_path(KeyContext& context, const std::string& path, const std::strin
   return true;
 }
 
+// An argv: each element a template, or exactly `$@{VAR}` (split into words at start).
 bool templates(KeyContext& context, const std::string& path, const Strings& values) {
-  for (std::size_t i = 0; i < values.size(); ++i)
-    context.check_template(element(path, i), values[i]);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!split_reference(values[i])) context.check_template(element(path, i), values[i]);
+  }
   return true;
 }
 
@@ -560,6 +562,104 @@ bool unit_names(KeyContext& context, const std::string& path, const Strings& nam
     if (!ok) {
       context.error(element(path, i),
                     "'" + element(path, i) + "' is not a valid service name: '" + name + "'");
+    }
+  }
+  return true;
+}
+
+// ---- [dependencies] requires_mounts_for, [directories], [sandbox] -----------------------------
+
+bool mount_paths(KeyContext& context, const std::string& path, const Strings& paths) {
+  for (std::size_t i = 0; i < paths.size(); ++i)
+    check_absolute_path(context, element(path, i), paths[i], paths[i]);
+  return true;
+}
+
+// A name relative to the OS's base directory of its kind ("payments", "payments/sockets").
+bool directory_names(KeyContext& context, const std::string& path, const Strings& names) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto& name = names[i];
+    bool ok = !name.empty() && name.front() != '/' && name.back() != '/' &&
+              std::all_of(name.begin(), name.end(), [](char c) {
+                const auto byte = static_cast<unsigned char>(c);
+                return std::isalnum(byte) || c == '_' || c == '.' || c == '-' || c == '/';
+              });
+    for (std::size_t start = 0; ok && start <= name.size();) {
+      auto end = name.find('/', start);
+      if (end == std::string::npos) end = name.size();
+      const auto component = std::string_view(name).substr(start, end - start);
+      ok = !component.empty() && component != "." && component != "..";
+      start = end + 1;
+    }
+    if (!ok) {
+      context.error(element(path, i),
+                    "'" + element(path, i) +
+                        "' must be a relative directory name (letters, digits, '_', '.', '-', "
+                        "'/' between names; no '..'), got '" +
+                        name + "'");
+    }
+  }
+  return true;
+}
+
+std::optional<std::uint32_t> octal_mode(KeyContext& context, const std::string& path,
+                                        const std::string& mode) {
+  const bool octal =
+      !mode.empty() && mode.size() <= 4 &&
+      std::all_of(mode.begin(), mode.end(), [](char c) { return c >= '0' && c <= '7'; });
+  if (!octal) {
+    context.error(path,
+                  "'" + path + "' must be an octal string like \"0750\", got \"" + mode + "\"");
+    return std::nullopt;
+  }
+  return static_cast<std::uint32_t>(std::stoul(mode, nullptr, 8));
+}
+
+// Absolute paths; a leading '-' (as systemd's) ignores a path that does not exist.
+bool sandbox_paths(KeyContext& context, const std::string& path, const Strings& paths) {
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    const auto& entry = paths[i];
+    check_absolute_path(context, element(path, i), entry.front() == '-' ? entry.substr(1) : entry,
+                        entry);
+  }
+  return true;
+}
+
+// Each entry `prefix` + [A-Z0-9_]+ (or one of `also`).
+auto symbolic_names(const char* prefix, const char* what,
+                    const std::vector<std::string>& also = {}) {
+  return [prefix, what, also](KeyContext& context, const std::string& path, const Strings& names) {
+    const std::string_view start(prefix);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const auto& name = names[i];
+      const bool ok = std::find(also.begin(), also.end(), name) != also.end() ||
+                      (name.size() > start.size() && name.starts_with(start) &&
+                       std::all_of(name.begin(), name.end(), [](char c) {
+                         return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+                       }));
+      if (!ok) {
+        context.error(element(path, i), "'" + element(path, i) + "' is not " + what + " (" +
+                                            prefix + "…), got '" + name + "'");
+      }
+    }
+    return true;
+  };
+}
+
+// systemd's SystemCallFilter= words: a call, a @group, optionally after '~' (deny).
+bool system_calls(KeyContext& context, const std::string& path, const Strings& names) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    std::string_view name = names[i];
+    if (name.starts_with("~")) name.remove_prefix(1);
+    if (name.starts_with("@")) name.remove_prefix(1);
+    const bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+    if (!ok) {
+      context.error(element(path, i), "'" + element(path, i) +
+                                          "' is not a system call or @group (like "
+                                          "\"@system-service\" or \"~@mount\"), got '" +
+                                          names[i] + "'");
     }
   }
   return true;
@@ -899,6 +999,61 @@ all.push_back({
                 "after", "Services to start first (ordering only)", false, unit_names),
             strings<&S::dependencies, &DependenciesConfig::requires_units>(
                 "requires", "Services needed (started along)", false, unit_names),
+            strings<&S::dependencies, &DependenciesConfig::wants>(
+                "wants", "Services started along, not needed", false, unit_names),
+            strings<&S::dependencies, &DependenciesConfig::requires_mounts_for>(
+                "requires_mounts_for", "Paths whose mounts are needed", false, mount_paths),
+        },
+});
+all.push_back({
+    .name = "directories",
+    .docs = "Directories made for the service, owned by its user",
+    .keys =
+        {
+            strings<&S::directories, &DirectoriesConfig::runtime>(
+                "runtime", "Under /run; removed at stop", false, directory_names),
+            strings<&S::directories, &DirectoriesConfig::state>("state", "Under /var/lib", false,
+                                                                directory_names),
+            strings<&S::directories, &DirectoriesConfig::cache>("cache", "Under /var/cache", false,
+                                                                directory_names),
+            strings<&S::directories, &DirectoriesConfig::logs>("logs", "Under /var/log", false,
+                                                               directory_names),
+            strings<&S::directories, &DirectoriesConfig::configuration>(
+                "configuration", "Under /etc", false, directory_names),
+            with_default(converted_key<&S::directories, &DirectoriesConfig::mode>(
+                             "mode", Type::string, "Mode of the directories, an octal string",
+                             &KeyContext::read_string, octal_mode),
+                         "\"0755\""),
+        },
+});
+all.push_back({
+    .name = "sandbox",
+    .docs = "Hardening of the service (systemd)",
+    .keys =
+        {
+            flag<&S::sandbox, &SandboxConfig::no_new_privileges>("no_new_privileges",
+                                                                 "No privileges from setuid"),
+            flag<&S::sandbox, &SandboxConfig::private_tmp>("private_tmp", "A /tmp of its own"),
+            choice_of_texts<&S::sandbox, &SandboxConfig::protect_system>(
+                "protect_system", "Read-only system directories", {"no", "yes", "full", "strict"}),
+            choice_of_texts<&S::sandbox, &SandboxConfig::protect_home>(
+                "protect_home", "Hidden or read-only homes", {"no", "yes", "read-only", "tmpfs"}),
+            strings<&S::sandbox, &SandboxConfig::read_write_paths>(
+                "read_write_paths", "Writable despite protect_system", false, sandbox_paths),
+            strings<&S::sandbox, &SandboxConfig::read_only_paths>(
+                "read_only_paths", "Read-only paths", false, sandbox_paths),
+            flag<&S::sandbox, &SandboxConfig::private_devices>("private_devices",
+                                                               "Only pseudo devices in /dev"),
+            flag<&S::sandbox, &SandboxConfig::private_users>("private_users",
+                                                             "A user namespace of its own"),
+            strings<&S::sandbox, &SandboxConfig::capabilities>(
+                "capabilities", "The only capabilities (bounding and ambient)", false,
+                symbolic_names("CAP_", "a capability")),
+            strings<&S::sandbox, &SandboxConfig::restrict_address_families>(
+                "restrict_address_families", "The only socket families", false,
+                symbolic_names("AF_", "an address family", {"none"})),
+            strings<&S::sandbox, &SandboxConfig::system_call_filter>(
+                "system_call_filter", "Allowed (or ~denied) system calls", false, system_calls),
         },
 });
 all.push_back({

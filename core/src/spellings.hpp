@@ -79,6 +79,7 @@ inline constexpr std::array<Spelling<HookPhase>, 5> spellings<HookPhase>{
      {"stop", HookPhase::stop},
      {"post_stop", HookPhase::post_stop},
      {"reload", HookPhase::reload}}};
+template <>
 inline constexpr std::array<Spelling<ServiceType>, 4> spellings<ServiceType>{
     {{"simple", ServiceType::simple},
      {"forking", ServiceType::forking},

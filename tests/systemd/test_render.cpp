@@ -630,9 +630,43 @@ TEST(SystemdBothModes, DependenciesGetServiceSuffix) {
   const auto lines = read_unit(unit_of(render(service)).content);
   EXPECT_EQ(values_of(lines, "Unit.After"),
             std::vector<std::string>{"postgresql.service network-online.target redis.service"});
-  EXPECT_EQ(values_of(lines, "Unit.Wants"),
-            std::vector<std::string>{"postgresql.service network-online.target"});
+  EXPECT_TRUE(values_of(lines, "Unit.Wants").empty());  // `after` only orders
   EXPECT_EQ(values_of(lines, "Unit.Requires"), std::vector<std::string>{"redis.service"});
+}
+
+TEST(SystemdBothModes, WantsPullsInAndOrders) {
+  for (const auto mode : {SupervisorMode::daemonize, SupervisorMode::native}) {
+    auto service = base_service();
+    service.supervisor = mode;
+    service.dependencies.after = {"network-online.target"};
+    service.dependencies.wants = {"redis", "network-online.target"};
+    const auto lines = read_unit(unit_of(render(service)).content);
+    EXPECT_EQ(values_of(lines, "Unit.After"),
+              std::vector<std::string>{"network-online.target redis.service"});
+    EXPECT_EQ(values_of(lines, "Unit.Wants"),
+              std::vector<std::string>{"redis.service network-online.target"});
+    EXPECT_TRUE(values_of(lines, "Unit.Requires").empty());
+  }
+}
+
+TEST(SystemdBothModes, RequiresMountsFor) {
+  auto service = base_service();
+  service.dependencies.requires_mounts_for = {"/srv/data", "/var/lib/my data", "C:\\data"};
+  const auto result = render(service);
+  const auto lines = read_unit(unit_of(result).content);
+  EXPECT_EQ(values_of(lines, "Unit.RequiresMountsFor"),
+            std::vector<std::string>{"/srv/data \"/var/lib/my data\""});
+  const auto* dropped =
+      find_diagnostic(result, "dependencies.requires_mounts_for[2]", Severity::warning);
+  ASSERT_NE(dropped, nullptr);
+  EXPECT_EQ(dropped->message,
+            "systemd: 'C:\\data' is not a POSIX path; dropped (set it in [os.linux])");
+}
+
+TEST(SystemdBothModes, WantsWithASpaceCannotAddAUnit) {
+  auto service = base_service();
+  service.dependencies.wants = {"a b"};
+  EXPECT_NE(find_diagnostic(render(service), "dependencies.wants[0]", Severity::error), nullptr);
 }
 
 TEST(SystemdBothModes, DependencyWithASpaceCannotAddAUnit) {
@@ -769,6 +803,179 @@ TEST(SystemdBackend, RegistersAsSystemd) {
   auto windows_only = base_service();
   windows_only.command = "C:\\Program Files\\app.exe";
   EXPECT_TRUE(backend->unsupported_reason(windows_only).has_value());
+}
+
+// ---- [sandbox] ----------------------------------------------------------------------------
+
+using Strings = std::vector<std::string>;
+
+TEST(SystemdSandbox, EveryKeyBecomesItsDirective) {
+  for (const auto mode : {SupervisorMode::daemonize, SupervisorMode::native}) {
+    auto service = base_service(mode);
+    auto& box = service.sandbox;
+    box.no_new_privileges = true;
+    box.private_tmp = true;
+    box.protect_system = "full";
+    box.protect_home = "tmpfs";
+    box.read_write_paths = {"/srv/demo", "-/srv/maybe"};
+    box.read_only_paths = {"/srv/static"};
+    box.private_devices = true;
+    box.private_users = false;
+    box.capabilities = Strings{"CAP_NET_BIND_SERVICE", "CAP_CHOWN"};
+    box.system_call_filter = {"@system-service", "~@mount", "~reboot"};
+    const auto result = render(service);
+    const auto lines = read_unit(unit_of(result).content);
+    EXPECT_EQ(values_of(lines, "Service.NoNewPrivileges"), Strings{"yes"});
+    EXPECT_EQ(values_of(lines, "Service.PrivateTmp"), Strings{"yes"});
+    EXPECT_EQ(values_of(lines, "Service.ProtectSystem"), Strings{"full"});
+    EXPECT_EQ(values_of(lines, "Service.ProtectHome"), Strings{"tmpfs"});
+    const std::string watchdog_paths =
+        mode == SupervisorMode::daemonize ? "-/var/log/demo -%t/daemonize/demo" : "-/var/log/demo";
+    EXPECT_EQ(values_of(lines, "Service.ReadWritePaths"),
+              Strings{watchdog_paths + " /srv/demo -/srv/maybe"});
+    EXPECT_EQ(values_of(lines, "Service.ReadOnlyPaths"), Strings{"/srv/static"});
+    EXPECT_EQ(values_of(lines, "Service.PrivateDevices"), Strings{"yes"});
+    EXPECT_EQ(values_of(lines, "Service.PrivateUsers"), Strings{"no"});
+    EXPECT_EQ(values_of(lines, "Service.CapabilityBoundingSet"),
+              Strings{"CAP_NET_BIND_SERVICE CAP_CHOWN"});
+    EXPECT_EQ(values_of(lines, "Service.AmbientCapabilities"),
+              Strings{"CAP_NET_BIND_SERVICE CAP_CHOWN"});
+    EXPECT_EQ(values_of(lines, "Service.SystemCallFilter"),
+              (Strings{"@system-service", "~@mount reboot"}));
+  }
+}
+
+TEST(SystemdSandbox, NoCapabilitiesAtAll) {
+  auto service = base_service();
+  service.sandbox.capabilities = Strings{};
+  const auto lines = read_unit(unit_of(render(service)).content);
+  EXPECT_EQ(values_of(lines, "Service.CapabilityBoundingSet"), Strings{""});
+  EXPECT_TRUE(values_of(lines, "Service.AmbientCapabilities").empty());
+}
+
+TEST(SystemdSandbox, SetKeysWinOverHardening) {
+  auto service = base_service();
+  service.systemd.hardening = true;
+  service.sandbox.private_tmp = false;
+  service.sandbox.protect_system = "full";
+  service.sandbox.protect_home = "read-only";
+  const auto lines = read_unit(unit_of(render(service)).content);
+  EXPECT_EQ(values_of(lines, "Service.NoNewPrivileges"), Strings{"yes"});  // hardening's
+  EXPECT_EQ(values_of(lines, "Service.PrivateTmp"), Strings{"no"});
+  EXPECT_EQ(values_of(lines, "Service.ProtectSystem"), Strings{"full"});
+  EXPECT_EQ(values_of(lines, "Service.ProtectHome"), Strings{"read-only"});
+}
+
+TEST(SystemdSandbox, WatchdogKeepsUnixSocketsAndProbeFamilies) {
+  auto service = base_service();
+  service.sandbox.restrict_address_families = {"AF_INET"};
+  service.health.emplace();
+  service.health->check = HealthCheckKind::tcp;
+  service.health->address = "127.0.0.1:80";
+  EXPECT_EQ(
+      values_of(read_unit(unit_of(render(service)).content), "Service.RestrictAddressFamilies"),
+      Strings{"AF_INET AF_UNIX AF_INET6"});
+  service.supervisor = SupervisorMode::native;
+  EXPECT_EQ(
+      values_of(read_unit(unit_of(render(service)).content), "Service.RestrictAddressFamilies"),
+      Strings{"AF_INET"});
+}
+
+TEST(SystemdSandbox, NoneBecomesUnixOnlyForTheWatchdog) {
+  auto service = base_service();
+  service.sandbox.restrict_address_families = {"none"};
+  const auto result = render(service);
+  EXPECT_EQ(values_of(read_unit(unit_of(result).content), "Service.RestrictAddressFamilies"),
+            Strings{"AF_UNIX"});
+  const auto* warned =
+      find_diagnostic(result, "sandbox.restrict_address_families", Severity::warning);
+  ASSERT_NE(warned, nullptr);
+  EXPECT_EQ(
+      warned->message,
+      "systemd: the watchdog needs AF_UNIX to talk to systemd: \"none\" becomes AF_UNIX only");
+}
+
+TEST(SystemdSandbox, AllowListWithoutSystemServiceWarnsInDaemonizeMode) {
+  auto service = base_service();
+  service.sandbox.system_call_filter = {"@basic-io"};
+  const auto result = render(service);
+  const auto* warned = find_diagnostic(result, "sandbox.system_call_filter", Severity::warning);
+  ASSERT_NE(warned, nullptr);
+  EXPECT_EQ(warned->message,
+            "systemd: the filter applies to the watchdog too, which needs the calls of "
+            "\"@system-service\"; add it, or the watchdog may be killed (SIGSYS)");
+  service.supervisor = SupervisorMode::native;
+  EXPECT_EQ(find_diagnostic(render(service), "sandbox.system_call_filter", Severity::warning),
+            nullptr);
+}
+
+TEST(SystemdSandbox, ProtectHomeHidingTheServicesPathWarns) {
+  auto service = base_service();
+  service.working_directory = "/home/demo/app";
+  service.sandbox.protect_home = "yes";
+  const auto result = render(service);
+  const auto* warned = find_diagnostic(result, "sandbox.protect_home", Severity::warning);
+  ASSERT_NE(warned, nullptr);
+  EXPECT_EQ(warned->message,
+            "systemd: protect_home = \"yes\" hides '/home/demo/app', which the service uses; use "
+            "\"read-only\"");
+}
+
+// ---- [directories] ------------------------------------------------------------------------
+
+TEST(SystemdDirectories, EachKindAndItsModeWhenNotTheDefault) {
+  for (const auto mode : {SupervisorMode::daemonize, SupervisorMode::native}) {
+    auto service = base_service(mode);
+    service.directories.runtime = {"demo", "demo/sockets"};
+    service.directories.state = {"demo"};
+    service.directories.cache = {"demo"};
+    service.directories.logs = {"demo-audit"};
+    service.directories.configuration = {"demo"};
+    auto lines = read_unit(unit_of(render(service)).content);
+    const Strings runtime = mode == SupervisorMode::daemonize
+                                ? Strings{"daemonize/demo", "demo demo/sockets"}
+                                : Strings{"demo demo/sockets"};
+    EXPECT_EQ(values_of(lines, "Service.RuntimeDirectory"), runtime);
+    EXPECT_EQ(values_of(lines, "Service.StateDirectory"), Strings{"demo"});
+    EXPECT_EQ(values_of(lines, "Service.CacheDirectory"), Strings{"demo"});
+    EXPECT_EQ(values_of(lines, "Service.ConfigurationDirectory"), Strings{"demo"});
+    EXPECT_TRUE(values_of(lines, "Service.RuntimeDirectoryMode").empty());  // 0755: systemd's
+    EXPECT_TRUE(values_of(lines, "Service.StateDirectoryMode").empty());
+
+    service.directories.mode = 0750;
+    lines = read_unit(unit_of(render(service)).content);
+    for (const char* key : {"Service.RuntimeDirectoryMode", "Service.StateDirectoryMode",
+                            "Service.CacheDirectoryMode", "Service.LogsDirectoryMode",
+                            "Service.ConfigurationDirectoryMode"}) {
+      EXPECT_EQ(values_of(lines, key), Strings{"0750"}) << key;
+    }
+  }
+}
+
+TEST(SystemdDirectories, TheModeReplacesTheWatchdogsLogDirectoryMode) {
+  auto service = base_service();
+  service.directories.logs = {"demo-audit"};
+  service.directories.mode = 0700;
+  const auto lines = read_unit(unit_of(render(service)).content);
+  EXPECT_EQ(values_of(lines, "Service.LogsDirectory"), (Strings{"demo", "demo-audit"}));
+  EXPECT_EQ(values_of(lines, "Service.LogsDirectoryMode"), Strings{"0700"});
+}
+
+TEST(SystemdDirectories, SpecifiersAreEscaped) {
+  auto service = base_service();
+  service.directories.state = {"demo%i"};
+  EXPECT_EQ(values_of(read_unit(unit_of(render(service)).content), "Service.StateDirectory"),
+            Strings{"demo%%i"});
+}
+
+// ---- $@{VAR} ------------------------------------------------------------------------------
+
+TEST(SystemdNative, SplitReferenceIsAnUnquotedDollarWord) {
+  auto service = base_service(SupervisorMode::native);
+  service.args = {"-D", "$@{SSHD_OPTS}", "${ONE}"};
+  service.env = {{"ONE", "x"}};
+  const auto lines = read_unit(unit_of(render(service)).content);
+  EXPECT_EQ(values_of(lines, "Service.ExecStart"), Strings{"/usr/bin/demo -D $SSHD_OPTS ${ONE}"});
 }
 
 }  // namespace

@@ -106,3 +106,45 @@ TEST(LayeredEnvironment, SelfReferenceReadsTheLowerLayers) {
   EXPECT_EQ(result.unresolved[0].name, "NOPE");
   EXPECT_EQ(result.unresolved[1].name, "SECRET");
 }
+
+TEST(SplitReference, OnlyAWholeElementSplits) {
+  EXPECT_EQ(split_reference("$@{SSHD_OPTS}"), std::optional<std::string>("SSHD_OPTS"));
+  EXPECT_EQ(split_reference("$@{_x1}"), std::optional<std::string>("_x1"));
+  for (const char* not_split : {"${OPTS}", "$@{OPTS}x", "x$@{OPTS}", "$@{}", "$@{1A}", "$@{A-B}",
+                                "$@{A:-b}", "$@OPTS", "$@{OPTS", ""}) {
+    EXPECT_EQ(split_reference(not_split), std::nullopt) << not_split;
+  }
+}
+
+TEST(SplitReference, ElsewhereItIsASyntaxErrorAtTheDollar) {
+  auto parsed = parse_template("--opts=$@{OPTS}");
+  ASSERT_TRUE(std::holds_alternative<TemplateError>(parsed));
+  EXPECT_EQ(std::get<TemplateError>(parsed).offset, 7U);
+  EXPECT_EQ(std::get<TemplateError>(parsed).message,
+            "'$@{VAR}' (split into several arguments) must be a whole element of service.args or "
+            "health.command");
+}
+
+TEST(SplitWords, SplitsAtRunsOfWhitespaceWithoutQuoting) {
+  EXPECT_EQ(split_words("-o  Port=22\t-v\n"), (std::vector<std::string>{"-o", "Port=22", "-v"}));
+  EXPECT_EQ(split_words("\"a b\" 'c'"), (std::vector<std::string>{"\"a", "b\"", "'c'"}));
+  EXPECT_EQ(split_words("x\r\v\fy"), (std::vector<std::string>{"x", "y"}));
+  EXPECT_TRUE(split_words("").empty());
+  EXPECT_TRUE(split_words(" \t\n ").empty());
+}
+
+TEST(ResolveArguments, SplitElementsBecomeZeroOrMoreWords) {
+  const VariableLookup lookup = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "OPTS") return std::string(" -D  -p 2222 ");
+    if (name == "EMPTY") return std::string("");
+    if (name == "ONE") return std::string("a b");
+    return std::nullopt;
+  };
+  const auto resolved =
+      resolve_arguments({"-f", "$@{OPTS}", "$@{EMPTY}", "$@{UNSET}", "${ONE}", "$@{ONE}"}, lookup);
+  EXPECT_TRUE(resolved.unresolved.empty());
+  EXPECT_EQ(resolved.argv, (std::vector<std::string>{"-f", "-D", "-p", "2222", "a b", "a", "b"}));
+  const auto missing = resolve_arguments({"${NOPE}"}, lookup);
+  ASSERT_EQ(missing.unresolved.size(), 1U);
+  EXPECT_EQ(missing.unresolved[0].name, "NOPE");
+}

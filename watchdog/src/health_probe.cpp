@@ -261,8 +261,15 @@ std::variant<HealthTarget, std::string> resolve_health_target(
       break;
     }
     case HealthCheckKind::exec:
-      for (const auto& argument : health.command)
+      for (const auto& argument : health.command) {
+        if (auto name = split_reference(argument)) {  // `$@{VAR}`: zero or more words
+          if (auto found = environment.find(*name); found != environment.end()) {
+            for (auto& word : split_words(found->second)) target.argv.push_back(std::move(word));
+          }
+          continue;
+        }
         target.argv.push_back(resolve("health.command", argument));
+      }
       if (!problem.empty()) return problem;
       if (target.argv.empty() || target.argv.front().empty())
         return std::string("health.command: empty");

@@ -186,7 +186,14 @@ StartupResult prepare_launch(const Service& service,
       resolve(service.command, "service.command", environment, problems, reported_names);
   plan.argv.push_back(plan.executable);
   for (std::size_t index = 0; index < service.args.size(); ++index) {
-    plan.argv.push_back(resolve(service.args[index], "service.args[" + std::to_string(index) + "]",
+    const auto& argument = service.args[index];
+    if (auto name = split_reference(argument)) {  // `$@{VAR}`: zero or more words
+      if (auto found = environment.find(*name); found != environment.end()) {
+        for (auto& word : split_words(found->second)) plan.argv.push_back(std::move(word));
+      }
+      continue;
+    }
+    plan.argv.push_back(resolve(argument, "service.args[" + std::to_string(index) + "]",
                                 environment, problems, reported_names));
   }
   if (!service.working_directory.empty()) {

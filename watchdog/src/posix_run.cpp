@@ -30,6 +30,7 @@
 #include "daemonize/watchdog/launch_plan.hpp"
 #include "daemonize/watchdog/notify_message.hpp"
 #include "daemonize/watchdog/run.hpp"
+#include "daemonize/watchdog/service_directories.hpp"
 #include "daemonize/watchdog/state_file.hpp"
 #include "daemonize/watchdog/supervisor_driver.hpp"
 #include "logging.hpp"
@@ -646,6 +647,40 @@ int run_watchdog(const RunOptions& options) {
     watchdog_log::warning(std::string("prctl(PR_SET_CHILD_SUBREAPER) failed: ") +
                           std::strerror(errno) + "; double-forked descendants escape the stop");
   }
+
+  // [directories]: made here unless systemd made them (RuntimeDirectory= etc. in the unit).
+  std::vector<ServiceDirectory> directories;
+  if (auto resolved = resolve_service_directories(service, environment_value);
+      !service.directories.empty() &&
+      !directories_made_by_service_manager(resolved.directories, environment_value)) {
+    if (!resolved.problems.empty()) {
+      for (const auto& problem : resolved.problems) std::cerr << problem << '\n';
+      return exit_code::config_error;
+    }
+    std::optional<DirectoryOwner> owner;
+    if (startup.plan->user)
+      owner = DirectoryOwner{startup.plan->user->uid, startup.plan->user->gid};
+    if (auto error = create_service_directories(resolved.directories, service.directories.mode,
+                                                owner, system_directory_operations());
+        !error.empty()) {
+      std::cerr << error << '\n';
+      return exit_code::cannot_create;
+    }
+    for (auto& [name, value] : directory_environment(resolved.directories)) {
+      startup.plan->environment[name] = value;
+    }
+    directories = std::move(resolved.directories);
+  }
+  // Runtime directories go when the watchdog ends, as systemd removes RuntimeDirectory= at stop.
+  struct RuntimeDirectoryCleanup {
+    const std::vector<ServiceDirectory>& directories;
+    ~RuntimeDirectoryCleanup() {
+      for (const auto& warning :
+           remove_runtime_directories(directories, system_directory_operations())) {
+        watchdog_log::warning(warning);
+      }
+    }
+  } cleanup{directories};
 
   std::optional<HealthTarget> health_target;
   if (service.health) {

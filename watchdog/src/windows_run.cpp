@@ -7,6 +7,8 @@
 // Windows HostQueries of prepare_launch().
 #include <windows.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cwchar>
@@ -24,6 +26,7 @@
 #include "daemonize/watchdog/health_probe.hpp"
 #include "daemonize/watchdog/launch_plan.hpp"
 #include "daemonize/watchdog/run.hpp"
+#include "daemonize/watchdog/service_directories.hpp"
 #include "daemonize/watchdog/state_file.hpp"
 #include "daemonize/watchdog/supervisor_driver.hpp"
 #include "logging.hpp"
@@ -462,6 +465,47 @@ int run_loaded(const Service& service, HANDLE stop_event, windows::ServiceStatus
     std::cerr << "daemonize: another watchdog is already running " << service.name << '\n';
     return exit_code::unavailable;
   }
+
+  // [directories]: %ProgramData%\<name> (user scope %LOCALAPPDATA%\<name>); the runtime ones
+  // are removed when the watchdog ends.
+  std::vector<ServiceDirectory> directories;
+  if (!service.directories.empty()) {
+    const auto environment = windows::current_environment();
+    const EnvironmentLookup lookup = [&environment](const std::string& name) {
+      for (const auto& [key, value] : environment) {  // Windows names ignore case
+        if (key.size() == name.size() &&
+            std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+              return std::tolower(static_cast<unsigned char>(a)) ==
+                     std::tolower(static_cast<unsigned char>(b));
+            }))
+          return std::optional<std::string>(value);
+      }
+      return std::optional<std::string>();
+    };
+    auto resolved = resolve_service_directories(service, lookup);
+    for (const auto& problem : resolved.problems) std::cerr << problem << '\n';
+    if (!resolved.problems.empty()) return exit_code::config_error;
+    if (auto error = create_service_directories(resolved.directories, service.directories.mode,
+                                                std::nullopt, system_directory_operations());
+        !error.empty()) {
+      std::cerr << error << '\n';
+      watchdog_log::error(error);
+      return exit_code::cannot_create;
+    }
+    for (auto& [name, value] : directory_environment(resolved.directories, ';')) {
+      plan.environment[name] = value;
+    }
+    directories = std::move(resolved.directories);
+  }
+  struct RuntimeDirectoryCleanup {
+    const std::vector<ServiceDirectory>& directories;
+    ~RuntimeDirectoryCleanup() {
+      for (const auto& warning :
+           remove_runtime_directories(directories, system_directory_operations())) {
+        watchdog_log::warning(warning);
+      }
+    }
+  } cleanup{directories};
 
   std::filesystem::path state_file;
   // A user-scope watchdog (a task of that user) keeps its state in the user's

@@ -82,7 +82,10 @@ RenderResult render_cron_block(const Service& service, const RenderOptions& opti
          "runs the "
          "daemonize watchdog, which applies [restart], [stop] and [logs]");
   }
-  if (!service.dependencies.after.empty() || !service.dependencies.requires_units.empty()) {
+  for (const auto& key : service.sandbox.keys_set()) {
+    warn(key, "cron: '" + key + "' is not enforced (cron starts the watchdog without a sandbox)");
+  }
+  if (!service.dependencies.empty()) {
     warn("dependencies",
          "cron: dependencies are not expressible; @reboot starts the service without ordering");
   }

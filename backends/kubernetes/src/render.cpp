@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "daemonize/core/interpolation.hpp"
 #include "daemonize/kubernetes/backend.hpp"
 #include "daemonize/kubernetes/naming.hpp"
 #include "daemonize/kubernetes/pod_environment.hpp"
@@ -93,6 +94,14 @@ class Renderer {
   void warning(std::string key, std::string message) {
     diagnostics_.push_back(
         {Severity::warning, "", 0, 0, std::move(key), "kubernetes: " + std::move(message)});
+  }
+  // `$@{VAR}`: kubelet's $(VAR) always gives exactly one argument.
+  bool refuse_split(const std::string& key, const std::string& element) {
+    const auto name = split_reference(element);
+    if (!name) return false;
+    error(key, "'" + element + "' cannot be expressed: kubelet expands $(" + *name +
+                   ") into exactly one argument and cannot split it into several");
+    return true;
   }
   [[nodiscard]] bool written(const std::string& key) const {
     return service_.positions.contains(key);
@@ -354,8 +363,9 @@ class Renderer {
     if (!service_.args.empty()) {
       YamlNode args = YamlNode::sequence();
       for (std::size_t i = 0; i < service_.args.size(); ++i) {
-        args.push(YamlNode::string(
-            environment.for_kubelet(service_.args[i], "service.args[" + std::to_string(i) + "]")));
+        const std::string key = "service.args[" + std::to_string(i) + "]";
+        if (refuse_split(key, service_.args[i])) continue;
+        args.push(YamlNode::string(environment.for_kubelet(service_.args[i], key)));
       }
       container.set("args", std::move(args));
     }
@@ -456,6 +466,8 @@ class Renderer {
         // kubelet passes exec probe argv through its `$(VAR)`/`$$` expansion (static env only).
         YamlNode command = YamlNode::sequence();
         for (std::size_t i = 0; i < health.command.size(); ++i) {
+          if (refuse_split("health.command[" + std::to_string(i) + "]", health.command[i]))
+            return std::nullopt;
           auto argument = environment.resolved_now(
               health.command[i], "health.command[" + std::to_string(i) + "]", true);
           if (!argument) return std::nullopt;
@@ -609,6 +621,22 @@ class Renderer {
     if (!service_.dependencies.requires_units.empty()) {
       warning("dependencies.requires",
               "pods have no start order; use readiness probes or init containers");
+    }
+    for (const auto& key : service_.sandbox.keys_set()) {
+      warning(key, "'" + key + "' is not enforced; set the pod's securityContext instead");
+    }
+    if (!service_.directories.empty()) {
+      warning("directories",
+              "[directories] are not created in a container; mount volumes (an emptyDir for "
+              "runtime and cache) in the pod");
+    }
+    if (!service_.dependencies.wants.empty()) {
+      warning("dependencies.wants",
+              "pods have no start order; use readiness probes or init containers");
+    }
+    if (!service_.dependencies.requires_mounts_for.empty()) {
+      warning("dependencies.requires_mounts_for",
+              "a pod's volumes are mounted before it starts; declare them in the pod, not here");
     }
     check_logs();
   }

@@ -260,6 +260,14 @@ class PlistRenderer {
       complete = false;
     }
     for (std::size_t i = 0; i < service_.args.size(); ++i) {
+      if (split_reference(service_.args[i])) {
+        error("service.args[" + std::to_string(i) + "]",
+              "launchd: '" + service_.args[i] +
+                  "' cannot be used with supervisor = \"native\": launchd neither expands "
+                  "variables nor splits them into arguments (use supervisor = \"daemonize\")");
+        complete = false;
+        continue;
+      }
       auto argument = native_literal("service.args[" + std::to_string(i) + "]", service_.args[i]);
       if (!argument) {
         complete = false;
@@ -491,6 +499,23 @@ class PlistRenderer {
       warn("dependencies.requires",
            "launchd: there are no job dependencies; dependencies.requires is ignored (the "
            "service starts without waiting and the required services are not started)");
+    }
+    for (const auto& key : service_.sandbox.keys_set()) {
+      warn(key, "launchd: '" + key + "' is not enforced (launchd has no such sandbox setting)");
+    }
+    if (native && !service_.directories.empty()) {
+      warn("directories",
+           "launchd: in native mode nothing creates [directories]; use supervisor = "
+           "\"daemonize\" (the watchdog creates them)");
+    }
+    if (!service_.dependencies.wants.empty()) {
+      warn("dependencies.wants",
+           "launchd: there are no job dependencies; dependencies.wants is ignored (the service "
+           "starts without waiting and the wanted services are not started)");
+    }
+    if (!service_.dependencies.requires_mounts_for.empty()) {
+      warn("dependencies.requires_mounts_for",
+           "launchd: a job cannot wait for a mount; dependencies.requires_mounts_for is ignored");
     }
     if (!native) return;  // The watchdog implements everything below in daemonize mode.
 

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <set>
+#include <tuple>
 #include <variant>
 
 #include "daemonize/core/installer.hpp"  // posix_install_paths(): what deploy installs
@@ -240,7 +242,8 @@ class SystemdRenderer {
     render_identity();
     render_env_file_credentials();
     render_limits();
-    render_hardening();
+    render_directories();
+    render_sandbox();
     unit_.add("Install", "WantedBy", user_scope() ? "default.target" : "multi-user.target");
     render_extra();
 
@@ -324,16 +327,18 @@ class SystemdRenderer {
     return word.str();
   }
 
-  // A path in a space-separated path list (ReadWritePaths=), `-` = ignore when missing.
-  std::optional<std::string> path_list_entry(const std::string& key, const std::string& path) {
+  // A path in a space-separated path list (ReadWritePaths=); `ignore_missing` prefixes `-`.
+  std::optional<std::string> path_list_entry(const std::string& key, const std::string& path,
+                                             bool ignore_missing = true) {
     if (path.find('"') != std::string::npos || path.find('\\') != std::string::npos) {
-      error(key, "'" + key + "' contains a quote or backslash, which ReadWritePaths= cannot hold");
+      error(key, "'" + key + "' contains a quote or backslash, which a path list cannot hold");
       return std::nullopt;
     }
     auto value = raw_value(key, path, true);
     if (!value) return std::nullopt;
+    const std::string prefix = ignore_missing ? "-" : "";
     const bool needs_quotes = value->find_first_of(" \t'") != std::string::npos;
-    return needs_quotes ? "\"-" + *value + "\"" : "-" + *value;
+    return needs_quotes ? "\"" + prefix + *value + "\"" : prefix + *value;
   }
 
   bool check_name() {
@@ -372,7 +377,10 @@ class SystemdRenderer {
         target.push_back(unit_name);
       }
     };
-    add_names(service_.dependencies.after, "dependencies.after", wants);
+    // `after` orders only; `wants` and `requires` also pull the unit in, and order after it.
+    std::vector<std::string> ordering_only;
+    add_names(service_.dependencies.after, "dependencies.after", ordering_only);
+    add_names(service_.dependencies.wants, "dependencies.wants", wants);
     add_names(service_.dependencies.requires_units, "dependencies.requires", requires_units);
     auto joined = [](const std::vector<std::string>& names) {
       std::string line;
@@ -382,6 +390,7 @@ class SystemdRenderer {
     if (!after.empty()) unit_.add("Unit", "After", joined(after));
     if (!wants.empty()) unit_.add("Unit", "Wants", joined(wants));
     if (!requires_units.empty()) unit_.add("Unit", "Requires", joined(requires_units));
+    render_requires_mounts_for();
 
     if (native() && service_.restart.policy != RestartPolicy::never) {
       // systemd counts starts, the manifest counts restarts: N restarts = N + 1 starts.
@@ -393,6 +402,22 @@ class SystemdRenderer {
                   std::to_string(std::uint64_t{service_.restart.max_restarts} + 1));
       }
     }
+  }
+
+  void render_requires_mounts_for() {
+    std::string paths;
+    const auto& mounts = service_.dependencies.requires_mounts_for;
+    for (std::size_t i = 0; i < mounts.size(); ++i) {
+      const std::string key = "dependencies.requires_mounts_for[" + std::to_string(i) + "]";
+      if (!mounts[i].starts_with("/")) {
+        warning(key, "'" + mounts[i] + "' is not a POSIX path; dropped (set it in [os.linux])");
+        continue;
+      }
+      if (auto entry = path_list_entry(key, mounts[i], false)) {
+        paths += (paths.empty() ? "" : " ") + *entry;
+      }
+    }
+    if (!paths.empty()) unit_.add("Unit", "RequiresMountsFor", paths);
   }
 
   // ---- supervisor = "daemonize" --------------------------------------------------------------
@@ -677,6 +702,8 @@ class SystemdRenderer {
   // One argument: literals escaped, `${VAR}` left for systemd to expand (from Environment= /
   // EnvironmentFile=), which yields exactly one argv entry however the value is spaced.
   std::optional<std::string> exec_argument(const std::string& key, const std::string& text) {
+    // `$@{VAR}` is systemd's own unquoted `$VAR`: split at whitespace, zero or more arguments.
+    if (auto name = split_reference(text)) return "$" + *name;
     auto parsed = parse_template(text);
     if (const auto* failure = std::get_if<TemplateError>(&parsed)) {
       error(key, "'" + key + "': " + failure->message);
@@ -1006,8 +1033,11 @@ class SystemdRenderer {
     if (limits.nproc) unit_.add("Service", "LimitNPROC", std::to_string(*limits.nproc));
   }
 
-  void render_hardening() {
-    if (!service_.systemd.hardening) return;
+  // [systemd].hardening and [sandbox] together: a [sandbox] key that is set wins over what
+  // hardening implies. Paths the watchdog (or systemd's log redirection) writes stay writable.
+  void render_sandbox() {
+    const auto& box = service_.sandbox;
+    const bool hardening = service_.systemd.hardening;
     std::vector<std::pair<std::string, std::string>> writable;  // key, path
     if (writes_log_files()) writable.emplace_back("logs.directory", service_.logs.directory);
     const auto& directory = service_.working_directory;
@@ -1024,36 +1054,185 @@ class SystemdRenderer {
     if (!native() && under_protected_home(manifest_path_)) home_path = manifest_path_;
     if (!native() && under_protected_home(daemonize_path_)) home_path = daemonize_path_;
 
-    unit_.add("Service", "NoNewPrivileges", "yes");
-    unit_.add("Service", "ProtectSystem", "strict");
-    if (user_scope()) {
-      unit_.add("Service", "ProtectHome", "read-only");
+    auto yes_no = [](bool value) { return value ? "yes" : "no"; };
+    if (box.no_new_privileges) {
+      unit_.add("Service", "NoNewPrivileges", yes_no(*box.no_new_privileges));
+    } else if (hardening) {
+      unit_.add("Service", "NoNewPrivileges", "yes");
+    }
+    const std::string protect_system = box.protect_system.value_or(hardening ? "strict" : "");
+    if (!protect_system.empty()) unit_.add("Service", "ProtectSystem", protect_system);
+    if (box.protect_home) {
+      unit_.add("Service", "ProtectHome", *box.protect_home);
+      if (!home_path.empty() && (*box.protect_home == "yes" || *box.protect_home == "tmpfs")) {
+        warning("sandbox.protect_home", "protect_home = \"" + *box.protect_home + "\" hides '" +
+                                            home_path +
+                                            "', which the service uses; use \"read-only\"");
+      }
+    } else if (hardening) {
+      if (user_scope()) {
+        unit_.add("Service", "ProtectHome", "read-only");
+      } else if (!home_path.empty()) {
+        unit_.add("Service", "ProtectHome", "read-only");
+        warning("systemd.hardening", "ProtectHome=read-only instead of yes: the service uses '" +
+                                         home_path + "' under a home directory");
+      } else {
+        unit_.add("Service", "ProtectHome", "yes");
+      }
+    }
+    if (box.private_tmp) {
+      unit_.add("Service", "PrivateTmp", yes_no(*box.private_tmp));
+    } else if (hardening) {
+      unit_.add("Service", "PrivateTmp", "yes");
+    }
+    if (user_scope() && hardening) {
       warning("systemd.hardening",
               "in a user service systemd applies ProtectSystem=, ProtectHome= and PrivateTmp= "
               "only where it can create a user namespace; elsewhere (e.g. in containers) it "
               "silently runs the service unsandboxed. ProtectHome=read-only keeps the manifest "
               "and logs under ~ readable");
-    } else if (!home_path.empty()) {
-      unit_.add("Service", "ProtectHome", "read-only");
-      warning("systemd.hardening", "ProtectHome=read-only instead of yes: the service uses '" +
-                                       home_path + "' under a home directory");
-    } else {
-      unit_.add("Service", "ProtectHome", "yes");
+    } else if (user_scope() && written_in_manifest("sandbox")) {
+      warning("sandbox",
+              "in a user service systemd applies most [sandbox] settings only where it can "
+              "create a user namespace; elsewhere (e.g. in containers) it silently runs the "
+              "service unsandboxed");
     }
-    unit_.add("Service", "PrivateTmp", "yes");
 
     std::string paths;
-    std::set<std::string> seen;
-    for (const auto& [key, path] : writable) {
-      if (!seen.insert(path).second) continue;
-      if (auto entry = path_list_entry(key, path)) paths += (paths.empty() ? "" : " ") + *entry;
+    if (!protect_system.empty() && protect_system != "no") {
+      std::set<std::string> seen;
+      for (const auto& [key, path] : writable) {
+        if (!seen.insert(path).second) continue;
+        if (auto entry = path_list_entry(key, path)) paths += (paths.empty() ? "" : " ") + *entry;
+      }
+      if (!native()) {
+        // The watchdog's state file; %t = /run (system) or $XDG_RUNTIME_DIR (user).
+        paths += (paths.empty() ? "" : " ") +
+                 ("-%t/daemonize/" + systemd::escape_specifiers(service_.name));
+      }
     }
-    if (!native()) {
-      // The watchdog's state file; %t = /run (system) or $XDG_RUNTIME_DIR (user).
-      paths += (paths.empty() ? "" : " ") +
-               ("-%t/daemonize/" + systemd::escape_specifiers(service_.name));
-    }
+    append_sandbox_paths(paths, box.read_write_paths, "sandbox.read_write_paths");
     if (!paths.empty()) unit_.add("Service", "ReadWritePaths", paths);
+    std::string read_only;
+    append_sandbox_paths(read_only, box.read_only_paths, "sandbox.read_only_paths");
+    if (!read_only.empty()) unit_.add("Service", "ReadOnlyPaths", read_only);
+
+    if (box.private_devices) unit_.add("Service", "PrivateDevices", yes_no(*box.private_devices));
+    if (box.private_users) unit_.add("Service", "PrivateUsers", yes_no(*box.private_users));
+    render_capabilities();
+    render_address_families();
+    render_system_call_filter();
+  }
+
+  void append_sandbox_paths(std::string& paths, const std::vector<std::string>& entries,
+                            const std::string& key_prefix) {
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const std::string key = key_prefix + "[" + std::to_string(i) + "]";
+      const bool optional = entries[i].starts_with("-");
+      const std::string path = optional ? entries[i].substr(1) : entries[i];
+      if (!path.starts_with("/")) {
+        warning(key, "'" + entries[i] + "' is not a POSIX path; dropped (set it in [os.linux])");
+        continue;
+      }
+      if (auto entry = path_list_entry(key, path, optional)) {
+        paths += (paths.empty() ? "" : " ") + *entry;
+      }
+    }
+  }
+
+  // The bounding set is the list; the same list is ambient, so a program run as User= (the
+  // watchdog in daemonize mode, which passes them on to the program) holds them.
+  void render_capabilities() {
+    if (!service_.sandbox.capabilities) return;
+    std::string list;
+    for (const auto& name : *service_.sandbox.capabilities)
+      list += (list.empty() ? "" : " ") + name;
+    unit_.add("Service", "CapabilityBoundingSet", list);  // empty: no capability at all
+    if (!list.empty()) unit_.add("Service", "AmbientCapabilities", list);
+  }
+
+  // The watchdog speaks sd_notify over AF_UNIX, and its http/tcp probes need AF_INET/AF_INET6.
+  void render_address_families() {
+    const auto& families = service_.sandbox.restrict_address_families;
+    if (families.empty()) return;
+    std::vector<std::string> list;
+    auto add = [&list](const std::string& family) {
+      if (std::find(list.begin(), list.end(), family) == list.end()) list.push_back(family);
+    };
+    const bool none = std::find(families.begin(), families.end(), "none") != families.end();
+    if (none && families.size() > 1) {
+      error("sandbox.restrict_address_families",
+            "'sandbox.restrict_address_families' lists \"none\" with other families");
+      return;
+    }
+    if (native()) {
+      for (const auto& family : families) add(family);
+    } else {
+      if (none) {
+        warning("sandbox.restrict_address_families",
+                "the watchdog needs AF_UNIX to talk to systemd: \"none\" becomes AF_UNIX only");
+      } else {
+        for (const auto& family : families) add(family);
+      }
+      add("AF_UNIX");
+      if (service_.health && service_.health->check != HealthCheckKind::exec) {
+        add("AF_INET");
+        add("AF_INET6");
+      }
+    }
+    std::string line;
+    for (const auto& family : list) line += (line.empty() ? "" : " ") + family;
+    unit_.add("Service", "RestrictAddressFamilies", line);
+  }
+
+  // Allowed calls on one line, denied ones ("~…") on another: systemd reads "~" for a whole line.
+  void render_system_call_filter() {
+    const auto& filter = service_.sandbox.system_call_filter;
+    if (filter.empty()) return;
+    std::string allowed;
+    std::string denied;
+    for (const auto& entry : filter) {
+      if (entry.starts_with("~")) {
+        denied += (denied.empty() ? "~" : " ") + entry.substr(1);
+      } else {
+        allowed += (allowed.empty() ? "" : " ") + entry;
+      }
+    }
+    if (!allowed.empty()) {
+      unit_.add("Service", "SystemCallFilter", allowed);
+      if (!native() && allowed.find("@system-service") == std::string::npos) {
+        warning("sandbox.system_call_filter",
+                "the filter applies to the watchdog too, which needs the calls of "
+                "\"@system-service\"; add it, or the watchdog may be killed (SIGSYS)");
+      }
+    }
+    if (!denied.empty()) unit_.add("Service", "SystemCallFilter", denied);
+  }
+
+  // [directories]: systemd creates each one owned by User=/Group= before the start, with
+  // directories.mode, and removes the runtime ones at stop.
+  void render_directories() {
+    const auto& directories = service_.directories;
+    char mode[8];
+    (void)std::snprintf(mode, sizeof mode, "%04o", directories.mode);
+    const bool mode_set = written_in_manifest("directories.mode") || directories.mode != 0755;
+    const std::array<std::tuple<const std::vector<std::string>*, const char*, const char*>, 5>
+        kinds{
+            {{&directories.runtime, "RuntimeDirectory", "directories.runtime"},
+             {&directories.state, "StateDirectory", "directories.state"},
+             {&directories.cache, "CacheDirectory", "directories.cache"},
+             {&directories.logs, "LogsDirectory", "directories.logs"},
+             {&directories.configuration, "ConfigurationDirectory", "directories.configuration"}}};
+    for (const auto& [names, setting, key] : kinds) {
+      if (names->empty()) continue;
+      std::string line;
+      for (const auto& name : *names) {
+        line += (line.empty() ? "" : " ") + systemd::escape_specifiers(name);
+      }
+      unit_.add("Service", setting, line);
+      // One mode per kind: it also applies to the watchdog's own runtime and log directories.
+      if (mode_set) unit_.set("Service", std::string(setting) + "Mode", mode);
+    }
   }
 
   void render_extra() {

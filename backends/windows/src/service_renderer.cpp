@@ -70,20 +70,33 @@ constexpr std::array<std::string_view, 10> systemd_only_suffixes{
 constexpr std::string_view service_suffix = ".service";
 
 // The SCM's dependencies: `requires` (hard, like DependOnService), mapped to Windows names.
-// `after` orders only (systemd After= + Wants=); the SCM has no such thing, so it is not
-// registered: a DependOnService entry would stop the service from starting whenever that
+// `after` orders only and `wants` is a soft dependency; the SCM has only hard ones, so neither
+// is registered: a DependOnService entry would stop the service from starting whenever that
 // service is missing or fails.
 std::vector<std::string> dependency_list(const Service& service, detail::Diagnostics& diagnostics) {
+  auto listed = [](const std::vector<std::string>& names) {
+    std::string text;
+    for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+    return text;
+  };
   if (!service.dependencies.after.empty()) {
-    std::string listed;
-    for (const auto& name : service.dependencies.after) {
-      listed += (listed.empty() ? "" : ", ") + name;
-    }
     diagnostics.warning("dependencies.after",
-                        "dependencies.after (" + listed +
+                        "dependencies.after (" + listed(service.dependencies.after) +
                             ") only orders the start, and the SCM has only hard dependencies: "
                             "it is not registered; list the Windows services this one needs "
                             "in [os.windows.dependencies] requires");
+  }
+  if (!service.dependencies.wants.empty()) {
+    diagnostics.warning("dependencies.wants",
+                        "dependencies.wants (" + listed(service.dependencies.wants) +
+                            ") is a soft dependency, and the SCM has only hard dependencies: "
+                            "it is not registered; list the Windows services this one needs "
+                            "in [os.windows.dependencies] requires");
+  }
+  if (!service.dependencies.requires_mounts_for.empty()) {
+    diagnostics.warning("dependencies.requires_mounts_for",
+                        "the SCM cannot wait for a mount; dependencies.requires_mounts_for is "
+                        "ignored");
   }
   std::vector<std::string> seen;
   const auto& names = service.dependencies.requires_units;
@@ -124,6 +137,9 @@ std::string joined_dependencies(const std::vector<std::string>& dependencies) {
 void check_service(const Service& service, detail::Diagnostics& diagnostics) {
   const auto account = service_account(service.windows.account);
   detail::check_common(service, account.scm_name, diagnostics);
+  for (const auto& key : service.sandbox.keys_set()) {
+    diagnostics.warning(key, "'" + key + "' is not enforced by the SCM (the sandbox is systemd's)");
+  }
   if (service.supervisor == SupervisorMode::native) {
     diagnostics.warning("service.supervisor",
                         "supervisor = \"native\": a plain program is not a Windows service (it "

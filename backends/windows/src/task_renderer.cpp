@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "common.hpp"
+#include "daemonize/core/interpolation.hpp"
 #include "daemonize/core/xml_text.hpp"
 #include "daemonize/windows/quoting.hpp"
 #include "daemonize/windows/render.hpp"
@@ -119,8 +120,15 @@ TaskAction native_action(const Service& service, detail::Diagnostics& diagnostic
   action.command = quote_program(native_literal("service.command", service.command, diagnostics));
   std::vector<std::string> arguments;
   for (std::size_t i = 0; i < service.args.size(); ++i) {
-    arguments.push_back(
-        native_literal("service.args[" + std::to_string(i) + "]", service.args[i], diagnostics));
+    const std::string key = "service.args[" + std::to_string(i) + "]";
+    if (split_reference(service.args[i])) {
+      diagnostics.error(key, "'" + service.args[i] +
+                                 "' cannot be used with supervisor = \"native\": Task Scheduler "
+                                 "neither expands variables nor splits them into arguments (use "
+                                 "supervisor = \"daemonize\")");
+      continue;
+    }
+    arguments.push_back(native_literal(key, service.args[i], diagnostics));
   }
   action.arguments = join_arguments(arguments);
   if (!service.working_directory.empty()) {
@@ -399,7 +407,15 @@ std::string task_account(const Service& service) {
 RenderResult render_windows_task(const Service& service, const RenderOptions& options) {
   detail::Diagnostics diagnostics;
   detail::check_common(service, account_in_words(service), diagnostics);
-  if (!service.dependencies.after.empty() || !service.dependencies.requires_units.empty()) {
+  for (const auto& key : service.sandbox.keys_set()) {
+    diagnostics.warning(key, "'" + key + "' is not enforced by Task Scheduler");
+  }
+  if (service.supervisor == SupervisorMode::native && !service.directories.empty()) {
+    diagnostics.warning("directories",
+                        "in native mode nothing creates [directories]; use supervisor = "
+                        "\"daemonize\" (the watchdog creates them)");
+  }
+  if (!service.dependencies.empty()) {
     diagnostics.warning("dependencies",
                         "Task Scheduler has no dependencies between tasks; [dependencies] is "
                         "ignored");

@@ -56,6 +56,22 @@ struct Resolution {
 // Parses then resolves; a syntax error is reported as one unresolved entry with an empty name.
 [[nodiscard]] Resolution resolve_string(std::string_view text, const VariableLookup& lookup);
 
+// `$@{VAR}`: an argv element (service.args, health.command) that is exactly this expands to the
+// words of VAR's value, split at whitespace (space, tab, newline, CR, VT, FF), no quoting;
+// unset or blank: no argument at all (as systemd's unquoted `$VAR` in ExecStart=).
+// The name when `element` is exactly `$@{NAME}`, else nullopt.
+[[nodiscard]] std::optional<std::string> split_reference(std::string_view element);
+[[nodiscard]] std::vector<std::string> split_words(std::string_view value);
+
+// Resolves an argv of templates: `$@{VAR}` elements become zero or more words, the others one
+// argument each (resolve_template). `unresolved` as for resolve_template, by element.
+struct ArgvResolution {
+  std::vector<std::string> argv;
+  std::vector<UnresolvedVariable> unresolved;
+};
+[[nodiscard]] ArgvResolution resolve_arguments(const std::vector<std::string>& elements,
+                                               const VariableLookup& lookup);
+
 // The variable lookup of manifest.md's precedence: [env] > env_files (later win) > inherited.
 // `manifest_env` values are themselves templates resolved against env_files + inherited.
 struct LayeredEnvironment {

@@ -118,8 +118,50 @@ struct LimitsConfig {
 };
 
 struct DependenciesConfig {
-  std::vector<std::string> after;
-  std::vector<std::string> requires_units;  // the manifest key is `requires`
+  std::vector<std::string> after;                // ordering only
+  std::vector<std::string> requires_units;       // the manifest key is `requires`
+  std::vector<std::string> wants;                // pulled in (soft) and ordered after
+  std::vector<std::string> requires_mounts_for;  // absolute paths
+
+  [[nodiscard]] bool empty() const {
+    return after.empty() && requires_units.empty() && wants.empty() && requires_mounts_for.empty();
+  }
+};
+
+// [directories]: names relative to the OS's base directory of each kind (systemd's
+// RuntimeDirectory= etc.), created for the service with its owner and `mode`.
+struct DirectoriesConfig {
+  std::vector<std::string> runtime;
+  std::vector<std::string> state;
+  std::vector<std::string> cache;
+  std::vector<std::string> logs;
+  std::vector<std::string> configuration;
+  std::uint32_t mode = 0755;  // systemd's default
+
+  [[nodiscard]] bool empty() const {
+    return runtime.empty() && state.empty() && cache.empty() && logs.empty() &&
+           configuration.empty();
+  }
+};
+
+// [sandbox]: portable names for systemd's hardening. Unset keys keep what
+// systemd.hardening implies (or nothing); a set key wins over it.
+struct SandboxConfig {
+  std::optional<bool> no_new_privileges;
+  std::optional<bool> private_tmp;
+  std::optional<std::string> protect_system;  // "no" | "yes" | "full" | "strict"
+  std::optional<std::string> protect_home;    // "no" | "yes" | "read-only" | "tmpfs"
+  std::vector<std::string> read_write_paths;  // a leading "-" = ignored when missing
+  std::vector<std::string> read_only_paths;
+  std::optional<bool> private_devices;
+  std::optional<bool> private_users;
+  std::optional<std::vector<std::string>> capabilities;  // bounding set = ambient set
+  std::vector<std::string> restrict_address_families;
+  std::vector<std::string> system_call_filter;
+
+  // The keys that are set ("sandbox.private_tmp", ...), in manifest order: what a target
+  // without the sandbox warns about.
+  [[nodiscard]] std::vector<std::string> keys_set() const;
 };
 
 struct SystemdConfig {
@@ -184,6 +226,8 @@ struct Service {
   std::optional<HealthConfig> health;
   LimitsConfig limits;
   DependenciesConfig dependencies;
+  DirectoriesConfig directories;
+  SandboxConfig sandbox;
   SystemdConfig systemd;
   LaunchdConfig launchd;
   WindowsConfig windows;
