@@ -1,0 +1,69 @@
+#include "import_common.hpp"
+
+#include <algorithm>
+
+namespace daemonize::import {
+namespace {
+
+bool is_alnum(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+}  // namespace
+
+std::string service_name_from(std::string_view raw) {
+  std::string name;
+  for (const char c : raw) {
+    if (name.size() == 64) break;
+    const bool ok = is_alnum(c) || (!name.empty() && (c == '_' || c == '.' || c == '-'));
+    if (ok) {
+      name += c;
+    } else if (!name.empty()) {
+      name += '-';
+    }
+  }
+  while (!name.empty() && name.back() == '-') name.pop_back();
+  return name.empty() ? "service" : name;
+}
+
+bool is_account_name(std::string_view name) {
+  if (name.empty() || name.size() > 32) return false;
+  const char first = name.front();
+  if (!((first >= 'A' && first <= 'Z') || (first >= 'a' && first <= 'z') || first == '_')) {
+    return false;
+  }
+  for (std::size_t i = 1; i < name.size(); ++i) {
+    const char c = name[i];
+    if (is_alnum(c) || c == '_' || c == '.' || c == '-') continue;
+    if (c == '$' && i + 1 == name.size()) continue;
+    return false;
+  }
+  return true;
+}
+
+bool is_variable_name(std::string_view name) {
+  if (name.empty() || (name.front() >= '0' && name.front() <= '9')) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) { return is_alnum(c) || c == '_'; });
+}
+
+void sort_report(std::vector<ReportLine>& report, const std::vector<std::string>& files) {
+  auto rank = [&](const std::string& file) {
+    return std::find(files.begin(), files.end(), file) - files.begin();
+  };
+  std::stable_sort(report.begin(), report.end(), [&](const ReportLine& a, const ReportLine& b) {
+    const auto ra = rank(a.file);
+    const auto rb = rank(b.file);
+    return ra != rb ? ra < rb : a.line < b.line;
+  });
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i != 0) out += separator;
+    out += parts[i];
+  }
+  return out;
+}
+
+}  // namespace daemonize::import
