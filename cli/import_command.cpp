@@ -52,21 +52,6 @@ ReadResult read_file(const std::string& path) {
   return {std::move(text).str(), ""};
 }
 
-// `<unit>.d/*.conf` next to a unit, in the order systemd applies them (by file name).
-std::vector<std::string> dropin_paths(const std::string& unit) {
-  std::vector<std::string> paths;
-  const fs::path directory = fs::path(unit).string() + ".d";
-  std::error_code error;
-  if (!fs::is_directory(directory, error)) return paths;
-  for (const auto& entry : fs::directory_iterator(directory, error)) {
-    if (entry.path().extension() == ".conf") paths.push_back(entry.path().string());
-  }
-  std::sort(paths.begin(), paths.end(), [](const std::string& a, const std::string& b) {
-    return fs::path(a).filename() < fs::path(b).filename();
-  });
-  return paths;
-}
-
 std::string supported_list() {
   std::string list;
   for (int i = 0; i <= static_cast<int>(import::Format::procfile); ++i) {
@@ -139,7 +124,7 @@ int run_import(const ImportOptions& options) {
     }
     std::vector<import::SourceText> dropins;
     if (*format == import::Format::systemd) {
-      for (const auto& dropin : dropin_paths(path)) {
+      for (const auto& dropin : import::systemd_dropin_paths(path)) {
         auto dropin_text = read_file(dropin);
         if (!dropin_text.text) {
           std::cerr << dropin << ": error: cannot read it: " << dropin_text.reason << "\n";

@@ -537,6 +537,23 @@ class SystemdImporter {
     return out;
   }
 
+  // The unit names of a dependency list, specifiers expanded; names that keep one (a template's
+  // instance) go to `skipped`.
+  std::vector<std::string> unit_names(const std::string& value, std::vector<std::string>& skipped) {
+    std::vector<std::string> names;
+    for (const auto& word : split_unit_words(value).value_or(std::vector<UnitWord>{})) {
+      std::set<std::string> unknown;
+      bool instance = false;
+      const std::string name = expand_specifiers(word.text, unknown, instance);
+      if (unknown.empty()) {
+        names.push_back(name);
+      } else {
+        skipped.push_back(word.text);
+      }
+    }
+    return names;
+  }
+
   void map_exec_start(const UnitDirective& d) {
     if (exec_seen_) {
       dropped(d, "only one program is run; the first ExecStart= is " + exec_file_line_);
@@ -668,6 +685,11 @@ class SystemdImporter {
       for (const auto& specifier : unknown) notes.push_back(specifier + " kept as text");
       draft_.set("env", name, toml_string(escape_interpolation(value)));
       unit_env_.insert(name);
+      if (auto earlier = env_lines_.find(name); earlier != env_lines_.end()) {
+        result_.report[earlier->second].note += "; " + name + " replaced by " + d.file + ":" +
+                                                std::to_string(d.line) + ", as systemd applies it";
+      }
+      env_lines_[name] = result_.report.size();
       names.push_back("env." + name);
     }
     environment_lines_.push_back(result_.report.size());
@@ -775,6 +797,16 @@ class SystemdImporter {
       note = "one limit for soft and hard: the hard " + value.substr(colon + 1);
       value = value.substr(colon + 1);
     }
+    if (value == "infinity") {
+      // No manifest value means "no limit"; the kernel caps these anyway.
+      const std::string cap = std::string(key) == "nofile" ? "1048576" : "4194304";
+      draft_.set("limits", key, cap);
+      return approximated(d,
+                          "limits." + std::string(key) + " = " + cap +
+                              (std::string(key) == "nofile" ? " (the kernel's default nr_open)"
+                                                            : " (the kernel's largest pid_max)") +
+                              ": the manifest has no \"infinity\"");
+    }
     auto number = parse_unsigned(value);
     if (!number || *number < 1 || *number > (1ULL << 30)) {
       dropped(d, "\"" + d.value + "\": limits." + key + " takes 1 to 2^30");
@@ -826,16 +858,20 @@ class SystemdImporter {
                                  join({unknown.begin(), unknown.end()}, ", ") + " kept as text");
     }
     if (key == "After" || key == "Requires") {
-      auto words = split_unit_words(v);
       auto& list = key == "After" ? after_ : requires_;
-      std::vector<std::string> names;
-      for (const auto& word : words.value_or(std::vector<UnitWord>{})) {
-        names.push_back(word.text);
-        if (std::find(list.begin(), list.end(), word.text) == list.end()) list.push_back(word.text);
+      std::vector<std::string> skipped;
+      const auto names = unit_names(v, skipped);
+      for (const auto& name : names) {
+        if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
       }
       const char* manifest_key = key == "After" ? "after" : "requires";
-      draft_.set("dependencies", manifest_key, toml_array(list));
+      if (!list.empty()) draft_.set("dependencies", manifest_key, toml_array(list));
       (key == "After" ? after_lines_ : requires_lines_).emplace_back(result_.report.size(), names);
+      if (names.empty()) return dropped(d, join(skipped, ", ") + ": names of template instances");
+      if (!skipped.empty()) {
+        return approximated(d, std::string("dependencies.") + manifest_key + "; " +
+                                   join(skipped, ", ") + " left out (names of template instances)");
+      }
       carried(d, std::string("dependencies.") + manifest_key);
       return;
     }
@@ -1044,9 +1080,8 @@ class SystemdImporter {
     // dependencies.after renders After= and Wants=; requires renders Requires= and After=.
     std::set<std::string> wanted;
     for (const auto& d : wants_) {
-      for (const auto& word : split_unit_words(d.value).value_or(std::vector<UnitWord>{})) {
-        wanted.insert(word.text);
-      }
+      std::vector<std::string> skipped;
+      for (const auto& name : unit_names(d.value, skipped)) wanted.insert(name);
     }
     auto note_extra =
         [&](const std::vector<std::pair<std::size_t, std::vector<std::string>>>& lines,
@@ -1099,6 +1134,7 @@ class SystemdImporter {
   bool restart_unlimited_ = false;
   std::string exec_file_line_;
   std::set<std::string> unit_env_;
+  std::map<std::string, std::size_t> env_lines_;  // variable -> its report line
   std::vector<std::string> env_files_;
   std::vector<std::string> after_;
   std::vector<std::string> requires_;

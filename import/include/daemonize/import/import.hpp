@@ -69,6 +69,10 @@ struct SourceText {
 // A supervisord configuration: one manifest per [program:x].
 [[nodiscard]] ImportResult import_supervisord(const SourceText& conf);
 
+// The drop-ins systemd applies to the unit at `unit_path`: `<unit_path>.d/*.conf`, sorted by
+// file name (the one place the importers look at the file system).
+[[nodiscard]] std::vector<std::string> systemd_dropin_paths(const std::string& unit_path);
+
 // Dispatches on `format` (a supported one).
 [[nodiscard]] ImportResult import_text(Format format, const SourceText& source,
                                        const std::vector<SourceText>& dropins);
