@@ -40,10 +40,14 @@ bool looks_like_procfile(std::string_view text) {
 
 std::optional<Format> detect_format(const std::string& path, std::string_view text) {
   const std::string name = std::filesystem::path(path).filename().string();
-  if (ends_with(name, ".service")) return Format::systemd;
+  for (const std::string_view unit :
+       {".service", ".socket", ".timer", ".target", ".mount", ".path"}) {
+    if (ends_with(name, unit)) return Format::systemd;  // a non-service unit is refused by name
+  }
   if (ends_with(name, ".plist")) return Format::launchd;
   if (ends_with(name, ".reg")) return Format::nssm;
-  if (name == "Procfile" || name.starts_with("Procfile.")) return Format::procfile;
+  if (name == "Procfile" || name.starts_with("Procfile.") || ends_with(name, ".Procfile"))
+    return Format::procfile;
   if (ends_with(name, ".xml") && contains(text, "<service")) return Format::winsw;
   if (contains(text, "[program:") || contains(text, "[supervisord]")) return Format::supervisord;
   if (contains(text, "[Service]") || (contains(text, "[Unit]") && contains(text, "ExecStart"))) {
