@@ -361,11 +361,14 @@ class ProgramImporter {
       return approximated(entry,
                           std::string("logs.") + key + " = \"inherit\": the service manager's log");
     }
-    const std::filesystem::path path(value);
-    if (!path.is_absolute() || path.filename().empty() || value.find("${") != std::string::npos) {
+    // A POSIX path on every host (the importer also runs on Windows).
+    const auto slash = value.rfind('/');
+    if (!value.starts_with("/") || slash + 1 == value.size() ||
+        value.find("${") != std::string::npos) {
       return dropped(entry, "\"" + entry.value + "\" is not an absolute file path");
     }
-    const std::string directory = path.parent_path().string();
+    const std::string directory = slash == 0 ? "/" : value.substr(0, slash);
+    const std::string file = value.substr(slash + 1);
     std::string note = "logs.directory + logs." + std::string(key);
     Outcome outcome = Outcome::carried;
     if (!log_directory_.empty() && log_directory_ != directory) {
@@ -375,9 +378,8 @@ class ProgramImporter {
       log_directory_ = directory;
       draft_.set("logs", "directory", toml_string(directory));
     }
-    draft_.set("logs", key, toml_string(path.filename().string()));
-    if (is_stdout && redirect_stderr_)
-      draft_.set("logs", "stderr", toml_string(path.filename().string()));
+    draft_.set("logs", key, toml_string(file));
+    if (is_stdout && redirect_stderr_) draft_.set("logs", "stderr", toml_string(file));
     report(entry, outcome, note);
   }
 

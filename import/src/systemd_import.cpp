@@ -5,6 +5,7 @@
 // written out.
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <functional>
@@ -402,6 +403,12 @@ class SystemdImporter {
   // are replaced; `%%` becomes `%`; the others stay as written and are listed in `unknown`.
   std::string expand_specifiers(std::string_view text, std::set<std::string>& unknown,
                                 bool& instance) const {
+    // The directories are those of a system unit; a user unit's differ per user.
+    const std::map<char, std::string> fixed{{'%', "%"},       {'n', unit_name_}, {'N', full_name_},
+                                            {'p', prefix_},   {'P', prefix_},    {'T', "/tmp"},
+                                            {'V', "/var/tmp"}};
+    const std::map<char, std::string> system_only{
+        {'t', "/run"}, {'S', "/var/lib"}, {'C', "/var/cache"}, {'L', "/var/log"}, {'E', "/etc"}};
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
       if (text[i] != '%' || i + 1 >= text.size()) {
@@ -409,74 +416,18 @@ class SystemdImporter {
         continue;
       }
       const char c = text[++i];
-      const bool system = !user_scope_;
-      switch (c) {
-        case '%':
-          out += '%';
-          break;
-        case 'n':
-          out += unit_name_;
-          break;
-        case 'N':
-          out += full_name_;
-          break;
-        case 'p':
-          out += prefix_;
-          break;
-        case 'P':
-          out += prefix_;
-          break;
-        case 't':
-          if (system) {
-            out += "/run";
-            break;
-          }
-          [[fallthrough]];
-        case 'S':
-          if (system && c == 'S') {
-            out += "/var/lib";
-            break;
-          }
-          [[fallthrough]];
-        case 'C':
-          if (system && c == 'C') {
-            out += "/var/cache";
-            break;
-          }
-          [[fallthrough]];
-        case 'L':
-          if (system && c == 'L') {
-            out += "/var/log";
-            break;
-          }
-          [[fallthrough]];
-        case 'E':
-          if (system && c == 'E') {
-            out += "/etc";
-            break;
-          }
-          [[fallthrough]];
-        case 'T':
-          if (c == 'T') {
-            out += "/tmp";
-            break;
-          }
-          [[fallthrough]];
-        case 'V':
-          if (c == 'V') {
-            out += "/var/tmp";
-            break;
-          }
-          [[fallthrough]];
-        default:
-          if ((c == 'i' || c == 'I' || c == 'j' || c == 'J') && !instance_.empty()) {
-            out += instance_;
-            break;
-          }
-          if (c == 'i' || c == 'I' || c == 'j' || c == 'J') instance = true;
-          unknown.insert(std::string("%") + c);
-          out += '%';
-          out += c;
+      const bool instance_specifier = c == 'i' || c == 'I' || c == 'j' || c == 'J';
+      if (auto value = fixed.find(c); value != fixed.end()) {
+        out += value->second;
+      } else if (auto dir = system_only.find(c); dir != system_only.end() && !user_scope_) {
+        out += dir->second;
+      } else if (instance_specifier && !instance_.empty()) {
+        out += instance_;
+      } else {
+        instance = instance || instance_specifier;
+        unknown.insert(std::string("%") + c);
+        out += '%';
+        out += c;
       }
     }
     return out;
@@ -751,12 +702,15 @@ class SystemdImporter {
       note = "appended to, where systemd truncated it at every start";
     }
     if (path) {
-      const std::filesystem::path p(*path);
-      if (!p.is_absolute() || p.filename().empty() || path->find('%') != std::string::npos) {
+      // A POSIX path on every host (the importer also runs on Windows).
+      const auto slash = path->rfind('/');
+      if (!path->starts_with("/") || slash + 1 == path->size() ||
+          path->find('%') != std::string::npos) {
         dropped(d, "not an absolute file path");
         return;
       }
-      const std::string directory = p.parent_path().string();
+      const std::string directory = slash == 0 ? "/" : path->substr(0, slash);
+      const std::string file = path->substr(slash + 1);
       if (!log_directory_.empty() && log_directory_ != directory) {
         outcome = Outcome::approximated;
         note += "; written into " + log_directory_ + " (both streams share logs.directory)";
@@ -764,7 +718,7 @@ class SystemdImporter {
         log_directory_ = directory;
         draft_.set("logs", "directory", toml_string(directory));
       }
-      stream = p.filename().string();
+      stream = file;
       report(d, outcome, "logs.directory + logs." + lower(d.key) + ": " + note);
       return;
     }

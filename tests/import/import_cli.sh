@@ -106,4 +106,19 @@ printf '[Service]\nRestart=always\n' > "$work/web.service.d/override.conf"
 check "drop-in applied" 0 $?
 grep -q "^$work/web.service.d/override.conf:2: carried: Restart" "$work/report"
 check "drop-in reported" 0 $?
+
+# What was imported runs: a supervisord program, through `daemonize run` with a real child.
+mkdir -p "$work/run-logs"
+cat > "$work/hello.conf" <<CONF
+[program:hello]
+command=/bin/sh -c "echo imported-and-running; exit 0"
+autorestart=false
+stdout_logfile=$work/run-logs/hello.log
+CONF
+"$daemonize" import "$work/hello.conf" -o "$work/run" 2>/dev/null
+check "import hello exit" 0 $?
+timeout 30 "$daemonize" run "$work/run/hello.toml" >/dev/null 2>"$work/run.err"; code=$?
+check "run the imported manifest exit" 0 $code
+check "the program's output in the imported log file" "imported-and-running" \
+  "$(cat "$work/run-logs/hello.log" 2>/dev/null)"
 exit $fail
