@@ -793,6 +793,9 @@ class SystemdImporter {
       dropped(d, "[" + d.section + "] is not read");
       return;
     }
+    if (v.empty() && !kListSettings.contains(key)) {
+      return carried(d, "empty: systemd's default, which the manifest keeps");
+    }
     if (key == "ExecStart" && d.section == "Service") return map_exec_start(d);
     if (key == "ExecReload" && d.section == "Service") return map_exec_reload(d);
     if (key == "Environment") return map_environment(d);
@@ -806,7 +809,13 @@ class SystemdImporter {
     if (key == "Description") {
       std::set<std::string> unknown;
       bool instance = false;
-      draft_.set("service", "description", toml_string(expand_specifiers(v, unknown, instance)));
+      std::string description = expand_specifiers(v, unknown, instance);
+      const auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; };
+      if (std::any_of(description.begin(), description.end(), control)) {
+        std::replace_if(description.begin(), description.end(), control, ' ');
+        unknown.insert("control characters (as spaces)");
+      }
+      draft_.set("service", "description", toml_string(description));
       if (unknown.empty()) return carried(d, "service.description");
       return approximated(d, "service.description; " +
                                  join({unknown.begin(), unknown.end()}, ", ") + " kept as text");
@@ -882,8 +891,11 @@ class SystemdImporter {
       std::set<std::string> unknown;
       bool instance = false;
       value = expand_specifiers(value, unknown, instance);
+      const bool control = std::any_of(value.begin(), value.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+      });
       if (!(value.starts_with("/") || value == "~" || value.starts_with("~/")) ||
-          !unknown.empty()) {
+          !unknown.empty() || control) {
         return dropped(d, "\"" + v + "\" is not an absolute path");
       }
       draft_.set("service", "working_directory", toml_string(escape_interpolation(value)));

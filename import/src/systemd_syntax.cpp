@@ -77,7 +77,9 @@ bool unescape(std::string_view text, std::size_t& i, std::string& out) {
       return true;
     case 'x': {
       if (i + 2 > text.size() || hex_value(text[i]) < 0 || hex_value(text[i + 1]) < 0) return false;
-      out += static_cast<char>(hex_value(text[i]) * 16 + hex_value(text[i + 1]));
+      const int value = hex_value(text[i]) * 16 + hex_value(text[i + 1]);
+      if (value == 0) return false;  // systemd refuses a NUL too
+      out += static_cast<char>(value);
       i += 2;
       return true;
     }
