@@ -973,10 +973,11 @@ class SystemdImporter {
                                 : approximated(d, "limits.memory, rendered as MemoryMax=");
     }
     if (key == "CPUQuota") {
-      auto percent = v.ends_with("%") ? parse_unsigned(std::string_view(v).substr(0, v.size() - 1))
-                                      : std::nullopt;
-      if (!percent || *percent == 0 || *percent > 409600) return dropped(d, "not a percentage");
-      const double cores = static_cast<double>(*percent) / 100.0;
+      const unsigned long long percent =
+          v.ends_with("%") ? parse_unsigned(std::string_view(v).substr(0, v.size() - 1)).value_or(0)
+                           : 0;
+      if (percent == 0 || percent > 409600) return dropped(d, "not a percentage");
+      const double cores = static_cast<double>(percent) / 100.0;
       std::string text = std::to_string(cores);
       while (text.back() == '0') text.pop_back();
       if (text.back() == '.') text += '0';
