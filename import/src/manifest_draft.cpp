@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 
 namespace daemonize::import {
 namespace {
@@ -82,9 +81,10 @@ std::string toml_string(std::string_view text) {
         break;
       default:
         if (byte < 0x20 || byte == 0x7f) {
-          std::array<char, 8> buffer{};
-          std::snprintf(buffer.data(), buffer.size(), "\\u%04X", byte);
-          out += buffer.data();
+          constexpr std::string_view kHex = "0123456789ABCDEF";
+          out += "\\u00";
+          out += kHex[byte >> 4U];
+          out += kHex[byte & 0xFU];
         } else {
           out += c;
         }
