@@ -495,7 +495,7 @@ class ProgramImporter {
     }
     if (key == "stopwaitsecs") {
       auto seconds = parse_unsigned(value);
-      if (!seconds || *seconds > 86400 * 365) return dropped(entry, "not a number of seconds");
+      if (!seconds || *seconds > 86400ULL * 365) return dropped(entry, "not a number of seconds");
       draft_.set("stop", "timeout", manifest_duration(static_cast<long long>(*seconds) * 1000));
       return carried(entry, "stop.timeout");
     }
