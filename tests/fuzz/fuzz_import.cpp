@@ -35,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto split = text.find('\f');
   const std::string unit = split == std::string::npos ? text : text.substr(0, split);
   std::vector<SourceText> dropins;
-  if (split != std::string::npos) dropins.push_back({"/u/fuzz.service.d/a.conf", text.substr(split + 1)});
+  if (split != std::string::npos)
+    dropins.push_back({"/u/fuzz.service.d/a.conf", text.substr(split + 1)});
   check(import_systemd({"/u/fuzz.service", unit}, dropins));
   check(import_systemd({"/u/fuzz@.service", unit}, {}));
   check(import_supervisord({"/u/fuzz.conf", text}));
