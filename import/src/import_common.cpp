@@ -57,6 +57,40 @@ void sort_report(std::vector<ReportLine>& report, const std::vector<std::string>
   });
 }
 
+int first_non_utf8_line(std::string_view text) {
+  int line = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == '\n') ++line;
+    std::size_t length = 1;
+    unsigned long code = byte;
+    if (byte >= 0x80) {
+      if (byte >= 0xC2 && byte <= 0xDF) {
+        length = 2;
+        code = byte & 0x1FU;
+      } else if (byte >= 0xE0 && byte <= 0xEF) {
+        length = 3;
+        code = byte & 0x0FU;
+      } else if (byte >= 0xF0 && byte <= 0xF4) {
+        length = 4;
+        code = byte & 0x07U;
+      } else {
+        return line;
+      }
+      if (i + length > text.size()) return line;
+      for (std::size_t k = 1; k < length; ++k) {
+        const auto next = static_cast<unsigned char>(text[i + k]);
+        if ((next & 0xC0U) != 0x80U) return line;
+        code = (code << 6U) | (next & 0x3FU);
+      }
+      const bool overlong = (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
+      if (overlong || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return line;
+    }
+    i += length;
+  }
+  return 0;
+}
+
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) {

@@ -22,6 +22,10 @@ namespace daemonize::import {
 // Report lines in input order: by file (in the order given), then line.
 void sort_report(std::vector<ReportLine>& report, const std::vector<std::string>& files);
 
+// The 1-based line of the first byte sequence that is not UTF-8, or 0 when `text` is UTF-8
+// (manifests are TOML, which is UTF-8).
+[[nodiscard]] int first_non_utf8_line(std::string_view text);
+
 // "a; b; c"
 [[nodiscard]] std::string join(const std::vector<std::string>& parts, std::string_view separator);
 

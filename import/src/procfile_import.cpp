@@ -24,6 +24,10 @@ std::string absolute_directory(const std::string& path) {
 
 ImportResult import_procfile(const SourceText& procfile) {
   ImportResult result;
+  if (const int line = first_non_utf8_line(procfile.text); line != 0) {
+    result.errors.push_back({procfile.path, line, "not UTF-8 text"});
+    return result;
+  }
   static const std::regex entry(R"(^([A-Za-z0-9_-]+):[ \t]*(.*)$)");
   const std::string directory = absolute_directory(procfile.path);
   std::map<std::string, int> seen;

@@ -555,6 +555,10 @@ class ProgramImporter {
 
 ImportResult import_supervisord(const SourceText& conf) {
   ImportResult result;
+  if (const int line = first_non_utf8_line(conf.text); line != 0) {
+    result.errors.push_back({conf.path, line, "not UTF-8 text"});
+    return result;
+  }
   auto parse = parse_ini(conf.text);
   if (parse.error) {
     result.errors.push_back({conf.path, parse.error->first, parse.error->second});

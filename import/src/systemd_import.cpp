@@ -265,6 +265,10 @@ class SystemdImporter {
     std::vector<UnitDirective> directives;
     std::vector<std::string> files{unit_.path};
     for (const auto* source : sources()) {
+      if (const int line = first_non_utf8_line(source->text); line != 0) {
+        result_.errors.push_back({source->path, line, "not UTF-8 text"});
+        return result_;
+      }
       auto parsed = parse_unit_file(source->path, source->text);
       if (parsed.error) {
         result_.errors.push_back({source->path, parsed.error->first, parsed.error->second});

@@ -76,6 +76,10 @@ TEST(ImportProcfile, MalformedLinesNameTheirLine) {
   result = import_procfile({"/app/Procfile", "web: ./server\nweb: ./other\n"});
   EXPECT_EQ(report_lines(result).back(),
             "/app/Procfile:2: dropped: web — the process type is already defined on line 1");
+  result = import_procfile({"/app/Procfile", "web: ./server\nstats: ./stats > log/\xfe\xff\n"});
+  ASSERT_EQ(result.errors.size(), 1U);
+  EXPECT_EQ(result.errors[0].line, 2);
+  EXPECT_EQ(result.errors[0].message, "not UTF-8 text");
   result = import_procfile({"/app/Procfile", "\n# only comments\n"});
   ASSERT_EQ(result.errors.size(), 1U);
   EXPECT_EQ(result.errors[0].message, "not a service definition: no 'name: command' line");
