@@ -500,7 +500,12 @@ class SystemdImporter {
       std::set<std::string> unknown;
       bool instance = false;
       const std::string name = expand_specifiers(word.text, unknown, instance);
-      if (unknown.empty()) {
+      // The manifest's names: letters, digits, _ . - @ : and backslash.
+      const bool valid = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+               std::string_view("_.-@:\\").find(c) != std::string_view::npos;
+      });
+      if (unknown.empty() && valid) {
         names.push_back(name);
       } else {
         skipped.push_back(word.text);
@@ -834,10 +839,15 @@ class SystemdImporter {
       const char* manifest_key = key == "After" ? "after" : "requires";
       if (!list.empty()) draft_.set("dependencies", manifest_key, toml_array(list));
       (key == "After" ? after_lines_ : requires_lines_).emplace_back(result_.report.size(), names);
-      if (names.empty()) return dropped(d, join(skipped, ", ") + ": names of template instances");
+      if (names.empty()) {
+        return dropped(d, join(skipped, ", ") +
+                              ": not unit names the manifest can hold (a "
+                              "template instance, or other characters)");
+      }
       if (!skipped.empty()) {
         return approximated(d, std::string("dependencies.") + manifest_key + "; " +
-                                   join(skipped, ", ") + " left out (names of template instances)");
+                                   join(skipped, ", ") +
+                                   " left out (a template instance, or other characters)");
       }
       carried(d, std::string("dependencies.") + manifest_key);
       return;
