@@ -91,6 +91,16 @@ int first_non_utf8_line(std::string_view text) {
   return 0;
 }
 
+bool is_log_file(std::string_view directory, std::string_view file) {
+  const auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; };
+  if (std::any_of(directory.begin(), directory.end(), control) ||
+      std::any_of(file.begin(), file.end(), control)) {
+    return false;
+  }
+  return !file.empty() && file != "." && file != ".." && file != "inherit" && file != "null" &&
+         file.find('\\') == std::string_view::npos;
+}
+
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) {

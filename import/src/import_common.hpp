@@ -26,6 +26,10 @@ void sort_report(std::vector<ReportLine>& report, const std::vector<std::string>
 // (manifests are TOML, which is UTF-8).
 [[nodiscard]] int first_non_utf8_line(std::string_view text);
 
+// `directory` + `file` fit logs.directory + logs.stdout: no control characters, a plain file
+// name (no '\\', not "." or "..", not a keyword of logs.stdout).
+[[nodiscard]] bool is_log_file(std::string_view directory, std::string_view file);
+
 // "a; b; c"
 [[nodiscard]] std::string join(const std::vector<std::string>& parts, std::string_view separator);
 

@@ -369,6 +369,9 @@ class ProgramImporter {
     }
     const std::string directory = slash == 0 ? "/" : value.substr(0, slash);
     const std::string file = value.substr(slash + 1);
+    if (!is_log_file(directory, file)) {
+      return dropped(entry, "\"" + entry.value + "\" cannot be a log file of the manifest");
+    }
     std::string note = "logs.directory + logs." + std::string(key);
     Outcome outcome = Outcome::carried;
     if (!log_directory_.empty() && log_directory_ != directory) {

@@ -720,6 +720,10 @@ class SystemdImporter {
       }
       const std::string directory = slash == 0 ? "/" : path->substr(0, slash);
       const std::string file = path->substr(slash + 1);
+      if (!is_log_file(directory, file)) {
+        dropped(d, "\"" + *path + "\" cannot be a log file of the manifest");
+        return;
+      }
       if (!log_directory_.empty() && log_directory_ != directory) {
         outcome = Outcome::approximated;
         note += "; written into " + log_directory_ + " (both streams share logs.directory)";
