@@ -91,6 +91,16 @@ int first_non_utf8_line(std::string_view text) {
   return 0;
 }
 
+int first_control_character_line(std::string_view text) {
+  int line = 1;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') ++line;
+    if ((byte < 0x20 && c != '\t' && c != '\r' && c != '\n') || byte == 0x7f) return line;
+  }
+  return 0;
+}
+
 bool is_log_file(std::string_view directory, std::string_view file) {
   const auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; };
   if (std::any_of(directory.begin(), directory.end(), control) ||

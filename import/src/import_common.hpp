@@ -30,6 +30,9 @@ void sort_report(std::vector<ReportLine>& report, const std::vector<std::string>
 // name (no '\\', not "." or "..", not a keyword of logs.stdout).
 [[nodiscard]] bool is_log_file(std::string_view directory, std::string_view file);
 
+// The 1-based line of the first control character other than tab, CR and LF, or 0.
+[[nodiscard]] int first_control_character_line(std::string_view text);
+
 // "a; b; c"
 [[nodiscard]] std::string join(const std::vector<std::string>& parts, std::string_view separator);
 

@@ -28,6 +28,10 @@ ImportResult import_procfile(const SourceText& procfile) {
     result.errors.push_back({procfile.path, line, "not UTF-8 text"});
     return result;
   }
+  if (const int line = first_control_character_line(procfile.text); line != 0) {
+    result.errors.push_back({procfile.path, line, "a control character: not a text file"});
+    return result;
+  }
   static const std::regex entry(R"(^([A-Za-z0-9_-]+):[ \t]*(.*)$)");
   const std::string directory = absolute_directory(procfile.path);
   std::map<std::string, int> seen;

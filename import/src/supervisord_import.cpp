@@ -562,6 +562,10 @@ ImportResult import_supervisord(const SourceText& conf) {
     result.errors.push_back({conf.path, line, "not UTF-8 text"});
     return result;
   }
+  if (const int line = first_control_character_line(conf.text); line != 0) {
+    result.errors.push_back({conf.path, line, "a control character: not a text file"});
+    return result;
+  }
   auto parse = parse_ini(conf.text);
   if (parse.error) {
     result.errors.push_back({conf.path, parse.error->first, parse.error->second});
