@@ -284,6 +284,16 @@ class SystemdImporter {
     for (std::size_t i = 0; i < directives.size(); ++i) {
       if (effective[i]) map(directives[i]);
     }
+    if (!result_.errors.empty()) return result_;
+    if (!exec_seen_) {
+      // Every ExecStart= was reset by a later empty assignment.
+      const auto last = std::find_if(directives.rbegin(), directives.rend(), [](const auto& d) {
+        return d.section == "Service" && d.key == "ExecStart";
+      });
+      result_.errors.push_back({last->file, last->line,
+                                "not a service definition: ExecStart= is reset and not set again"});
+      return result_;
+    }
     finish();
     sort_report(result_.report, files);
     result_.services.push_back({name_, header() + draft_.text()});
