@@ -557,8 +557,8 @@ class SystemdImporter {
     auto words = split_unit_words(value);
     if (!words || words->empty()) {
       result_.errors.push_back({d.file, d.line,
-                                "ExecStart= cannot be split: an unclosed quote "
-                                "or an incomplete escape"});
+                                "ExecStart= cannot be split: an unclosed quote, an "
+                                "incomplete escape or one that is not UTF-8"});
       return;
     }
     exec_seen_ = true;
@@ -637,7 +637,8 @@ class SystemdImporter {
   void map_environment(const UnitDirective& d) {
     auto words = split_unit_words(d.value);
     if (!words) {
-      dropped(d, "cannot be split: an unclosed quote or an incomplete escape");
+      dropped(d,
+              "cannot be split: an unclosed quote, an incomplete escape or one that is not UTF-8");
       return;
     }
     std::vector<std::string> notes;

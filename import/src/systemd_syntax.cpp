@@ -1,5 +1,7 @@
 #include "systemd_syntax.hpp"
 
+#include "import_common.hpp"
+
 #include <array>
 #include <cctype>
 #include <limits>
@@ -220,6 +222,8 @@ std::optional<std::vector<UnitWord>> split_unit_words(std::string_view text) {
         ++i;
       }
     }
+    // An escape may produce any byte; the manifest (TOML) holds UTF-8 only.
+    if (first_non_utf8_line(word.text) != 0) return std::nullopt;
     words.push_back(std::move(word));
   }
   return words;

@@ -30,7 +30,8 @@ struct UnitWord {
 };
 
 // Splits at whitespace; "double" and 'single' quotes; C-style escapes (\n, \t, \\, \", \x41,
-// \101, \s, ...). nullopt when a quote is not closed or an escape is incomplete.
+// \101, \s, ...). nullopt when a quote is not closed, an escape is incomplete or a word is not
+// UTF-8.
 [[nodiscard]] std::optional<std::vector<UnitWord>> split_unit_words(std::string_view text);
 
 // A systemd time span in milliseconds ("90", "1min 30s", "100ms", "5m", "infinity" = nullopt).
