@@ -63,7 +63,7 @@ int first_non_utf8_line(std::string_view text) {
     const auto byte = static_cast<unsigned char>(text[i]);
     if (byte == '\n') ++line;
     std::size_t length = 1;
-    unsigned long code = byte;
+    unsigned long code = 0;
     if (byte >= 0x80) {
       if (byte >= 0xC2 && byte <= 0xDF) {
         length = 2;
