@@ -34,5 +34,6 @@ void add_init_command(CLI::App& app, CliContext& context);
 void add_list_command(CLI::App& app, CliContext& context);
 void add_logs_command(CLI::App& app, CliContext& context);
 void add_edit_command(CLI::App& app, CliContext& context);
+void add_import_command(CLI::App& app, CliContext& context);
 
 }  // namespace daemonize::cli

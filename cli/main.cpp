@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   cli::add_list_command(app, context);
   cli::add_logs_command(app, context);
   cli::add_edit_command(app, context);
+  cli::add_import_command(app, context);
 
   // CLI11 would only say "A subcommand is required" for a misspelt one.
   if (argc >= 2) {

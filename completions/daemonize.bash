@@ -12,7 +12,7 @@ _daemonize() {
     cword=$COMP_CWORD
   fi
 
-  local commands="init validate render deploy diff remove start stop restart reload run status list logs edit"
+  local commands="init validate render deploy diff remove start stop restart reload run status list logs edit import"
   local targets="systemd launchd windows-service windows-task kubernetes cron all"
   local deploy_targets="auto systemd launchd"
 
@@ -39,6 +39,10 @@ _daemonize() {
       return
       ;;
     --wait-timeout | --lines | --since)
+      return
+      ;;
+    --from)
+      COMPREPLY=($(compgen -W "systemd launchd nssm winsw supervisord pm2 procfile" -- "$cur"))
       return
       ;;
     -o | --output-dir)
@@ -77,6 +81,7 @@ _daemonize() {
     list) flags="--json --help" ;;
     logs) flags="--lines -n --follow -f --stdout --stderr --since --events --help" ;;
     edit) flags="--target -t --root --yes -y --help" ;;
+    import) flags="--from --output-dir -o --json --strict --help" ;;
     *) flags="--help" ;;
   esac
 
@@ -86,6 +91,10 @@ _daemonize() {
   fi
   case $command in
     init | list | edit) ;;
+    import)
+      # Units, supervisord configurations, Procfiles: any file.
+      COMPREPLY=($(compgen -f -- "$cur"))
+      ;;
     status | remove | start | stop | restart | reload)
       # A manifest (status: also a state.json) or a service name: offer files.
       COMPREPLY=($(compgen -f -X '!*.toml' -- "$cur") $(compgen -f -X '!*.json' -- "$cur")

@@ -11,7 +11,7 @@ stamps=${DAEMONIZE_TIDY_CACHE:-/var/cache/daemonize/tidy}
 mkdir -p "$stamps"
 context=$( (cat .clang-tidy; git ls-files -z '*.hpp' '*.h' | xargs -0 cat) | sha256sum | cut -c1-16)
 
-mapfile -t files < <(git ls-files 'core/*.cpp' 'cli/*.cpp' 'backends/*.cpp' 'watchdog/*.cpp' 'deploy/*.cpp')
+mapfile -t files < <(git ls-files 'core/*.cpp' 'cli/*.cpp' 'backends/*.cpp' 'watchdog/*.cpp' 'deploy/*.cpp' 'import/*.cpp')
 todo=()
 for f in "${files[@]}"; do
   # Only what this host compiles (Windows-only files are checked by the mingw build).

@@ -27,10 +27,10 @@ check "swapped letters" "daemonize: unknown command 'stauts'; did you mean 'stat
 run lgos
 check "a misspelt logs is suggested" "daemonize: unknown command 'lgos'; did you mean 'logs'?" "$(head -1 <<<"$err")"
 run frobnicate
-check "no close command lists them" "daemonize: unknown command 'frobnicate' (commands: validate, render, deploy, diff, remove, start, stop, restart, reload, run, status, init, list, logs, edit)" "$(head -1 <<<"$err")"
+check "no close command lists them" "daemonize: unknown command 'frobnicate' (commands: validate, render, deploy, diff, remove, start, stop, restart, reload, run, status, init, list, logs, edit, import)" "$(head -1 <<<"$err")"
 check "unknown command exit" 2 $code
 run
-check "no command" "daemonize: a command is required: validate, render, deploy, diff, remove, start, stop, restart, reload, run, status, init, list, logs, edit" "$(head -1 <<<"$err")"
+check "no command" "daemonize: a command is required: validate, render, deploy, diff, remove, start, stop, restart, reload, run, status, init, list, logs, edit, import" "$(head -1 <<<"$err")"
 check "no command exit" 2 $code
 run --versoin
 check "misspelt top-level option" "daemonize: unknown option '--versoin'; did you mean '--version'?" "$(head -1 <<<"$err")"

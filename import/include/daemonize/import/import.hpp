@@ -1,0 +1,80 @@
+// `daemonize import`: other service managers' definitions in, manifests and a report out.
+// The importers are pure functions of the input text (the caller reads the files), so the same
+// code serves the CLI, the tests, the corpus check and the fuzzers.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace daemonize::import {
+
+enum class Format { systemd, launchd, nssm, winsw, supervisord, pm2, procfile };
+
+// "systemd", "launchd", ... as `--from` spells them.
+[[nodiscard]] const char* to_string(Format format);
+[[nodiscard]] std::optional<Format> parse_format(std::string_view name);
+// The formats this build reads; the others are "not supported yet".
+[[nodiscard]] bool is_supported(Format format);
+
+// The kind of `text` read from `path`, from its extension and then its content; nullopt when
+// nothing matches.
+[[nodiscard]] std::optional<Format> detect_format(const std::string& path, std::string_view text);
+
+enum class Outcome { carried, approximated, dropped };
+[[nodiscard]] const char* to_string(Outcome outcome);
+
+// One directive of the input and what became of it.
+struct ReportLine {
+  std::string file;
+  int line = 0;
+  Outcome outcome = Outcome::carried;
+  std::string key;   // as the input spells it ("ExecStart", "autorestart", "web")
+  std::string note;  // what changes, or why it was dropped
+};
+
+// "FILE:LINE: carried|approximated|dropped: KEY — NOTE" (no " — NOTE" when the note is empty).
+[[nodiscard]] std::string format_report_line(const ReportLine& line);
+
+struct ImportedService {
+  std::string name;      // the manifest's service.name; the file is NAME.toml
+  std::string manifest;  // TOML text, with a header comment naming the source
+};
+
+// Input that is not a service definition (exit 65), at FILE:LINE.
+struct ImportError {
+  std::string file;
+  int line = 0;
+  std::string message;
+};
+
+struct ImportResult {
+  std::vector<ImportedService> services;
+  std::vector<ReportLine> report;
+  std::vector<ImportError> errors;
+};
+
+// One input file's text, as read.
+struct SourceText {
+  std::string path;
+  std::string text;
+};
+
+// A systemd unit and its drop-ins (`<unit>.d/*.conf`, already in the order systemd applies them).
+[[nodiscard]] ImportResult import_systemd(const SourceText& unit,
+                                          const std::vector<SourceText>& dropins);
+// A Procfile: one manifest per process type.
+[[nodiscard]] ImportResult import_procfile(const SourceText& procfile);
+// A supervisord configuration: one manifest per [program:x].
+[[nodiscard]] ImportResult import_supervisord(const SourceText& conf);
+
+// The drop-ins systemd applies to the unit at `unit_path`: `<unit_path>.d/*.conf`, sorted by
+// file name (the one place the importers look at the file system).
+[[nodiscard]] std::vector<std::string> systemd_dropin_paths(const std::string& unit_path);
+
+// Dispatches on `format` (a supported one).
+[[nodiscard]] ImportResult import_text(Format format, const SourceText& source,
+                                       const std::vector<SourceText>& dropins);
+
+}  // namespace daemonize::import

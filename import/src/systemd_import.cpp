@@ -1,0 +1,1154 @@
+// systemd units (+ drop-ins) to a manifest. Every directive of the input gets one report line.
+// The manifest is written so that its native systemd rendering says what the unit said for
+// every directive reported as carried; where systemd's defaults differ from the manifest's
+// (Restart=no, RestartSec=100ms, the journal, TimeoutStopSec=90s, no backoff), systemd's are
+// written out.
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "daemonize/import/import.hpp"
+#include "import_common.hpp"
+#include "manifest_draft.hpp"
+#include "systemd_syntax.hpp"
+
+namespace daemonize::import {
+namespace {
+
+// Directives with no manifest key yet: the key that will carry them. When such a key lands,
+// its rows move from here into the mapping below (and the report says carried).
+struct PendingKey {
+  std::string_view directive;
+  std::string_view future_key;
+};
+constexpr std::array kPendingKeys{
+    PendingKey{"ExecStartPre", "[hooks] pre_start"},
+    PendingKey{"ExecStartPost", "[hooks] post_start"},
+    PendingKey{"ExecStop", "[hooks] stop"},
+    PendingKey{"ExecStopPost", "[hooks] post_stop"},
+    PendingKey{"ExecCondition", "[hooks] condition"},
+    PendingKey{"PIDFile", "service.pid_file"},
+    PendingKey{"KillMode", "stop.kill"},
+    PendingKey{"RuntimeDirectory", "[directories] runtime"},
+    PendingKey{"RuntimeDirectoryMode", "[directories] runtime"},
+    PendingKey{"RuntimeDirectoryPreserve", "[directories] runtime"},
+    PendingKey{"LogsDirectory", "[directories] logs"},
+    PendingKey{"LogsDirectoryMode", "[directories] logs"},
+    PendingKey{"StateDirectoryMode", "[directories] state"},
+    PendingKey{"Wants", "dependencies.wants"},
+    PendingKey{"RequiresMountsFor", "dependencies.requires_mounts_for"},
+    PendingKey{"ProtectSystem", "[sandbox]"},
+    PendingKey{"ProtectHome", "[sandbox]"},
+    PendingKey{"PrivateTmp", "[sandbox]"},
+    PendingKey{"PrivateUsers", "[sandbox]"},
+    PendingKey{"NoNewPrivileges", "[sandbox]"},
+    PendingKey{"ProtectProc", "[sandbox]"},
+    PendingKey{"ProcSubset", "[sandbox]"},
+    PendingKey{"PrivateMounts", "[sandbox]"},
+    PendingKey{"PrivateIPC", "[sandbox]"},
+    PendingKey{"RemoveIPC", "[sandbox]"},
+    PendingKey{"DevicePolicy", "[sandbox]"},
+    PendingKey{"DeviceAllow", "[sandbox]"},
+    PendingKey{"IPAddressDeny", "[sandbox]"},
+    PendingKey{"IPAddressAllow", "[sandbox]"},
+    PendingKey{"ReadOnlyDirectories", "[sandbox]"},
+    PendingKey{"ReadWriteDirectories", "[sandbox]"},
+    PendingKey{"InaccessibleDirectories", "[sandbox]"},
+    PendingKey{"TemporaryFileSystem", "[sandbox]"},
+    PendingKey{"BindPaths", "[sandbox]"},
+    PendingKey{"BindReadOnlyPaths", "[sandbox]"},
+};
+
+// [systemd].extra allow-list (backends/systemd renders these verbatim). `list`: systemd
+// accepts several space-separated values and several lines, so lines are joined.
+struct ExtraKey {
+  std::string_view section;
+  std::string_view key;
+  bool list;
+};
+constexpr std::array kExtraKeys{
+    ExtraKey{"Unit", "Documentation", true},
+    ExtraKey{"Unit", "Before", true},
+    ExtraKey{"Unit", "PartOf", true},
+    ExtraKey{"Unit", "BindsTo", true},
+    ExtraKey{"Unit", "Conflicts", true},
+    ExtraKey{"Unit", "OnFailure", true},
+    ExtraKey{"Unit", "ConditionPathExists", false},
+    ExtraKey{"Unit", "ConditionPathIsDirectory", false},
+    ExtraKey{"Unit", "ConditionFileNotEmpty", false},
+    ExtraKey{"Unit", "ConditionVirtualization", false},
+    ExtraKey{"Unit", "ConditionHost", false},
+    ExtraKey{"Unit", "AssertPathExists", false},
+    ExtraKey{"Service", "Nice", false},
+    ExtraKey{"Service", "OOMScoreAdjust", false},
+    ExtraKey{"Service", "OOMPolicy", false},
+    ExtraKey{"Service", "IOSchedulingClass", false},
+    ExtraKey{"Service", "IOSchedulingPriority", false},
+    ExtraKey{"Service", "CPUSchedulingPolicy", false},
+    ExtraKey{"Service", "CPUSchedulingPriority", false},
+    ExtraKey{"Service", "CPUAffinity", true},
+    ExtraKey{"Service", "CPUWeight", false},
+    ExtraKey{"Service", "IOWeight", false},
+    ExtraKey{"Service", "TasksMax", false},
+    ExtraKey{"Service", "MemoryHigh", false},
+    ExtraKey{"Service", "MemoryLow", false},
+    ExtraKey{"Service", "MemorySwapMax", false},
+    ExtraKey{"Service", "LimitCORE", false},
+    ExtraKey{"Service", "LimitMEMLOCK", false},
+    ExtraKey{"Service", "LimitSTACK", false},
+    ExtraKey{"Service", "Slice", false},
+    ExtraKey{"Service", "SyslogIdentifier", false},
+    ExtraKey{"Service", "LogLevelMax", false},
+    ExtraKey{"Service", "TimeoutStartSec", false},
+    ExtraKey{"Service", "SupplementaryGroups", true},
+    ExtraKey{"Service", "AmbientCapabilities", true},
+    ExtraKey{"Service", "CapabilityBoundingSet", true},
+    ExtraKey{"Service", "StateDirectory", true},
+    ExtraKey{"Service", "CacheDirectory", true},
+    ExtraKey{"Service", "ConfigurationDirectory", true},
+    ExtraKey{"Service", "ReadOnlyPaths", true},
+    ExtraKey{"Service", "ReadWritePaths", true},
+    ExtraKey{"Service", "InaccessiblePaths", true},
+    ExtraKey{"Service", "PrivateDevices", false},
+    ExtraKey{"Service", "PrivateNetwork", false},
+    ExtraKey{"Service", "ProtectKernelTunables", false},
+    ExtraKey{"Service", "ProtectKernelModules", false},
+    ExtraKey{"Service", "ProtectKernelLogs", false},
+    ExtraKey{"Service", "ProtectControlGroups", false},
+    ExtraKey{"Service", "ProtectClock", false},
+    ExtraKey{"Service", "ProtectHostname", false},
+    ExtraKey{"Service", "RestrictNamespaces", false},
+    ExtraKey{"Service", "RestrictRealtime", false},
+    ExtraKey{"Service", "RestrictSUIDSGID", false},
+    ExtraKey{"Service", "LockPersonality", false},
+    ExtraKey{"Service", "MemoryDenyWriteExecute", false},
+    ExtraKey{"Service", "SystemCallFilter", true},
+    ExtraKey{"Service", "SystemCallArchitectures", true},
+    ExtraKey{"Service", "SystemCallErrorNumber", false},
+    ExtraKey{"Service", "RestrictAddressFamilies", true},
+    ExtraKey{"Install", "Alias", true},
+    ExtraKey{"Install", "Also", true},
+    ExtraKey{"Install", "RequiredBy", true},
+    ExtraKey{"Install", "WantedBy", true},
+};
+
+// Settings where several lines add up (an empty assignment resets them).
+const std::set<std::string, std::less<>> kListSettings{"Environment",
+                                                       "EnvironmentFile",
+                                                       "After",
+                                                       "Requires",
+                                                       "Wants",
+                                                       "Before",
+                                                       "WantedBy",
+                                                       "RequiredBy",
+                                                       "Alias",
+                                                       "Also",
+                                                       "Documentation",
+                                                       "PartOf",
+                                                       "BindsTo",
+                                                       "Conflicts",
+                                                       "OnFailure",
+                                                       "ExecStartPre",
+                                                       "ExecStartPost",
+                                                       "ExecStop",
+                                                       "ExecStopPost",
+                                                       "ExecReload",
+                                                       "ExecStart",
+                                                       "SuccessExitStatus",
+                                                       "SupplementaryGroups",
+                                                       "AmbientCapabilities",
+                                                       "CapabilityBoundingSet",
+                                                       "StateDirectory",
+                                                       "CacheDirectory",
+                                                       "ConfigurationDirectory",
+                                                       "ReadOnlyPaths",
+                                                       "ReadWritePaths",
+                                                       "InaccessiblePaths",
+                                                       "SystemCallFilter",
+                                                       "SystemCallArchitectures",
+                                                       "RestrictAddressFamilies",
+                                                       "CPUAffinity",
+                                                       "RequiresMountsFor",
+                                                       "RuntimeDirectory",
+                                                       "LogsDirectory",
+                                                       "ExecCondition",
+                                                       "PassEnvironment",
+                                                       "UnsetEnvironment",
+                                                       "DeviceAllow",
+                                                       "BindPaths",
+                                                       "BindReadOnlyPaths"};
+
+// Why a directive with no equivalent is dropped, for the common ones.
+const std::map<std::string, std::string, std::less<>> kDroppedReasons{
+    {"DefaultDependencies", "the manifest keeps systemd's default dependencies"},
+    {"RemainAfterExit", "a service runs a program; one that exits is not kept active"},
+    {"GuessMainPID", "the main process is the one started"},
+    {"NotifyAccess", "no sd_notify() from the program is used"},
+    {"WatchdogSec", "the program's own sd_notify watchdog is not used"},
+    {"BusName", "no D-Bus name activation"},
+    {"DynamicUser", "no transient accounts; set service.user to a real account"},
+    {"PassEnvironment", "the manager's environment is not passed through"},
+    {"UnsetEnvironment", "no way to unset inherited variables"},
+    {"IgnoreSIGPIPE", "SIGPIPE keeps its default"},
+    {"SendSIGHUP", "no SIGHUP after the stop signal"},
+    {"SendSIGKILL", "the tree is always killed after stop.timeout"},
+    {"FinalKillSignal", "the tree is killed with SIGKILL"},
+    {"RestartKillSignal", "a restart stops with stop.signal"},
+    {"RestartPreventExitStatus", "restart.policy cannot exclude exit codes"},
+    {"RestartForceExitStatus", "restart.policy cannot force exit codes"},
+    {"StartLimitAction", "no action when the restart limit is hit"},
+    {"FailureAction", "no action when the service fails"},
+    {"SuccessAction", "no action when the service succeeds"},
+    {"StandardInput", "the program's stdin is /dev/null"},
+    {"TTYPath", "no terminal"},
+    {"TTYReset", "no terminal"},
+    {"TTYVHangup", "no terminal"},
+    {"TTYVTDisallocate", "no terminal"},
+    {"Sockets", "no socket activation"},
+    {"DefaultInstance", "templates are not imported as instances"},
+    {"IgnoreOnIsolate", "no isolate behaviour"},
+    {"ReloadPropagatedFrom", "no reload propagation"},
+    {"PropagatesReloadTo", "no reload propagation"},
+    {"JoinsNamespaceOf", "no shared namespaces"},
+    {"Delegate", "no cgroup delegation"},
+    {"KeyringMode", "the default keyring"},
+};
+
+// The signals the manifest names.
+std::optional<std::string> manifest_signal(std::string_view raw) {
+  std::string name(raw);
+  if (name.starts_with("SIG")) name = name.substr(3);
+  static const std::map<std::string, std::string, std::less<>> kNumbers{
+      {"1", "HUP"},   {"2", "INT"},   {"3", "QUIT"}, {"9", "KILL"},
+      {"10", "USR1"}, {"12", "USR2"}, {"15", "TERM"}};
+  if (auto number = kNumbers.find(name); number != kNumbers.end()) return number->second;
+  static const std::set<std::string, std::less<>> kNames{"TERM", "INT",  "HUP", "QUIT",
+                                                         "USR1", "USR2", "KILL"};
+  if (kNames.contains(name)) return name;
+  return std::nullopt;
+}
+
+std::optional<unsigned long long> parse_unsigned(std::string_view text) {
+  unsigned long long value = 0;
+  const auto* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || text.empty()) return std::nullopt;
+  return value;
+}
+
+// MemoryMax=: bytes with an optional K/M/G/T (base 1024) suffix.
+std::optional<unsigned long long> parse_bytes(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  unsigned long long factor = 1;
+  const char last = text.back();
+  const std::string_view suffixes = "KMGTPE";
+  if (auto at = suffixes.find(last); at != std::string_view::npos) {
+    for (std::size_t i = 0; i <= at; ++i) factor *= 1024;
+    text.remove_suffix(1);
+  }
+  auto value = parse_unsigned(text);
+  if (!value || *value > ~0ULL / factor) return std::nullopt;
+  return *value * factor;
+}
+
+class SystemdImporter {
+ public:
+  SystemdImporter(const SourceText& unit, const std::vector<SourceText>& dropins)
+      : unit_(unit), dropins_(dropins) {}
+
+  ImportResult run() {
+    std::vector<UnitDirective> directives;
+    std::vector<std::string> files{unit_.path};
+    for (const auto* source : sources()) {
+      if (const int line = first_non_utf8_line(source->text); line != 0) {
+        result_.errors.push_back({source->path, line, "not UTF-8 text"});
+        return result_;
+      }
+      auto parsed = parse_unit_file(source->path, source->text);
+      if (parsed.error) {
+        result_.errors.push_back({source->path, parsed.error->first, parsed.error->second});
+        return result_;
+      }
+      if (source != &unit_) files.push_back(source->path);
+      directives.insert(directives.end(), parsed.directives.begin(), parsed.directives.end());
+    }
+    if (!is_service(directives)) return result_;
+    name_unit();
+    write_defaults();
+    const auto effective = resolve_overrides(directives);
+    for (std::size_t i = 0; i < directives.size(); ++i) {
+      if (effective[i]) map(directives[i]);
+    }
+    if (!result_.errors.empty()) return result_;
+    if (!exec_seen_) {
+      // Every ExecStart= was reset by a later empty assignment.
+      const auto last = std::find_if(directives.rbegin(), directives.rend(), [](const auto& d) {
+        return d.section == "Service" && d.key == "ExecStart";
+      });
+      result_.errors.push_back({last->file, last->line,
+                                "not a service definition: ExecStart= is reset and not set again"});
+      return result_;
+    }
+    finish();
+    sort_report(result_.report, files);
+    result_.services.push_back({name_, header() + draft_.text()});
+    return result_;
+  }
+
+ private:
+  std::vector<const SourceText*> sources() const {
+    std::vector<const SourceText*> all{&unit_};
+    for (const auto& dropin : dropins_) all.push_back(&dropin);
+    return all;
+  }
+
+  bool is_service(const std::vector<UnitDirective>& directives) {
+    const bool has_exec = std::any_of(directives.begin(), directives.end(), [](const auto& d) {
+      return d.section == "Service" && d.key == "ExecStart" && !d.value.empty();
+    });
+    if (has_exec) return true;
+    const std::string name = std::filesystem::path(unit_.path).filename().string();
+    for (const std::string_view other : {".socket", ".timer", ".target", ".mount", ".path",
+                                         ".slice", ".scope", ".device", ".swap", ".automount"}) {
+      if (name.ends_with(other)) {
+        result_.errors.push_back({unit_.path, 1,
+                                  "not a service definition: a " + std::string(other.substr(1)) +
+                                      " unit (import the .service it activates)"});
+        return false;
+      }
+    }
+    int line = 1;
+    for (const auto& d : directives) {
+      if (d.section == "Service") {
+        line = d.line;
+        break;
+      }
+    }
+    result_.errors.push_back(
+        {unit_.path, line, "not a service definition: no ExecStart= in [Service]"});
+    return false;
+  }
+
+  void name_unit() {
+    std::string stem = std::filesystem::path(unit_.path).filename().string();
+    if (stem.ends_with(".service")) stem.resize(stem.size() - 8);
+    unit_name_ = stem + ".service";
+    if (auto at = stem.find('@'); at != std::string::npos) {
+      template_ = true;
+      instance_ = stem.substr(at + 1);
+      prefix_ = stem.substr(0, at);
+    } else {
+      prefix_ = stem;
+    }
+    full_name_ = stem;
+    name_ = service_name_from(template_ && instance_.empty() ? prefix_ : stem);
+    const std::string path = unit_.path;
+    user_scope_ = path.find("/systemd/user/") != std::string::npos ||
+                  path.find("/.config/systemd/user") != std::string::npos;
+  }
+
+  void write_defaults() {
+    draft_.set("service", "name", toml_string(name_));
+    if (user_scope_) draft_.set("service", "scope", toml_string("user"));
+    // systemd's defaults where the manifest's differ, so nothing changes silently.
+    draft_.set("restart", "policy", toml_string("never"));
+    draft_.set("restart", "delay", manifest_duration(100));
+    draft_.set("restart", "multiplier", "1.0");
+    draft_.set("restart", "max_restarts", "4");
+    draft_.set("restart", "window", manifest_duration(10000));
+    draft_.set("stop", "timeout", manifest_duration(90000));
+    draft_.set("logs", "stdout", toml_string("inherit"));
+    draft_.set("logs", "stderr", toml_string("inherit"));
+  }
+
+  std::string header() const {
+    std::string text = "# Imported by `daemonize import` from " + unit_.path + "\n";
+    for (const auto& dropin : dropins_) text += "#   with the drop-in " + dropin.path + "\n";
+    text +=
+        "# Values written where systemd's defaults differ from the manifest's: restart policy\n"
+        "# \"never\", 100ms between restarts without backoff, the journal, a 90s stop timeout.\n";
+    return text;
+  }
+
+  // Which directives take effect: a later assignment of a single-value setting replaces an
+  // earlier one; an empty assignment of a list resets it. The replaced ones are reported here.
+  std::vector<bool> resolve_overrides(const std::vector<UnitDirective>& directives) {
+    std::vector<bool> effective(directives.size(), true);
+    for (std::size_t i = 0; i < directives.size(); ++i) {
+      const auto& d = directives[i];
+      const bool list = kListSettings.contains(d.key);
+      if (list && !d.value.empty()) continue;
+      for (std::size_t j = 0; j < i; ++j) {
+        const auto& earlier = directives[j];
+        if (!effective[j] || earlier.section != d.section || earlier.key != d.key) continue;
+        effective[j] = false;
+        report(earlier, Outcome::carried,
+               std::string(list ? "reset" : "replaced") + " by " + d.file + ":" +
+                   std::to_string(d.line) + ", as systemd applies it");
+      }
+      if (list) {
+        effective[i] = false;
+        report(d, Outcome::carried, "empty: resets the list, as systemd does");
+      }
+    }
+    return effective;
+  }
+
+  void report(const UnitDirective& d, Outcome outcome, std::string note) {
+    result_.report.push_back({d.file, d.line, outcome, d.key, std::move(note)});
+  }
+
+  void carried(const UnitDirective& d, std::string note) {
+    report(d, Outcome::carried, std::move(note));
+  }
+  void approximated(const UnitDirective& d, std::string note) {
+    report(d, Outcome::approximated, std::move(note));
+  }
+  void dropped(const UnitDirective& d, std::string note) {
+    report(d, Outcome::dropped, std::move(note));
+  }
+
+  // Specifiers (systemd.unit "Specifiers") in `text`: the ones with a fixed value for this unit
+  // are replaced; `%%` becomes `%`; the others stay as written and are listed in `unknown`.
+  std::string expand_specifiers(std::string_view text, std::set<std::string>& unknown,
+                                bool& instance) const {
+    // The directories are those of a system unit; a user unit's differ per user.
+    const std::map<char, std::string> fixed{{'%', "%"},       {'n', unit_name_}, {'N', full_name_},
+                                            {'p', prefix_},   {'P', prefix_},    {'T', "/tmp"},
+                                            {'V', "/var/tmp"}};
+    const std::map<char, std::string> system_only{
+        {'t', "/run"}, {'S', "/var/lib"}, {'C', "/var/cache"}, {'L', "/var/log"}, {'E', "/etc"}};
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] != '%' || i + 1 >= text.size()) {
+        out += text[i];
+        continue;
+      }
+      const char c = text[++i];
+      const bool instance_specifier = c == 'i' || c == 'I' || c == 'j' || c == 'J';
+      if (auto value = fixed.find(c); value != fixed.end()) {
+        out += value->second;
+      } else if (auto dir = system_only.find(c); dir != system_only.end() && !user_scope_) {
+        out += dir->second;
+      } else if (instance_specifier && !instance_.empty()) {
+        out += instance_;
+      } else {
+        instance = instance || instance_specifier;
+        unknown.insert(std::string("%") + c);
+        out += '%';
+        out += c;
+      }
+    }
+    return out;
+  }
+
+  // A word of ExecStart= as manifest text: specifiers expanded, `$NAME`/`${NAME}` as
+  // interpolation, other `$` literal. Notes go to `notes`.
+  std::string exec_word(const UnitWord& word, bool expand_env, std::vector<std::string>& notes,
+                        std::set<std::string>& unknown, bool& instance) {
+    const std::string text = expand_specifiers(word.text, unknown, instance);
+    if (!expand_env) return escape_interpolation(text);
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] != '$') {
+        out += text[i];
+        continue;
+      }
+      if (i + 1 < text.size() && text[i + 1] == '$') {
+        out += "$$";
+        ++i;
+        continue;
+      }
+      if (i + 1 < text.size() && text[i + 1] == '{') {
+        const auto close = text.find('}', i + 2);
+        const std::string name =
+            close == std::string::npos ? "" : text.substr(i + 2, close - i - 2);
+        if (is_variable_name(name)) {
+          out += "${" + name + "}";
+          if (!unit_env_.contains(name)) {
+            notes.push_back("${" + name +
+                            "} unset at start stops the watchdog (exit 78); systemd passed \"\"");
+          }
+          i = close;
+          continue;
+        }
+        out += "$$";
+        continue;
+      }
+      std::size_t end = i + 1;
+      while (end < text.size() &&
+             (std::isalnum(static_cast<unsigned char>(text[end])) != 0 || text[end] == '_')) {
+        ++end;
+      }
+      const std::string name = text.substr(i + 1, end - i - 1);
+      if (!is_variable_name(name)) {
+        out += "$$";
+        continue;
+      }
+      out += "${" + name + "}";
+      if (i == 0 && end == text.size() && !word.quoted) {
+        notes.push_back("$" + name + " is one argument ${" + name +
+                        "}: systemd split its value at whitespace (no argument when empty)");
+      } else if (!unit_env_.contains(name)) {
+        notes.push_back("$" + name + " as ${" + name + "}: unset at start stops the watchdog");
+      }
+      i = end - 1;
+    }
+    return out;
+  }
+
+  // The unit names of a dependency list, specifiers expanded; names that keep one (a template's
+  // instance) go to `skipped`.
+  std::vector<std::string> unit_names(const std::string& value, std::vector<std::string>& skipped) {
+    std::vector<std::string> names;
+    for (const auto& word : split_unit_words(value).value_or(std::vector<UnitWord>{})) {
+      std::set<std::string> unknown;
+      bool instance = false;
+      const std::string name = expand_specifiers(word.text, unknown, instance);
+      // The manifest's names: letters, digits, _ . - @ : and backslash.
+      const bool valid = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+               std::string_view("_.-@:\\").find(c) != std::string_view::npos;
+      });
+      if (unknown.empty() && valid) {
+        names.push_back(name);
+      } else {
+        skipped.push_back(word.text);
+      }
+    }
+    return names;
+  }
+
+  void map_exec_start(const UnitDirective& d) {
+    if (exec_seen_) {
+      dropped(d, "only one program is run; the first ExecStart= is " + exec_file_line_);
+      return;
+    }
+    std::string_view value = d.value;
+    std::vector<std::string> notes;
+    bool ignore_failure = false;
+    bool argv0 = false;
+    bool expand_env = true;
+    while (!value.empty()) {
+      const char c = value.front();
+      if (c == '-') {
+        ignore_failure = true;
+      } else if (c == '@') {
+        argv0 = true;
+      } else if (c == ':') {
+        expand_env = false;
+      } else if (c == '+') {
+        notes.push_back("'+' (full privileges) dropped: the program runs as service.user");
+      } else if (c == '!') {
+        if (value.size() > 1 && value[1] == '!') value.remove_prefix(1);
+        notes.push_back("'!'/'!!' (privileges without the account switch) dropped");
+      } else if (c == '|') {
+        notes.push_back("'|' (through the login shell) dropped");
+      } else {
+        break;
+      }
+      value.remove_prefix(1);
+    }
+    auto words = split_unit_words(value);
+    if (!words || words->empty()) {
+      result_.errors.push_back({d.file, d.line,
+                                "ExecStart= cannot be split: an unclosed quote, an "
+                                "incomplete escape or one that is not UTF-8"});
+      return;
+    }
+    exec_seen_ = true;
+    exec_file_line_ = d.file + ":" + std::to_string(d.line);
+    if (ignore_failure) {
+      notes.push_back("'-' (exit status ignored) dropped: a failing exit counts as a failure");
+    }
+    if (argv0 && words->size() >= 2) {
+      notes.push_back("'@': argv[0] is the program path, not \"" + (*words)[1].text + "\"");
+      words->erase(words->begin() + 1);
+    }
+    std::set<std::string> unknown;
+    bool instance = false;
+    std::vector<std::string> argv;
+    for (const auto& word : *words)
+      argv.push_back(exec_word(word, expand_env, notes, unknown, instance));
+    std::string command = argv.front();
+    if (!command.starts_with("/")) {
+      notes.push_back("\"" + command + "\" is looked up by systemd; written as /usr/bin/" +
+                      command);
+      command = "/usr/bin/" + command;
+    }
+    if (command.find("${") != std::string::npos) {
+      result_.errors.push_back(
+          {d.file, d.line, "the program path uses a variable; the manifest needs a literal path"});
+      return;
+    }
+    for (const auto& specifier : unknown) {
+      notes.push_back("specifier " + specifier + " kept as text (no equivalent)");
+    }
+    if (instance) notes.push_back("the instance name of a template is not known");
+    draft_.set("service", "command", toml_string(command));
+    if (argv.size() > 1) {
+      draft_.set("service", "args", toml_array({argv.begin() + 1, argv.end()}));
+    }
+    if (notes.empty()) {
+      carried(d, "service.command, service.args");
+    } else {
+      approximated(d, join(notes, "; "));
+    }
+  }
+
+  // ExecReload=/bin/kill -HUP $MAINPID (and -s HUP, -SIGHUP, /usr/bin/kill).
+  void map_exec_reload(const UnitDirective& d) {
+    std::string_view value = d.value;
+    while (!value.empty() &&
+           std::string_view("-@:+!").find(value.front()) != std::string_view::npos) {
+      value.remove_prefix(1);
+    }
+    auto words = split_unit_words(value);
+    if (words && words->size() >= 2 &&
+        ((*words)[0].text == "/bin/kill" || (*words)[0].text == "/usr/bin/kill" ||
+         (*words)[0].text == "kill")) {
+      std::optional<std::string> signal;
+      std::size_t at = 1;
+      if ((*words)[1].text == "-s" && words->size() >= 3) {
+        signal = manifest_signal((*words)[2].text);
+        at = 3;
+      } else if ((*words)[1].text.starts_with("-")) {
+        signal = manifest_signal((*words)[1].text.substr(1));
+        at = 2;
+      }
+      const bool main_pid = words->size() == at + 1 &&
+                            ((*words)[at].text == "$MAINPID" || (*words)[at].text == "${MAINPID}");
+      if (signal && main_pid && *signal != "KILL") {
+        draft_.set("reload", "signal", toml_string(*signal));
+        carried(d, "reload.signal = \"" + *signal + "\"");
+        return;
+      }
+    }
+    dropped(d,
+            "only a signal to the main process is a reload (reload.signal); a reload "
+            "command has no manifest key yet");
+  }
+
+  void map_environment(const UnitDirective& d) {
+    auto words = split_unit_words(d.value);
+    if (!words) {
+      dropped(d,
+              "cannot be split: an unclosed quote, an incomplete escape or one that is not UTF-8");
+      return;
+    }
+    std::vector<std::string> notes;
+    std::vector<std::string> names;
+    for (const auto& word : *words) {
+      const auto equals = word.text.find('=');
+      const std::string name = word.text.substr(0, equals);
+      if (equals == std::string::npos || !is_variable_name(name)) {
+        notes.push_back("\"" + word.text + "\" is not NAME=VALUE, skipped");
+        continue;
+      }
+      std::set<std::string> unknown;
+      bool instance = false;
+      const std::string value = expand_specifiers(word.text.substr(equals + 1), unknown, instance);
+      for (const auto& specifier : unknown) notes.push_back(specifier + " kept as text");
+      draft_.set("env", name, toml_string(escape_interpolation(value)));
+      unit_env_.insert(name);
+      if (auto earlier = env_lines_.find(name); earlier != env_lines_.end()) {
+        result_.report[earlier->second].note += "; " + name + " replaced by " + d.file + ":" +
+                                                std::to_string(d.line) + ", as systemd applies it";
+      }
+      env_lines_[name] = result_.report.size();
+      names.push_back("env." + name);
+    }
+    environment_lines_.push_back(result_.report.size());
+    if (names.empty()) {
+      dropped(d, join(notes, "; "));
+    } else if (notes.empty()) {
+      carried(d, join(names, ", "));
+    } else {
+      approximated(d, join(names, ", ") + "; " + join(notes, "; "));
+    }
+  }
+
+  void map_environment_file(const UnitDirective& d) {
+    std::set<std::string> unknown;
+    bool instance = false;
+    const std::string value = expand_specifiers(d.value, unknown, instance);
+    const std::string path = value.starts_with("-") ? value.substr(1) : value;
+    if (!path.starts_with("/") || !unknown.empty()) {
+      dropped(d, "not an absolute path");
+      return;
+    }
+    env_files_.push_back(value);
+    draft_.set("service", "env_files", toml_array(env_files_));
+    carried(d, value.starts_with("-") ? "service.env_files (optional: \"-\" kept); referenced, "
+                                        "not copied"
+                                      : "service.env_files; referenced, not copied");
+  }
+
+  void map_extra(const UnitDirective& d, const ExtraKey& extra) {
+    const std::string key = std::string(extra.section) + "." + std::string(extra.key);
+    auto previous = extras_.find(key);
+    if (previous != extras_.end() && !extra.list) {
+      dropped(d, "only one " + d.key + "= line fits [systemd].extra");
+      return;
+    }
+    std::string value = d.value;
+    if (previous != extras_.end()) value = previous->second + " " + value;
+    extras_[key] = value;
+    draft_.set("systemd.extra", key, toml_string(value));
+    carried(d, "[systemd].extra \"" + key + "\" (systemd only)");
+  }
+
+  void map_log(const UnitDirective& d, std::optional<std::string>& stream) {
+    const std::string& v = d.value;
+    auto file_of = [&](std::string_view prefix) -> std::optional<std::string> {
+      if (!v.starts_with(prefix)) return std::nullopt;
+      return v.substr(prefix.size());
+    };
+    std::optional<std::string> path;
+    std::string note;
+    Outcome outcome = Outcome::carried;
+    if ((path = file_of("append:"))) {
+      note = "a log file";
+    } else if ((path = file_of("file:"))) {
+      outcome = Outcome::approximated;
+      note = "appended to, where systemd wrote from the start of the file";
+    } else if ((path = file_of("truncate:"))) {
+      outcome = Outcome::approximated;
+      note = "appended to, where systemd truncated it at every start";
+    }
+    if (path) {
+      // A POSIX path on every host (the importer also runs on Windows).
+      const auto slash = path->rfind('/');
+      if (!path->starts_with("/") || slash + 1 == path->size() ||
+          path->find('%') != std::string::npos) {
+        dropped(d, "not an absolute file path");
+        return;
+      }
+      const std::string directory = slash == 0 ? "/" : path->substr(0, slash);
+      const std::string file = path->substr(slash + 1);
+      if (!is_log_file(directory, file)) {
+        dropped(d, "\"" + *path + "\" cannot be a log file of the manifest");
+        return;
+      }
+      if (!log_directory_.empty() && log_directory_ != directory) {
+        outcome = Outcome::approximated;
+        note += "; written into " + log_directory_ + " (both streams share logs.directory)";
+      } else {
+        log_directory_ = directory;
+        draft_.set("logs", "directory", toml_string(directory));
+      }
+      stream = file;
+      report(d, outcome, "logs.directory + logs." + lower(d.key) + ": " + note);
+      return;
+    }
+    if (v == "journal" || v == "inherit" || v == "journal+console" || v == "syslog" ||
+        v == "syslog+console" || v == "kmsg" || v == "kmsg+console") {
+      stream = "inherit";
+      if (v == "journal" || v == "inherit") {
+        carried(d, "\"inherit\": the journal");
+      } else {
+        approximated(d, "\"inherit\": the journal only");
+      }
+      return;
+    }
+    if (v == "null") {
+      stream = "null";
+      carried(d, "\"null\"");
+      return;
+    }
+    dropped(d, "\"" + v + "\" has no equivalent (file, the journal or null)");
+  }
+
+  static std::string lower(std::string_view key) {
+    return key == "StandardOutput" ? "stdout" : "stderr";
+  }
+
+  void map_limit(const UnitDirective& d, const char* key) {
+    std::string value = d.value;
+    std::string note;
+    if (auto colon = value.find(':'); colon != std::string::npos) {
+      note = "one limit for soft and hard: the hard " + value.substr(colon + 1);
+      value = value.substr(colon + 1);
+    }
+    if (value == "infinity") {
+      // No manifest value means "no limit"; the kernel caps these anyway.
+      const std::string cap = std::string(key) == "nofile" ? "1048576" : "4194304";
+      draft_.set("limits", key, cap);
+      return approximated(d,
+                          "limits." + std::string(key) + " = " + cap +
+                              (std::string(key) == "nofile" ? " (the kernel's default nr_open)"
+                                                            : " (the kernel's largest pid_max)") +
+                              ": the manifest has no \"infinity\"");
+    }
+    auto number = parse_unsigned(value);
+    if (!number || *number < 1 || *number > (1ULL << 30)) {
+      dropped(d, "\"" + d.value + "\": limits." + key + " takes 1 to 2^30");
+      return;
+    }
+    draft_.set("limits", key, std::to_string(*number));
+    report(d, note.empty() ? Outcome::carried : Outcome::approximated,
+           "limits." + std::string(key) + (note.empty() ? "" : "; " + note));
+  }
+
+  void map_timeout_stop(const UnitDirective& d, bool also_start) {
+    auto ms = parse_time_span(d.value);
+    if (!ms || *ms == 0) {
+      approximated(d, "no stop timeout is infinite: stop.timeout kept at 90s");
+      return;
+    }
+    draft_.set("stop", "timeout", manifest_duration(*ms));
+    if (also_start) {
+      draft_.set("systemd.extra", "Service.TimeoutStartSec", toml_string(d.value));
+      carried(d, "stop.timeout, [systemd].extra \"Service.TimeoutStartSec\"");
+    } else {
+      carried(d, "stop.timeout");
+    }
+  }
+
+  void map(const UnitDirective& d) {
+    const std::string& key = d.key;
+    const std::string& v = d.value;
+    if (d.section != "Unit" && d.section != "Service" && d.section != "Install") {
+      dropped(d, "[" + d.section + "] is not read");
+      return;
+    }
+    if (v.empty() && !kListSettings.contains(key)) {
+      return carried(d, "empty: systemd's default, which the manifest keeps");
+    }
+    if (key == "ExecStart" && d.section == "Service") return map_exec_start(d);
+    if (key == "ExecReload" && d.section == "Service") return map_exec_reload(d);
+    if (key == "Environment") return map_environment(d);
+    if (key == "EnvironmentFile") return map_environment_file(d);
+    if (key == "StandardOutput") return map_log(d, stdout_);
+    if (key == "StandardError") return map_log(d, stderr_);
+    if (key == "LimitNOFILE") return map_limit(d, "nofile");
+    if (key == "LimitNPROC") return map_limit(d, "nproc");
+    if (key == "TimeoutStopSec") return map_timeout_stop(d, false);
+    if (key == "TimeoutSec") return map_timeout_stop(d, true);
+    if (key == "Description") {
+      std::set<std::string> unknown;
+      bool instance = false;
+      std::string description = expand_specifiers(v, unknown, instance);
+      const auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; };
+      if (std::any_of(description.begin(), description.end(), control)) {
+        std::replace_if(description.begin(), description.end(), control, ' ');
+        unknown.insert("control characters (as spaces)");
+      }
+      draft_.set("service", "description", toml_string(description));
+      if (unknown.empty()) return carried(d, "service.description");
+      return approximated(d, "service.description; " +
+                                 join({unknown.begin(), unknown.end()}, ", ") + " kept as text");
+    }
+    if (key == "After" || key == "Requires") {
+      auto& list = key == "After" ? after_ : requires_;
+      std::vector<std::string> skipped;
+      const auto names = unit_names(v, skipped);
+      for (const auto& name : names) {
+        if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
+      }
+      const char* manifest_key = key == "After" ? "after" : "requires";
+      if (!list.empty()) draft_.set("dependencies", manifest_key, toml_array(list));
+      (key == "After" ? after_lines_ : requires_lines_).emplace_back(result_.report.size(), names);
+      if (names.empty()) {
+        return dropped(d, join(skipped, ", ") +
+                              ": not unit names the manifest can hold (a "
+                              "template instance, or other characters)");
+      }
+      if (!skipped.empty()) {
+        return approximated(d, std::string("dependencies.") + manifest_key + "; " +
+                                   join(skipped, ", ") +
+                                   " left out (a template instance, or other characters)");
+      }
+      carried(d, std::string("dependencies.") + manifest_key);
+      return;
+    }
+    if (key == "Wants") {
+      wants_.push_back(d);
+      return;
+    }
+    if (key == "StartLimitBurst") {
+      auto burst = parse_unsigned(v);
+      if (!burst || *burst < 1 || *burst > 1000001) return dropped(d, "not a count from 1");
+      if (!restart_unlimited_) draft_.set("restart", "max_restarts", std::to_string(*burst - 1));
+      return carried(d, "restart.max_restarts = " + std::to_string(*burst - 1) +
+                            " (restarts after the first start)");
+    }
+    if (key == "StartLimitIntervalSec" || key == "StartLimitInterval") {
+      auto ms = parse_time_span(v);
+      if (ms && *ms == 0) {
+        restart_unlimited_ = true;
+        draft_.set("restart", "max_restarts", "0");
+        return carried(d, "restart.max_restarts = 0 (no limit)");
+      }
+      if (!ms) return dropped(d, "not a time span");
+      draft_.set("restart", "window", manifest_duration(*ms));
+      return key == "StartLimitInterval" ? approximated(d,
+                                                        "restart.window (the old name of "
+                                                        "StartLimitIntervalSec=)")
+                                         : carried(d, "restart.window");
+    }
+    if (key == "Type") {
+      if (v == "exec") return carried(d, "the program is started directly");
+      if (v == "simple" || v.empty()) {
+        return approximated(d, "as exec: the start fails when the program cannot be executed");
+      }
+      if (v == "notify" || v == "notify-reload" || v == "dbus" || v == "idle") {
+        return approximated(d,
+                            "as exec: the start completes when the program is executed, "
+                            "without waiting for its notification");
+      }
+      if (v == "forking") {
+        return dropped(d,
+                       "a program that forks into the background has no manifest key yet "
+                       "(service.type, with PIDFile= as service.pid_file)");
+      }
+      return dropped(d, "\"" + v + "\": a service runs one long-lived program");
+    }
+    if (key == "WorkingDirectory") {
+      std::string value = v;
+      std::string note;
+      if (value.starts_with("-")) {
+        value = value.substr(1);
+        note = "'-' (ignore a missing directory) dropped";
+      }
+      if (value.starts_with("%h")) value = "~" + value.substr(2);
+      std::set<std::string> unknown;
+      bool instance = false;
+      value = expand_specifiers(value, unknown, instance);
+      const bool control = std::any_of(value.begin(), value.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+      });
+      if (!(value.starts_with("/") || value == "~" || value.starts_with("~/")) ||
+          !unknown.empty() || control) {
+        return dropped(d, "\"" + v + "\" is not an absolute path");
+      }
+      draft_.set("service", "working_directory", toml_string(escape_interpolation(value)));
+      return note.empty() ? carried(d, "service.working_directory")
+                          : approximated(d, "service.working_directory; " + note);
+    }
+    if (key == "User" || key == "Group") {
+      if (!is_account_name(v)) return dropped(d, "\"" + v + "\" is not an account name");
+      draft_.set("service", key == "User" ? "user" : "group", toml_string(v));
+      return carried(d, key == "User" ? "service.user" : "service.group");
+    }
+    if (key == "UMask") {
+      const bool octal = !v.empty() && v.size() <= 4 && std::all_of(v.begin(), v.end(), [](char c) {
+        return c >= '0' && c <= '7';
+      });
+      if (!octal) return dropped(d, "not an octal umask");
+      draft_.set("service", "umask", toml_string(v));
+      return carried(d, "service.umask");
+    }
+    if (key == "Restart") {
+      static const std::map<std::string, std::string, std::less<>> kPolicies{
+          {"no", "never"}, {"always", "always"}, {"on-failure", "on-failure"}};
+      if (auto policy = kPolicies.find(v); policy != kPolicies.end()) {
+        draft_.set("restart", "policy", toml_string(policy->second));
+        return carried(d, "restart.policy = \"" + policy->second + "\"");
+      }
+      if (v == "on-abnormal" || v == "on-abort" || v == "on-watchdog") {
+        draft_.set("restart", "policy", toml_string("on-failure"));
+        return approximated(d,
+                            "restart.policy = \"on-failure\": also restarted after an "
+                            "unclean exit code");
+      }
+      return dropped(d, "\"" + v + "\" has no restart.policy (always, on-failure, never)");
+    }
+    if (key == "RestartSec") {
+      auto ms = parse_time_span(v);
+      if (!ms) return dropped(d, "not a time span");
+      draft_.set("restart", "delay", manifest_duration(*ms));
+      if (*ms > 60000) draft_.set("restart", "max_delay", manifest_duration(*ms));
+      return carried(d, "restart.delay (multiplier 1.0: no backoff, as systemd)");
+    }
+    if (key == "SuccessExitStatus") {
+      auto words = split_unit_words(v);
+      std::vector<std::string> skipped;
+      for (const auto& word : words.value_or(std::vector<UnitWord>{})) {
+        auto code = parse_unsigned(word.text);
+        if (code && *code <= 255) {
+          if (std::find(success_codes_.begin(), success_codes_.end(), *code) ==
+              success_codes_.end()) {
+            success_codes_.push_back(*code);
+          }
+        } else {
+          skipped.push_back(word.text);
+        }
+      }
+      std::string codes;
+      for (auto code : success_codes_) codes += (codes.empty() ? "" : ", ") + std::to_string(code);
+      draft_.set("restart", "success_exit_codes", "[" + codes + "]");
+      if (skipped.empty()) return carried(d, "restart.success_exit_codes");
+      return approximated(d, "restart.success_exit_codes; " + join(skipped, " ") +
+                                 " dropped (exit codes only, no signals)");
+    }
+    if (key == "KillSignal") {
+      auto signal = manifest_signal(v);
+      if (!signal)
+        return dropped(d, "\"" + v + "\" is not one of TERM INT HUP QUIT USR1 USR2 KILL");
+      draft_.set("stop", "signal", toml_string(*signal));
+      return carried(d, "stop.signal = \"" + *signal + "\"");
+    }
+    if (key == "MemoryMax" || key == "MemoryLimit") {
+      auto bytes = parse_bytes(v);
+      if (!bytes || *bytes == 0) return dropped(d, "\"" + v + "\": limits.memory takes a size");
+      draft_.set("limits", "memory", std::to_string(*bytes));
+      return key == "MemoryMax" ? carried(d, "limits.memory")
+                                : approximated(d, "limits.memory, rendered as MemoryMax=");
+    }
+    if (key == "CPUQuota") {
+      const unsigned long long percent =
+          v.ends_with("%") ? parse_unsigned(std::string_view(v).substr(0, v.size() - 1)).value_or(0)
+                           : 0;
+      if (percent == 0 || percent > 409600) return dropped(d, "not a percentage");
+      const double cores = static_cast<double>(percent) / 100.0;
+      std::string text = std::to_string(cores);
+      while (text.back() == '0') text.pop_back();
+      if (text.back() == '.') text += '0';
+      draft_.set("limits", "cpu", text);
+      return carried(d, "limits.cpu = " + text);
+    }
+    if (key == "WantedBy" && d.section == "Install") {
+      auto words = split_unit_words(v).value_or(std::vector<UnitWord>{});
+      std::vector<std::string> others;
+      bool scope_target = false;
+      for (const auto& word : words) {
+        if ((!user_scope_ && word.text == "multi-user.target") ||
+            (user_scope_ && word.text == "default.target")) {
+          scope_target = true;
+        } else {
+          others.push_back(word.text);
+        }
+      }
+      if (others.empty())
+        return carried(d, user_scope_ ? "scope = \"user\"" : "scope = \"system\"");
+      const std::string key_name = "Install.WantedBy";
+      const std::string value = extras_.contains(key_name)
+                                    ? extras_[key_name] + " " + join(others, " ")
+                                    : join(others, " ");
+      extras_[key_name] = value;
+      draft_.set("systemd.extra", key_name, toml_string(value));
+      if (scope_target) return carried(d, "scope, [systemd].extra \"Install.WantedBy\"");
+      return approximated(d, "[systemd].extra \"Install.WantedBy\"; also wanted by " +
+                                 std::string(user_scope_ ? "default.target" : "multi-user.target") +
+                                 " (the manifest's scope)");
+    }
+    for (const auto& extra : kExtraKeys) {
+      if (extra.section == d.section && extra.key == key) return map_extra(d, extra);
+    }
+    for (const auto& pending : kPendingKeys) {
+      if (pending.directive == key && !pending.future_key.empty()) {
+        return dropped(d, "no manifest key for it yet (" + std::string(pending.future_key) + ")");
+      }
+    }
+    if (key.starts_with("Condition") || key.starts_with("Assert")) {
+      return dropped(d,
+                     "only ConditionPathExists/IsDirectory/FileNotEmpty/Virtualization/Host "
+                     "and AssertPathExists fit [systemd].extra");
+    }
+    if (auto reason = kDroppedReasons.find(key);
+        reason != kDroppedReasons.end() && !reason->second.empty()) {
+      return dropped(d, reason->second);
+    }
+    dropped(d, "no equivalent in the manifest");
+  }
+
+  void finish() {
+    for (const auto& d : wants_) {
+      auto words = split_unit_words(d.value).value_or(std::vector<UnitWord>{});
+      const bool all_after =
+          !words.empty() && std::all_of(words.begin(), words.end(), [&](auto& w) {
+            return std::find(after_.begin(), after_.end(), w.text) != after_.end();
+          });
+      if (all_after) {
+        carried(d, "dependencies.after renders Wants= with After=");
+      } else {
+        dropped(d,
+                "no manifest key for it yet (dependencies.wants); dependencies.after would "
+                "add ordering");
+      }
+    }
+    // dependencies.after renders After= and Wants=; requires renders Requires= and After=.
+    std::set<std::string> wanted;
+    for (const auto& d : wants_) {
+      std::vector<std::string> skipped;
+      for (const auto& name : unit_names(d.value, skipped)) wanted.insert(name);
+    }
+    auto note_extra =
+        [&](const std::vector<std::pair<std::size_t, std::vector<std::string>>>& lines,
+            const std::set<std::string>& also, const char* added) {
+          for (const auto& [index, names] : lines) {
+            std::vector<std::string> missing;
+            for (const auto& name : names) {
+              if (!also.contains(name)) missing.push_back(name);
+            }
+            if (missing.empty()) continue;
+            auto& line = result_.report[index];
+            line.outcome = Outcome::approximated;
+            line.note += std::string("; also ") + added + join(missing, " ");
+          }
+        };
+    note_extra(after_lines_, wanted, "Wants=");
+    note_extra(requires_lines_, {after_.begin(), after_.end()}, "After=");
+    if (template_) {
+      result_.report.push_back({unit_.path, 1, Outcome::dropped, "@ (template)",
+                                "imported as the single service \"" + name_ +
+                                    "\"; a template's instances have no manifest form yet"});
+    }
+    if (!env_files_.empty()) {
+      for (auto index : environment_lines_) {
+        auto& line = result_.report[index];
+        if (line.outcome == Outcome::carried) {
+          line.outcome = Outcome::approximated;
+          line.note += "; [env] wins over env_files (systemd let EnvironmentFile= win)";
+        }
+      }
+    }
+    // StandardError= defaults to StandardOutput=.
+    if (stdout_) draft_.set("logs", "stdout", toml_string(*stdout_));
+    const auto err = stderr_ ? stderr_ : stdout_;
+    if (err) draft_.set("logs", "stderr", toml_string(*err));
+  }
+
+  const SourceText& unit_;
+  const std::vector<SourceText>& dropins_;
+  ImportResult result_;
+  ManifestDraft draft_;
+  std::string name_;
+  std::string unit_name_;
+  std::string full_name_;
+  std::string prefix_;
+  std::string instance_;
+  bool template_ = false;
+  bool user_scope_ = false;
+  bool exec_seen_ = false;
+  bool restart_unlimited_ = false;
+  std::string exec_file_line_;
+  std::set<std::string> unit_env_;
+  std::map<std::string, std::size_t> env_lines_;  // variable -> its report line
+  std::vector<std::string> env_files_;
+  std::vector<std::string> after_;
+  std::vector<std::string> requires_;
+  std::vector<std::pair<std::size_t, std::vector<std::string>>> after_lines_;
+  std::vector<std::pair<std::size_t, std::vector<std::string>>> requires_lines_;
+  std::vector<std::size_t> environment_lines_;
+  std::vector<UnitDirective> wants_;
+  std::vector<unsigned long long> success_codes_{0};
+  std::map<std::string, std::string> extras_;
+  std::optional<std::string> stdout_;
+  std::optional<std::string> stderr_;
+  std::string log_directory_;
+};
+
+}  // namespace
+
+ImportResult import_systemd(const SourceText& unit, const std::vector<SourceText>& dropins) {
+  return SystemdImporter(unit, dropins).run();
+}
+
+}  // namespace daemonize::import

@@ -1,0 +1,46 @@
+// Fuzzes the importers (systemd unit + a drop-in, supervisord, Procfile): no crash, leak or hang;
+// malformed input is refused with a line (>= 1); and whatever they write loads with the real
+// loader, so `daemonize import` never writes a manifest that does not validate.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "daemonize/core/loader.hpp"
+#include "daemonize/import/import.hpp"
+
+namespace {
+
+void check(const daemonize::import::ImportResult& result) {
+  for (const auto& error : result.errors) {
+    if (error.line < 1 || error.message.empty()) __builtin_trap();
+  }
+  if (!result.errors.empty()) return;
+  for (const auto& service : result.services) {
+    const auto loaded =
+        daemonize::load_manifest_text(service.manifest, "fuzz.toml", daemonize::TargetOs::linux);
+    if (!loaded.service) __builtin_trap();
+  }
+  for (const auto& line : result.report) {
+    if (line.line < 1) __builtin_trap();
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace daemonize::import;
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  // The second half of a split at the first form feed is the drop-in.
+  const auto split = text.find('\f');
+  const std::string unit = split == std::string::npos ? text : text.substr(0, split);
+  std::vector<SourceText> dropins;
+  if (split != std::string::npos)
+    dropins.push_back({"/u/fuzz.service.d/a.conf", text.substr(split + 1)});
+  check(import_systemd({"/u/fuzz.service", unit}, dropins));
+  check(import_systemd({"/u/fuzz@.service", unit}, {}));
+  check(import_supervisord({"/u/fuzz.conf", text}));
+  check(import_procfile({"/u/Procfile", text}));
+  (void)detect_format("/u/fuzz", text);
+  return 0;
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# `daemonize import` through the real binary: stdout mode, -o, --json, --strict, the exit codes
+# (0, 2 usage, 65 not a service / --strict, 66 unreadable, 69 a kind not supported yet), and
+# every manifest it writes validating with `daemonize validate`.
+set -u
+daemonize=$1; here=$2
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+fail=0
+check() {  # check NAME EXPECTED ACTUAL
+  if [ "$2" != "$3" ]; then echo "FAIL $1: expected [$2] got [$3]"; fail=1; else echo "ok   $1"; fi
+}
+
+# One service, no -o: the manifest on stdout, the report on stderr.
+cat > "$work/web.service" <<'UNIT'
+[Unit]
+Description=Web front end
+[Service]
+ExecStart=/usr/bin/python3 -m http.server 8080
+Restart=on-failure
+PrivateTmp=yes
+UNIT
+"$daemonize" import "$work/web.service" >"$work/web.toml" 2>"$work/report"; code=$?
+check "stdout mode exit" 0 $code
+check "stdout mode report" "$work/web.service:2: carried: Description — service.description
+$work/web.service:4: carried: ExecStart — service.command, service.args
+$work/web.service:5: carried: Restart — restart.policy = \"on-failure\"
+$work/web.service:6: dropped: PrivateTmp — no manifest key for it yet ([sandbox])" "$(cat "$work/report")"
+head -1 "$work/web.toml" | grep -q "^# Imported by \`daemonize import\` from $work/web.service$"
+check "header names the source" 0 $?
+"$daemonize" validate "$work/web.toml" >/dev/null 2>&1
+check "stdout manifest validates" 0 $?
+"$daemonize" render "$work/web.toml" --target systemd >/dev/null 2>&1
+check "it renders for systemd" 0 $?
+
+# --strict: a dropped directive fails, nothing written.
+"$daemonize" import --strict "$work/web.service" -o "$work/strict" >/dev/null 2>"$work/err"; code=$?
+check "--strict exit" 65 $code
+check "--strict message" "daemonize: --strict: 1 directive dropped; nothing written" "$(tail -1 "$work/err")"
+[ ! -e "$work/strict/web.toml" ]; check "--strict writes nothing" 0 $?
+
+# Several services: -o writes one NAME.toml each; without -o it is a usage error.
+"$daemonize" import "$here/supervisord/celery.conf" >/dev/null 2>"$work/err"; code=$?
+check "several services without -o exit" 2 $code
+check "several services without -o message" \
+  "daemonize: 2 services (celery-worker, celery-beat): write them with -o DIR, one NAME.toml each" \
+  "$(tail -1 "$work/err")"
+"$daemonize" import "$here/supervisord/celery.conf" "$here/procfile/go.Procfile" -o "$work/out" \
+  >"$work/stdout" 2>"$work/err"; code=$?
+check "-o exit" 0 $code
+check "-o files" "api.toml celery-beat.toml celery-worker.toml metrics.toml" \
+  "$(cd "$work/out" && ls | tr '\n' ' ' | sed 's/ $//')"
+check "-o prints nothing on stdout" "" "$(cat "$work/stdout")"
+for manifest in "$work"/out/*.toml; do
+  "$daemonize" validate "$manifest" >/dev/null 2>&1
+  check "validate $(basename "$manifest")" 0 $?
+done
+# An existing file is not overwritten.
+"$daemonize" import "$here/procfile/go.Procfile" -o "$work/out" >/dev/null 2>"$work/err"; code=$?
+check "existing file exit" 73 $code
+
+# --json: the report on stdout, needs -o.
+"$daemonize" import --json "$work/web.service" >/dev/null 2>"$work/err"; code=$?
+check "--json without -o exit" 2 $code
+check "--json without -o message" \
+  "daemonize: --json needs -o DIR: the manifests go to files, the report to stdout" "$(cat "$work/err")"
+"$daemonize" import --json "$work/web.service" -o "$work/json" >"$work/json.out" 2>"$work/err"; code=$?
+check "--json exit" 0 $code
+check "--json stderr empty" "" "$(cat "$work/err")"
+summary=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["summary"]; r=d["report"][3]; print(s["carried"], s["approximated"], s["dropped"], d["services"][0]["name"], r["line"], r["outcome"], r["key"])' "$work/json.out")
+check "--json document" "3 0 1 web 6 dropped PrivateTmp" "$summary"
+
+# 65 with FILE:LINE for input that is not a service definition.
+printf '[Unit]\nDescription=x\n[Timer]\nOnCalendar=daily\n' > "$work/nightly.timer"
+"$daemonize" import "$work/nightly.timer" >/dev/null 2>"$work/err"; code=$?
+check "timer exit" 65 $code
+check "timer message" "$work/nightly.timer:1: error: not a service definition: a timer unit (import the .service it activates)" "$(cat "$work/err")"
+printf 'just some notes\n' > "$work/notes.txt"
+"$daemonize" import "$work/notes.txt" >/dev/null 2>"$work/err"; code=$?
+check "unknown kind exit" 65 $code
+printf 'web: ./server\nthis line is broken\n' > "$work/Procfile"
+"$daemonize" import "$work/Procfile" >/dev/null 2>"$work/err"; code=$?
+check "broken Procfile exit" 65 $code
+check "broken Procfile message" "$work/Procfile:2: error: not a Procfile line: expected 'name: command'" "$(tail -1 "$work/err")"
+
+# 66 unreadable; 69 a kind not supported yet; 2 an unknown kind.
+"$daemonize" import "$work/missing.service" >/dev/null 2>"$work/err"; code=$?
+check "missing exit" 66 $code
+check "missing message" "$work/missing.service: error: cannot read it: No such file or directory" "$(cat "$work/err")"
+"$daemonize" import "$work" >/dev/null 2>&1
+check "directory exit" 66 $?
+"$daemonize" import --from launchd "$work/web.service" >/dev/null 2>"$work/err"; code=$?
+check "launchd exit" 69 $code
+check "launchd message" "daemonize: importing launchd is not supported yet; this build reads systemd, supervisord, procfile" "$(cat "$work/err")"
+"$daemonize" import --from upstart "$work/web.service" >/dev/null 2>&1
+check "unknown --from exit" 2 $?
+
+# --from overrides detection: a Procfile under another name.
+printf 'web: /usr/bin/python3 -m http.server\n' > "$work/processes"
+"$daemonize" import --from procfile "$work/processes" 2>/dev/null | grep -q '^command = "/usr/bin/python3"$'
+check "--from procfile" 0 $?
+
+# Drop-ins next to the unit are applied.
+mkdir -p "$work/web.service.d"
+printf '[Service]\nRestart=always\n' > "$work/web.service.d/override.conf"
+"$daemonize" import "$work/web.service" 2>"$work/report" | grep -q '^policy = "always"$'
+check "drop-in applied" 0 $?
+grep -q "^$work/web.service.d/override.conf:2: carried: Restart" "$work/report"
+check "drop-in reported" 0 $?
+
+# What was imported runs: a supervisord program, through `daemonize run` with a real child.
+mkdir -p "$work/run-logs"
+cat > "$work/hello.conf" <<CONF
+[program:hello]
+command=/bin/sh -c "echo imported-and-running; exit 0"
+autorestart=false
+stdout_logfile=$work/run-logs/hello.log
+CONF
+"$daemonize" import "$work/hello.conf" -o "$work/run" 2>/dev/null
+check "import hello exit" 0 $?
+timeout 30 "$daemonize" run "$work/run/hello.toml" >/dev/null 2>"$work/run.err"; code=$?
+check "run the imported manifest exit" 0 $code
+check "the program's output in the imported log file" "imported-and-running" \
+  "$(cat "$work/run-logs/hello.log" 2>/dev/null)"
+exit $fail

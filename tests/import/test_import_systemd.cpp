@@ -1,0 +1,278 @@
+// systemd units to manifests: the unit file syntax, the mapping of each directive with its
+// exact report line, drop-ins, specifiers, and refusals with FILE:LINE.
+#include <gtest/gtest.h>
+
+#include "systemd_syntax.hpp"
+#include "test_support.hpp"
+
+namespace daemonize::import {
+namespace {
+
+using test::load_all;
+using test::report_lines;
+
+ImportResult import_unit(const std::string& text, const std::vector<SourceText>& dropins = {}) {
+  return import_systemd({"/etc/systemd/system/web.service", text}, dropins);
+}
+
+TEST(ImportSystemdSyntax, SplitsWordsWithQuotesAndEscapes) {
+  auto words = split_unit_words(R"(/bin/echo "a b" 'c d' e\x20f \"g\" "" h\ni)");
+  ASSERT_TRUE(words.has_value());
+  std::vector<std::string> texts;
+  for (const auto& word : *words) texts.push_back(word.text);
+  EXPECT_EQ(texts,
+            (std::vector<std::string>{"/bin/echo", "a b", "c d", "e f", "\"g\"", "", "h\ni"}));
+  EXPECT_FALSE(split_unit_words("/bin/echo \"unclosed").has_value());
+  EXPECT_FALSE(split_unit_words("/bin/echo \\x4").has_value());
+}
+
+TEST(ImportSystemdSyntax, ContinuationLinesAndComments) {
+  auto parse =
+      parse_unit_file("u.service",
+                      "[Service]\nExecStart=/bin/a \\\n# a comment inside\n  --b \\\n  --c\n"
+                      "; another comment\nUser=x\n");
+  ASSERT_FALSE(parse.error);
+  ASSERT_EQ(parse.directives.size(), 2U);
+  EXPECT_EQ(parse.directives[0].line, 2);
+  EXPECT_EQ(parse.directives[0].value, "/bin/a  --b  --c");
+  EXPECT_EQ(parse.directives[1].line, 7);
+}
+
+TEST(ImportSystemdSyntax, TimeSpans) {
+  EXPECT_EQ(parse_time_span("90"), 90000);
+  EXPECT_EQ(parse_time_span("1min 30s"), 90000);
+  EXPECT_EQ(parse_time_span("100ms"), 100);
+  EXPECT_EQ(parse_time_span("2h"), 7200000);
+  EXPECT_FALSE(parse_time_span("infinity"));
+  EXPECT_FALSE(parse_time_span("5 parsecs"));
+}
+
+TEST(ImportSystemd, MapsADirectivePerLineWithExactReport) {
+  auto result = import_unit(
+      "[Unit]\n"
+      "Description=Web\n"
+      "After=network-online.target\n"
+      "Wants=network-online.target\n"
+      "[Service]\n"
+      "Type=simple\n"
+      "ExecStart=/usr/bin/web --port 80\n"
+      "Restart=always\n"
+      "RestartSec=5\n"
+      "KillSignal=SIGQUIT\n"
+      "TimeoutStopSec=1min\n"
+      "PIDFile=/run/web.pid\n"
+      "StandardOutput=null\n"
+      "[Install]\n"
+      "WantedBy=multi-user.target\n");
+  ASSERT_TRUE(result.errors.empty());
+  const std::string f = "/etc/systemd/system/web.service:";
+  EXPECT_EQ(
+      report_lines(result),
+      (std::vector<std::string>{
+          f + "2: carried: Description — service.description",
+          f + "3: carried: After — dependencies.after",
+          f + "4: carried: Wants — dependencies.after renders Wants= with After=",
+          f + "6: approximated: Type — as exec: the start fails when the program cannot be "
+              "executed",
+          f + "7: carried: ExecStart — service.command, service.args",
+          f + "8: carried: Restart — restart.policy = \"always\"",
+          f + "9: carried: RestartSec — restart.delay (multiplier 1.0: no backoff, as systemd)",
+          f + "10: carried: KillSignal — stop.signal = \"QUIT\"",
+          f + "11: carried: TimeoutStopSec — stop.timeout",
+          f + "12: dropped: PIDFile — no manifest key for it yet (service.pid_file)",
+          f + "13: carried: StandardOutput — \"null\"",
+          f + "15: carried: WantedBy — scope = \"system\"",
+      }));
+  auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  const auto& s = services.front();
+  EXPECT_EQ(s.name, "web");
+  EXPECT_EQ(s.command, "/usr/bin/web");
+  EXPECT_EQ(s.args, (std::vector<std::string>{"--port", "80"}));
+  EXPECT_EQ(s.restart.policy, RestartPolicy::always);
+  EXPECT_EQ(s.restart.delay, std::chrono::seconds(5));
+  EXPECT_EQ(s.restart.multiplier, 1.0);
+  EXPECT_EQ(s.stop.signal, Signal::quit);
+  EXPECT_EQ(s.stop.timeout, std::chrono::minutes(1));
+  // StandardError= follows StandardOutput= when not set.
+  EXPECT_EQ(s.logs.stdout_stream.kind, LogStream::Kind::null);
+  EXPECT_EQ(s.logs.stderr_stream.kind, LogStream::Kind::null);
+  EXPECT_EQ(s.dependencies.after, (std::vector<std::string>{"network-online.target"}));
+}
+
+TEST(ImportSystemd, WritesSystemdDefaultsWhereTheManifestDiffers) {
+  auto result = import_unit("[Service]\nExecStart=/usr/bin/web\n");
+  auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  const auto& s = services.front();
+  EXPECT_EQ(s.restart.policy, RestartPolicy::never);  // Restart=no
+  EXPECT_EQ(s.restart.delay, std::chrono::milliseconds(100));
+  EXPECT_EQ(s.restart.max_restarts, 4U);  // StartLimitBurst=5
+  EXPECT_EQ(s.restart.window, std::chrono::seconds(10));
+  EXPECT_EQ(s.stop.timeout, std::chrono::seconds(90));
+  EXPECT_EQ(s.logs.stdout_stream.kind, LogStream::Kind::inherit);
+  EXPECT_EQ(s.logs.stderr_stream.kind, LogStream::Kind::inherit);
+  EXPECT_NE(result.services.front().manifest.find(
+                "# Imported by `daemonize import` from /etc/systemd/system/web.service\n"),
+            std::string::npos);
+}
+
+TEST(ImportSystemd, ExecPrefixesAreReported) {
+  auto result = import_unit("[Service]\nExecStart=+/usr/bin/web\n");
+  EXPECT_EQ(report_lines(result).front(),
+            "/etc/systemd/system/web.service:2: approximated: ExecStart — '+' (full privileges) "
+            "dropped: the program runs as service.user");
+  result = import_unit("[Service]\nExecStart=!!/usr/bin/web\n");
+  EXPECT_EQ(report_lines(result).front(),
+            "/etc/systemd/system/web.service:2: approximated: ExecStart — '!'/'!!' (privileges "
+            "without the account switch) dropped");
+  result = import_unit("[Service]\nExecStart=@/usr/bin/web web-main --x\n");
+  ASSERT_EQ(load_all(result).front().args, (std::vector<std::string>{"--x"}));
+  result = import_unit("[Service]\nExecStart=:/usr/bin/web $HOME ${X}\n");
+  // ':' turns off variable expansion: both are literal, `$$` in the manifest (the model keeps it).
+  EXPECT_EQ(load_all(result).front().args, (std::vector<std::string>{"$$HOME", "$${X}"}));
+}
+
+TEST(ImportSystemd, VariablesInExecStart) {
+  auto result =
+      import_unit("[Service]\nEnvironment=PORT=80\nExecStart=/usr/bin/web --port ${PORT} $OPTS\n");
+  auto services = load_all(result);
+  EXPECT_EQ(services.front().args, (std::vector<std::string>{"--port", "${PORT}", "${OPTS}"}));
+  EXPECT_EQ(report_lines(result).back(),
+            "/etc/systemd/system/web.service:3: approximated: ExecStart — $OPTS is one argument "
+            "${OPTS}: systemd split its value at whitespace (no argument when empty)");
+}
+
+TEST(ImportSystemd, SpecifiersWithAFixedValueAreExpanded) {
+  auto result = import_unit(
+      "[Service]\nExecStart=/usr/bin/web --name %n --pid %t/%p.pid --state %S/%N --pct 100%%\n");
+  EXPECT_EQ(load_all(result).front().args,
+            (std::vector<std::string>{"--name", "web.service", "--pid", "/run/web.pid", "--state",
+                                      "/var/lib/web", "--pct", "100%"}));
+  EXPECT_EQ(
+      report_lines(result).front(),
+      "/etc/systemd/system/web.service:2: carried: ExecStart — service.command, service.args");
+  result = import_unit("[Service]\nExecStart=/usr/bin/web --host %H\n");
+  EXPECT_EQ(report_lines(result).front(),
+            "/etc/systemd/system/web.service:2: approximated: ExecStart — specifier %H kept as "
+            "text (no equivalent)");
+}
+
+TEST(ImportSystemd, EnvironmentFileStaysReferenced) {
+  auto result = import_unit(
+      "[Service]\nEnvironmentFile=/etc/web/secrets\nEnvironmentFile=-/etc/default/web\n"
+      "ExecStart=/usr/bin/web\n");
+  const auto& manifest = result.services.front().manifest;
+  EXPECT_NE(manifest.find("env_files = [\"/etc/web/secrets\", \"-/etc/default/web\"]"),
+            std::string::npos);
+  EXPECT_EQ(manifest.find("[env]"), std::string::npos);
+  EXPECT_EQ(report_lines(result)[1],
+            "/etc/systemd/system/web.service:3: carried: EnvironmentFile — service.env_files "
+            "(optional: \"-\" kept); referenced, not copied");
+}
+
+TEST(ImportSystemd, DropInsApplyInOrderAndEmptyAssignmentsReset) {
+  auto result =
+      import_systemd({"/u/web.service",
+                      "[Service]\nEnvironment=A=1 B=2\nExecStart=/usr/bin/web\nLimitNOFILE=1024\n"},
+                     {{"/u/web.service.d/10.conf", "[Service]\nEnvironment=\nEnvironment=C=3\n"},
+                      {"/u/web.service.d/20.conf",
+                       "[Service]\nExecStart=\nExecStart=/usr/bin/web2 --x\nLimitNOFILE=4096\n"}});
+  ASSERT_TRUE(result.errors.empty());
+  auto services = load_all(result);
+  const auto& s = services.front();
+  EXPECT_EQ(s.env, (std::map<std::string, std::string>{{"C", "3"}}));
+  EXPECT_EQ(s.command, "/usr/bin/web2");
+  EXPECT_EQ(s.limits.nofile, 4096U);
+  EXPECT_EQ(report_lines(result),
+            (std::vector<std::string>{
+                "/u/web.service:2: carried: Environment — reset by /u/web.service.d/10.conf:2, as "
+                "systemd applies it",
+                "/u/web.service:3: carried: ExecStart — reset by /u/web.service.d/20.conf:2, as "
+                "systemd applies it",
+                "/u/web.service:4: carried: LimitNOFILE — replaced by /u/web.service.d/20.conf:4, "
+                "as systemd applies it",
+                "/u/web.service.d/10.conf:2: carried: Environment — empty: resets the list, as "
+                "systemd does",
+                "/u/web.service.d/10.conf:3: carried: Environment — env.C",
+                "/u/web.service.d/20.conf:2: carried: ExecStart — empty: resets the list, as "
+                "systemd does",
+                "/u/web.service.d/20.conf:3: carried: ExecStart — service.command, service.args",
+                "/u/web.service.d/20.conf:4: carried: LimitNOFILE — limits.nofile",
+            }));
+}
+
+TEST(ImportSystemd, TemplatesAreReported) {
+  auto result = import_systemd(
+      {"/u/worker@.service", "[Service]\nExecStart=/usr/bin/worker --queue %i\n"}, {});
+  auto lines = report_lines(result);
+  EXPECT_EQ(lines.front(),
+            "/u/worker@.service:1: dropped: @ (template) — imported as the single service "
+            "\"worker\"; a template's instances have no manifest form yet");
+  EXPECT_EQ(load_all(result).front().name, "worker");
+}
+
+TEST(ImportSystemd, ReloadSignalAndOtherReloadCommands) {
+  auto result =
+      import_unit("[Service]\nExecStart=/usr/bin/web\nExecReload=/bin/kill -s USR1 $MAINPID\n");
+  EXPECT_EQ(load_all(result).front().reload.signal, Signal::usr1);
+  result = import_unit("[Service]\nExecStart=/usr/bin/web\nExecReload=/usr/bin/web -s reload\n");
+  EXPECT_EQ(report_lines(result).back(),
+            "/etc/systemd/system/web.service:3: dropped: ExecReload — only a signal to the main "
+            "process is a reload (reload.signal); a reload command has no manifest key yet");
+}
+
+TEST(ImportSystemd, RefusesWhatIsNotAService) {
+  auto result = import_unit("[Unit]\nDescription=x\n[Service]\nType=oneshot\n");
+  ASSERT_EQ(result.errors.size(), 1U);
+  EXPECT_EQ(result.errors.front().line, 4);  // the first line of [Service]
+  EXPECT_EQ(result.errors.front().message, "not a service definition: no ExecStart= in [Service]");
+  result = import_systemd({"/u/backup.timer", "[Timer]\nOnCalendar=daily\n"}, {});
+  ASSERT_EQ(result.errors.size(), 1U);
+  EXPECT_EQ(result.errors.front().message,
+            "not a service definition: a timer unit (import the .service it activates)");
+  result = import_unit("[Service]\nExecStart=/usr/bin/web\nthis is not a line\n");
+  ASSERT_EQ(result.errors.size(), 1U);
+  EXPECT_EQ(result.errors.front().line, 3);
+  EXPECT_EQ(result.errors.front().message, "not a unit file line: expected [Section] or Key=Value");
+  result = import_unit("[Service]\nExecStart=/usr/bin/web \"unclosed\n");
+  ASSERT_EQ(result.errors.size(), 1U);
+  EXPECT_EQ(result.errors.front().line, 2);
+}
+
+TEST(ImportSystemd, TheHandWrittenExampleValidates) {
+  const std::string unit = test::example("systemd/payments.service");
+  std::vector<SourceText> dropins;
+  for (const auto& path : systemd_dropin_paths(unit))
+    dropins.push_back({path, test::read_text(path)});
+  ASSERT_EQ(dropins.size(), 2U);
+  auto result = import_systemd({unit, test::read_text(unit)}, dropins);
+  ASSERT_TRUE(result.errors.empty());
+  auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  const auto& s = services.front();
+  EXPECT_EQ(s.limits.memory, 512ULL * 1024 * 1024);
+  EXPECT_EQ(s.limits.cpu, 1.5);
+  EXPECT_EQ(s.limits.nofile, 131072U);
+  EXPECT_EQ(s.logs.directory, "/var/log/payments");
+  EXPECT_EQ(s.logs.stdout_stream.file_name, "out.log");
+  EXPECT_EQ(s.logs.stderr_stream.file_name, "err.log");
+  EXPECT_EQ(s.restart.success_exit_codes, (std::vector<int>{0, 143}));
+  EXPECT_EQ(s.systemd.extra.at("Service.Nice"), "5");
+  EXPECT_EQ(s.umask, 027U);
+}
+
+TEST(ImportDetect, FromExtensionThenContent) {
+  EXPECT_EQ(detect_format("/x/web.service", ""), Format::systemd);
+  EXPECT_EQ(detect_format("/x/web.timer", ""), Format::systemd);
+  EXPECT_EQ(detect_format("/x/Procfile", ""), Format::procfile);
+  EXPECT_EQ(detect_format("/x/app.conf", "[program:x]\ncommand=/bin/true\n"), Format::supervisord);
+  EXPECT_EQ(detect_format("/x/unit", "[Service]\nExecStart=/bin/true\n"), Format::systemd);
+  EXPECT_EQ(detect_format("/x/procs", "web: ./server\n"), Format::procfile);
+  EXPECT_EQ(detect_format("/x/a.plist", ""), Format::launchd);
+  EXPECT_EQ(detect_format("/x/svc.xml", "<service><id>x</id></service>"), Format::winsw);
+  EXPECT_EQ(detect_format("/x/notes.txt", "hello world\n"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace daemonize::import
