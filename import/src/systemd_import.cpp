@@ -40,7 +40,6 @@ constexpr std::array kPendingKeys{
     PendingKey{"LogsDirectory", "[directories] logs"},
     PendingKey{"LogsDirectoryMode", "[directories] logs"},
     PendingKey{"StateDirectoryMode", "[directories] state"},
-    PendingKey{"Wants", "dependencies.wants"},
     PendingKey{"RequiresMountsFor", "dependencies.requires_mounts_for"},
     PendingKey{"ProtectSystem", "[sandbox]"},
     PendingKey{"ProtectHome", "[sandbox]"},
@@ -844,16 +843,19 @@ class SystemdImporter {
       return approximated(d, "service.description; " +
                                  join({unknown.begin(), unknown.end()}, ", ") + " kept as text");
     }
-    if (key == "After" || key == "Requires") {
-      auto& list = key == "After" ? after_ : requires_;
+    if (key == "After" || key == "Requires" || key == "Wants") {
+      auto& list = key == "After" ? after_ : key == "Wants" ? wants_ : requires_;
       std::vector<std::string> skipped;
       const auto names = unit_names(v, skipped);
       for (const auto& name : names) {
         if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
       }
-      const char* manifest_key = key == "After" ? "after" : "requires";
+      const char* manifest_key = key == "After" ? "after" : key == "Wants" ? "wants" : "requires";
       if (!list.empty()) draft_.set("dependencies", manifest_key, toml_array(list));
-      (key == "After" ? after_lines_ : requires_lines_).emplace_back(result_.report.size(), names);
+      (key == "After"   ? after_lines_
+       : key == "Wants" ? wants_lines_
+                        : requires_lines_)
+          .emplace_back(result_.report.size(), names);
       if (names.empty()) {
         return dropped(d, join(skipped, ", ") +
                               ": not unit names the manifest can hold (a "
@@ -865,10 +867,6 @@ class SystemdImporter {
                                    " left out (a template instance, or other characters)");
       }
       carried(d, std::string("dependencies.") + manifest_key);
-      return;
-    }
-    if (key == "Wants") {
-      wants_.push_back(d);
       return;
     }
     if (key == "StartLimitBurst") {
@@ -1059,26 +1057,8 @@ class SystemdImporter {
   }
 
   void finish() {
-    for (const auto& d : wants_) {
-      auto words = split_unit_words(d.value).value_or(std::vector<UnitWord>{});
-      const bool all_after =
-          !words.empty() && std::all_of(words.begin(), words.end(), [&](auto& w) {
-            return std::find(after_.begin(), after_.end(), w.text) != after_.end();
-          });
-      if (all_after) {
-        carried(d, "dependencies.after renders Wants= with After=");
-      } else {
-        dropped(d,
-                "no manifest key for it yet (dependencies.wants); dependencies.after would "
-                "add ordering");
-      }
-    }
-    // dependencies.after renders After= and Wants=; requires renders Requires= and After=.
-    std::set<std::string> wanted;
-    for (const auto& d : wants_) {
-      std::vector<std::string> skipped;
-      for (const auto& name : unit_names(d.value, skipped)) wanted.insert(name);
-    }
+    // dependencies.after renders After= only; wants renders Wants= and After=, requires
+    // Requires= and After=.
     auto note_extra =
         [&](const std::vector<std::pair<std::size_t, std::vector<std::string>>>& lines,
             const std::set<std::string>& also, const char* added) {
@@ -1093,7 +1073,7 @@ class SystemdImporter {
             line.note += std::string("; also ") + added + join(missing, " ");
           }
         };
-    note_extra(after_lines_, wanted, "Wants=");
+    note_extra(wants_lines_, {after_.begin(), after_.end()}, "After=");
     note_extra(requires_lines_, {after_.begin(), after_.end()}, "After=");
     if (template_) {
       result_.report.push_back({unit_.path, 1, Outcome::dropped, "@ (template)",
@@ -1137,7 +1117,8 @@ class SystemdImporter {
   std::vector<std::pair<std::size_t, std::vector<std::string>>> after_lines_;
   std::vector<std::pair<std::size_t, std::vector<std::string>>> requires_lines_;
   std::vector<std::size_t> environment_lines_;
-  std::vector<UnitDirective> wants_;
+  std::vector<std::string> wants_;
+  std::vector<std::pair<std::size_t, std::vector<std::string>>> wants_lines_;
   std::vector<unsigned long long> success_codes_{0};
   std::map<std::string, std::string> extras_;
   std::optional<std::string> stdout_;

@@ -71,7 +71,7 @@ TEST(ImportSystemd, MapsADirectivePerLineWithExactReport) {
       (std::vector<std::string>{
           f + "2: carried: Description — service.description",
           f + "3: carried: After — dependencies.after",
-          f + "4: carried: Wants — dependencies.after renders Wants= with After=",
+          f + "4: carried: Wants — dependencies.wants",
           f + "6: approximated: Type — as exec: the start fails when the program cannot be "
               "executed",
           f + "7: carried: ExecStart — service.command, service.args",
