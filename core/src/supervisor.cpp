@@ -115,8 +115,8 @@ std::chrono::system_clock::time_point SystemSupervisorClock::system_now() const 
 }
 
 SupervisorOptions supervisor_options(const Service& service, bool health) {
-  SupervisorOptions options{service.restart, service.stop, service.reload,
-                            effective_hooks(service), /*ready_requires_event=*/health};
+  SupervisorOptions options{service.restart, service.stop, service.reload, effective_hooks(service),
+                            /*ready_requires_event=*/health};
   options.type = service.type;
   options.remain_after_exit = service.remain_after_exit;
   return options;

@@ -295,7 +295,8 @@ TEST_F(ServiceTypeRun, ForkingNeverAdoptsAStalePid) {
                  {"--pid-file", pid_file.string(), "--pid-file-after", "1", "--launcher-no-wait"}));
   // The launcher exits at once; for a second the pid file still names the stale pid.
   ASSERT_TRUE(wait_until([&] { return state() && state()->ready; }, 10s)) << watchdog_stderr();
-  EXPECT_EQ(state()->pid, std::stoi(values("daemon")[0])) << watchdog_stderr() << read_text(events_file());
+  EXPECT_EQ(state()->pid, std::stoi(values("daemon")[0]))
+      << watchdog_stderr() << read_text(events_file());
   EXPECT_NE(state()->pid, ::getpid());
   const auto launcher_exit = time_of("launcher ");
   const auto daemon_wrote = time_of("daemon ");
