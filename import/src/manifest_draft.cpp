@@ -7,8 +7,8 @@ namespace daemonize::import {
 namespace {
 
 // The order of the tables in a written manifest (docs/manifest.md's order).
-constexpr std::array<std::string_view, 10> kTableOrder{
-    "service", "env",    "restart",      "stop",    "reload",
+constexpr std::array<std::string_view, 11> kTableOrder{
+    "service", "env",    "restart",      "stop",    "reload",       "hooks",
     "logs",    "limits", "dependencies", "systemd", "systemd.extra"};
 
 std::size_t table_rank(std::string_view table) {

@@ -27,10 +27,6 @@ struct PendingKey {
   std::string_view future_key;
 };
 constexpr std::array kPendingKeys{
-    PendingKey{"ExecStartPre", "[hooks] pre_start"},
-    PendingKey{"ExecStartPost", "[hooks] post_start"},
-    PendingKey{"ExecStop", "[hooks] stop"},
-    PendingKey{"ExecStopPost", "[hooks] post_stop"},
     PendingKey{"ExecCondition", "[hooks] condition"},
     PendingKey{"PIDFile", "service.pid_file"},
     PendingKey{"KillMode", "stop.kill"},
@@ -622,15 +618,85 @@ class SystemdImporter {
       }
       const bool main_pid = words->size() == at + 1 &&
                             ((*words)[at].text == "$MAINPID" || (*words)[at].text == "${MAINPID}");
+      if (signal && main_pid && *signal != "KILL" && hooks_.contains("reload")) {
+        dropped(d, "a manifest reloads one way: hooks.reload is already set");
+        return;
+      }
       if (signal && main_pid && *signal != "KILL") {
         draft_.set("reload", "signal", toml_string(*signal));
         carried(d, "reload.signal = \"" + *signal + "\"");
         return;
       }
     }
-    dropped(d,
-            "only a signal to the main process is a reload (reload.signal); a reload "
-            "command has no manifest key yet");
+    map_hook(d, "reload");
+  }
+
+  // ExecStartPre= ... ExecReload= (a command): one command of hooks.<key>, in order.
+  void map_hook(const UnitDirective& d, const std::string& key) {
+    if (key == "reload" && draft_.has("reload", "signal")) {
+      return dropped(d, "a manifest reloads one way: reload.signal is already set");
+    }
+    std::string_view value = d.value;
+    std::vector<std::string> notes;
+    bool ignore_failure = false;
+    bool argv0 = false;
+    bool expand_env = true;
+    while (!value.empty()) {
+      const char c = value.front();
+      if (c == '-') {
+        ignore_failure = true;
+      } else if (c == '@') {
+        argv0 = true;
+      } else if (c == ':') {
+        expand_env = false;
+      } else if (c == '+') {
+        notes.push_back("'+' (full privileges) dropped: the hook runs as service.user");
+      } else if (c == '!') {
+        if (value.size() > 1 && value[1] == '!') value.remove_prefix(1);
+        notes.push_back("'!'/'!!' (privileges without the account switch) dropped");
+      } else if (c == '|') {
+        notes.push_back("'|' (through the login shell) dropped");
+      } else {
+        break;
+      }
+      value.remove_prefix(1);
+    }
+    auto words = split_unit_words(value);
+    if (!words || words->empty()) {
+      return dropped(d,
+                     "cannot be split: an unclosed quote, an incomplete escape or one that is "
+                     "not UTF-8");
+    }
+    if (argv0 && words->size() >= 2) {
+      notes.push_back("'@': argv[0] is the program path, not \"" + (*words)[1].text + "\"");
+      words->erase(words->begin() + 1);
+    }
+    std::set<std::string> unknown;
+    bool instance = false;
+    std::vector<std::string> argv;
+    for (const auto& word : *words)
+      argv.push_back(exec_word(word, expand_env, notes, unknown, instance));
+    if (!argv.front().starts_with("/")) {
+      notes.push_back("\"" + argv.front() + "\" is looked up by systemd; written as /usr/bin/" +
+                      argv.front());
+      argv.front() = "/usr/bin/" + argv.front();
+    }
+    if (argv.front().find('$') != std::string::npos) {
+      return dropped(d, "the program path uses a variable; a hook needs a literal path");
+    }
+    for (const auto& specifier : unknown) {
+      notes.push_back("specifier " + specifier + " kept as text (no equivalent)");
+    }
+    if (instance) notes.push_back("the instance name of a template is not known");
+    auto& commands = hooks_[key];
+    commands.push_back(ignore_failure
+                           ? "{ command = " + toml_array(argv) + ", ignore_failure = true }"
+                           : toml_array(argv));
+    draft_.set("hooks", key, "[" + join(commands, ", ") + "]");
+    std::string note = "hooks." + key;
+    if (ignore_failure) note += " (ignore_failure = true)";
+    if (notes.empty()) return carried(d, note);
+    approximated(d, note + "; " + join(notes, "; "));
   }
 
   void map_environment(const UnitDirective& d) {
@@ -821,6 +887,14 @@ class SystemdImporter {
     }
     if (key == "ExecStart" && d.section == "Service") return map_exec_start(d);
     if (key == "ExecReload" && d.section == "Service") return map_exec_reload(d);
+    if (d.section == "Service") {
+      static const std::map<std::string, std::string, std::less<>> kHooks{
+          {"ExecStartPre", "pre_start"},
+          {"ExecStartPost", "post_start"},
+          {"ExecStop", "stop"},
+          {"ExecStopPost", "post_stop"}};
+      if (auto hook = kHooks.find(key); hook != kHooks.end()) return map_hook(d, hook->second);
+    }
     if (key == "Environment") return map_environment(d);
     if (key == "EnvironmentFile") return map_environment_file(d);
     if (key == "StandardOutput") return map_log(d, stdout_);
@@ -1112,6 +1186,7 @@ class SystemdImporter {
   std::set<std::string> unit_env_;
   std::map<std::string, std::size_t> env_lines_;  // variable -> its report line
   std::vector<std::string> env_files_;
+  std::map<std::string, std::vector<std::string>> hooks_;
   std::vector<std::string> after_;
   std::vector<std::string> requires_;
   std::vector<std::pair<std::size_t, std::vector<std::string>>> after_lines_;

@@ -172,6 +172,25 @@ std::optional<bool> reproduced(const UnitDirective& input,
     return contains_all(all_words(values), expected);
   }
   if (key == "StandardOutput" || key == "StandardError") return input.value == last();
+  // Hooks: one of the rendered lines runs the same argv, with the same '-' prefix.
+  auto same_command = [&]() {
+    const std::string command = strip_exec_prefixes(input.value);
+    const bool ignore =
+        input.value.substr(0, input.value.size() - command.size()).find('-') != std::string::npos;
+    auto expected = words(expand(command, unit));
+    return std::any_of(values.begin(), values.end(), [&](const std::string& value) {
+      auto got = words(expand(strip_exec_prefixes(value), unit));
+      return got == expected && value.starts_with("-") == ignore;
+    });
+  };
+  if (key == "ExecStartPre" || key == "ExecStartPost" || key == "ExecStop" ||
+      key == "ExecStopPost") {
+    return same_command();
+  }
+  if (key == "ExecReload") {
+    const auto argv = words(strip_exec_prefixes(input.value));
+    if (!argv.empty() && !argv.front().ends_with("kill")) return same_command();
+  }
   if (key == "ExecReload") {
     auto expected = words(strip_exec_prefixes(input.value));
     auto got = words(last());

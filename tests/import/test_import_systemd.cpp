@@ -218,8 +218,53 @@ TEST(ImportSystemd, ReloadSignalAndOtherReloadCommands) {
   EXPECT_EQ(load_all(result).front().reload.signal, Signal::usr1);
   result = import_unit("[Service]\nExecStart=/usr/bin/web\nExecReload=/usr/bin/web -s reload\n");
   EXPECT_EQ(report_lines(result).back(),
-            "/etc/systemd/system/web.service:3: dropped: ExecReload — only a signal to the main "
-            "process is a reload (reload.signal); a reload command has no manifest key yet");
+            "/etc/systemd/system/web.service:3: carried: ExecReload — hooks.reload");
+  EXPECT_EQ(load_all(result).front().hooks.reload.at(0).argv,
+            (std::vector<std::string>{"/usr/bin/web", "-s", "reload"}));
+  // A manifest reloads one way.
+  result = import_unit(
+      "[Service]\nExecStart=/usr/bin/web\nExecReload=/bin/kill -HUP $MAINPID\n"
+      "ExecReload=/usr/bin/web -s reload\n");
+  EXPECT_EQ(report_lines(result).back(),
+            "/etc/systemd/system/web.service:4: dropped: ExecReload — a manifest reloads one way: "
+            "reload.signal is already set");
+  EXPECT_TRUE(load_all(result).front().hooks.reload.empty());
+}
+
+TEST(ImportSystemd, ExecStartPreAndTheOtherCommandsAreHooks) {
+  auto result = import_unit(
+      "[Service]\n"
+      "ExecStartPre=/usr/sbin/web -t\n"
+      "ExecStartPre=-/bin/mkdir -p /run/web\n"
+      "ExecStart=/usr/sbin/web\n"
+      "ExecStartPost=+/usr/bin/warm\n"
+      "ExecStop=/usr/sbin/web -s quit\n"
+      "ExecStopPost=rm -f /run/web/sock\n");
+  const std::string f = "/etc/systemd/system/web.service:";
+  EXPECT_EQ(
+      report_lines(result),
+      (std::vector<std::string>{
+          f + "2: carried: ExecStartPre — hooks.pre_start",
+          f + "3: carried: ExecStartPre — hooks.pre_start (ignore_failure = true)",
+          f + "4: carried: ExecStart — service.command, service.args",
+          f + "5: approximated: ExecStartPost — hooks.post_start; '+' (full privileges) dropped: "
+              "the hook runs as service.user",
+          f + "6: carried: ExecStop — hooks.stop",
+          f + "7: approximated: ExecStopPost — hooks.post_stop; \"rm\" is looked up by systemd; "
+              "written as /usr/bin/rm",
+      }));
+  const auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  const auto& hooks = services.front().hooks;
+  ASSERT_EQ(hooks.pre_start.size(), 2U);
+  EXPECT_EQ(hooks.pre_start[0].argv, (std::vector<std::string>{"/usr/sbin/web", "-t"}));
+  EXPECT_FALSE(hooks.pre_start[0].ignore_failure);
+  EXPECT_EQ(hooks.pre_start[1].argv, (std::vector<std::string>{"/bin/mkdir", "-p", "/run/web"}));
+  EXPECT_TRUE(hooks.pre_start[1].ignore_failure);
+  EXPECT_EQ(hooks.post_start.at(0).argv, (std::vector<std::string>{"/usr/bin/warm"}));
+  EXPECT_EQ(hooks.stop.at(0).argv, (std::vector<std::string>{"/usr/sbin/web", "-s", "quit"}));
+  EXPECT_EQ(hooks.post_stop.at(0).argv,
+            (std::vector<std::string>{"/usr/bin/rm", "-f", "/run/web/sock"}));
 }
 
 TEST(ImportSystemd, RefusesWhatIsNotAService) {
