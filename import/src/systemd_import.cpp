@@ -28,8 +28,6 @@ struct PendingKey {
 };
 constexpr std::array kPendingKeys{
     PendingKey{"ExecCondition", "[hooks] condition"},
-    PendingKey{"PIDFile", "service.pid_file"},
-    PendingKey{"KillMode", "stop.kill"},
     PendingKey{"RuntimeDirectory", "[directories] runtime"},
     PendingKey{"RuntimeDirectoryMode", "[directories] runtime"},
     PendingKey{"RuntimeDirectoryPreserve", "[directories] runtime"},
@@ -181,7 +179,6 @@ const std::set<std::string, std::less<>> kListSettings{"Environment",
 // Why a directive with no equivalent is dropped, for the common ones.
 const std::map<std::string, std::string, std::less<>> kDroppedReasons{
     {"DefaultDependencies", "the manifest keeps systemd's default dependencies"},
-    {"RemainAfterExit", "a service runs a program; one that exits is not kept active"},
     {"GuessMainPID", "the main process is the one started"},
     {"NotifyAccess", "no sd_notify() from the program is used"},
     {"WatchdogSec", "the program's own sd_notify watchdog is not used"},
@@ -966,20 +963,58 @@ class SystemdImporter {
     }
     if (key == "Type") {
       if (v == "exec") return carried(d, "the program is started directly");
-      if (v == "simple" || v.empty()) {
+      if (v == "simple") {
         return approximated(d, "as exec: the start fails when the program cannot be executed");
       }
-      if (v == "notify" || v == "notify-reload" || v == "dbus" || v == "idle") {
+      if (v == "forking" || v == "oneshot" || v == "notify") {
+        // Settled in finish(): forking needs PIDFile=, oneshot refuses Restart=always.
+        type_ = v;
+        type_line_ = result_.report.size();
+        return carried(d, "service.type = \"" + v + "\"");
+      }
+      if (v == "notify-reload") {
+        type_ = "notify";
+        type_line_ = result_.report.size();
+        return approximated(d,
+                            "service.type = \"notify\": a reload does not wait for the "
+                            "program's RELOADING=1");
+      }
+      if (v == "dbus" || v == "idle") {
         return approximated(d,
                             "as exec: the start completes when the program is executed, "
                             "without waiting for its notification");
       }
-      if (v == "forking") {
-        return dropped(d,
-                       "a program that forks into the background has no manifest key yet "
-                       "(service.type, with PIDFile= as service.pid_file)");
+      return dropped(d, "\"" + v + "\": not a service type");
+    }
+    if (key == "PIDFile") {
+      std::set<std::string> unknown;
+      bool instance = false;
+      pid_file_ = expand_specifiers(v, unknown, instance);
+      if (!pid_file_.starts_with("/") || !unknown.empty()) pid_file_.clear();
+      pid_line_ = result_.report.size();
+      return carried(d, "service.pid_file");
+    }
+    if (key == "RemainAfterExit") {
+      const bool yes = v == "yes" || v == "true" || v == "on" || v == "1";
+      if (!yes && v != "no" && v != "false" && v != "off" && v != "0") {
+        return dropped(d, "not a boolean");
       }
-      return dropped(d, "\"" + v + "\": a service runs one long-lived program");
+      remain_after_exit_ = yes;
+      remain_line_ = result_.report.size();
+      return carried(d, yes ? "service.remain_after_exit = true" : "systemd's default (false)");
+    }
+    if (key == "KillMode") {
+      if (v == "process") {
+        draft_.set("stop", "kill", toml_string("main"));
+        return carried(d, "stop.kill = \"main\"");
+      }
+      if (v == "control-group") return carried(d, "stop.kill = \"group\" (the default)");
+      if (v == "mixed") {
+        return approximated(d,
+                            "stop.kill = \"group\" (the default): stop.signal goes to the whole "
+                            "group, where systemd sent it to the main process only");
+      }
+      return dropped(d, "\"" + v + "\": stop.kill always kills what is left after stop.timeout");
     }
     if (key == "WorkingDirectory") {
       std::string value = v;
@@ -1021,6 +1056,7 @@ class SystemdImporter {
           {"no", "never"}, {"always", "always"}, {"on-failure", "on-failure"}};
       if (auto policy = kPolicies.find(v); policy != kPolicies.end()) {
         draft_.set("restart", "policy", toml_string(policy->second));
+        if (policy->second == "always") always_line_ = result_.report.size();
         return carried(d, "restart.policy = \"" + policy->second + "\"");
       }
       if (v == "on-abnormal" || v == "on-abort" || v == "on-watchdog") {
@@ -1130,7 +1166,47 @@ class SystemdImporter {
     dropped(d, "no equivalent in the manifest");
   }
 
+  // Type= with what it needs or excludes (the loader refuses a forking service without a pid
+  // file, a pid file or remain_after_exit with another type, and a oneshot always restarted).
+  void finish_type() {
+    auto amend = [&](std::optional<std::size_t> index, Outcome outcome, const std::string& note) {
+      if (!index) return;
+      result_.report[*index].outcome = outcome;
+      result_.report[*index].note = note;
+    };
+    if (type_ == "forking" && pid_file_.empty()) {
+      amend(type_line_, Outcome::dropped,
+            "service.type = \"forking\" needs PIDFile= with an absolute path "
+            "(service.pid_file); started as a program that stays in the foreground");
+      type_.clear();
+    }
+    if (!type_.empty()) draft_.set("service", "type", toml_string(type_));
+    if (pid_line_) {
+      if (type_ == "forking") {
+        draft_.set("service", "pid_file", toml_string(escape_interpolation(pid_file_)));
+      } else if (pid_file_.empty()) {
+        amend(pid_line_, Outcome::dropped, "not an absolute path");
+      } else {
+        amend(pid_line_, Outcome::dropped, "service.pid_file is only read with Type=forking");
+      }
+    }
+    if (remain_after_exit_) {
+      if (type_ == "oneshot") {
+        draft_.set("service", "remain_after_exit", "true");
+      } else {
+        amend(remain_line_, Outcome::dropped,
+              "service.remain_after_exit is only read with Type=oneshot");
+      }
+    }
+    if (type_ == "oneshot" && always_line_) {
+      draft_.set("restart", "policy", toml_string("on-failure"));
+      amend(always_line_, Outcome::approximated,
+            "restart.policy = \"on-failure\": a oneshot is never restarted after a success");
+    }
+  }
+
   void finish() {
+    finish_type();
     // dependencies.after renders After= only; wants renders Wants= and After=, requires
     // Requires= and After=.
     auto note_extra =
@@ -1187,6 +1263,13 @@ class SystemdImporter {
   std::map<std::string, std::size_t> env_lines_;  // variable -> its report line
   std::vector<std::string> env_files_;
   std::map<std::string, std::vector<std::string>> hooks_;
+  std::string type_;
+  std::optional<std::size_t> type_line_;
+  std::string pid_file_;
+  std::optional<std::size_t> pid_line_;
+  bool remain_after_exit_ = false;
+  std::optional<std::size_t> remain_line_;
+  std::optional<std::size_t> always_line_;
   std::vector<std::string> after_;
   std::vector<std::string> requires_;
   std::vector<std::pair<std::size_t, std::vector<std::string>>> after_lines_;

@@ -172,6 +172,15 @@ std::optional<bool> reproduced(const UnitDirective& input,
     return contains_all(all_words(values), expected);
   }
   if (key == "StandardOutput" || key == "StandardError") return input.value == last();
+  if (key == "PIDFile") return expand(input.value, unit) == last();
+  if (key == "RemainAfterExit") {
+    const bool yes =
+        input.value == "yes" || input.value == "true" || input.value == "on" || input.value == "1";
+    return yes ? last() == "yes" : values.empty();
+  }
+  if (key == "KillMode") {
+    return input.value == "control-group" ? values.empty() : input.value == last();
+  }
   // Hooks: one of the rendered lines runs the same argv, with the same '-' prefix.
   auto same_command = [&]() {
     const std::string command = strip_exec_prefixes(input.value);

@@ -79,7 +79,7 @@ TEST(ImportSystemd, MapsADirectivePerLineWithExactReport) {
           f + "9: carried: RestartSec — restart.delay (multiplier 1.0: no backoff, as systemd)",
           f + "10: carried: KillSignal — stop.signal = \"QUIT\"",
           f + "11: carried: TimeoutStopSec — stop.timeout",
-          f + "12: dropped: PIDFile — no manifest key for it yet (service.pid_file)",
+          f + "12: dropped: PIDFile — service.pid_file is only read with Type=forking",
           f + "13: carried: StandardOutput — \"null\"",
           f + "15: carried: WantedBy — scope = \"system\"",
       }));
@@ -229,6 +229,65 @@ TEST(ImportSystemd, ReloadSignalAndOtherReloadCommands) {
             "/etc/systemd/system/web.service:4: dropped: ExecReload — a manifest reloads one way: "
             "reload.signal is already set");
   EXPECT_TRUE(load_all(result).front().hooks.reload.empty());
+}
+
+TEST(ImportSystemd, ServiceTypesWithWhatTheyNeed) {
+  const std::string f = "/etc/systemd/system/web.service:";
+  auto result = import_unit(
+      "[Service]\nType=forking\nPIDFile=%t/web.pid\nExecStart=/usr/sbin/web\n"
+      "KillMode=process\n");
+  EXPECT_EQ(report_lines(result), (std::vector<std::string>{
+                                      f + "2: carried: Type — service.type = \"forking\"",
+                                      f + "3: carried: PIDFile — service.pid_file",
+                                      f + "4: carried: ExecStart — service.command, service.args",
+                                      f + "5: carried: KillMode — stop.kill = \"main\"",
+                                  }));
+  auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  EXPECT_EQ(services.front().type, ServiceType::forking);
+  EXPECT_EQ(services.front().pid_file, "/run/web.pid");
+  EXPECT_EQ(services.front().stop.kill, KillScope::main);
+
+  // The loader refuses a forking service without a pid file and a oneshot always restarted.
+  result = import_unit(
+      "[Service]\nType=forking\nExecStart=/usr/sbin/web\nRemainAfterExit=yes\n"
+      "KillMode=mixed\n");
+  EXPECT_EQ(report_lines(result),
+            (std::vector<std::string>{
+                f + "2: dropped: Type — service.type = \"forking\" needs PIDFile= with an "
+                    "absolute path (service.pid_file); started as a program that stays in the "
+                    "foreground",
+                f + "3: carried: ExecStart — service.command, service.args",
+                f + "4: dropped: RemainAfterExit — service.remain_after_exit is only read with "
+                    "Type=oneshot",
+                f + "5: approximated: KillMode — stop.kill = \"group\" (the default): "
+                    "stop.signal goes to the whole group, where systemd sent it to the main "
+                    "process only",
+            }));
+  services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  EXPECT_EQ(services.front().type, ServiceType::simple);
+
+  result = import_unit(
+      "[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/usr/sbin/web\n"
+      "Restart=always\n");
+  EXPECT_EQ(report_lines(result),
+            (std::vector<std::string>{
+                f + "2: carried: Type — service.type = \"oneshot\"",
+                f + "3: carried: RemainAfterExit — service.remain_after_exit = true",
+                f + "4: carried: ExecStart — service.command, service.args",
+                f + "5: approximated: Restart — restart.policy = \"on-failure\": a oneshot is "
+                    "never restarted after a success",
+            }));
+  services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  EXPECT_EQ(services.front().type, ServiceType::oneshot);
+  EXPECT_TRUE(services.front().remain_after_exit);
+  EXPECT_EQ(services.front().restart.policy, RestartPolicy::on_failure);
+
+  result = import_unit("[Service]\nType=notify\nExecStart=/usr/sbin/web\n");
+  EXPECT_EQ(report_lines(result).front(), f + "2: carried: Type — service.type = \"notify\"");
+  EXPECT_EQ(load_all(result).front().type, ServiceType::notify);
 }
 
 TEST(ImportSystemd, ExecStartPreAndTheOtherCommandsAreHooks) {
