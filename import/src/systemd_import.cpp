@@ -7,6 +7,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -28,13 +29,6 @@ struct PendingKey {
 };
 constexpr std::array kPendingKeys{
     PendingKey{"ExecCondition", "[hooks] condition"},
-    PendingKey{"RuntimeDirectory", "[directories] runtime"},
-    PendingKey{"RuntimeDirectoryMode", "[directories] runtime"},
-    PendingKey{"RuntimeDirectoryPreserve", "[directories] runtime"},
-    PendingKey{"LogsDirectory", "[directories] logs"},
-    PendingKey{"LogsDirectoryMode", "[directories] logs"},
-    PendingKey{"StateDirectoryMode", "[directories] state"},
-    PendingKey{"RequiresMountsFor", "dependencies.requires_mounts_for"},
     PendingKey{"ProtectSystem", "[sandbox]"},
     PendingKey{"ProtectHome", "[sandbox]"},
     PendingKey{"PrivateTmp", "[sandbox]"},
@@ -101,9 +95,6 @@ constexpr std::array kExtraKeys{
     ExtraKey{"Service", "SupplementaryGroups", true},
     ExtraKey{"Service", "AmbientCapabilities", true},
     ExtraKey{"Service", "CapabilityBoundingSet", true},
-    ExtraKey{"Service", "StateDirectory", true},
-    ExtraKey{"Service", "CacheDirectory", true},
-    ExtraKey{"Service", "ConfigurationDirectory", true},
     ExtraKey{"Service", "ReadOnlyPaths", true},
     ExtraKey{"Service", "ReadWritePaths", true},
     ExtraKey{"Service", "InaccessiblePaths", true},
@@ -209,6 +200,7 @@ const std::map<std::string, std::string, std::less<>> kDroppedReasons{
     {"JoinsNamespaceOf", "no shared namespaces"},
     {"Delegate", "no cgroup delegation"},
     {"KeyringMode", "the default keyring"},
+    {"RuntimeDirectoryPreserve", "runtime directories are removed whenever the service stops"},
 };
 
 // The signals the manifest names.
@@ -616,7 +608,9 @@ class SystemdImporter {
       const bool main_pid = words->size() == at + 1 &&
                             ((*words)[at].text == "$MAINPID" || (*words)[at].text == "${MAINPID}");
       if (signal && main_pid && *signal != "KILL" && hooks_.contains("reload")) {
-        dropped(d, "a manifest reloads one way: hooks.reload is already set");
+        dropped(d,
+                "a manifest reloads one way: hooks.reload is already set, so a reload "
+                "runs the commands and sends no signal");
         return;
       }
       if (signal && main_pid && *signal != "KILL") {
@@ -626,6 +620,97 @@ class SystemdImporter {
       }
     }
     map_hook(d, "reload");
+  }
+
+  // RuntimeDirectory= -> "runtime", ...
+  static std::optional<std::string> directory_kind(std::string_view key) {
+    static const std::map<std::string, std::string, std::less<>> kKinds{
+        {"RuntimeDirectory", "runtime"},
+        {"StateDirectory", "state"},
+        {"CacheDirectory", "cache"},
+        {"LogsDirectory", "logs"},
+        {"ConfigurationDirectory", "configuration"}};
+    if (auto kind = kKinds.find(key); kind != kKinds.end()) return kind->second;
+    return std::nullopt;
+  }
+
+  void map_directories(const UnitDirective& d, const std::string& kind) {
+    auto& names = directories_[kind];
+    std::vector<std::string> notes;
+    for (const auto& word : split_unit_words(d.value).value_or(std::vector<UnitWord>{})) {
+      std::set<std::string> unknown;
+      bool instance = false;
+      std::string name = expand_specifiers(word.text, unknown, instance);
+      if (auto colon = name.find(':'); colon != std::string::npos) {
+        notes.push_back("the symlink " + name.substr(colon + 1) + " is not created");
+        name.resize(colon);
+      }
+      // The manifest's names: letters, digits, _ . - and / between names, no "..".
+      const bool valid = unknown.empty() && !name.empty() && !name.starts_with("/") &&
+                         !name.ends_with("/") && name.find("//") == std::string::npos &&
+                         name.find("..") == std::string::npos &&
+                         std::all_of(name.begin(), name.end(), [](char c) {
+                           return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+                                  std::string_view("_.-/").find(c) != std::string_view::npos;
+                         });
+      if (!valid) {
+        notes.push_back("\"" + word.text +
+                        "\" left out (not a relative name, or a specifier with no value here)");
+      } else if (std::find(names.begin(), names.end(), name) == names.end()) {
+        names.push_back(name);
+      }
+    }
+    if (!names.empty()) draft_.set("directories", kind, toml_array(names));
+    directory_lines_[kind].push_back(result_.report.size());
+    if (notes.empty()) return carried(d, "directories." + kind);
+    report(d, names.empty() ? Outcome::dropped : Outcome::approximated,
+           "directories." + kind + "; " + join(notes, "; "));
+  }
+
+  // One directories.mode for every kind: the first …DirectoryMode= wins when they differ.
+  void finish_directory_modes() {
+    constexpr unsigned kDefault = 0755;
+    std::optional<unsigned> mode;
+    for (const auto& entry : modes_) {
+      if (!directories_.contains(entry.kind) || directories_[entry.kind].empty()) {
+        result_.report[entry.line].outcome = Outcome::dropped;
+        result_.report[entry.line].note = "no directory of this kind is listed";
+      } else if (!mode) {
+        mode = entry.mode;
+      }
+    }
+    if (!mode || *mode == kDefault) {
+      mode.reset();
+    } else {
+      char text[8];
+      std::snprintf(text, sizeof text, "%04o", *mode);
+      draft_.set("directories", "mode", toml_string(text));
+    }
+    const unsigned chosen = mode.value_or(kDefault);
+    char chosen_text[8];
+    std::snprintf(chosen_text, sizeof chosen_text, "%04o", chosen);
+    for (const auto& [kind, names] : directories_) {
+      if (names.empty()) continue;
+      unsigned wanted = kDefault;
+      for (const auto& entry : modes_) {
+        if (entry.kind == kind) wanted = entry.mode;
+      }
+      if (wanted == chosen) continue;
+      const std::string note = std::string("; created with directories.mode = \"") + chosen_text +
+                               "\", one mode for every kind";
+      for (auto index : directory_lines_[kind]) {
+        auto& line = result_.report[index];
+        if (line.outcome == Outcome::dropped) continue;
+        line.outcome = Outcome::approximated;
+        line.note += note;
+      }
+      for (const auto& entry : modes_) {
+        auto& line = result_.report[entry.line];
+        if (entry.kind != kind || line.outcome == Outcome::dropped) continue;
+        line.outcome = Outcome::approximated;
+        line.note += note;
+      }
+    }
   }
 
   // ExecStartPre= ... ExecReload= (a command): one command of hooks.<key>, in order.
@@ -1003,6 +1088,40 @@ class SystemdImporter {
       remain_line_ = result_.report.size();
       return carried(d, yes ? "service.remain_after_exit = true" : "systemd's default (false)");
     }
+    if (d.section == "Service" && key.ends_with("Directory") && directory_kind(key)) {
+      return map_directories(d, *directory_kind(key));
+    }
+    if (d.section == "Service" && key.ends_with("DirectoryMode") &&
+        directory_kind(key.substr(0, key.size() - 4))) {
+      const bool octal = v.size() <= 4 && std::all_of(v.begin(), v.end(),
+                                                      [](char c) { return c >= '0' && c <= '7'; });
+      if (!octal) return dropped(d, "not an octal mode");
+      modes_.push_back({*directory_kind(key.substr(0, key.size() - 4)),
+                        static_cast<unsigned>(std::stoul(v, nullptr, 8)), result_.report.size()});
+      return carried(d, "directories.mode");
+    }
+    if (key == "RequiresMountsFor") {
+      std::vector<std::string> skipped;
+      for (const auto& word : split_unit_words(v).value_or(std::vector<UnitWord>{})) {
+        std::set<std::string> unknown;
+        bool instance = false;
+        const std::string path = expand_specifiers(word.text, unknown, instance);
+        if (!path.starts_with("/") || !unknown.empty()) {
+          skipped.push_back(word.text);
+        } else if (std::find(mounts_.begin(), mounts_.end(), path) == mounts_.end()) {
+          mounts_.push_back(path);
+        }
+      }
+      if (!mounts_.empty()) {
+        std::vector<std::string> escaped;
+        for (const auto& path : mounts_) escaped.push_back(escape_interpolation(path));
+        draft_.set("dependencies", "requires_mounts_for", toml_array(escaped));
+      }
+      if (skipped.empty()) return carried(d, "dependencies.requires_mounts_for");
+      return report(d, mounts_.empty() ? Outcome::dropped : Outcome::approximated,
+                    "dependencies.requires_mounts_for; " + join(skipped, " ") +
+                        " left out (not an absolute path, or a specifier with no value here)");
+    }
     if (key == "KillMode") {
       if (v == "process") {
         draft_.set("stop", "kill", toml_string("main"));
@@ -1207,6 +1326,7 @@ class SystemdImporter {
 
   void finish() {
     finish_type();
+    finish_directory_modes();
     // dependencies.after renders After= only; wants renders Wants= and After=, requires
     // Requires= and After=.
     auto note_extra =
@@ -1264,6 +1384,15 @@ class SystemdImporter {
   std::vector<std::string> env_files_;
   std::map<std::string, std::vector<std::string>> hooks_;
   std::string type_;
+  struct DirectoryMode {
+    std::string kind;
+    unsigned mode;
+    std::size_t line;
+  };
+  std::vector<DirectoryMode> modes_;
+  std::map<std::string, std::vector<std::string>> directories_;
+  std::map<std::string, std::vector<std::size_t>> directory_lines_;
+  std::vector<std::string> mounts_;
   std::optional<std::size_t> type_line_;
   std::string pid_file_;
   std::optional<std::size_t> pid_line_;

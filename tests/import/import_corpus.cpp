@@ -173,6 +173,14 @@ std::optional<bool> reproduced(const UnitDirective& input,
   }
   if (key == "StandardOutput" || key == "StandardError") return input.value == last();
   if (key == "PIDFile") return expand(input.value, unit) == last();
+  if (key == "RuntimeDirectory" || key == "StateDirectory" || key == "CacheDirectory" ||
+      key == "LogsDirectory" || key == "ConfigurationDirectory" || key == "RequiresMountsFor") {
+    return contains_all(all_words(values), words(expand(input.value, unit)));
+  }
+  if (key.ends_with("DirectoryMode")) {
+    return std::stoul(input.value, nullptr, 8) ==
+           (values.empty() ? 0755UL : std::stoul(last(), nullptr, 8));
+  }
   if (key == "RemainAfterExit") {
     const bool yes =
         input.value == "yes" || input.value == "true" || input.value == "on" || input.value == "1";

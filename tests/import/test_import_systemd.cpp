@@ -290,6 +290,36 @@ TEST(ImportSystemd, ServiceTypesWithWhatTheyNeed) {
   EXPECT_EQ(load_all(result).front().type, ServiceType::notify);
 }
 
+TEST(ImportSystemd, DirectoriesShareOneMode) {
+  const std::string f = "/etc/systemd/system/web.service:";
+  auto result = import_unit(
+      "[Unit]\nRequiresMountsFor=/srv/web %S/web\n"
+      "[Service]\nExecStart=/usr/sbin/web\n"
+      "RuntimeDirectory=%N web/sockets\nRuntimeDirectoryMode=0750\n"
+      "StateDirectory=web\nLogsDirectory=../web\nCacheDirectoryMode=0700\n");
+  EXPECT_EQ(report_lines(result),
+            (std::vector<std::string>{
+                f + "2: carried: RequiresMountsFor — dependencies.requires_mounts_for",
+                f + "4: carried: ExecStart — service.command, service.args",
+                f + "5: carried: RuntimeDirectory — directories.runtime",
+                f + "6: carried: RuntimeDirectoryMode — directories.mode",
+                f + "7: approximated: StateDirectory — directories.state; created with "
+                    "directories.mode = \"0750\", one mode for every kind",
+                f + "8: dropped: LogsDirectory — directories.logs; \"../web\" left out (not a "
+                    "relative name, or a specifier with no value here)",
+                f + "9: dropped: CacheDirectoryMode — no directory of this kind is listed",
+            }));
+  const auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  const auto& s = services.front();
+  EXPECT_EQ(s.directories.runtime, (std::vector<std::string>{"web", "web/sockets"}));
+  EXPECT_EQ(s.directories.state, (std::vector<std::string>{"web"}));
+  EXPECT_TRUE(s.directories.logs.empty());
+  EXPECT_EQ(s.directories.mode, 0750U);
+  EXPECT_EQ(s.dependencies.requires_mounts_for,
+            (std::vector<std::string>{"/srv/web", "/var/lib/web"}));
+}
+
 TEST(ImportSystemd, ExecStartPreAndTheOtherCommandsAreHooks) {
   auto result = import_unit(
       "[Service]\n"
