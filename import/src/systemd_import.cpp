@@ -29,11 +29,6 @@ struct PendingKey {
 };
 constexpr std::array kPendingKeys{
     PendingKey{"ExecCondition", "[hooks] condition"},
-    PendingKey{"ProtectSystem", "[sandbox]"},
-    PendingKey{"ProtectHome", "[sandbox]"},
-    PendingKey{"PrivateTmp", "[sandbox]"},
-    PendingKey{"PrivateUsers", "[sandbox]"},
-    PendingKey{"NoNewPrivileges", "[sandbox]"},
     PendingKey{"ProtectProc", "[sandbox]"},
     PendingKey{"ProcSubset", "[sandbox]"},
     PendingKey{"PrivateMounts", "[sandbox]"},
@@ -95,10 +90,7 @@ constexpr std::array kExtraKeys{
     ExtraKey{"Service", "SupplementaryGroups", true},
     ExtraKey{"Service", "AmbientCapabilities", true},
     ExtraKey{"Service", "CapabilityBoundingSet", true},
-    ExtraKey{"Service", "ReadOnlyPaths", true},
-    ExtraKey{"Service", "ReadWritePaths", true},
     ExtraKey{"Service", "InaccessiblePaths", true},
-    ExtraKey{"Service", "PrivateDevices", false},
     ExtraKey{"Service", "PrivateNetwork", false},
     ExtraKey{"Service", "ProtectKernelTunables", false},
     ExtraKey{"Service", "ProtectKernelModules", false},
@@ -622,6 +614,12 @@ class SystemdImporter {
     map_hook(d, "reload");
   }
 
+  static std::optional<bool> systemd_boolean(std::string_view v) {
+    if (v == "yes" || v == "true" || v == "on" || v == "1") return true;
+    if (v == "no" || v == "false" || v == "off" || v == "0") return false;
+    return std::nullopt;
+  }
+
   // RuntimeDirectory= -> "runtime", ...
   static std::optional<std::string> directory_kind(std::string_view key) {
     static const std::map<std::string, std::string, std::less<>> kKinds{
@@ -1122,6 +1120,57 @@ class SystemdImporter {
                     "dependencies.requires_mounts_for; " + join(skipped, " ") +
                         " left out (not an absolute path, or a specifier with no value here)");
     }
+    if (d.section == "Service") {
+      static const std::map<std::string, std::string, std::less<>> kSandboxFlags{
+          {"PrivateTmp", "private_tmp"},
+          {"NoNewPrivileges", "no_new_privileges"},
+          {"PrivateDevices", "private_devices"},
+          {"PrivateUsers", "private_users"}};
+      if (auto flag = kSandboxFlags.find(key); flag != kSandboxFlags.end()) {
+        const auto yes = systemd_boolean(v);
+        if (!yes) return dropped(d, "\"" + v + "\": sandbox." + flag->second + " is a boolean");
+        draft_.set("sandbox", flag->second, *yes ? "true" : "false");
+        return carried(d, "sandbox." + flag->second + " = " + (*yes ? "true" : "false"));
+      }
+      if (key == "ProtectSystem" || key == "ProtectHome") {
+        const std::string manifest_key = key == "ProtectSystem" ? "protect_system" : "protect_home";
+        std::string value = v;
+        if (auto yes = systemd_boolean(v)) value = *yes ? "yes" : "no";
+        const bool known =
+            key == "ProtectSystem"
+                ? (value == "yes" || value == "no" || value == "full" || value == "strict")
+                : (value == "yes" || value == "no" || value == "read-only" || value == "tmpfs");
+        if (!known) return dropped(d, "\"" + v + "\" is not a value of sandbox." + manifest_key);
+        draft_.set("sandbox", manifest_key, toml_string(value));
+        return carried(d, "sandbox." + manifest_key + " = \"" + value + "\"");
+      }
+      if (key == "ReadWritePaths" || key == "ReadOnlyPaths") {
+        auto& paths = key == "ReadWritePaths" ? read_write_paths_ : read_only_paths_;
+        const std::string manifest_key =
+            key == "ReadWritePaths" ? "read_write_paths" : "read_only_paths";
+        std::vector<std::string> skipped;
+        for (const auto& word : split_unit_words(v).value_or(std::vector<UnitWord>{})) {
+          std::set<std::string> unknown;
+          bool instance = false;
+          const std::string path = expand_specifiers(word.text, unknown, instance);
+          const std::string bare = path.starts_with("-") ? path.substr(1) : path;
+          if (!bare.starts_with("/") || !unknown.empty()) {
+            skipped.push_back(word.text);
+          } else if (std::find(paths.begin(), paths.end(), path) == paths.end()) {
+            paths.push_back(path);
+          }
+        }
+        if (!paths.empty()) {
+          std::vector<std::string> escaped;
+          for (const auto& path : paths) escaped.push_back(escape_interpolation(path));
+          draft_.set("sandbox", manifest_key, toml_array(escaped));
+        }
+        if (skipped.empty()) return carried(d, "sandbox." + manifest_key);
+        return report(d, paths.empty() ? Outcome::dropped : Outcome::approximated,
+                      "sandbox." + manifest_key + "; " + join(skipped, " ") +
+                          " left out (not an absolute path, or a specifier with no value here)");
+      }
+    }
     if (key == "KillMode") {
       if (v == "process") {
         draft_.set("stop", "kill", toml_string("main"));
@@ -1393,6 +1442,8 @@ class SystemdImporter {
   std::map<std::string, std::vector<std::string>> directories_;
   std::map<std::string, std::vector<std::size_t>> directory_lines_;
   std::vector<std::string> mounts_;
+  std::vector<std::string> read_write_paths_;
+  std::vector<std::string> read_only_paths_;
   std::optional<std::size_t> type_line_;
   std::string pid_file_;
   std::optional<std::size_t> pid_line_;

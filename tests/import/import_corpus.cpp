@@ -173,6 +173,18 @@ std::optional<bool> reproduced(const UnitDirective& input,
   }
   if (key == "StandardOutput" || key == "StandardError") return input.value == last();
   if (key == "PIDFile") return expand(input.value, unit) == last();
+  auto flag = [](const std::string& v) -> std::string {
+    if (v == "yes" || v == "true" || v == "on" || v == "1") return "yes";
+    if (v == "no" || v == "false" || v == "off" || v == "0") return "no";
+    return v;
+  };
+  if (key == "PrivateTmp" || key == "NoNewPrivileges" || key == "PrivateDevices" ||
+      key == "PrivateUsers" || key == "ProtectSystem" || key == "ProtectHome") {
+    return flag(input.value) == flag(last());
+  }
+  if (key == "ReadWritePaths" || key == "ReadOnlyPaths") {
+    return contains_all(all_words(values), words(expand(input.value, unit)));
+  }
   if (key == "RuntimeDirectory" || key == "StateDirectory" || key == "CacheDirectory" ||
       key == "LogsDirectory" || key == "ConfigurationDirectory" || key == "RequiresMountsFor") {
     return contains_all(all_words(values), words(expand(input.value, unit)));

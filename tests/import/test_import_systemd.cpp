@@ -320,6 +320,34 @@ TEST(ImportSystemd, DirectoriesShareOneMode) {
             (std::vector<std::string>{"/srv/web", "/var/lib/web"}));
 }
 
+TEST(ImportSystemd, SandboxDirectivesWithADirectKey) {
+  const std::string f = "/etc/systemd/system/web.service:";
+  auto result = import_unit(
+      "[Service]\nExecStart=/usr/sbin/web\nPrivateTmp=true\nNoNewPrivileges=no\n"
+      "ProtectSystem=full\nProtectHome=1\nReadWritePaths=-/var/lib/web %i/x\n"
+      "ReadOnlyPaths=/srv\nProtectHome=maybe\n");
+  EXPECT_EQ(report_lines(result),
+            (std::vector<std::string>{
+                f + "2: carried: ExecStart — service.command, service.args",
+                f + "3: carried: PrivateTmp — sandbox.private_tmp = true",
+                f + "4: carried: NoNewPrivileges — sandbox.no_new_privileges = false",
+                f + "5: carried: ProtectSystem — sandbox.protect_system = \"full\"",
+                f + "6: carried: ProtectHome — replaced by /etc/systemd/system/web.service:9, as "
+                    "systemd applies it",
+                f + "7: approximated: ReadWritePaths — sandbox.read_write_paths; %i/x left out "
+                    "(not an absolute path, or a specifier with no value here)",
+                f + "8: carried: ReadOnlyPaths — sandbox.read_only_paths",
+                f + "9: dropped: ProtectHome — \"maybe\" is not a value of sandbox.protect_home",
+            }));
+  const auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  const auto& sandbox = services.front().sandbox;
+  EXPECT_EQ(sandbox.private_tmp, true);
+  EXPECT_EQ(sandbox.no_new_privileges, false);
+  EXPECT_EQ(sandbox.read_write_paths, (std::vector<std::string>{"-/var/lib/web"}));
+  EXPECT_EQ(sandbox.read_only_paths, (std::vector<std::string>{"/srv"}));
+}
+
 TEST(ImportSystemd, ExecStartPreAndTheOtherCommandsAreHooks) {
   auto result = import_unit(
       "[Service]\n"
