@@ -425,8 +425,9 @@ class SystemdImporter {
 
   // A word of ExecStart= as manifest text: specifiers expanded, `$NAME`/`${NAME}` as
   // interpolation, other `$` literal. Notes go to `notes`.
+  // `arguments`: an argument of service.args, where an unquoted `$NAME` word is `$@{NAME}`.
   std::string exec_word(const UnitWord& word, bool expand_env, std::vector<std::string>& notes,
-                        std::set<std::string>& unknown, bool& instance) {
+                        std::set<std::string>& unknown, bool& instance, bool arguments = false) {
     const std::string text = expand_specifiers(word.text, unknown, instance);
     if (!expand_env) return escape_interpolation(text);
     std::string out;
@@ -464,6 +465,12 @@ class SystemdImporter {
       const std::string name = text.substr(i + 1, end - i - 1);
       if (!is_variable_name(name)) {
         out += "$$";
+        continue;
+      }
+      if (arguments && i == 0 && end == text.size() && !word.quoted) {
+        // Split at whitespace, no argument when unset or empty: what systemd does.
+        out += "$@{" + name + "}";
+        i = end - 1;
         continue;
       }
       out += "${" + name + "}";
@@ -549,8 +556,9 @@ class SystemdImporter {
     std::set<std::string> unknown;
     bool instance = false;
     std::vector<std::string> argv;
-    for (const auto& word : *words)
-      argv.push_back(exec_word(word, expand_env, notes, unknown, instance));
+    for (std::size_t i = 0; i < words->size(); ++i) {
+      argv.push_back(exec_word((*words)[i], expand_env, notes, unknown, instance, i > 0));
+    }
     std::string command = argv.front();
     if (!command.starts_with("/")) {
       notes.push_back("\"" + command + "\" is looked up by systemd; written as /usr/bin/" +

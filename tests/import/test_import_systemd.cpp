@@ -137,10 +137,13 @@ TEST(ImportSystemd, VariablesInExecStart) {
   auto result =
       import_unit("[Service]\nEnvironment=PORT=80\nExecStart=/usr/bin/web --port ${PORT} $OPTS\n");
   auto services = load_all(result);
-  EXPECT_EQ(services.front().args, (std::vector<std::string>{"--port", "${PORT}", "${OPTS}"}));
-  EXPECT_EQ(report_lines(result).back(),
-            "/etc/systemd/system/web.service:3: approximated: ExecStart — $OPTS is one argument "
-            "${OPTS}: systemd split its value at whitespace (no argument when empty)");
+  EXPECT_EQ(services.front().args, (std::vector<std::string>{"--port", "${PORT}", "$@{OPTS}"}));
+  EXPECT_EQ(
+      report_lines(result).back(),
+      "/etc/systemd/system/web.service:3: carried: ExecStart — service.command, service.args");
+  // Quoted, or inside a longer word, $OPTS stays one argument.
+  result = import_unit("[Service]\nExecStart=/usr/bin/web \"$OPTS\" --o=$OPTS\n");
+  EXPECT_EQ(load_all(result).front().args, (std::vector<std::string>{"${OPTS}", "--o=${OPTS}"}));
 }
 
 TEST(ImportSystemd, SpecifiersWithAFixedValueAreExpanded) {
