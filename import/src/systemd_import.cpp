@@ -1152,6 +1152,25 @@ class SystemdImporter {
         draft_.set("sandbox", manifest_key, toml_string(value));
         return carried(d, "sandbox." + manifest_key + " = \"" + value + "\"");
       }
+      // An allow-list; a `~` deny-list stays in [systemd].extra (the manifest has none).
+      if (key == "RestrictAddressFamilies" && !v.starts_with("~")) {
+        auto words = split_unit_words(v).value_or(std::vector<UnitWord>{});
+        const bool families =
+            !words.empty() && std::all_of(words.begin(), words.end(), [&](const UnitWord& word) {
+              return word.text.starts_with("AF_") || (word.text == "none" && words.size() == 1);
+            });
+        if (families) {
+          for (const auto& word : words) {
+            if (std::find(address_families_.begin(), address_families_.end(), word.text) ==
+                address_families_.end()) {
+              address_families_.push_back(word.text);
+            }
+          }
+          if (address_families_.size() > 1) std::erase(address_families_, "none");
+          draft_.set("sandbox", "restrict_address_families", toml_array(address_families_));
+          return carried(d, "sandbox.restrict_address_families");
+        }
+      }
       if (key == "ReadWritePaths" || key == "ReadOnlyPaths") {
         auto& paths = key == "ReadWritePaths" ? read_write_paths_ : read_only_paths_;
         const std::string manifest_key =
@@ -1452,6 +1471,7 @@ class SystemdImporter {
   std::vector<std::string> mounts_;
   std::vector<std::string> read_write_paths_;
   std::vector<std::string> read_only_paths_;
+  std::vector<std::string> address_families_;
   std::optional<std::size_t> type_line_;
   std::string pid_file_;
   std::optional<std::size_t> pid_line_;

@@ -182,6 +182,11 @@ std::optional<bool> reproduced(const UnitDirective& input,
       key == "PrivateUsers" || key == "ProtectSystem" || key == "ProtectHome") {
     return flag(input.value) == flag(last());
   }
+  if (key == "RestrictAddressFamilies" && !input.value.starts_with("~")) {
+    auto expected = words(input.value);
+    if (expected.size() > 1) std::erase(expected, "none");
+    return contains_all(all_words(values), expected);
+  }
   if (key == "ReadWritePaths" || key == "ReadOnlyPaths") {
     return contains_all(all_words(values), words(expand(input.value, unit)));
   }

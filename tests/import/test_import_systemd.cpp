@@ -328,7 +328,8 @@ TEST(ImportSystemd, SandboxDirectivesWithADirectKey) {
   auto result = import_unit(
       "[Service]\nExecStart=/usr/sbin/web\nPrivateTmp=true\nNoNewPrivileges=no\n"
       "ProtectSystem=full\nProtectHome=1\nReadWritePaths=-/var/lib/web %i/x\n"
-      "ReadOnlyPaths=/srv\nProtectHome=maybe\n");
+      "ReadOnlyPaths=/srv\nProtectHome=maybe\nRestrictAddressFamilies=AF_UNIX AF_INET\n"
+      "RestrictAddressFamilies=~AF_PACKET\n");
   EXPECT_EQ(report_lines(result),
             (std::vector<std::string>{
                 f + "2: carried: ExecStart — service.command, service.args",
@@ -341,6 +342,9 @@ TEST(ImportSystemd, SandboxDirectivesWithADirectKey) {
                     "(not an absolute path, or a specifier with no value here)",
                 f + "8: carried: ReadOnlyPaths — sandbox.read_only_paths",
                 f + "9: dropped: ProtectHome — \"maybe\" is not a value of sandbox.protect_home",
+                f + "10: carried: RestrictAddressFamilies — sandbox.restrict_address_families",
+                f + "11: carried: RestrictAddressFamilies — [systemd].extra "
+                    "\"Service.RestrictAddressFamilies\" (systemd only)",
             }));
   const auto services = load_all(result);
   ASSERT_EQ(services.size(), 1U);
@@ -349,6 +353,7 @@ TEST(ImportSystemd, SandboxDirectivesWithADirectKey) {
   EXPECT_EQ(sandbox.no_new_privileges, false);
   EXPECT_EQ(sandbox.read_write_paths, (std::vector<std::string>{"-/var/lib/web"}));
   EXPECT_EQ(sandbox.read_only_paths, (std::vector<std::string>{"/srv"}));
+  EXPECT_EQ(sandbox.restrict_address_families, (std::vector<std::string>{"AF_UNIX", "AF_INET"}));
 }
 
 TEST(ImportSystemd, ExecStartPreAndTheOtherCommandsAreHooks) {
