@@ -7,9 +7,9 @@ namespace daemonize::import {
 namespace {
 
 // The order of the tables in a written manifest (docs/manifest.md's order).
-constexpr std::array<std::string_view, 10> kTableOrder{
-    "service", "env",    "restart",      "stop",    "reload",
-    "logs",    "limits", "dependencies", "systemd", "systemd.extra"};
+constexpr std::array<std::string_view, 13> kTableOrder{
+    "service", "env",          "restart",     "stop",    "reload",  "hooks",        "logs",
+    "limits",  "dependencies", "directories", "sandbox", "systemd", "systemd.extra"};
 
 std::size_t table_rank(std::string_view table) {
   return static_cast<std::size_t>(std::find(kTableOrder.begin(), kTableOrder.end(), table) -

@@ -7,6 +7,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -27,25 +28,7 @@ struct PendingKey {
   std::string_view future_key;
 };
 constexpr std::array kPendingKeys{
-    PendingKey{"ExecStartPre", "[hooks] pre_start"},
-    PendingKey{"ExecStartPost", "[hooks] post_start"},
-    PendingKey{"ExecStop", "[hooks] stop"},
-    PendingKey{"ExecStopPost", "[hooks] post_stop"},
     PendingKey{"ExecCondition", "[hooks] condition"},
-    PendingKey{"PIDFile", "service.pid_file"},
-    PendingKey{"KillMode", "stop.kill"},
-    PendingKey{"RuntimeDirectory", "[directories] runtime"},
-    PendingKey{"RuntimeDirectoryMode", "[directories] runtime"},
-    PendingKey{"RuntimeDirectoryPreserve", "[directories] runtime"},
-    PendingKey{"LogsDirectory", "[directories] logs"},
-    PendingKey{"LogsDirectoryMode", "[directories] logs"},
-    PendingKey{"StateDirectoryMode", "[directories] state"},
-    PendingKey{"RequiresMountsFor", "dependencies.requires_mounts_for"},
-    PendingKey{"ProtectSystem", "[sandbox]"},
-    PendingKey{"ProtectHome", "[sandbox]"},
-    PendingKey{"PrivateTmp", "[sandbox]"},
-    PendingKey{"PrivateUsers", "[sandbox]"},
-    PendingKey{"NoNewPrivileges", "[sandbox]"},
     PendingKey{"ProtectProc", "[sandbox]"},
     PendingKey{"ProcSubset", "[sandbox]"},
     PendingKey{"PrivateMounts", "[sandbox]"},
@@ -107,13 +90,7 @@ constexpr std::array kExtraKeys{
     ExtraKey{"Service", "SupplementaryGroups", true},
     ExtraKey{"Service", "AmbientCapabilities", true},
     ExtraKey{"Service", "CapabilityBoundingSet", true},
-    ExtraKey{"Service", "StateDirectory", true},
-    ExtraKey{"Service", "CacheDirectory", true},
-    ExtraKey{"Service", "ConfigurationDirectory", true},
-    ExtraKey{"Service", "ReadOnlyPaths", true},
-    ExtraKey{"Service", "ReadWritePaths", true},
     ExtraKey{"Service", "InaccessiblePaths", true},
-    ExtraKey{"Service", "PrivateDevices", false},
     ExtraKey{"Service", "PrivateNetwork", false},
     ExtraKey{"Service", "ProtectKernelTunables", false},
     ExtraKey{"Service", "ProtectKernelModules", false},
@@ -185,7 +162,6 @@ const std::set<std::string, std::less<>> kListSettings{"Environment",
 // Why a directive with no equivalent is dropped, for the common ones.
 const std::map<std::string, std::string, std::less<>> kDroppedReasons{
     {"DefaultDependencies", "the manifest keeps systemd's default dependencies"},
-    {"RemainAfterExit", "a service runs a program; one that exits is not kept active"},
     {"GuessMainPID", "the main process is the one started"},
     {"NotifyAccess", "no sd_notify() from the program is used"},
     {"WatchdogSec", "the program's own sd_notify watchdog is not used"},
@@ -216,6 +192,7 @@ const std::map<std::string, std::string, std::less<>> kDroppedReasons{
     {"JoinsNamespaceOf", "no shared namespaces"},
     {"Delegate", "no cgroup delegation"},
     {"KeyringMode", "the default keyring"},
+    {"RuntimeDirectoryPreserve", "runtime directories are removed whenever the service stops"},
 };
 
 // The signals the manifest names.
@@ -448,8 +425,9 @@ class SystemdImporter {
 
   // A word of ExecStart= as manifest text: specifiers expanded, `$NAME`/`${NAME}` as
   // interpolation, other `$` literal. Notes go to `notes`.
+  // `arguments`: an argument of service.args, where an unquoted `$NAME` word is `$@{NAME}`.
   std::string exec_word(const UnitWord& word, bool expand_env, std::vector<std::string>& notes,
-                        std::set<std::string>& unknown, bool& instance) {
+                        std::set<std::string>& unknown, bool& instance, bool arguments = false) {
     const std::string text = expand_specifiers(word.text, unknown, instance);
     if (!expand_env) return escape_interpolation(text);
     std::string out;
@@ -487,6 +465,12 @@ class SystemdImporter {
       const std::string name = text.substr(i + 1, end - i - 1);
       if (!is_variable_name(name)) {
         out += "$$";
+        continue;
+      }
+      if (arguments && i == 0 && end == text.size() && !word.quoted) {
+        // Split at whitespace, no argument when unset or empty: what systemd does.
+        out += "$@{" + name + "}";
+        i = end - 1;
         continue;
       }
       out += "${" + name + "}";
@@ -572,8 +556,9 @@ class SystemdImporter {
     std::set<std::string> unknown;
     bool instance = false;
     std::vector<std::string> argv;
-    for (const auto& word : *words)
-      argv.push_back(exec_word(word, expand_env, notes, unknown, instance));
+    for (std::size_t i = 0; i < words->size(); ++i) {
+      argv.push_back(exec_word((*words)[i], expand_env, notes, unknown, instance, i > 0));
+    }
     std::string command = argv.front();
     if (!command.starts_with("/")) {
       notes.push_back("\"" + command + "\" is looked up by systemd; written as /usr/bin/" +
@@ -622,15 +607,184 @@ class SystemdImporter {
       }
       const bool main_pid = words->size() == at + 1 &&
                             ((*words)[at].text == "$MAINPID" || (*words)[at].text == "${MAINPID}");
+      if (signal && main_pid && *signal != "KILL" && hooks_.contains("reload")) {
+        dropped(d,
+                "a manifest reloads one way: hooks.reload is already set, so a reload "
+                "runs the commands and sends no signal");
+        return;
+      }
       if (signal && main_pid && *signal != "KILL") {
         draft_.set("reload", "signal", toml_string(*signal));
         carried(d, "reload.signal = \"" + *signal + "\"");
         return;
       }
     }
-    dropped(d,
-            "only a signal to the main process is a reload (reload.signal); a reload "
-            "command has no manifest key yet");
+    map_hook(d, "reload");
+  }
+
+  static std::optional<bool> systemd_boolean(std::string_view v) {
+    if (v == "yes" || v == "true" || v == "on" || v == "1") return true;
+    if (v == "no" || v == "false" || v == "off" || v == "0") return false;
+    return std::nullopt;
+  }
+
+  // RuntimeDirectory= -> "runtime", ...
+  static std::optional<std::string> directory_kind(std::string_view key) {
+    static const std::map<std::string, std::string, std::less<>> kKinds{
+        {"RuntimeDirectory", "runtime"},
+        {"StateDirectory", "state"},
+        {"CacheDirectory", "cache"},
+        {"LogsDirectory", "logs"},
+        {"ConfigurationDirectory", "configuration"}};
+    if (auto kind = kKinds.find(key); kind != kKinds.end()) return kind->second;
+    return std::nullopt;
+  }
+
+  void map_directories(const UnitDirective& d, const std::string& kind) {
+    auto& names = directories_[kind];
+    std::vector<std::string> notes;
+    for (const auto& word : split_unit_words(d.value).value_or(std::vector<UnitWord>{})) {
+      std::set<std::string> unknown;
+      bool instance = false;
+      std::string name = expand_specifiers(word.text, unknown, instance);
+      if (auto colon = name.find(':'); colon != std::string::npos) {
+        notes.push_back("the symlink " + name.substr(colon + 1) + " is not created");
+        name.resize(colon);
+      }
+      // The manifest's names: letters, digits, _ . - and / between names, no "..".
+      const bool valid = unknown.empty() && !name.empty() && !name.starts_with("/") &&
+                         !name.ends_with("/") && name.find("//") == std::string::npos &&
+                         name.find("..") == std::string::npos &&
+                         std::all_of(name.begin(), name.end(), [](char c) {
+                           return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+                                  std::string_view("_.-/").find(c) != std::string_view::npos;
+                         });
+      if (!valid) {
+        notes.push_back("\"" + word.text +
+                        "\" left out (not a relative name, or a specifier with no value here)");
+      } else if (std::find(names.begin(), names.end(), name) == names.end()) {
+        names.push_back(name);
+      }
+    }
+    if (!names.empty()) draft_.set("directories", kind, toml_array(names));
+    directory_lines_[kind].push_back(result_.report.size());
+    if (notes.empty()) return carried(d, "directories." + kind);
+    report(d, names.empty() ? Outcome::dropped : Outcome::approximated,
+           "directories." + kind + "; " + join(notes, "; "));
+  }
+
+  // One directories.mode for every kind: the first …DirectoryMode= wins when they differ.
+  void finish_directory_modes() {
+    constexpr unsigned kDefault = 0755;
+    std::optional<unsigned> mode;
+    for (const auto& entry : modes_) {
+      if (!directories_.contains(entry.kind) || directories_[entry.kind].empty()) {
+        result_.report[entry.line].outcome = Outcome::dropped;
+        result_.report[entry.line].note = "no directory of this kind is listed";
+      } else if (!mode) {
+        mode = entry.mode;
+      }
+    }
+    if (!mode || *mode == kDefault) {
+      mode.reset();
+    } else {
+      char text[8];
+      std::snprintf(text, sizeof text, "%04o", *mode);
+      draft_.set("directories", "mode", toml_string(text));
+    }
+    const unsigned chosen = mode.value_or(kDefault);
+    char chosen_text[8];
+    std::snprintf(chosen_text, sizeof chosen_text, "%04o", chosen);
+    for (const auto& [kind, names] : directories_) {
+      if (names.empty()) continue;
+      unsigned wanted = kDefault;
+      for (const auto& entry : modes_) {
+        if (entry.kind == kind) wanted = entry.mode;
+      }
+      if (wanted == chosen) continue;
+      const std::string note = std::string("; created with directories.mode = \"") + chosen_text +
+                               "\", one mode for every kind";
+      for (auto index : directory_lines_[kind]) {
+        auto& line = result_.report[index];
+        if (line.outcome == Outcome::dropped) continue;
+        line.outcome = Outcome::approximated;
+        line.note += note;
+      }
+      for (const auto& entry : modes_) {
+        auto& line = result_.report[entry.line];
+        if (entry.kind != kind || line.outcome == Outcome::dropped) continue;
+        line.outcome = Outcome::approximated;
+        line.note += note;
+      }
+    }
+  }
+
+  // ExecStartPre= ... ExecReload= (a command): one command of hooks.<key>, in order.
+  void map_hook(const UnitDirective& d, const std::string& key) {
+    if (key == "reload" && draft_.has("reload", "signal")) {
+      return dropped(d, "a manifest reloads one way: reload.signal is already set");
+    }
+    std::string_view value = d.value;
+    std::vector<std::string> notes;
+    bool ignore_failure = false;
+    bool argv0 = false;
+    bool expand_env = true;
+    while (!value.empty()) {
+      const char c = value.front();
+      if (c == '-') {
+        ignore_failure = true;
+      } else if (c == '@') {
+        argv0 = true;
+      } else if (c == ':') {
+        expand_env = false;
+      } else if (c == '+') {
+        notes.push_back("'+' (full privileges) dropped: the hook runs as service.user");
+      } else if (c == '!') {
+        if (value.size() > 1 && value[1] == '!') value.remove_prefix(1);
+        notes.push_back("'!'/'!!' (privileges without the account switch) dropped");
+      } else if (c == '|') {
+        notes.push_back("'|' (through the login shell) dropped");
+      } else {
+        break;
+      }
+      value.remove_prefix(1);
+    }
+    auto words = split_unit_words(value);
+    if (!words || words->empty()) {
+      return dropped(d,
+                     "cannot be split: an unclosed quote, an incomplete escape or one that is "
+                     "not UTF-8");
+    }
+    if (argv0 && words->size() >= 2) {
+      notes.push_back("'@': argv[0] is the program path, not \"" + (*words)[1].text + "\"");
+      words->erase(words->begin() + 1);
+    }
+    std::set<std::string> unknown;
+    bool instance = false;
+    std::vector<std::string> argv;
+    for (const auto& word : *words)
+      argv.push_back(exec_word(word, expand_env, notes, unknown, instance));
+    if (!argv.front().starts_with("/")) {
+      notes.push_back("\"" + argv.front() + "\" is looked up by systemd; written as /usr/bin/" +
+                      argv.front());
+      argv.front() = "/usr/bin/" + argv.front();
+    }
+    if (argv.front().find('$') != std::string::npos) {
+      return dropped(d, "the program path uses a variable; a hook needs a literal path");
+    }
+    for (const auto& specifier : unknown) {
+      notes.push_back("specifier " + specifier + " kept as text (no equivalent)");
+    }
+    if (instance) notes.push_back("the instance name of a template is not known");
+    auto& commands = hooks_[key];
+    commands.push_back(ignore_failure
+                           ? "{ command = " + toml_array(argv) + ", ignore_failure = true }"
+                           : toml_array(argv));
+    draft_.set("hooks", key, "[" + join(commands, ", ") + "]");
+    std::string note = "hooks." + key;
+    if (ignore_failure) note += " (ignore_failure = true)";
+    if (notes.empty()) return carried(d, note);
+    approximated(d, note + "; " + join(notes, "; "));
   }
 
   void map_environment(const UnitDirective& d) {
@@ -821,6 +975,14 @@ class SystemdImporter {
     }
     if (key == "ExecStart" && d.section == "Service") return map_exec_start(d);
     if (key == "ExecReload" && d.section == "Service") return map_exec_reload(d);
+    if (d.section == "Service") {
+      static const std::map<std::string, std::string, std::less<>> kHooks{
+          {"ExecStartPre", "pre_start"},
+          {"ExecStartPost", "post_start"},
+          {"ExecStop", "stop"},
+          {"ExecStopPost", "post_stop"}};
+      if (auto hook = kHooks.find(key); hook != kHooks.end()) return map_hook(d, hook->second);
+    }
     if (key == "Environment") return map_environment(d);
     if (key == "EnvironmentFile") return map_environment_file(d);
     if (key == "StandardOutput") return map_log(d, stdout_);
@@ -892,20 +1054,162 @@ class SystemdImporter {
     }
     if (key == "Type") {
       if (v == "exec") return carried(d, "the program is started directly");
-      if (v == "simple" || v.empty()) {
+      if (v == "simple") {
         return approximated(d, "as exec: the start fails when the program cannot be executed");
       }
-      if (v == "notify" || v == "notify-reload" || v == "dbus" || v == "idle") {
+      if (v == "forking" || v == "oneshot" || v == "notify") {
+        // Settled in finish(): forking needs PIDFile=, oneshot refuses Restart=always.
+        type_ = v;
+        type_line_ = result_.report.size();
+        return carried(d, "service.type = \"" + v + "\"");
+      }
+      if (v == "notify-reload") {
+        type_ = "notify";
+        type_line_ = result_.report.size();
+        return approximated(d,
+                            "service.type = \"notify\": a reload does not wait for the "
+                            "program's RELOADING=1");
+      }
+      if (v == "dbus" || v == "idle") {
         return approximated(d,
                             "as exec: the start completes when the program is executed, "
                             "without waiting for its notification");
       }
-      if (v == "forking") {
-        return dropped(d,
-                       "a program that forks into the background has no manifest key yet "
-                       "(service.type, with PIDFile= as service.pid_file)");
+      return dropped(d, "\"" + v + "\": not a service type");
+    }
+    if (key == "PIDFile") {
+      std::set<std::string> unknown;
+      bool instance = false;
+      pid_file_ = expand_specifiers(v, unknown, instance);
+      if (!pid_file_.starts_with("/") || !unknown.empty()) pid_file_.clear();
+      pid_line_ = result_.report.size();
+      return carried(d, "service.pid_file");
+    }
+    if (key == "RemainAfterExit") {
+      const bool yes = v == "yes" || v == "true" || v == "on" || v == "1";
+      if (!yes && v != "no" && v != "false" && v != "off" && v != "0") {
+        return dropped(d, "not a boolean");
       }
-      return dropped(d, "\"" + v + "\": a service runs one long-lived program");
+      remain_after_exit_ = yes;
+      remain_line_ = result_.report.size();
+      return carried(d, yes ? "service.remain_after_exit = true" : "systemd's default (false)");
+    }
+    if (d.section == "Service" && key.ends_with("Directory") && directory_kind(key)) {
+      return map_directories(d, *directory_kind(key));
+    }
+    if (d.section == "Service" && key.ends_with("DirectoryMode") &&
+        directory_kind(key.substr(0, key.size() - 4))) {
+      const bool octal = v.size() <= 4 && std::all_of(v.begin(), v.end(),
+                                                      [](char c) { return c >= '0' && c <= '7'; });
+      if (!octal) return dropped(d, "not an octal mode");
+      modes_.push_back({*directory_kind(key.substr(0, key.size() - 4)),
+                        static_cast<unsigned>(std::stoul(v, nullptr, 8)), result_.report.size()});
+      return carried(d, "directories.mode");
+    }
+    if (key == "RequiresMountsFor") {
+      std::vector<std::string> skipped;
+      for (const auto& word : split_unit_words(v).value_or(std::vector<UnitWord>{})) {
+        std::set<std::string> unknown;
+        bool instance = false;
+        const std::string path = expand_specifiers(word.text, unknown, instance);
+        if (!path.starts_with("/") || !unknown.empty()) {
+          skipped.push_back(word.text);
+        } else if (std::find(mounts_.begin(), mounts_.end(), path) == mounts_.end()) {
+          mounts_.push_back(path);
+        }
+      }
+      if (!mounts_.empty()) {
+        std::vector<std::string> escaped;
+        for (const auto& path : mounts_) escaped.push_back(escape_interpolation(path));
+        draft_.set("dependencies", "requires_mounts_for", toml_array(escaped));
+      }
+      if (skipped.empty()) return carried(d, "dependencies.requires_mounts_for");
+      return report(d, mounts_.empty() ? Outcome::dropped : Outcome::approximated,
+                    "dependencies.requires_mounts_for; " + join(skipped, " ") +
+                        " left out (not an absolute path, or a specifier with no value here)");
+    }
+    if (d.section == "Service") {
+      static const std::map<std::string, std::string, std::less<>> kSandboxFlags{
+          {"PrivateTmp", "private_tmp"},
+          {"NoNewPrivileges", "no_new_privileges"},
+          {"PrivateDevices", "private_devices"},
+          {"PrivateUsers", "private_users"}};
+      if (auto flag = kSandboxFlags.find(key); flag != kSandboxFlags.end()) {
+        const auto yes = systemd_boolean(v);
+        if (!yes) return dropped(d, "\"" + v + "\": sandbox." + flag->second + " is a boolean");
+        draft_.set("sandbox", flag->second, *yes ? "true" : "false");
+        return carried(d, "sandbox." + flag->second + " = " + (*yes ? "true" : "false"));
+      }
+      if (key == "ProtectSystem" || key == "ProtectHome") {
+        const std::string manifest_key = key == "ProtectSystem" ? "protect_system" : "protect_home";
+        std::string value = v;
+        if (auto yes = systemd_boolean(v)) value = *yes ? "yes" : "no";
+        const bool known =
+            key == "ProtectSystem"
+                ? (value == "yes" || value == "no" || value == "full" || value == "strict")
+                : (value == "yes" || value == "no" || value == "read-only" || value == "tmpfs");
+        if (!known) return dropped(d, "\"" + v + "\" is not a value of sandbox." + manifest_key);
+        draft_.set("sandbox", manifest_key, toml_string(value));
+        return carried(d, "sandbox." + manifest_key + " = \"" + value + "\"");
+      }
+      // An allow-list; a `~` deny-list stays in [systemd].extra (the manifest has none).
+      if (key == "RestrictAddressFamilies" && !v.starts_with("~")) {
+        auto words = split_unit_words(v).value_or(std::vector<UnitWord>{});
+        const bool families =
+            !words.empty() && std::all_of(words.begin(), words.end(), [&](const UnitWord& word) {
+              return word.text.starts_with("AF_") || (word.text == "none" && words.size() == 1);
+            });
+        if (families) {
+          for (const auto& word : words) {
+            if (std::find(address_families_.begin(), address_families_.end(), word.text) ==
+                address_families_.end()) {
+              address_families_.push_back(word.text);
+            }
+          }
+          if (address_families_.size() > 1) std::erase(address_families_, "none");
+          draft_.set("sandbox", "restrict_address_families", toml_array(address_families_));
+          return carried(d, "sandbox.restrict_address_families");
+        }
+      }
+      if (key == "ReadWritePaths" || key == "ReadOnlyPaths") {
+        auto& paths = key == "ReadWritePaths" ? read_write_paths_ : read_only_paths_;
+        const std::string manifest_key =
+            key == "ReadWritePaths" ? "read_write_paths" : "read_only_paths";
+        std::vector<std::string> skipped;
+        for (const auto& word : split_unit_words(v).value_or(std::vector<UnitWord>{})) {
+          std::set<std::string> unknown;
+          bool instance = false;
+          const std::string path = expand_specifiers(word.text, unknown, instance);
+          const std::string bare = path.starts_with("-") ? path.substr(1) : path;
+          if (!bare.starts_with("/") || !unknown.empty()) {
+            skipped.push_back(word.text);
+          } else if (std::find(paths.begin(), paths.end(), path) == paths.end()) {
+            paths.push_back(path);
+          }
+        }
+        if (!paths.empty()) {
+          std::vector<std::string> escaped;
+          for (const auto& path : paths) escaped.push_back(escape_interpolation(path));
+          draft_.set("sandbox", manifest_key, toml_array(escaped));
+        }
+        if (skipped.empty()) return carried(d, "sandbox." + manifest_key);
+        return report(d, paths.empty() ? Outcome::dropped : Outcome::approximated,
+                      "sandbox." + manifest_key + "; " + join(skipped, " ") +
+                          " left out (not an absolute path, or a specifier with no value here)");
+      }
+    }
+    if (key == "KillMode") {
+      if (v == "process") {
+        draft_.set("stop", "kill", toml_string("main"));
+        return carried(d, "stop.kill = \"main\"");
+      }
+      if (v == "control-group") return carried(d, "stop.kill = \"group\" (the default)");
+      if (v == "mixed") {
+        return approximated(d,
+                            "stop.kill = \"group\" (the default): stop.signal goes to the whole "
+                            "group, where systemd sent it to the main process only");
+      }
+      return dropped(d, "\"" + v + "\": stop.kill always kills what is left after stop.timeout");
     }
     if (key == "WorkingDirectory") {
       std::string value = v;
@@ -947,6 +1251,7 @@ class SystemdImporter {
           {"no", "never"}, {"always", "always"}, {"on-failure", "on-failure"}};
       if (auto policy = kPolicies.find(v); policy != kPolicies.end()) {
         draft_.set("restart", "policy", toml_string(policy->second));
+        if (policy->second == "always") always_line_ = result_.report.size();
         return carried(d, "restart.policy = \"" + policy->second + "\"");
       }
       if (v == "on-abnormal" || v == "on-abort" || v == "on-watchdog") {
@@ -1056,7 +1361,48 @@ class SystemdImporter {
     dropped(d, "no equivalent in the manifest");
   }
 
+  // Type= with what it needs or excludes (the loader refuses a forking service without a pid
+  // file, a pid file or remain_after_exit with another type, and a oneshot always restarted).
+  void finish_type() {
+    auto amend = [&](std::optional<std::size_t> index, Outcome outcome, const std::string& note) {
+      if (!index) return;
+      result_.report[*index].outcome = outcome;
+      result_.report[*index].note = note;
+    };
+    if (type_ == "forking" && pid_file_.empty()) {
+      amend(type_line_, Outcome::dropped,
+            "service.type = \"forking\" needs PIDFile= with an absolute path "
+            "(service.pid_file); started as a program that stays in the foreground");
+      type_.clear();
+    }
+    if (!type_.empty()) draft_.set("service", "type", toml_string(type_));
+    if (pid_line_) {
+      if (type_ == "forking") {
+        draft_.set("service", "pid_file", toml_string(escape_interpolation(pid_file_)));
+      } else if (pid_file_.empty()) {
+        amend(pid_line_, Outcome::dropped, "not an absolute path");
+      } else {
+        amend(pid_line_, Outcome::dropped, "service.pid_file is only read with Type=forking");
+      }
+    }
+    if (remain_after_exit_) {
+      if (type_ == "oneshot") {
+        draft_.set("service", "remain_after_exit", "true");
+      } else {
+        amend(remain_line_, Outcome::dropped,
+              "service.remain_after_exit is only read with Type=oneshot");
+      }
+    }
+    if (type_ == "oneshot" && always_line_) {
+      draft_.set("restart", "policy", toml_string("on-failure"));
+      amend(always_line_, Outcome::approximated,
+            "restart.policy = \"on-failure\": a oneshot is never restarted after a success");
+    }
+  }
+
   void finish() {
+    finish_type();
+    finish_directory_modes();
     // dependencies.after renders After= only; wants renders Wants= and After=, requires
     // Requires= and After=.
     auto note_extra =
@@ -1112,6 +1458,26 @@ class SystemdImporter {
   std::set<std::string> unit_env_;
   std::map<std::string, std::size_t> env_lines_;  // variable -> its report line
   std::vector<std::string> env_files_;
+  std::map<std::string, std::vector<std::string>> hooks_;
+  std::string type_;
+  struct DirectoryMode {
+    std::string kind;
+    unsigned mode;
+    std::size_t line;
+  };
+  std::vector<DirectoryMode> modes_;
+  std::map<std::string, std::vector<std::string>> directories_;
+  std::map<std::string, std::vector<std::size_t>> directory_lines_;
+  std::vector<std::string> mounts_;
+  std::vector<std::string> read_write_paths_;
+  std::vector<std::string> read_only_paths_;
+  std::vector<std::string> address_families_;
+  std::optional<std::size_t> type_line_;
+  std::string pid_file_;
+  std::optional<std::size_t> pid_line_;
+  bool remain_after_exit_ = false;
+  std::optional<std::size_t> remain_line_;
+  std::optional<std::size_t> always_line_;
   std::vector<std::string> after_;
   std::vector<std::string> requires_;
   std::vector<std::pair<std::size_t, std::vector<std::string>>> after_lines_;

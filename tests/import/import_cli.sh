@@ -17,14 +17,14 @@ Description=Web front end
 [Service]
 ExecStart=/usr/bin/python3 -m http.server 8080
 Restart=on-failure
-PrivateTmp=yes
+DynamicUser=yes
 UNIT
 "$daemonize" import "$work/web.service" >"$work/web.toml" 2>"$work/report"; code=$?
 check "stdout mode exit" 0 $code
 check "stdout mode report" "$work/web.service:2: carried: Description — service.description
 $work/web.service:4: carried: ExecStart — service.command, service.args
 $work/web.service:5: carried: Restart — restart.policy = \"on-failure\"
-$work/web.service:6: dropped: PrivateTmp — no manifest key for it yet ([sandbox])" "$(cat "$work/report")"
+$work/web.service:6: dropped: DynamicUser — no transient accounts; set service.user to a real account" "$(cat "$work/report")"
 head -1 "$work/web.toml" | grep -q "^# Imported by \`daemonize import\` from $work/web.service$"
 check "header names the source" 0 $?
 "$daemonize" validate "$work/web.toml" >/dev/null 2>&1
@@ -67,7 +67,7 @@ check "--json without -o message" \
 check "--json exit" 0 $code
 check "--json stderr empty" "" "$(cat "$work/err")"
 summary=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["summary"]; r=d["report"][3]; print(s["carried"], s["approximated"], s["dropped"], d["services"][0]["name"], r["line"], r["outcome"], r["key"])' "$work/json.out")
-check "--json document" "3 0 1 web 6 dropped PrivateTmp" "$summary"
+check "--json document" "3 0 1 web 6 dropped DynamicUser" "$summary"
 
 # 65 with FILE:LINE for input that is not a service definition.
 printf '[Unit]\nDescription=x\n[Timer]\nOnCalendar=daily\n' > "$work/nightly.timer"

@@ -172,6 +172,59 @@ std::optional<bool> reproduced(const UnitDirective& input,
     return contains_all(all_words(values), expected);
   }
   if (key == "StandardOutput" || key == "StandardError") return input.value == last();
+  if (key == "PIDFile") return expand(input.value, unit) == last();
+  auto flag = [](const std::string& v) -> std::string {
+    if (v == "yes" || v == "true" || v == "on" || v == "1") return "yes";
+    if (v == "no" || v == "false" || v == "off" || v == "0") return "no";
+    return v;
+  };
+  if (key == "PrivateTmp" || key == "NoNewPrivileges" || key == "PrivateDevices" ||
+      key == "PrivateUsers" || key == "ProtectSystem" || key == "ProtectHome") {
+    return flag(input.value) == flag(last());
+  }
+  if (key == "RestrictAddressFamilies" && !input.value.starts_with("~")) {
+    auto expected = words(input.value);
+    if (expected.size() > 1) std::erase(expected, "none");
+    return contains_all(all_words(values), expected);
+  }
+  if (key == "ReadWritePaths" || key == "ReadOnlyPaths") {
+    return contains_all(all_words(values), words(expand(input.value, unit)));
+  }
+  if (key == "RuntimeDirectory" || key == "StateDirectory" || key == "CacheDirectory" ||
+      key == "LogsDirectory" || key == "ConfigurationDirectory" || key == "RequiresMountsFor") {
+    return contains_all(all_words(values), words(expand(input.value, unit)));
+  }
+  if (key.ends_with("DirectoryMode")) {
+    return std::stoul(input.value, nullptr, 8) ==
+           (values.empty() ? 0755UL : std::stoul(last(), nullptr, 8));
+  }
+  if (key == "RemainAfterExit") {
+    const bool yes =
+        input.value == "yes" || input.value == "true" || input.value == "on" || input.value == "1";
+    return yes ? last() == "yes" : values.empty();
+  }
+  if (key == "KillMode") {
+    return input.value == "control-group" ? values.empty() : input.value == last();
+  }
+  // Hooks: one of the rendered lines runs the same argv, with the same '-' prefix.
+  auto same_command = [&]() {
+    const std::string command = strip_exec_prefixes(input.value);
+    const bool ignore =
+        input.value.substr(0, input.value.size() - command.size()).find('-') != std::string::npos;
+    auto expected = words(expand(command, unit));
+    return std::any_of(values.begin(), values.end(), [&](const std::string& value) {
+      auto got = words(expand(strip_exec_prefixes(value), unit));
+      return got == expected && value.starts_with("-") == ignore;
+    });
+  };
+  if (key == "ExecStartPre" || key == "ExecStartPost" || key == "ExecStop" ||
+      key == "ExecStopPost") {
+    return same_command();
+  }
+  if (key == "ExecReload") {
+    const auto argv = words(strip_exec_prefixes(input.value));
+    if (!argv.empty() && !argv.front().ends_with("kill")) return same_command();
+  }
   if (key == "ExecReload") {
     auto expected = words(strip_exec_prefixes(input.value));
     auto got = words(last());

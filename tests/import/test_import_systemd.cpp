@@ -79,7 +79,7 @@ TEST(ImportSystemd, MapsADirectivePerLineWithExactReport) {
           f + "9: carried: RestartSec — restart.delay (multiplier 1.0: no backoff, as systemd)",
           f + "10: carried: KillSignal — stop.signal = \"QUIT\"",
           f + "11: carried: TimeoutStopSec — stop.timeout",
-          f + "12: dropped: PIDFile — no manifest key for it yet (service.pid_file)",
+          f + "12: dropped: PIDFile — service.pid_file is only read with Type=forking",
           f + "13: carried: StandardOutput — \"null\"",
           f + "15: carried: WantedBy — scope = \"system\"",
       }));
@@ -137,10 +137,13 @@ TEST(ImportSystemd, VariablesInExecStart) {
   auto result =
       import_unit("[Service]\nEnvironment=PORT=80\nExecStart=/usr/bin/web --port ${PORT} $OPTS\n");
   auto services = load_all(result);
-  EXPECT_EQ(services.front().args, (std::vector<std::string>{"--port", "${PORT}", "${OPTS}"}));
-  EXPECT_EQ(report_lines(result).back(),
-            "/etc/systemd/system/web.service:3: approximated: ExecStart — $OPTS is one argument "
-            "${OPTS}: systemd split its value at whitespace (no argument when empty)");
+  EXPECT_EQ(services.front().args, (std::vector<std::string>{"--port", "${PORT}", "$@{OPTS}"}));
+  EXPECT_EQ(
+      report_lines(result).back(),
+      "/etc/systemd/system/web.service:3: carried: ExecStart — service.command, service.args");
+  // Quoted, or inside a longer word, $OPTS stays one argument.
+  result = import_unit("[Service]\nExecStart=/usr/bin/web \"$OPTS\" --o=$OPTS\n");
+  EXPECT_EQ(load_all(result).front().args, (std::vector<std::string>{"${OPTS}", "--o=${OPTS}"}));
 }
 
 TEST(ImportSystemd, SpecifiersWithAFixedValueAreExpanded) {
@@ -218,8 +221,175 @@ TEST(ImportSystemd, ReloadSignalAndOtherReloadCommands) {
   EXPECT_EQ(load_all(result).front().reload.signal, Signal::usr1);
   result = import_unit("[Service]\nExecStart=/usr/bin/web\nExecReload=/usr/bin/web -s reload\n");
   EXPECT_EQ(report_lines(result).back(),
-            "/etc/systemd/system/web.service:3: dropped: ExecReload — only a signal to the main "
-            "process is a reload (reload.signal); a reload command has no manifest key yet");
+            "/etc/systemd/system/web.service:3: carried: ExecReload — hooks.reload");
+  EXPECT_EQ(load_all(result).front().hooks.reload.at(0).argv,
+            (std::vector<std::string>{"/usr/bin/web", "-s", "reload"}));
+  // A manifest reloads one way.
+  result = import_unit(
+      "[Service]\nExecStart=/usr/bin/web\nExecReload=/bin/kill -HUP $MAINPID\n"
+      "ExecReload=/usr/bin/web -s reload\n");
+  EXPECT_EQ(report_lines(result).back(),
+            "/etc/systemd/system/web.service:4: dropped: ExecReload — a manifest reloads one way: "
+            "reload.signal is already set");
+  EXPECT_TRUE(load_all(result).front().hooks.reload.empty());
+}
+
+TEST(ImportSystemd, ServiceTypesWithWhatTheyNeed) {
+  const std::string f = "/etc/systemd/system/web.service:";
+  auto result = import_unit(
+      "[Service]\nType=forking\nPIDFile=%t/web.pid\nExecStart=/usr/sbin/web\n"
+      "KillMode=process\n");
+  EXPECT_EQ(report_lines(result), (std::vector<std::string>{
+                                      f + "2: carried: Type — service.type = \"forking\"",
+                                      f + "3: carried: PIDFile — service.pid_file",
+                                      f + "4: carried: ExecStart — service.command, service.args",
+                                      f + "5: carried: KillMode — stop.kill = \"main\"",
+                                  }));
+  auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  EXPECT_EQ(services.front().type, ServiceType::forking);
+  EXPECT_EQ(services.front().pid_file, "/run/web.pid");
+  EXPECT_EQ(services.front().stop.kill, KillScope::main);
+
+  // The loader refuses a forking service without a pid file and a oneshot always restarted.
+  result = import_unit(
+      "[Service]\nType=forking\nExecStart=/usr/sbin/web\nRemainAfterExit=yes\n"
+      "KillMode=mixed\n");
+  EXPECT_EQ(report_lines(result),
+            (std::vector<std::string>{
+                f + "2: dropped: Type — service.type = \"forking\" needs PIDFile= with an "
+                    "absolute path (service.pid_file); started as a program that stays in the "
+                    "foreground",
+                f + "3: carried: ExecStart — service.command, service.args",
+                f + "4: dropped: RemainAfterExit — service.remain_after_exit is only read with "
+                    "Type=oneshot",
+                f + "5: approximated: KillMode — stop.kill = \"group\" (the default): "
+                    "stop.signal goes to the whole group, where systemd sent it to the main "
+                    "process only",
+            }));
+  services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  EXPECT_EQ(services.front().type, ServiceType::simple);
+
+  result = import_unit(
+      "[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/usr/sbin/web\n"
+      "Restart=always\n");
+  EXPECT_EQ(report_lines(result),
+            (std::vector<std::string>{
+                f + "2: carried: Type — service.type = \"oneshot\"",
+                f + "3: carried: RemainAfterExit — service.remain_after_exit = true",
+                f + "4: carried: ExecStart — service.command, service.args",
+                f + "5: approximated: Restart — restart.policy = \"on-failure\": a oneshot is "
+                    "never restarted after a success",
+            }));
+  services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  EXPECT_EQ(services.front().type, ServiceType::oneshot);
+  EXPECT_TRUE(services.front().remain_after_exit);
+  EXPECT_EQ(services.front().restart.policy, RestartPolicy::on_failure);
+
+  result = import_unit("[Service]\nType=notify\nExecStart=/usr/sbin/web\n");
+  EXPECT_EQ(report_lines(result).front(), f + "2: carried: Type — service.type = \"notify\"");
+  EXPECT_EQ(load_all(result).front().type, ServiceType::notify);
+}
+
+TEST(ImportSystemd, DirectoriesShareOneMode) {
+  const std::string f = "/etc/systemd/system/web.service:";
+  auto result = import_unit(
+      "[Unit]\nRequiresMountsFor=/srv/web %S/web\n"
+      "[Service]\nExecStart=/usr/sbin/web\n"
+      "RuntimeDirectory=%N web/sockets\nRuntimeDirectoryMode=0750\n"
+      "StateDirectory=web\nLogsDirectory=../web\nCacheDirectoryMode=0700\n");
+  EXPECT_EQ(report_lines(result),
+            (std::vector<std::string>{
+                f + "2: carried: RequiresMountsFor — dependencies.requires_mounts_for",
+                f + "4: carried: ExecStart — service.command, service.args",
+                f + "5: carried: RuntimeDirectory — directories.runtime",
+                f + "6: carried: RuntimeDirectoryMode — directories.mode",
+                f + "7: approximated: StateDirectory — directories.state; created with "
+                    "directories.mode = \"0750\", one mode for every kind",
+                f + "8: dropped: LogsDirectory — directories.logs; \"../web\" left out (not a "
+                    "relative name, or a specifier with no value here)",
+                f + "9: dropped: CacheDirectoryMode — no directory of this kind is listed",
+            }));
+  const auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  const auto& s = services.front();
+  EXPECT_EQ(s.directories.runtime, (std::vector<std::string>{"web", "web/sockets"}));
+  EXPECT_EQ(s.directories.state, (std::vector<std::string>{"web"}));
+  EXPECT_TRUE(s.directories.logs.empty());
+  EXPECT_EQ(s.directories.mode, 0750U);
+  EXPECT_EQ(s.dependencies.requires_mounts_for,
+            (std::vector<std::string>{"/srv/web", "/var/lib/web"}));
+}
+
+TEST(ImportSystemd, SandboxDirectivesWithADirectKey) {
+  const std::string f = "/etc/systemd/system/web.service:";
+  auto result = import_unit(
+      "[Service]\nExecStart=/usr/sbin/web\nPrivateTmp=true\nNoNewPrivileges=no\n"
+      "ProtectSystem=full\nProtectHome=1\nReadWritePaths=-/var/lib/web %i/x\n"
+      "ReadOnlyPaths=/srv\nProtectHome=maybe\nRestrictAddressFamilies=AF_UNIX AF_INET\n"
+      "RestrictAddressFamilies=~AF_PACKET\n");
+  EXPECT_EQ(report_lines(result),
+            (std::vector<std::string>{
+                f + "2: carried: ExecStart — service.command, service.args",
+                f + "3: carried: PrivateTmp — sandbox.private_tmp = true",
+                f + "4: carried: NoNewPrivileges — sandbox.no_new_privileges = false",
+                f + "5: carried: ProtectSystem — sandbox.protect_system = \"full\"",
+                f + "6: carried: ProtectHome — replaced by /etc/systemd/system/web.service:9, as "
+                    "systemd applies it",
+                f + "7: approximated: ReadWritePaths — sandbox.read_write_paths; %i/x left out "
+                    "(not an absolute path, or a specifier with no value here)",
+                f + "8: carried: ReadOnlyPaths — sandbox.read_only_paths",
+                f + "9: dropped: ProtectHome — \"maybe\" is not a value of sandbox.protect_home",
+                f + "10: carried: RestrictAddressFamilies — sandbox.restrict_address_families",
+                f + "11: carried: RestrictAddressFamilies — [systemd].extra "
+                    "\"Service.RestrictAddressFamilies\" (systemd only)",
+            }));
+  const auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  const auto& sandbox = services.front().sandbox;
+  EXPECT_EQ(sandbox.private_tmp, true);
+  EXPECT_EQ(sandbox.no_new_privileges, false);
+  EXPECT_EQ(sandbox.read_write_paths, (std::vector<std::string>{"-/var/lib/web"}));
+  EXPECT_EQ(sandbox.read_only_paths, (std::vector<std::string>{"/srv"}));
+  EXPECT_EQ(sandbox.restrict_address_families, (std::vector<std::string>{"AF_UNIX", "AF_INET"}));
+}
+
+TEST(ImportSystemd, ExecStartPreAndTheOtherCommandsAreHooks) {
+  auto result = import_unit(
+      "[Service]\n"
+      "ExecStartPre=/usr/sbin/web -t\n"
+      "ExecStartPre=-/bin/mkdir -p /run/web\n"
+      "ExecStart=/usr/sbin/web\n"
+      "ExecStartPost=+/usr/bin/warm\n"
+      "ExecStop=/usr/sbin/web -s quit\n"
+      "ExecStopPost=rm -f /run/web/sock\n");
+  const std::string f = "/etc/systemd/system/web.service:";
+  EXPECT_EQ(
+      report_lines(result),
+      (std::vector<std::string>{
+          f + "2: carried: ExecStartPre — hooks.pre_start",
+          f + "3: carried: ExecStartPre — hooks.pre_start (ignore_failure = true)",
+          f + "4: carried: ExecStart — service.command, service.args",
+          f + "5: approximated: ExecStartPost — hooks.post_start; '+' (full privileges) dropped: "
+              "the hook runs as service.user",
+          f + "6: carried: ExecStop — hooks.stop",
+          f + "7: approximated: ExecStopPost — hooks.post_stop; \"rm\" is looked up by systemd; "
+              "written as /usr/bin/rm",
+      }));
+  const auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  const auto& hooks = services.front().hooks;
+  ASSERT_EQ(hooks.pre_start.size(), 2U);
+  EXPECT_EQ(hooks.pre_start[0].argv, (std::vector<std::string>{"/usr/sbin/web", "-t"}));
+  EXPECT_FALSE(hooks.pre_start[0].ignore_failure);
+  EXPECT_EQ(hooks.pre_start[1].argv, (std::vector<std::string>{"/bin/mkdir", "-p", "/run/web"}));
+  EXPECT_TRUE(hooks.pre_start[1].ignore_failure);
+  EXPECT_EQ(hooks.post_start.at(0).argv, (std::vector<std::string>{"/usr/bin/warm"}));
+  EXPECT_EQ(hooks.stop.at(0).argv, (std::vector<std::string>{"/usr/sbin/web", "-s", "quit"}));
+  EXPECT_EQ(hooks.post_stop.at(0).argv,
+            (std::vector<std::string>{"/usr/bin/rm", "-f", "/run/web/sock"}));
 }
 
 TEST(ImportSystemd, RefusesWhatIsNotAService) {
