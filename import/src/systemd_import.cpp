@@ -7,7 +7,6 @@
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -20,6 +19,14 @@
 
 namespace daemonize::import {
 namespace {
+
+// A file mode as systemd and the manifest write it: at least four octal digits ("0750").
+std::string octal_mode(unsigned mode) {
+  std::array<char, 12> digits{};
+  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), mode, 8).ptr;
+  const std::string text(digits.data(), end);
+  return std::string(text.size() < 4 ? 4 - text.size() : 0, '0') + text;
+}
 
 // Directives with no manifest key yet: the key that will carry them. When such a key lands,
 // its rows move from here into the mapping below (and the report says carried).
@@ -688,13 +695,10 @@ class SystemdImporter {
     if (!mode || *mode == kDefault) {
       mode.reset();
     } else {
-      char text[8];
-      std::snprintf(text, sizeof text, "%04o", *mode);
-      draft_.set("directories", "mode", toml_string(text));
+      draft_.set("directories", "mode", toml_string(octal_mode(*mode)));
     }
     const unsigned chosen = mode.value_or(kDefault);
-    char chosen_text[8];
-    std::snprintf(chosen_text, sizeof chosen_text, "%04o", chosen);
+    const std::string chosen_text = octal_mode(chosen);
     for (const auto& [kind, names] : directories_) {
       if (names.empty()) continue;
       unsigned wanted = kDefault;
@@ -1189,6 +1193,7 @@ class SystemdImporter {
         }
         if (!paths.empty()) {
           std::vector<std::string> escaped;
+          escaped.reserve(paths.size());
           for (const auto& path : paths) escaped.push_back(escape_interpolation(path));
           draft_.set("sandbox", manifest_key, toml_array(escaped));
         }
