@@ -215,7 +215,9 @@ def systemd_expected(case, value):
     if field in ("dependencies.after", "dependencies.requires"):
         unit = value if re.search(r"\.(service|target|socket|mount|timer|path|slice)$",
                                   value) else value + ".service"
-        return {"After": [unit], ("Wants" if field.endswith("after") else "Requires"): [unit]}
+        if field.endswith("after"):
+            return {"After": [unit]}  # ordering only: no Wants=
+        return {"After": [unit], "Requires": [unit]}
     return None
 
 
