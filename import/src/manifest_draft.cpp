@@ -18,7 +18,13 @@ std::size_t table_rank(std::string_view table) {
 
 }  // namespace
 
-void ManifestDraft::comment(std::string line) { comments_.push_back(std::move(line)); }
+void ManifestDraft::comment(std::string line) {
+  // A control character (a name read from the input) would end or break the TOML comment.
+  for (auto& c : line) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  comments_.push_back(std::move(line));
+}
 
 void ManifestDraft::set(std::string_view table, std::string_view key, std::string value) {
   for (auto& entry : entries_) {

@@ -465,7 +465,7 @@ class ProgramImporter {
             value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
         auto number = parse_unsigned(code);
         if (!number || *number > 255) return dropped(entry, "\"" + code + "\" is not an exit code");
-        codes += (codes.empty() ? "" : ", ") + code;
+        codes += (codes.empty() ? "" : ", ") + std::to_string(*number);  // "00" is 0
         if (comma == std::string::npos) break;
         start = comma + 1;
       }
