@@ -11,16 +11,27 @@ ninja -C "$build" fuzz_manifest fuzz_import
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cp "$root"/tests/fuzz/corpus/manifest/* "$work/"
 mkdir -p "$build/artifacts"
-ASAN_OPTIONS=detect_leaks=1 "$build/tests/fuzz/fuzz_manifest" "$work" \
-  -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
-  -artifact_prefix="$build/artifacts/" -print_final_stats=1 2>&1 | tail -15
+
+# Runs one fuzzer; on a crash prints its cause and the stack (the statistics hide it otherwise).
+fuzz() {
+  local name=$1 corpus=$2 log="$build/$1.log"
+  if ASAN_OPTIONS=detect_leaks=1 "$build/tests/fuzz/$name" "$corpus" \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
+    -artifact_prefix="$build/artifacts/" -print_final_stats=1 >"$log" 2>&1; then
+    tail -15 "$log"
+    return 0
+  fi
+  echo "$name failed; the cause and the stack (full log: $log):"
+  grep -v -e 'in fuzzer::' -e '^#[0-9]' -e '^INFO:' "$log" | grep -v '^\s*$' | tail -60
+  return 1
+}
+
+fuzz fuzz_manifest "$work"
 echo "fuzz_manifest: no crash, leak or hang in ${seconds}s"
 
 # The importers, seeded with the import tests' inputs.
 import_work=$(mktemp -d); trap 'rm -rf "$work" "$import_work"' EXIT
 find "$root/tests/import" -type f \( -name '*.service' -o -name '*.conf' -o -name '*.Procfile' \) \
   -exec cp -t "$import_work/" {} + 2>/dev/null || true
-ASAN_OPTIONS=detect_leaks=1 "$build/tests/fuzz/fuzz_import" "$import_work" \
-  -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
-  -artifact_prefix="$build/artifacts/" -print_final_stats=1 2>&1 | tail -15
+fuzz fuzz_import "$import_work"
 echo "fuzz_import: no crash, leak or hang in ${seconds}s"

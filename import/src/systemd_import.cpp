@@ -813,12 +813,18 @@ class SystemdImporter {
       for (const auto& specifier : unknown) notes.push_back(specifier + " kept as text");
       draft_.set("env", name, toml_string(escape_interpolation(value)));
       unit_env_.insert(name);
-      if (auto earlier = env_lines_.find(name); earlier != env_lines_.end()) {
+      // The same name twice in this directive: its own report line does not exist yet.
+      if (auto earlier = env_lines_.find(name);
+          earlier != env_lines_.end() && earlier->second == result_.report.size()) {
+        notes.push_back(name + " given twice, the last value wins as in systemd");
+      } else if (earlier != env_lines_.end()) {
         result_.report[earlier->second].note += "; " + name + " replaced by " + d.file + ":" +
                                                 std::to_string(d.line) + ", as systemd applies it";
       }
       env_lines_[name] = result_.report.size();
-      names.push_back("env." + name);
+      if (std::find(names.begin(), names.end(), "env." + name) == names.end()) {
+        names.push_back("env." + name);
+      }
     }
     environment_lines_.push_back(result_.report.size());
     if (names.empty()) {

@@ -174,6 +174,18 @@ TEST(ImportSystemd, EnvironmentFileStaysReferenced) {
             "(optional: \"-\" kept); referenced, not copied");
 }
 
+// Found by fuzz_import: a name set twice on one line once indexed a report line not yet written.
+TEST(ImportSystemd, ANameTwiceInOneEnvironmentLineKeepsTheLast) {
+  auto result =
+      import_unit("[Service]\nEnvironment=A=1 A=2 B=3\nEnvironment=A=4\nExecStart=/usr/bin/web\n");
+  const auto& manifest = result.services.front().manifest;
+  EXPECT_NE(manifest.find("A = \"4\""), std::string::npos) << manifest;
+  EXPECT_EQ(report_lines(result)[0],
+            "/etc/systemd/system/web.service:2: approximated: Environment — env.A, env.B; A given "
+            "twice, the last value wins as in systemd; A replaced by "
+            "/etc/systemd/system/web.service:3, as systemd applies it");
+}
+
 TEST(ImportSystemd, DropInsApplyInOrderAndEmptyAssignmentsReset) {
   auto result =
       import_systemd({"/u/web.service",
