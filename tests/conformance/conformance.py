@@ -208,9 +208,22 @@ def read_doc(path):
     return matrix
 
 
+def read_details(path):
+    """{row id: {column: detail}} from the "Cells that are not ✓" list, kept for the cells a
+    partial run (--only, one group) did not run again."""
+    details, titles = {}, {t: c for c, t in COLUMN_TITLES.items()}
+    if not os.path.exists(path):
+        return details
+    for line in open(path, encoding="utf-8"):
+        match = re.fullmatch(r"- `([a-z0-9-]+)` × (.+?): \S+ — (.*)\n?", line)
+        if match and match.group(2) in titles:
+            details.setdefault(match.group(1), {})[titles[match.group(2)]] = match.group(3)
+    return details
+
+
 def write_doc(path, results_dir):
     matrix = read_doc(path)
-    details = {}
+    details = read_details(path)
     for column in COLUMNS:
         file = os.path.join(results_dir, f"{column}.json")
         if os.path.exists(file):

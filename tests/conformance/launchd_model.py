@@ -11,7 +11,8 @@ here). What it models, from launchd.plist(5):
 - ThrottleInterval: a relaunch happens no sooner than that many seconds after the previous launch
   (default 10).
 - Stop (bootout): SIGTERM to the job, SIGKILL after ExitTimeOut seconds (default 20; 0 means no
-  timeout), then, AbandonProcessGroup being false, SIGKILL to what is left of its process group.
+  timeout), then, unless AbandonProcessGroup is true, SIGKILL to what is left of its process
+  group.
 What it does not model: launchd's own start-up ordering, sockets, and everything macOS-specific.
 """
 import os
@@ -104,7 +105,7 @@ class LaunchdJob:
         return self.process is not None and self.process.poll() is None
 
     def bootout(self):
-        """SIGTERM, SIGKILL after ExitTimeOut, then the rest of the process group."""
+        """SIGTERM, SIGKILL after ExitTimeOut, then the rest of the process group (unless abandoned)."""
         with self.lock:
             self.stopping = True
             process = self.process
@@ -117,6 +118,8 @@ class LaunchdJob:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if self.plist.get("AbandonProcessGroup", False):
+            return
         try:
             os.killpg(process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

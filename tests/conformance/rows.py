@@ -5,6 +5,7 @@ returns (passed, detail). `not_expressible` names, per runtime, the manifest key
 cannot express; for those cells the suite checks instead that `daemonize validate --target`
 says so (a warning or an error naming the key).
 """
+import re
 import time
 
 RESTART_EXITS = {
@@ -24,6 +25,12 @@ NATIVE_LAUNCHD_UNSUPPORTED = {
 NATIVE_SYSTEMD_UNSUPPORTED = {
     "backoff": "restart.multiplier", "required-env": "service.required_env", "health": "health",
 }
+# launchd (both modes) and Windows have no subreaper and no sd_notify: validate refuses the types.
+LAUNCHD_UNSUPPORTED = {"forking": "service.type", "notify": "service.type"}
+NATIVE_LAUNCHD_UNSUPPORTED.update(LAUNCHD_UNSUPPORTED)
+NATIVE_LAUNCHD_UNSUPPORTED["directories"] = "directories.runtime"
+WINDOWS_UNSUPPORTED = {"forking": "service.type", "notify": "service.type",
+                       "kill-main": "stop.kill"}
 
 
 class Row:
@@ -38,7 +45,9 @@ class Row:
 
     def not_expressible(self, runtime_kind):
         table = {"launchd-native": NATIVE_LAUNCHD_UNSUPPORTED,
-                 "systemd-native": NATIVE_SYSTEMD_UNSUPPORTED}.get(runtime_kind, {})
+                 "systemd-native": NATIVE_SYSTEMD_UNSUPPORTED,
+                 "launchd": LAUNCHD_UNSUPPORTED,
+                 "wine": WINDOWS_UNSUPPORTED}.get(runtime_kind, {})
         for feature in self.features:
             if feature in table:
                 return table[feature]
@@ -194,6 +203,130 @@ def stop_timeout_row(seconds):
                + (f"after {seconds} s" if seconds else "at once"),
                [], lambda ctx: {"stop": {"timeout": f"{seconds}s"}},
                lambda ctx: ["--stop", "ignore"], check)
+
+
+def kill_main_check(rt, ctx):
+    rt.start(ctx.name)
+    if not wait_for(lambda: ctx.event_values("grandchild"), 10):
+        return False, "the program did not start its grandchild"
+    child = int(ctx.event_values("start")[0].split()[0])
+    grandchild = int(ctx.event_values("grandchild")[0].split()[0])
+    rt.stop(ctx.name)
+    try:
+        if not wait_for(lambda: not ctx.alive(child), 8):
+            return False, "the main process survived the stop"
+        time.sleep(1)
+        kept = ctx.alive(grandchild)
+        return kept, ("the main process is gone; what it started still runs" if kept
+                      else "the grandchild was killed too (kill = \"main\" keeps it)")
+    finally:
+        rt.kill(grandchild)  # what survives by design must not outlive the suite
+
+
+KILL_MAIN = Row(
+    "stop-kill-main-keeps-children",
+    "stop.kill = \"main\": the stop reaches the main process only; what it started keeps running",
+    ["kill-main"], lambda ctx: {"stop": {"kill": "main", "timeout": "5s"}},
+    lambda ctx: ["--grandchild"], kill_main_check)
+
+
+# ---- service types -----------------------------------------------------------------------------
+
+def oneshot_check(rt, ctx):
+    rt.start(ctx.name)
+    if not wait_for(lambda: "0" in ctx.event_values("exit"), 10):
+        return False, f"the task did not run to its end; events {ctx.events()[-4:]}"
+    time.sleep(2.5)  # longer than delay = 1s: a restart would show now
+    rt.manager_tick(ctx.name)
+    starts = len(ctx.starts())
+    code = rt.status(ctx.name).get("exit_code")
+    return starts == 1 and code in (0, None), f"{starts} start(s), exit code {code} (1 start, 0 expected)"
+
+
+ONESHOT = Row(
+    "oneshot-runs-once", "type = \"oneshot\", the task exits 0: it ran once, not restarted, not failed",
+    ["oneshot"], lambda ctx: {"service": {"type": "oneshot"},
+                              "restart": {"policy": "on-failure", "delay": "1s", "max_restarts": 0}},
+    lambda ctx: ["--plan", "1:0"], oneshot_check)
+
+
+def forking_pid_file(ctx):
+    return ctx.rt.path(f"{ctx.name}.pid")
+
+
+def forking_check(rt, ctx):
+    rt.start(ctx.name)
+    # The first daemon exits 3 after 2 s: the adopted daemon's end is a crash, restarted.
+    if not wait_for(lambda: len(ctx.event_values("daemon")) >= 2, 20):
+        return False, f"no second daemon; events {ctx.events()[-6:]}"
+    launchers = [int(v.split()[0]) for v in ctx.event_values("launcher")]
+    daemons = [int(v.split()[0]) for v in ctx.event_values("daemon")]
+    if set(daemons) & set(launchers):
+        return False, f"daemon pids {daemons} are launcher pids {launchers}"
+    rt.stop(ctx.name)
+    if not wait_for(lambda: not ctx.alive(daemons[1]), 10):
+        return False, f"the adopted daemon {daemons[1]} survived the stop"
+    return True, "launcher exited 0, the daemon from pid_file was supervised, restarted when it died, stopped"
+
+
+FORKING = Row(
+    "forking-daemon-adopted",
+    "type = \"forking\": the daemon named by pid_file is supervised, restarted when it dies and stopped",
+    ["forking"], lambda ctx: {"service": {"type": "forking", "pid_file": forking_pid_file(ctx)},
+                              "restart": {"policy": "always", "delay": "1s", "max_restarts": 0}},
+    lambda ctx: ["--pid-file", forking_pid_file(ctx), "--plan", "2:3,run"], forking_check)
+
+
+def notify_check(rt, ctx):
+    started_at = time.time()
+    rt.start(ctx.name, wait_ready=True)
+    ready_at = rt.ready_time(ctx.name, started_at)
+    notified = ctx.event_times("notified")
+    if ready_at is None or not notified:
+        return False, f"never ready (ready_at={ready_at}, events {ctx.events()[-4:]})"
+    gap = ready_at - notified[0]
+    return gap >= -0.05, f"started/ready {gap:+.2f} s after the program's READY=1 (≥ 0 expected)"
+
+
+NOTIFY = Row(
+    "notify-ready-gates-started",
+    "type = \"notify\": the manager's \"started\" (or status ready) comes only after the program's READY=1",
+    ["notify"], lambda ctx: {"service": {"type": "notify"}},
+    lambda ctx: ["--notify-after", "2"], notify_check)
+
+
+# ---- directories -------------------------------------------------------------------------------
+
+def runtime_directory_check(rt, ctx):
+    rt.start(ctx.name)
+    if not wait_for(lambda: ctx.event_values("env"), 10):
+        return False, f"the program did not start; {rt.messages(ctx.name)[-300:]}"
+    value = ctx.event_values("env")[0]
+    if not value.startswith("RUNTIME_DIRECTORY="):
+        return False, f"program saw {value}"
+    # Several directories of a kind are joined by ":" (";" on Windows); the watchdog's own
+    # runtime directory may be among them.
+    listed = re.split("[;:]" if rt.kind != "wine" else ";", value.split("=", 1)[1])
+    path = next((p for p in listed if p.rstrip("/\\").endswith(f"{ctx.name}-rt")), None)
+    if path is None:
+        return False, f"$RUNTIME_DIRECTORY does not name {ctx.name}-rt: {value}"
+    mode = rt.directory_mode(path)
+    if mode is None:
+        return False, f"{path} does not exist while the program runs"
+    if rt.kind != "wine" and mode != 0o750:
+        return False, f"{path} has mode {oct(mode)}, 0o750 expected"
+    rt.stop(ctx.name)
+    if not wait_for(lambda: rt.directory_mode(path) is None, 10):
+        return False, f"{path} is still there after the stop"
+    return True, f"{path} existed while running" + ("" if rt.kind == "wine" else " (mode 0750)") \
+        + ", removed at stop"
+
+
+RUNTIME_DIRECTORY = Row(
+    "runtime-directory-lifecycle",
+    "[directories] runtime: created with mode before the start, named in $RUNTIME_DIRECTORY, removed at stop",
+    ["directories"], lambda ctx: {"directories": {"runtime": [f"{ctx.name}-rt"], "mode": "0750"}},
+    lambda ctx: ["--env", "RUNTIME_DIRECTORY"], runtime_directory_check)
 
 
 # ---- hooks -----------------------------------------------------------------------------------
@@ -361,5 +494,6 @@ STREAMS = Row("both-streams-captured", "stdout and stderr each reach their log f
 
 
 ROWS = ([restart_row(p, e) for p in ("always", "on-failure", "never") for e in RESTART_EXITS]
-        + [BACKOFF, GIVE_UP, STOP_SIGNAL, stop_timeout_row(2), stop_timeout_row(0), HOOKS, REQUIRED_ENV,
-           ENV_PRECEDENCE, ROOT_ONLY_ENV, SLOW_STARTER, UNHEALTHY, READINESS, STREAMS])
+        + [BACKOFF, GIVE_UP, STOP_SIGNAL, stop_timeout_row(2), stop_timeout_row(0), KILL_MAIN, HOOKS,
+           ONESHOT, FORKING, NOTIFY, RUNTIME_DIRECTORY, REQUIRED_ENV, ENV_PRECEDENCE, ROOT_ONLY_ENV,
+           SLOW_STARTER, UNHEALTHY, READINESS, STREAMS])

@@ -57,6 +57,15 @@ class Runtime:
             time.sleep(0.05)
         return None
 
+    def directory_mode(self, path):
+        """The permission bits of directory `path` as the service sees it, None when missing."""
+        host = self.host_path(path)
+        return os.stat(host).st_mode & 0o777 if os.path.isdir(host) else None
+
+    def kill(self, pid):
+        """SIGKILL to a process a row left running on purpose (kill = "main")."""
+        raise NotImplementedError(f"{self.kind} cannot kill a leftover process")
+
 
 # ---- on this host ---------------------------------------------------------------------------
 
@@ -85,6 +94,12 @@ class HostRuntime(Runtime):
 
     def alive(self, pid, ctx=None):
         return host_alive(pid)
+
+    def kill(self, pid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
     def manager_tick(self, name):
         pass
@@ -243,6 +258,15 @@ class ContainerRuntime(Runtime):
         result = self.container.run(["sh", "-c", f"test -d /proc/{pid} && ! grep -q '^State:.*Z' "
                                      f"/proc/{pid}/status"], check=False)
         return result.returncode == 0
+
+    def kill(self, pid):
+        self.container.run(["kill", "-9", str(pid)], check=False)
+
+    def directory_mode(self, path):
+        # /run is the container's own tmpfs: not visible in the root file system from here.
+        result = self.container.run(["sh", "-c", f"test -d '{path}' && stat -c %a '{path}'"],
+                                    check=False)
+        return int(result.stdout.strip(), 8) if result.returncode == 0 else None
 
     def install(self, name, manifest):
         result = self.container.run([self.daemonize, "deploy", manifest, "--target", self.target,

@@ -6,6 +6,7 @@
 #include <csignal>
 
 #include "daemonize/core/supervisor.hpp"
+#include "supervisor_harness.hpp"
 
 namespace daemonize {
 namespace {
@@ -13,43 +14,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace ev = supervisor_event;
 namespace act = supervisor_action;
-
-class FakeClock final : public SupervisorClock {
- public:
-  [[nodiscard]] std::chrono::steady_clock::time_point steady_now() const override { return now_; }
-  [[nodiscard]] std::chrono::system_clock::time_point system_now() const override {
-    return std::chrono::system_clock::time_point{} +
-           (now_ - std::chrono::steady_clock::time_point{});
-  }
-  void advance(Duration by) { now_ += by; }
-
- private:
-  std::chrono::steady_clock::time_point now_{std::chrono::hours(1000)};
-};
-
-template <typename T>
-bool has(const SupervisorActions& actions) {
-  return std::any_of(actions.begin(), actions.end(),
-                     [](const SupervisorAction& a) { return std::holds_alternative<T>(a); });
-}
-
-template <typename T>
-const T* find(const SupervisorActions& actions) {
-  for (const auto& action : actions) {
-    if (const auto* found = std::get_if<T>(&action)) return found;
-  }
-  return nullptr;
-}
-
-std::optional<int> exit_code(const SupervisorActions& actions) {
-  if (const auto* exit = find<act::Exit>(actions)) return exit->code;
-  return std::nullopt;
-}
-
-std::optional<Duration> timer(const SupervisorActions& actions) {
-  if (const auto* start = find<act::StartTimer>(actions)) return start->after;
-  return std::nullopt;
-}
+using namespace supervisor_test;  // NOLINT(google-build-using-namespace): the shared test helpers
 
 SupervisorOptions crash_options() {
   SupervisorOptions options;

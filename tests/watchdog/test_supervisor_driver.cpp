@@ -9,24 +9,14 @@
 #include <vector>
 
 #include "daemonize/watchdog/supervisor_driver.hpp"
+#include "supervisor_harness.hpp"
 
 namespace daemonize {
 namespace {
 
 using namespace std::chrono_literals;
 namespace ev = supervisor_event;
-
-class FakeClock final : public SupervisorClock {
- public:
-  [[nodiscard]] std::chrono::steady_clock::time_point steady_now() const override { return now_; }
-  [[nodiscard]] std::chrono::system_clock::time_point system_now() const override {
-    return std::chrono::system_clock::time_point{} +
-           (now_ - std::chrono::steady_clock::time_point{});
-  }
-
- private:
-  std::chrono::steady_clock::time_point now_{std::chrono::hours(1000)};
-};
+using supervisor_test::FakeClock;
 
 // Records every call; spawns get pids 100, 101, ... with start ticks 5000, 5001, ...
 class FakePlatform final : public WatchdogPlatform {

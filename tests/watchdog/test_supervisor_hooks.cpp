@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "daemonize/core/supervisor.hpp"
+#include "supervisor_harness.hpp"
 
 namespace daemonize {
 namespace {
@@ -15,19 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace ev = supervisor_event;
 namespace act = supervisor_action;
-
-class FakeClock final : public SupervisorClock {
- public:
-  [[nodiscard]] std::chrono::steady_clock::time_point steady_now() const override { return now_; }
-  [[nodiscard]] std::chrono::system_clock::time_point system_now() const override {
-    return std::chrono::system_clock::time_point{} +
-           (now_ - std::chrono::steady_clock::time_point{});
-  }
-  void advance(Duration by) { now_ += by; }
-
- private:
-  std::chrono::steady_clock::time_point now_{std::chrono::hours(1000)};
-};
+using namespace supervisor_test;  // NOLINT(google-build-using-namespace): the shared test helpers
 
 // The actions as short words, in order (Log, PersistState and NotifyStatus left out), so a test
 // reads as the sequence the driver carries out.
