@@ -20,7 +20,7 @@ NATIVE_LAUNCHD_UNSUPPORTED = {
     "backoff": "restart.multiplier", "give-up": "restart.max_restarts",
     "required-env": "service.required_env", "health": "health", "env-file": "service.env_files",
     "success-codes": "restart.success_exit_codes", "stop-signal": "stop.signal",
-    "hooks": "hooks.pre_start",
+    "hooks": "hooks.pre_start", "reload-hook": "hooks.reload",
 }
 NATIVE_SYSTEMD_UNSUPPORTED = {
     "backoff": "restart.multiplier", "required-env": "service.required_env", "health": "health",
@@ -366,6 +366,30 @@ HOOKS = Row(
     ["hooks"], hooks_manifest, lambda ctx: [], hooks_check)
 
 
+def reload_hook_check(rt, ctx):
+    rt.start(ctx.name)
+    if not wait_for(lambda: ctx.starts(), 10):
+        return False, "the program did not start"
+    time.sleep(0.5)
+    rt.reload(ctx.name)
+    if not wait_for(lambda: "reload" in ctx.event_values("hook"), 10):
+        return False, f"no reload hook; events {ctx.events()[-4:]}"
+    time.sleep(1)
+    child = int(ctx.event_values("start")[0].split()[0])
+    starts = len(ctx.starts())
+    kept = ctx.alive(child) and starts == 1
+    return kept, f"the reload hook ran; {starts} start(s), the program " + \
+        ("still runs" if ctx.alive(child) else "is gone")
+
+
+RELOAD_HOOK = Row(
+    "reload-runs-hooks",
+    "`daemonize reload`: the [hooks] reload commands run, the program keeps running",
+    ["reload-hook"],
+    lambda ctx: {"hooks": {"reload": [[ctx.rt.child, "--events", ctx.events_path, "--hook", "reload"]]}},
+    lambda ctx: [], reload_hook_check)
+
+
 # ---- environment -----------------------------------------------------------------------------
 
 def required_env_check(rt, ctx):
@@ -494,6 +518,6 @@ STREAMS = Row("both-streams-captured", "stdout and stderr each reach their log f
 
 
 ROWS = ([restart_row(p, e) for p in ("always", "on-failure", "never") for e in RESTART_EXITS]
-        + [BACKOFF, GIVE_UP, STOP_SIGNAL, stop_timeout_row(2), stop_timeout_row(0), KILL_MAIN, HOOKS,
+        + [BACKOFF, GIVE_UP, STOP_SIGNAL, stop_timeout_row(2), stop_timeout_row(0), KILL_MAIN, HOOKS, RELOAD_HOOK,
            ONESHOT, FORKING, NOTIFY, RUNTIME_DIRECTORY, REQUIRED_ENV, ENV_PRECEDENCE, ROOT_ONLY_ENV,
            SLOW_STARTER, UNHEALTHY, READINESS, STREAMS])

@@ -132,6 +132,10 @@ class Foreground(HostRuntime):
                                                 stdout=errors, stderr=errors)
         errors.close()
 
+    def reload(self, name):
+        # No manager: SIGHUP to the watchdog is what `daemonize reload` sends a detached one.
+        self.processes[name].send_signal(signal.SIGHUP)
+
     def stop(self, name):
         process = self.processes[name]
         process.send_signal(signal.SIGTERM)
@@ -202,6 +206,10 @@ class LaunchdModel(HostRuntime):
     def stop(self, name):
         self.job(name).bootout()
 
+    def reload(self, name):
+        # `daemonize reload` under launchd is `launchctl kill HUP`: SIGHUP to the job (the watchdog).
+        os.kill(self.job(name).process.pid, signal.SIGHUP)
+
     def status(self, name):
         job = self.job(name)
         status = {"running": job.running() or (job.thread and job.thread.is_alive()
@@ -261,6 +269,9 @@ class ContainerRuntime(Runtime):
 
     def kill(self, pid):
         self.container.run(["kill", "-9", str(pid)], check=False)
+
+    def reload(self, name):
+        self.container.run([self.daemonize, "reload", name], check=False, timeout=60)
 
     def directory_mode(self, path):
         # /run is the container's own tmpfs: not visible in the root file system from here.

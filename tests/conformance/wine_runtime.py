@@ -74,6 +74,9 @@ class WineScm(Runtime):
         while time.monotonic() < deadline and self.wine.service_state(name)[0] != "STOPPED":
             time.sleep(0.2)
 
+    def reload(self, name):
+        self.run([INSTALL_DIR + "\\daemonize.exe", "reload", name])
+
     def status(self, name):
         state, win32, specific = self.wine.service_state(name)
         running = state in ("RUNNING", "START_PENDING", "STOP_PENDING")

@@ -73,6 +73,13 @@ class FakeScmApi final : public WindowsServiceApi {
     auto& status = scm_.services.at(name).status;
     if (status.state != "STOPPED") status = {"STOP_PENDING", status.pid, 0, 0};
   }
+  void send_control(const std::string& name, unsigned long code) override {
+    check("ControlService", name + " " + std::to_string(code));
+    if (scm_.services.at(name).status.state != "RUNNING") {
+      throw SystemError("ControlService(" + std::to_string(code) + ") " + name +
+                        ": The service has not been started.");
+    }
+  }
   void remove(const std::string& name) override {
     check("DeleteService", name);
     scm_.services.erase(name);
@@ -339,11 +346,24 @@ TEST(WindowsServiceInstaller, GiveUpReadsAsFailedWithTheWatchdogsExitCode) {
   EXPECT_EQ(status.state, "STOPPED (exit 1066/75)");
 }
 
-TEST(WindowsServiceInstaller, ReloadIsRefused) {
+// The SCM has no reload control: daemonize's own control code reaches the watchdog.
+TEST(WindowsServiceInstaller, ReloadSendsTheWatchdogItsControlCode) {
   Harness harness;
+  harness.scm.services["web"].status = {"RUNNING", 4242, 0, 0};
+  const auto step = harness.installer->control_step(harness.ops, ControlAction::reload);
+  EXPECT_EQ(step.description, "reload service web (ControlService 128)");
+  const auto result = run_step(harness.ops, step);
+  EXPECT_EQ(result.exit_status, 0) << result.output;
+  EXPECT_EQ(harness.scm.calls.back(), "ControlService web 128");
+}
+
+TEST(WindowsServiceInstaller, ReloadOfAStoppedServiceFailsNamingIt) {
+  Harness harness;
+  harness.scm.services["web"].status = {"STOPPED", 0, 0, 0};
   const auto result =
       run_step(harness.ops, harness.installer->control_step(harness.ops, ControlAction::reload));
-  EXPECT_EQ(result.exit_status, exit_code::unavailable);
+  EXPECT_EQ(result.exit_status, 1);
+  EXPECT_EQ(result.output, "ControlService(128) web: The service has not been started.");
 }
 
 TEST(WindowsServiceInstaller, AMissingDependencyIsAHostErrorNamingIt) {

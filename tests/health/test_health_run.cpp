@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "../lib/process_testing.hpp"
 #include "daemonize/watchdog/state_file.hpp"
 
 extern char** environ;
@@ -34,34 +35,11 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
+using process_testing::quoted;
+using process_testing::read_text;
+using process_testing::wait_until;
 
 const std::string kChild = DAEMONIZE_TEST_CHILD;
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string quoted(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-template <typename Predicate>
-bool wait_until(Predicate predicate, std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return predicate();
-}
 
 // A tiny HTTP/1.1 server on its own thread. ok: 200; error: 500; hang: accepts and never
 // answers; off: not listening (connection refused). Counts requests per status.

@@ -23,6 +23,7 @@
 #include <sstream>
 #include <thread>
 
+#include "../lib/process_testing.hpp"
 #include "daemonize/watchdog/state_file.hpp"
 
 extern char** environ;
@@ -33,78 +34,15 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
+using process_testing::lines_of;
+using process_testing::living_processes_with;
+using process_testing::parent_of;
+using process_testing::process_gone;
+using process_testing::quoted;
+using process_testing::read_text;
+using process_testing::wait_until;
 
 const std::string kChild = DAEMONIZE_TEST_CHILD;
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> lines_of(const fs::path& path) {
-  std::vector<std::string> lines;
-  std::istringstream in(read_text(path));
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
-
-std::string quoted(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-// A process is gone when /proc has no entry or only a zombie (killed, not yet reaped by init).
-bool process_gone(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text;
-  if (!std::getline(in, text)) return true;
-  const auto close = text.rfind(')');
-  return close != std::string::npos && close + 2 < text.size() && text[close + 2] == 'Z';
-}
-
-int parent_of(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text;
-  std::getline(in, text);
-  const auto close = text.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream rest(text.substr(close + 2));
-  char state = 0;
-  int parent = 0;
-  rest >> state >> parent;
-  return parent;
-}
-
-// Living processes whose environment contains `marker` (every process of a test carries it).
-std::vector<int> living_processes_with(const std::string& marker) {
-  std::vector<int> found;
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    const int pid = std::stoi(name);
-    if (pid == ::getpid() || process_gone(pid)) continue;
-    if (read_text(entry.path() / "environ").find(marker) != std::string::npos) found.push_back(pid);
-  }
-  return found;
-}
-
-template <typename Predicate>
-bool wait_until(Predicate predicate, std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return predicate();
-}
 
 class RunTest : public ::testing::Test {
  protected:

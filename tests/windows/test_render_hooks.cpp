@@ -48,15 +48,24 @@ kill = "main"
 )";
 }
 
-TEST(WindowsHooks, ServiceRunsThemInTheWatchdogAndWarnsAboutReloadAndKillMain) {
+TEST(WindowsHooks, ServiceRunsThemInTheWatchdogAndWarnsAboutKillMain) {
   const auto result = render_windows_service(load(manifest("daemonize")), {});
   EXPECT_TRUE(keyed(result, Severity::error).empty());
   EXPECT_EQ(keyed(result, Severity::warning),
             (std::vector<std::string>{
-                "hooks.reload: hooks.reload never runs on Windows: the SCM and "
-                "Task Scheduler have no reload control that reaches the watchdog",
                 "stop.kill: stop.kill = \"main\" is not kept apart on Windows: "
                 "the stop reaches the program's whole Job Object, as for \"group\""}));
+}
+
+TEST(WindowsHooks, ATaskHasNoWayToReachTheWatchdogForAReload) {
+  const auto result = render_windows_task(load(manifest("daemonize")), {});
+  EXPECT_TRUE(keyed(result, Severity::error).empty());
+  EXPECT_EQ(keyed(result, Severity::warning),
+            (std::vector<std::string>{
+                "stop.kill: stop.kill = \"main\" is not kept apart on Windows: "
+                "the stop reaches the program's whole Job Object, as for \"group\"",
+                "hooks.reload: hooks.reload never runs for a task: Task Scheduler has no control "
+                "that reaches the watchdog (a windows-service has)"}));
 }
 
 TEST(WindowsHooks, NativeTaskRefusesHooksLikeLaunchd) {

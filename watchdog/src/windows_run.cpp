@@ -113,12 +113,13 @@ std::filesystem::path program_data() {
 // for the stop event, the child's process handle, the timer deadlines and the [health] results.
 class WindowsWatchdog final : public WatchdogPlatform {
  public:
-  WindowsWatchdog(const Service& service, LaunchPlan plan, HANDLE stop_event,
+  WindowsWatchdog(const Service& service, LaunchPlan plan, HANDLE stop_event, HANDLE reload_event,
                   windows::ServiceStatusSink* status, std::filesystem::path state_file,
                   const std::optional<HealthTarget>& health_target)
       : service_(service),
         plan_(std::move(plan)),
         stop_event_(stop_event),
+        reload_event_(reload_event),
         status_(status),
         state_file_(std::move(state_file)),
         event_log_(service.name),
@@ -140,8 +141,13 @@ class WindowsWatchdog final : public WatchdogPlatform {
  private:
   void wait_once() {
     using namespace std::chrono;
-    HANDLE handles[4] = {stop_event_};
+    HANDLE handles[5] = {stop_event_};
     DWORD count = 1;
+    DWORD reload_index = MAXIMUM_WAIT_OBJECTS;
+    if (reload_event_) {
+      reload_index = count;
+      handles[count++] = reload_event_;
+    }
     DWORD health_index = MAXIMUM_WAIT_OBJECTS;
     DWORD child_index = MAXIMUM_WAIT_OBJECTS;
     if (health_) {
@@ -176,6 +182,8 @@ class WindowsWatchdog final : public WatchdogPlatform {
         stop_dispatched_ = true;
         driver_.dispatch(ev::StopRequested{status_ ? "SCM stop" : "console stop"});
       }
+    } else if (result == WAIT_OBJECT_0 + reload_index) {
+      driver_.dispatch(ev::ReloadRequested{});
     } else if (result == WAIT_OBJECT_0 + health_index) {
       on_health_results();
     } else if (result == WAIT_OBJECT_0 + child_index) {
@@ -388,6 +396,7 @@ class WindowsWatchdog final : public WatchdogPlatform {
   const Service& service_;
   LaunchPlan plan_;
   HANDLE stop_event_;
+  HANDLE reload_event_;  // null in a console run: nothing sends it there
   windows::ServiceStatusSink* status_;
   std::filesystem::path state_file_;
   SystemSupervisorClock clock_;
@@ -419,7 +428,8 @@ BOOL WINAPI console_stop_handler(DWORD) {
 }
 
 // Everything before the loop, shared by console and service runs. Returns the loop's exit code.
-int run_loaded(const Service& service, HANDLE stop_event, windows::ServiceStatusSink* status) {
+int run_loaded(const Service& service, HANDLE stop_event, HANDLE reload_event,
+               windows::ServiceStatusSink* status) {
   auto launch_service = service;
   if (windows::is_absolute_windows_path(launch_service.command))
     launch_service.command.insert(launch_service.command.begin(), kPosixMarker);
@@ -525,7 +535,8 @@ int run_loaded(const Service& service, HANDLE stop_event, windows::ServiceStatus
     watchdog_log::info("state file " + narrow(state_file.wstring()));
   }
   try {
-    WindowsWatchdog loop(service, std::move(plan), stop_event, status, state_file, health_target);
+    WindowsWatchdog loop(service, std::move(plan), stop_event, reload_event, status, state_file,
+                         health_target);
     return loop.run();
   } catch (const std::runtime_error& error) {
     std::cerr << "daemonize: " << error.what() << '\n';
@@ -571,18 +582,18 @@ int run_watchdog(const RunOptions& options) {
     // Even a manifest that cannot be used goes through the dispatcher: the SCM then sees
     // STOPPED with the exit code (65, 66, 78...) instead of a host that never answered (1053).
     const Duration stop_timeout = loaded.service ? loaded.service->stop.timeout : Duration(0);
-    return windows::run_service_host(stop_timeout,
-                                     [&](HANDLE stop_event, windows::ServiceStatusSink& sink) {
-                                       if (early_exit) return *early_exit;
-                                       return run_loaded(*loaded.service, stop_event, &sink);
-                                     });
+    return windows::run_service_host(stop_timeout, [&](HANDLE stop_event, HANDLE reload_event,
+                                                       windows::ServiceStatusSink& sink) {
+      if (early_exit) return *early_exit;
+      return run_loaded(*loaded.service, stop_event, reload_event, &sink);
+    });
   }
   if (early_exit) return *early_exit;
   const Service& service = *loaded.service;
   UniqueHandle stop_event(CreateEventW(nullptr, TRUE, FALSE, nullptr));
   g_console_stop_event = stop_event.get();
   SetConsoleCtrlHandler(console_stop_handler, TRUE);
-  return run_loaded(service, stop_event.get(), nullptr);
+  return run_loaded(service, stop_event.get(), nullptr, nullptr);
 }
 
 // Windows has no signals to hold: the SCM's stop arrives through the service host's handler.

@@ -134,9 +134,11 @@ class ServiceStatusSink {
   virtual void tick() = 0;  // next checkpoint while pending
 };
 
-// The body of the service: gets the stop event (set on STOP, PRESHUTDOWN, SHUTDOWN) and the sink;
-// returns the watchdog's exit code, reported as SERVICE_STOPPED.
-using ServiceBody = std::function<int(HANDLE stop_event, ServiceStatusSink& status)>;
+// The body of the service: gets the stop event (set on STOP, PRESHUTDOWN, SHUTDOWN), the reload
+// event (set on windows_control::reload) and the sink; returns the watchdog's exit code, reported
+// as SERVICE_STOPPED.
+using ServiceBody =
+    std::function<int(HANDLE stop_event, HANDLE reload_event, ServiceStatusSink& status)>;
 
 // StartServiceCtrlDispatcherW on the calling thread; ServiceMain runs `body` on the SCM's thread.
 // Returns the body's exit code, or 69 when the process was not started by the SCM.

@@ -1,11 +1,13 @@
 // The SCM service host: StartServiceCtrlDispatcherW, RegisterServiceCtrlHandlerExW and the
 // SERVICE_STATUS reports decided by ServiceStatusTracker. The watchdog loop runs as the body of
-// ServiceMain; STOP, PRESHUTDOWN and SHUTDOWN set its stop event.
+// ServiceMain; STOP, PRESHUTDOWN and SHUTDOWN set its stop event, daemonize's reload control its
+// reload event.
 #include <windows.h>
 
 #include <mutex>
 
 #include "daemonize/core/exit_codes.hpp"
+#include "daemonize/core/windows_controls.hpp"
 #include "windows_runtime.hpp"
 
 namespace daemonize::windows {
@@ -47,6 +49,7 @@ struct HostState : ServiceStatusSink {
   ServiceStatusTracker tracker;
   SERVICE_STATUS_HANDLE handle = nullptr;
   UniqueHandle stop_event;
+  UniqueHandle reload_event;
   bool stop_requested = false;
   ServiceBody body;
   int exit_code = exit_code::software;
@@ -66,6 +69,9 @@ DWORD WINAPI control_handler(DWORD control, DWORD, LPVOID, LPVOID context) {
       SetEvent(host.stop_event.get());
       return NO_ERROR;
     }
+    case windows_control::reload:
+      SetEvent(host.reload_event.get());
+      return NO_ERROR;
     case SERVICE_CONTROL_INTERROGATE: {
       std::lock_guard lock(host.mutex);
       host.report(host.tracker.current());
@@ -82,7 +88,7 @@ void WINAPI service_main(DWORD, LPWSTR*) {
   host.handle = RegisterServiceCtrlHandlerExW(L"", control_handler, &host);
   if (!host.handle) return;
   host.starting();
-  host.exit_code = host.body(host.stop_event.get(), host);
+  host.exit_code = host.body(host.stop_event.get(), host.reload_event.get(), host);
   std::lock_guard lock(host.mutex);
   host.report(host.tracker.stopped(host.exit_code));
   // After SERVICE_STOPPED the SCM may end the process at any moment: nothing follows here.
@@ -94,6 +100,7 @@ int run_service_host(Duration stop_timeout, ServiceBody body) {
   static HostState host(stop_timeout);
   host.body = std::move(body);
   host.stop_event.reset(CreateEventW(nullptr, TRUE, FALSE, nullptr));
+  host.reload_event.reset(CreateEventW(nullptr, FALSE, FALSE, nullptr));  // auto-reset
   g_host = &host;
   wchar_t empty_name[] = L"";
   SERVICE_TABLE_ENTRYW table[] = {{empty_name, service_main}, {nullptr, nullptr}};

@@ -154,8 +154,9 @@ void check_windows_path(const std::string& key, const std::string& value,
 }
 
 // [hooks], [reload] command and stop.kill on Windows: the watchdog runs the hooks (a native task,
-// which runs one program, refuses them: task_renderer.cpp); the SCM and Task Scheduler have no
-// reload control, and the Job Object holds everything the program started.
+// which runs one program, refuses them: task_renderer.cpp), the reload ones when `daemonize
+// reload` reaches it (a service's control code; a task has none: task_renderer.cpp), and the
+// Job Object holds everything the program started.
 void check_hooks(const Service& service, Diagnostics& diagnostics) {
   for (const auto phase : {HookPhase::pre_start, HookPhase::post_start, HookPhase::stop,
                            HookPhase::post_stop, HookPhase::reload}) {
@@ -167,13 +168,6 @@ void check_hooks(const Service& service, Diagnostics& diagnostics) {
   }
   if (!service.reload.command.empty())
     check_windows_path("reload.command[0]", service.reload.command.front(), diagnostics);
-  for (const auto* key : {"hooks.reload", "reload.command"}) {
-    if (is_set(service, key)) {
-      diagnostics.warning(key, std::string(key) +
-                                   " never runs on Windows: the SCM and Task Scheduler have no "
-                                   "reload control that reaches the watchdog");
-    }
-  }
   if (service.stop.kill == KillScope::main) {
     diagnostics.warning("stop.kill",
                         "stop.kill = \"main\" is not kept apart on Windows: the stop reaches the "

@@ -407,6 +407,16 @@ std::string task_account(const Service& service) {
 RenderResult render_windows_task(const Service& service, const RenderOptions& options) {
   detail::Diagnostics diagnostics;
   detail::check_common(service, account_in_words(service), diagnostics);
+  if (service.supervisor == SupervisorMode::daemonize) {
+    // A service's watchdog gets `daemonize reload` as an SCM control code; a task has no channel.
+    for (const auto* key : {"hooks.reload", "reload.command"}) {
+      if (is_set(service, key)) {
+        diagnostics.warning(key, std::string(key) +
+                                     " never runs for a task: Task Scheduler has no control that "
+                                     "reaches the watchdog (a windows-service has)");
+      }
+    }
+  }
   for (const auto& key : service.sandbox.keys_set()) {
     diagnostics.warning(key, "'" + key + "' is not enforced by Task Scheduler");
   }

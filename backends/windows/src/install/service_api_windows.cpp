@@ -572,6 +572,15 @@ class HostWindowsServiceApi final : public WindowsServiceApi {
     throw_windows_error("ControlService(SERVICE_CONTROL_STOP)", name, error);
   }
 
+  void send_control(const std::string& name, unsigned long code) override {
+    const auto manager = open_manager(SC_MANAGER_CONNECT, name);
+    const auto service = open_service(manager.get(), name, SERVICE_USER_DEFINED_CONTROL);
+    SERVICE_STATUS status{};
+    if (!ControlService(service.get(), static_cast<DWORD>(code), &status)) {
+      throw_windows_error("ControlService(" + std::to_string(code) + ")", name, GetLastError());
+    }
+  }
+
   void remove(const std::string& name) override {
     const auto manager = open_manager(SC_MANAGER_CONNECT, name);
     const auto service = open_service(manager.get(), name, DELETE);

@@ -5,6 +5,7 @@
 
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/core/unified_diff.hpp"
+#include "daemonize/core/windows_controls.hpp"
 #include "daemonize/windows/install.hpp"
 #include "daemonize/windows/service_api.hpp"
 
@@ -137,9 +138,12 @@ class WindowsServiceInstaller final : public Installer {
       case ControlAction::reload:
         break;
     }
-    return {"reload " + spec_.name, {}, [] {
-              return CommandResult{exit_code::unavailable,
-                                   "the SCM has no reload control; use `daemonize restart`"};
+    // The SCM has no reload control; daemonize's own control code reaches the watchdog.
+    return {"reload service " + spec_.name + " (ControlService " +
+                std::to_string(windows_control::reload) + ")",
+            {},
+            [this] {
+              return api_step([this] { api_->send_control(spec_.name, windows_control::reload); });
             }};
   }
 

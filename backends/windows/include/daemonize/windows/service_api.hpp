@@ -49,6 +49,9 @@ class WindowsServiceApi {
   // ControlService(SERVICE_CONTROL_STOP); returns without waiting for STOPPED. Stopping a
   // stopped service is not an error.
   virtual void stop(const std::string& name) = 0;
+  // ControlService with a user-defined code (128-255; windows_control::reload): the running
+  // service's watchdog receives it. A service that is not running is an error.
+  virtual void send_control(const std::string& name, unsigned long code) = 0;
   // DeleteService (the SCM deletes it once no handle is open and it is stopped).
   virtual void remove(const std::string& name) = 0;
   // False where the SCM accepts failure actions but does not keep them (Wine's services.exe
