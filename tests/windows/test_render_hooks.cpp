@@ -65,7 +65,8 @@ TEST(WindowsHooks, ATaskHasNoWayToReachTheWatchdogForAReload) {
                 "stop.kill: stop.kill = \"main\" is not kept apart on Windows: "
                 "the stop reaches the program's whole Job Object, as for \"group\"",
                 "hooks.reload: hooks.reload never runs for a task: Task Scheduler has no control "
-                "that reaches the watchdog (a windows-service has)"}));
+                "that reaches the watchdog, `daemonize reload` restarts the task (a "
+                "windows-service has one)"}));
 }
 
 TEST(WindowsHooks, NativeTaskRefusesHooksLikeLaunchd) {

@@ -413,7 +413,8 @@ RenderResult render_windows_task(const Service& service, const RenderOptions& op
       if (is_set(service, key)) {
         diagnostics.warning(key, std::string(key) +
                                      " never runs for a task: Task Scheduler has no control that "
-                                     "reaches the watchdog (a windows-service has)");
+                                     "reaches the watchdog, `daemonize reload` restarts the task "
+                                     "(a windows-service has one)");
       }
     }
   }
