@@ -35,7 +35,9 @@ int run_run(const RunCommandOptions& options) {
       return code;
     }
   }
-  return run_watchdog(RunOptions{process.manifest_path, options.service, options.detach});
+  const int code = run_watchdog(RunOptions{process.manifest_path, options.service, options.detach});
+  if (options.detach) report_detached_exit(code);
+  return code;
 }
 
 }  // namespace

@@ -167,6 +167,7 @@ required_env = ["DAEMONIZE_DETACH_TEST_UNSET"]
 TOML
 "$daemonize" run "$work/bad.toml" --detach >"$work/out4" 2>"$work/err4"
 code=$?
-[ "$code" != 0 ] || fail "a failing start-up exited 0"
+# The same exit code as a foreground run: 78 (configuration), not a generic 69.
+[ "$code" = 78 ] || fail "a missing required_env exited $code (78 expected): $(cat "$work/err4")"
 grep -q DAEMONIZE_DETACH_TEST_UNSET "$work/err4" || fail "stderr does not say why: $(cat "$work/err4")"
-echo "PASS: a start-up failure exits $code and names the cause on stderr"
+echo "PASS: a start-up failure exits 78 as a foreground run would, and names the cause on stderr"

@@ -4,6 +4,7 @@
 // so does one after the watchdog ended for good (its final marker holds, final_marker.hpp).
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,6 +30,9 @@
 
 namespace daemonize {
 namespace {
+
+// The daemon's end of the socket its starter waits on (-1 once reported, or not detached).
+int g_start_report_fd = -1;
 
 // How long the caller waits for the daemon's first child before returning anyway.
 constexpr auto kChildStartWait = std::chrono::seconds(10);
@@ -97,11 +101,15 @@ std::string log_tail(const std::filesystem::path& log_file, std::streamoff offse
       }
     }
     if (!probe_pidfile(paths.pidfile).locked) {
+      // The daemon sent its exit code before it let go of the lock (report_detached_exit).
+      int code = 0;
+      const bool told = ::read(ready_fd, &code, sizeof code) == static_cast<ssize_t>(sizeof code);
+      if (!told || code <= 0 || code > 255) code = exit_code::unavailable;
       std::cerr << "daemonize: the detached watchdog of " << name << " (pid " << daemon_pid
-                << ") exited during start-up (last state: " << last_state << "); its log "
-                << paths.log_file.string() << " says:\n"
+                << ") exited during start-up with " << code << " (last state: " << last_state
+                << "); its log " << paths.log_file.string() << " says:\n"
                 << log_tail(paths.log_file, log_offset, 20) << std::flush;
-      std::_Exit(exit_code::unavailable);
+      std::_Exit(code);
     }
     std::this_thread::sleep_for(kPollInterval);
   }
@@ -174,9 +182,10 @@ int prepare_process(const std::string& pidfile, bool detach, const std::string& 
     return exit_code::cannot_create;
   }
   const std::streamoff log_offset = ::lseek(log_fd, 0, SEEK_END);
+  // A socket, not a pipe: the daemon's late report must not raise SIGPIPE once nobody reads.
   int ready[2] = {-1, -1};
-  if (::pipe2(ready, O_CLOEXEC) != 0) {
-    error = std::string("pipe: ") + std::strerror(errno);
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ready) != 0) {
+    error = std::string("socketpair: ") + std::strerror(errno);
     return exit_code::software;
   }
   std::cout.flush();
@@ -226,9 +235,17 @@ int prepare_process(const std::string& pidfile, bool detach, const std::string& 
               << std::endl;
     std::_Exit(exit_code::cannot_create);
   }
-  [[maybe_unused]] const auto sent = ::write(ready[1], &self, sizeof self);
-  ::close(ready[1]);
+  [[maybe_unused]] const auto sent = ::send(ready[1], &self, sizeof self, MSG_NOSIGNAL);
+  g_start_report_fd = ready[1];  // kept for report_detached_exit
   return exit_code::success;
+}
+
+void report_detached_exit(int code) {
+  if (g_start_report_fd < 0) return;
+  [[maybe_unused]] const auto sent =
+      ::send(g_start_report_fd, &code, sizeof code, MSG_NOSIGNAL | MSG_DONTWAIT);
+  ::close(g_start_report_fd);
+  g_start_report_fd = -1;
 }
 
 }  // namespace daemonize

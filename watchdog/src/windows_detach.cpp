@@ -31,6 +31,8 @@ int start_detached_watchdog(const std::string& /*manifest_path*/,
   return exit_code::usage;
 }
 
+void report_detached_exit(int /*code*/) {}  // --detach is refused on Windows
+
 int prepare_process(const std::string& pidfile, bool detach, const std::string& /*manifest_path*/,
                     std::string& error) {
   if (detach) {

@@ -40,4 +40,10 @@ void release_stop_signals();
 [[nodiscard]] int prepare_process(const std::string& pidfile, bool detach,
                                   const std::string& manifest_path, std::string& error);
 
+// A detached watchdog's exit code, for the process that started it and still waits for the
+// first child: `run --detach` then exits with the same code as a foreground `run` (78 for a
+// missing required variable...). Does nothing once that process stopped waiting, or without
+// --detach.
+void report_detached_exit(int code);
+
 }  // namespace daemonize
