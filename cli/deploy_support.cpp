@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "daemonize/core/exit_codes.hpp"
+#include "daemonize/core/paths.hpp"
 #include "manifest_loading.hpp"
 
 namespace daemonize::cli {
@@ -90,9 +91,16 @@ int prepare_deploy(const BackendRegistry& registry, const DeployTargetOptions& o
   input.target = backend;
   input.layout = deploy::make_layout(service, *backend, invoking_home(), options.daemonize_path);
   RenderOptions render_options;
-  render_options.daemonize_path = input.layout.daemonize_path;
-  render_options.installed_manifest_path = input.layout.manifest_path;
-  render_options.deploying_user = deploying_account();
+  // A path still starting with %LOCALAPPDATA% (files for a Windows user, written on another OS) is
+  // the renderer's own default: it writes it as is, for Task Scheduler to expand.
+  const auto unless_unexpanded = [](const std::string& path) {
+    return path.starts_with(windows_local_app_data) ? std::string() : path;
+  };
+  render_options.daemonize_path = unless_unexpanded(input.layout.daemonize_path);
+  render_options.installed_manifest_path = unless_unexpanded(input.layout.manifest_path);
+  // This host's account names a Windows user only on Windows (files written here for another
+  // machine cannot know who will register them there).
+  if (backend->os() == host_os()) render_options.deploying_user = deploying_account();
   auto rendered = render_for(*backend, service, render_options);
   print_diagnostics(rendered.diagnostics);
   if (has_errors(rendered.diagnostics)) return exit_code::data_error;

@@ -52,9 +52,12 @@ std::string Installer::review_command(const std::vector<std::string>& argv,
 std::string expand_home(const std::string& path, const std::string& home) {
   if (path.starts_with(windows_local_app_data)) {
     const char* local = std::getenv("LOCALAPPDATA");
-    const std::string value =
-        local != nullptr && *local != '\0' ? std::string(local) : home + "\\AppData\\Local";
-    return value + path.substr(windows_local_app_data.size());
+    if (local != nullptr && *local != '\0')
+      return local + path.substr(windows_local_app_data.size());
+    // Files written elsewhere for a Windows user (deploy --output-dir on Linux) keep the
+    // variable: Task Scheduler and the install script expand it in that user's environment.
+    if (!is_windows_absolute_path(home)) return path;
+    return home + "\\AppData\\Local" + path.substr(windows_local_app_data.size());
   }
   if (path == "~") return home;
   if (path.starts_with("~/")) return home + path.substr(1);

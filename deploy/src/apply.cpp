@@ -326,15 +326,20 @@ std::string windows_install_instructions(const DeployInput& input) {
   std::ostringstream text;
   text << "# Installing " << service.name << " (" << input.target->name() << ")\n\n"
        << "Rendered by daemonize " << DAEMONIZE_VERSION << " from `" << input.manifest_source
-       << "`.\nReview the files in this directory, then run these commands from inside it in an "
-          "elevated Command Prompt. `daemonize deploy "
-       << input.manifest_source
-       << "` does the same in one step through the SCM API, idempotently, with a diff, a wait "
-          "until the service runs and a rollback on failure.\n\n```bat\n";
+       << "`.\nReview the files in this directory, then run these commands from inside it in "
+       << (service.scope == Scope::system ? "an elevated Command Prompt"
+                                          : "a Command Prompt of the user the service is for")
+       << ". `daemonize deploy " << service.name
+       << ".toml` (this directory's copy) on that machine does the same in one step, idempotently, "
+          "with a diff, a wait until "
+          "the service runs and a rollback on failure.\n\n```bat\n";
+  std::set<std::string> made_directories;
   auto copy = [&](const std::string& from, const std::string& to) {
     const auto directory = to.substr(0, to.find_last_of('\\'));
-    text << "if not exist \"" << directory << "\" mkdir \"" << directory << "\"\n"
-         << "copy /Y \"" << from << "\" \"" << to << "\"\n";
+    if (made_directories.insert(directory).second) {
+      text << "if not exist \"" << directory << "\" mkdir \"" << directory << "\"\n";
+    }
+    text << "copy /Y \"" << from << "\" \"" << to << "\"\n";
   };
   copy("daemonize.exe", input.layout.daemonize_path);
   copy(service.name + ".toml", input.layout.manifest_path);

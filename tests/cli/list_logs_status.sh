@@ -52,8 +52,10 @@ read -r r_name r_target r_scope r_state r_pid r_uptime r_restarts r_memory r_hea
 [ "$r_restarts" = 0 ] || fail "list restarts: $row"
 [[ "$r_memory" =~ ^[0-9.]+[KM]$ ]] || fail "list memory: $row"
 [ "$r_health" = - ] || fail "list health: $row"
-"$daemonize" list | head -1 | grep -Eq '^NAME +TARGET +SCOPE +STATE +PID +UPTIME +RESTARTS +MEMORY +HEALTH$' ||
-  fail "list header"
+# Read whole first: `| head -1` can end the pipe while list still writes (SIGPIPE, pipefail).
+listing=$("$daemonize" list)
+head -1 <<<"$listing" | grep -Eq '^NAME +TARGET +SCOPE +STATE +PID +UPTIME +RESTARTS +MEMORY +HEALTH$' ||
+  fail "list header: $(head -1 <<<"$listing")"
 "$daemonize" list --json | python3 -c '
 import json, sys
 name, child, state = sys.argv[1], int(sys.argv[2]), sys.argv[3]

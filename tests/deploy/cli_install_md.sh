@@ -12,7 +12,8 @@ failures=0
 # check TARGET MANIFEST: INSTALL.md from the first ``` on must equal stdin.
 check() {
   local target=$1 manifest=$2 out="$work/$1-$(basename "$2" .toml)"
-  HOME=/home/alice "$daemonize" deploy "$examples/$manifest" --target "$target" \
+  [[ "$manifest" == /* ]] || manifest="$examples/$manifest"
+  HOME=/home/alice "$daemonize" deploy "$manifest" --target "$target" \
     --output-dir "$out" >"$work/log" 2>&1 || { cat "$work/log"; echo "FAIL: $target $manifest: deploy exited"; failures=$((failures + 1)); return; }
   if diff -u - <(sed -n '/^```/,$p' "$out/INSTALL.md") >"$work/diff"; then
     echo "PASS: $target $manifest"
@@ -165,7 +166,6 @@ if not exist "C:\Program Files\daemonize" mkdir "C:\Program Files\daemonize"
 copy /Y "daemonize.exe" "C:\Program Files\daemonize\daemonize.exe"
 if not exist "C:\ProgramData\daemonize" mkdir "C:\ProgramData\daemonize"
 copy /Y "nightly-indexer.toml" "C:\ProgramData\daemonize\nightly-indexer.toml"
-if not exist "C:\Program Files\daemonize" mkdir "C:\Program Files\daemonize"
 copy /Y "daemonizew.exe" "C:\Program Files\daemonize\daemonizew.exe"
 if not exist "C:\ProgramData\daemonize\tasks" mkdir "C:\ProgramData\daemonize\tasks"
 copy /Y "nightly-indexer.xml" "C:\ProgramData\daemonize\tasks\nightly-indexer.xml"
@@ -179,6 +179,42 @@ schtasks.exe /Query /TN nightly-indexer
 daemonize status nightly-indexer
 ```
 END
+
+# A user's task written on Linux: the paths stay %LOCALAPPDATA% for Task Scheduler and cmd to
+# expand on that machine (not this host's HOME), and no elevated prompt is asked for.
+cat >"$work/usertask.toml" <<'TOML'
+schema = 1
+[service]
+name = "usertask"
+command = 'C:\apps\tool.exe'
+scope = "user"
+TOML
+check windows-task "$work/usertask.toml" <<'END'
+```bat
+if not exist "%LOCALAPPDATA%\Programs\daemonize" mkdir "%LOCALAPPDATA%\Programs\daemonize"
+copy /Y "daemonize.exe" "%LOCALAPPDATA%\Programs\daemonize\daemonize.exe"
+if not exist "%LOCALAPPDATA%\daemonize" mkdir "%LOCALAPPDATA%\daemonize"
+copy /Y "usertask.toml" "%LOCALAPPDATA%\daemonize\usertask.toml"
+copy /Y "daemonizew.exe" "%LOCALAPPDATA%\Programs\daemonize\daemonizew.exe"
+if not exist "%LOCALAPPDATA%\daemonize\tasks" mkdir "%LOCALAPPDATA%\daemonize\tasks"
+copy /Y "usertask.xml" "%LOCALAPPDATA%\daemonize\tasks\usertask.xml"
+install-usertask.cmd
+```
+
+Check it:
+
+```bat
+schtasks.exe /Query /TN usertask
+daemonize status usertask
+```
+END
+if grep -q "in a Command Prompt of the user the service is for" "$work/windows-task-usertask/INSTALL.md" &&
+   iconv -f UTF-16 -t UTF-8 "$work/windows-task-usertask/usertask.xml" |
+     grep -q '<Command>"%LOCALAPPDATA%\\Programs\\daemonize\\daemonizew.exe"</Command>'; then
+  echo "PASS: the user's task asks for no elevation and runs %LOCALAPPDATA%'s daemonizew.exe"
+else
+  echo "FAIL: the user's task INSTALL.md or XML"; failures=$((failures + 1))
+fi
 
 # The crontab lines really merge: an old block of the service is replaced, other lines kept.
 printf '%s\n' 'MAILTO=ops' '# BEGIN daemonize web-api (old marker)' '* * * * * old' \

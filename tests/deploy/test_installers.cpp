@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
+#include "daemonize/core/installer.hpp"
 #include "daemonize/launchd/install.hpp"
 #include "daemonize/systemd/install.hpp"
 #include "fake_system_ops.hpp"
@@ -245,3 +248,25 @@ TEST(LaunchdInstaller, StatusAndControlUseModernVerbs) {
 
 }  // namespace
 }  // namespace daemonize::deploy
+
+namespace daemonize {
+namespace {
+
+// %LOCALAPPDATA% becomes this user's folder on Windows; written elsewhere for a Windows user (a
+// POSIX home, no LOCALAPPDATA) it stays for that machine to expand.
+TEST(ExpandHome, LocalAppDataOnlyWhereItMeansSomething) {
+  ::unsetenv("LOCALAPPDATA");
+  EXPECT_EQ(expand_home("%LOCALAPPDATA%\\daemonize\\web.toml", "/home/alice"),
+            "%LOCALAPPDATA%\\daemonize\\web.toml");
+  EXPECT_EQ(expand_home("%LOCALAPPDATA%\\daemonize\\web.toml", "C:\\Users\\alice"),
+            "C:\\Users\\alice\\AppData\\Local\\daemonize\\web.toml");
+  ::setenv("LOCALAPPDATA", "D:\\Profiles\\alice\\Local", 1);
+  EXPECT_EQ(expand_home("%LOCALAPPDATA%\\daemonize\\web.toml", "/home/alice"),
+            "D:\\Profiles\\alice\\Local\\daemonize\\web.toml");
+  ::unsetenv("LOCALAPPDATA");
+  EXPECT_EQ(expand_home("~/.config/daemonize/web.toml", "/home/alice"),
+            "/home/alice/.config/daemonize/web.toml");
+}
+
+}  // namespace
+}  // namespace daemonize

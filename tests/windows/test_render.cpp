@@ -458,6 +458,29 @@ TEST(WindowsTaskRender, DeployNamesTheDeployingUserInTheLogonTrigger) {
   EXPECT_FALSE(contains(xml, "HOST\\alice")) << xml;
 }
 
+// Rendered away from Windows (render, or deploy --output-dir on Linux) nobody knows the user who
+// will register a user's logon task: the trigger then names none, and the renderer says what
+// that costs.
+TEST(WindowsTaskRender, AUsersLogonTaskWithoutAKnownUserIsAWarning) {
+  auto service = minimal_service();
+  service.scope = Scope::user;
+  service.windows.task_trigger = TaskTrigger::logon;
+  const auto warned = [](const RenderResult& result) {
+    return std::any_of(result.diagnostics.begin(), result.diagnostics.end(), [](const auto& d) {
+      return d.key == "windows.task_trigger" &&
+             d.message.find(
+                 "fires at every user's logon and registering it needs an "
+                 "administrator; set windows.account") != std::string::npos;
+    });
+  };
+  EXPECT_TRUE(warned(render_windows_task(service, {})));
+  RenderOptions options;
+  options.deploying_user = "HOST\\alice";
+  EXPECT_FALSE(warned(render_windows_task(service, options)));
+  service.windows.start = WindowsStart::demand;  // no trigger at all
+  EXPECT_FALSE(warned(render_windows_task(service, {})));
+}
+
 TEST(WindowsTaskRender, StartTypes) {
   auto service = minimal_service();
   service.windows.start = WindowsStart::delayed_automatic;

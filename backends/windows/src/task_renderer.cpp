@@ -437,6 +437,16 @@ RenderResult render_windows_task(const Service& service, const RenderOptions& op
                         "task_trigger = \"logon\" with scope = \"system\": the task starts as " +
                             account_in_words(service) + " whenever any user logs on");
   }
+  if (service.scope == Scope::user && service.windows.task_trigger == TaskTrigger::logon &&
+      service.windows.start != WindowsStart::demand && options.deploying_user.empty() &&
+      !account_is_set(service)) {
+    diagnostics.warning(
+        "windows.task_trigger",
+        "the logon trigger of a user-scope task names no user here (only `daemonize "
+        "deploy` on Windows knows who registers it): it fires at every user's "
+        "logon and registering it needs an administrator; set windows.account to "
+        "the user, or deploy on that machine");
+  }
   const auto principal = task_principal(service, diagnostics);
   TaskAction action;
   if (service.supervisor == SupervisorMode::native) {
