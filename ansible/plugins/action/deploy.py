@@ -42,11 +42,12 @@ class ActionModule(ActionBase):
             outcome = self._execute_module(module_name=module, module_args=args,
                                            task_vars=task_vars)
             # A manifest error names the controller's file, not the temporary copy.
+            local = to_text(local)
             for key in ("msg", "stderr"):
                 if isinstance(outcome.get(key), str):
-                    outcome[key] = outcome[key].replace(remote, src)
+                    outcome[key] = outcome[key].replace(remote, local)
             if isinstance(outcome.get("stderr_lines"), list):
-                outcome["stderr_lines"] = [line.replace(remote, src) if isinstance(line, str)
+                outcome["stderr_lines"] = [line.replace(remote, local) if isinstance(line, str)
                                            else line for line in outcome["stderr_lines"]]
             result.update(outcome)
             result["src"] = src

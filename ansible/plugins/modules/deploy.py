@@ -34,7 +34,7 @@ options:
       - Path of the manifest on the controller (relative paths are looked up in the role's or
         playbook's C(files/)). The action plugin copies it into the task's temporary directory
         and deploys that copy; daemonize installs the manifest where the units read it.
-      - Error messages name this path instead of the temporary copy.
+      - Error messages name the controller's file instead of the temporary copy.
     type: path
   name:
     description:
