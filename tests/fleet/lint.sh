@@ -14,7 +14,8 @@ trap 'rm -rf "$work"' EXIT
 tarball=$work/daemonize-daemonize-$(awk '$1 == "version:" {print $2}' "$collection/galaxy.yml").tar.gz
 tar -tzf "$tarball" | sort > "$work/contents"
 for expected in MANIFEST.json FILES.json README.md meta/runtime.yml \
-    plugins/modules/deploy.py plugins/modules/deploy.ps1 plugins/modules/info.py \
+    plugins/modules/deploy.py plugins/modules/win_deploy.ps1 plugins/modules/win_deploy.py \
+    plugins/modules/info.py \
     plugins/action/deploy.py roles/install/tasks/main.yml roles/install/meta/argument_specs.yml; do
   grep -qx "$expected" "$work/contents" || { echo "FAILED: $expected is not in $tarball"; exit 1; }
 done
@@ -24,13 +25,15 @@ fi
 echo "ok: $tarball has the plugins and the role"
 
 # ansible-doc parses DOCUMENTATION/EXAMPLES/RETURN from the installed collection.
-/usr/bin/ansible-galaxy collection install "$tarball" -p "$work/collections" >/dev/null
-for module in deploy info; do
+ANSIBLE_COLLECTIONS_PATH=$work/collections \
+  /usr/bin/ansible-galaxy collection install "$tarball" -p "$work/collections" >/dev/null
+for module in deploy win_deploy info; do
   ANSIBLE_COLLECTIONS_PATH=$work/collections /usr/bin/ansible-doc "daemonize.daemonize.$module" \
     > "$work/doc-$module.txt"
-  grep -q "daemonize.daemonize.$module" "$work/doc-$module.txt"
+  grep -qi "^> daemonize.daemonize.$module" "$work/doc-$module.txt" ||
+    { echo "FAILED: ansible-doc daemonize.daemonize.$module"; cat "$work/doc-$module.txt"; exit 1; }
 done
-echo "ok: ansible-doc reads both modules"
+echo "ok: ansible-doc reads the modules"
 
 cd "$collection"
 NO_COLOR=1 /usr/bin/ansible-lint --nocolor

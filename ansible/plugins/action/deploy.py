@@ -19,7 +19,9 @@ class ActionModule(ActionBase):
         del tmp
         args = dict(self._task.args)
         src = args.pop("src", None)
-        module = "daemonize.daemonize.deploy"
+        # Windows hosts run the PowerShell implementation; a module name cannot have both.
+        windows = getattr(self._connection._shell, "_IS_WINDOWS", False)
+        module = "daemonize.daemonize.win_deploy" if windows else "daemonize.daemonize.deploy"
         try:
             if src is None:
                 result.update(self._execute_module(module_name=module, module_args=args,

@@ -19,7 +19,8 @@ description:
   - In check mode it runs C(daemonize deploy --dry-run) and reports the plan without touching
     the host; in diff mode it returns the unified diff of the unit files and the manifest.
   - With I(state=absent) it runs C(daemonize remove), which deletes exactly what deploy installed.
-  - Windows hosts run the PowerShell implementation of this module with the same options.
+  - Windows hosts run the PowerShell implementation of this module (C(win_deploy)) with the
+    same options.
 version_added: 0.1.0
 author:
   - daemonize contributors
@@ -93,8 +94,8 @@ attributes:
     support: full
 notes:
   - The daemonize binary must be on the host; the C(daemonize.daemonize.install) role puts it there.
-  - A failure returns daemonize's error lines in C(msg), for a manifest error
-    C(FILE:LINE:COL: error: ...), and daemonize's exit code in C(rc).
+  - "A failure returns daemonize's error lines in C(msg), for a manifest error
+    C(FILE:LINE:COL: error: ...), and daemonize's exit code in C(rc)."
 """
 
 EXAMPLES = r"""

@@ -1,6 +1,7 @@
 #!powershell
-# The Windows implementation of daemonize.daemonize.deploy (documentation: deploy.py): runs
-# daemonize.exe deploy --json / remove with the same options and results as on Linux.
+# The Windows implementation of daemonize.daemonize.deploy, which calls it on Windows hosts
+# (documentation: deploy.py): runs daemonize.exe deploy --json / remove with the same options
+# and results as on Linux.
 
 #AnsibleRequires -CSharpUtil Ansible.Basic
 #Requires -Module Ansible.ModuleUtils.ArgvParser
@@ -31,6 +32,9 @@ $spec = @{
 }
 $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 $params = $module.Params
+if ($params.src) {
+    $module.FailJson('src is copied by the daemonize.daemonize.deploy action plugin; use daemonize.daemonize.deploy')
+}
 
 # A bare name is looked up in PATH, then where the install role puts daemonize.exe.
 $binary = $params.daemonize
