@@ -35,5 +35,20 @@ for module in deploy win_deploy info; do
 done
 echo "ok: ansible-doc reads the modules"
 
+# docs/fleet.md's inventory and playbook parse, against the installed collection.
+docs=$here/../../docs/fleet.md
+mkdir -p "$work/docs/files"
+awk '/^```ini$/ {on=1; next} /^```$/ {on=0} on' "$docs" > "$work/docs/inventory.ini"
+awk '/^```yaml$/ {n++; on=(n==1); next} /^```$/ {on=0} on' "$docs" > "$work/docs/site.yml"
+grep -q '^# site.yml$' "$work/docs/site.yml" || { echo "FAILED: no site.yml block in $docs"; exit 1; }
+grep -q '^\[windows\]$' "$work/docs/inventory.ini" || { echo "FAILED: no inventory in $docs"; exit 1; }
+(cd "$work/docs" && ANSIBLE_COLLECTIONS_PATH=$work/collections \
+  /usr/bin/ansible-playbook -i inventory.ini site.yml --syntax-check &&
+  ANSIBLE_COLLECTIONS_PATH=$work/collections \
+  /usr/bin/ansible-playbook -i inventory.ini site.yml --list-hosts) > "$work/docs.out"
+grep -q 'pay-win-10.example.net' "$work/docs.out" && grep -q 'pay-lin-20.example.net' "$work/docs.out" ||
+  { echo "FAILED: docs/fleet.md's play does not reach both groups"; cat "$work/docs.out"; exit 1; }
+echo "ok: docs/fleet.md's playbook parses and targets both groups"
+
 cd "$collection"
 NO_COLOR=1 /usr/bin/ansible-lint --nocolor
