@@ -385,7 +385,9 @@ class SystemdImporter {
                std::string(list ? "reset" : "replaced") + " by " + d.file + ":" +
                    std::to_string(d.line) + ", as systemd applies it");
       }
-      if (list) {
+      // An empty CapabilityBoundingSet= also means "no capability at all" (sandbox.capabilities
+      // = []), so it stays in effect.
+      if (list && d.key != "CapabilityBoundingSet") {
         effective[i] = false;
         report(d, Outcome::carried, "empty: resets the list, as systemd does");
       }

@@ -1,6 +1,6 @@
-// Fuzzes the importers (systemd unit + a drop-in, supervisord, PM2 JSON and YAML, Procfile): no crash, leak or hang;
-// malformed input is refused with a line (>= 1); and whatever they write loads with the real
-// loader, so `daemonize import` never writes a manifest that does not validate.
+// Fuzzes the importers (systemd unit + a drop-in, supervisord, PM2 JSON and YAML, Procfile):
+// no crash, leak or hang; malformed input is refused with a line (>= 1); and whatever they write
+// loads with the real loader, so `daemonize import` never writes a manifest that does not validate.
 #include <cstddef>
 #include <cstdint>
 #include <string>
