@@ -24,19 +24,27 @@ namespace {
 // meaning (number, boolean) the key decides, as PM2's own YAML loader leaves it to JavaScript.
 struct Node {
   enum class Kind { null, boolean, number, string, scalar, array, object };
+  struct Member;  // a vector of an incomplete type is fine; a pair of one is not (clang)
   Kind kind = Kind::null;
   int line = 1;
   std::string text;  // string, scalar, number (as written), boolean ("true"/"false")
   std::vector<Node> items;
-  std::vector<std::pair<std::string, Node>> members;
+  std::vector<Member> members;
 
-  [[nodiscard]] const Node* find(std::string_view key) const {
-    for (const auto& [name, value] : members) {
-      if (name == key) return &value;
-    }
-    return nullptr;
-  }
+  [[nodiscard]] const Node* find(std::string_view key) const;
 };
+
+struct Node::Member {
+  std::string first;
+  Node second;
+};
+
+const Node* Node::find(std::string_view key) const {
+  for (const auto& [name, value] : members) {
+    if (name == key) return &value;
+  }
+  return nullptr;
+}
 
 struct Parsed {
   std::optional<Node> root;
@@ -176,7 +184,7 @@ Node from_json(const boost::json::value& value, const JsonLines& lines, const st
       node.kind = Node::Kind::object;
       for (const auto& member : value.get_object()) {
         const std::string key(member.key());
-        node.members.emplace_back(key, from_json(member.value(), lines, path + '\x1f' + key));
+        node.members.push_back({key, from_json(member.value(), lines, path + '\x1f' + key)});
       }
       break;
   }
@@ -222,7 +230,7 @@ Node from_yaml(const YAML::Node& value, int depth) {
         Node child = from_yaml(member.second, depth + 1);
         const std::string key = member.first.IsScalar() ? member.first.Scalar() : "";
         child.line = member.first.Mark().line + 1;  // the key's line, as for JSON
-        node.members.emplace_back(key, std::move(child));
+        node.members.push_back({key, std::move(child)});
       }
       break;
     default:
