@@ -779,8 +779,8 @@ class SystemdImporter {
     std::set<std::string> unknown;
     bool instance = false;
     std::vector<std::string> argv;
-    for (const auto& word : *words)
-      argv.push_back(exec_word(word, expand_env, notes, unknown, instance));
+    for (std::size_t i = 0; i < words->size(); ++i)
+      argv.push_back(exec_word((*words)[i], expand_env, notes, unknown, instance, i > 0));
     if (!argv.front().starts_with("/")) {
       notes.push_back("\"" + argv.front() + "\" is looked up by systemd; written as /usr/bin/" +
                       argv.front());

@@ -524,5 +524,24 @@ TEST(ImportSystemd, CapabilityDenyListKeepsEveryLineInExtra) {
   EXPECT_FALSE(services.front().sandbox.capabilities.has_value());
 }
 
+TEST(ImportSystemd, UnquotedVariableInAHookSplitsLikeInExecStart) {
+  auto result = import_systemd({"/lib/systemd/system/haproxy.service",
+                                "[Service]\n"
+                                "Environment=\"CONFIG=/etc/haproxy/haproxy.cfg\" "
+                                "\"EXTRAOPTS=-S /run/haproxy-master.sock\"\n"
+                                "ExecStart=/usr/sbin/haproxy -Ws -f $CONFIG $EXTRAOPTS\n"
+                                "ExecReload=/usr/sbin/haproxy -Ws -f $CONFIG -c -q $EXTRAOPTS\n"},
+                               {});
+  ASSERT_TRUE(result.errors.empty());
+  const std::string f = "/lib/systemd/system/haproxy.service:";
+  EXPECT_EQ(report_lines(result).at(2), f + "4: carried: ExecReload — hooks.reload");
+  auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  ASSERT_EQ(services.front().hooks.reload.size(), 1U);
+  EXPECT_EQ(services.front().hooks.reload.front().argv,
+            (std::vector<std::string>{"/usr/sbin/haproxy", "-Ws", "-f", "$@{CONFIG}", "-c", "-q",
+                                      "$@{EXTRAOPTS}"}));
+}
+
 }  // namespace
 }  // namespace daemonize::import
