@@ -211,7 +211,7 @@ Parsed parse_json(std::string_view text) {
 
 Node from_yaml(const YAML::Node& value, int depth) {
   Node node;
-  node.line = value.Mark().line + 1;
+  node.line = std::max(1, value.Mark().line + 1);  // a null document has no mark (-1)
   if (depth > 64) return node;
   switch (value.Type()) {
     case YAML::NodeType::Scalar:
@@ -229,7 +229,7 @@ Node from_yaml(const YAML::Node& value, int depth) {
       for (const auto& member : value) {
         Node child = from_yaml(member.second, depth + 1);
         const std::string key = member.first.IsScalar() ? member.first.Scalar() : "";
-        child.line = member.first.Mark().line + 1;  // the key's line, as for JSON
+        child.line = std::max(1, member.first.Mark().line + 1);  // the key's line, as for JSON
         node.members.push_back({key, std::move(child)});
       }
       break;

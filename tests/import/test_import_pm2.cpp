@@ -168,6 +168,12 @@ TEST(ImportPm2, MalformedInputGetsItsLine) {
   EXPECT_EQ(no_script.errors[0].line, 2);
   EXPECT_EQ(no_script.errors[0].message, "apps[0] has no script");
 
+  for (const auto* empty : {"/e.json", "/e.yaml"}) {
+    auto nothing = import_pm2({empty, ""});
+    ASSERT_EQ(nothing.errors.size(), 1U) << empty;
+    EXPECT_EQ(nothing.errors[0].line, 1) << empty;  // found by fuzz_import
+  }
+
   auto not_pm2 = import_pm2({"/e.yaml", "services:\n  web: {}\n"});
   ASSERT_EQ(not_pm2.errors.size(), 1U);
   EXPECT_EQ(not_pm2.errors[0].message,
