@@ -6,7 +6,10 @@
 // went away (so the list, and docs/import.md, stay true). Environment= may also be found in the
 // env file the renderer writes next to the unit (where [env] goes when there are env_files).
 //
-// usage: import_replacement CACHE_DIR PACKAGE_LIST [OUTPUT_DIR]  (OUTPUT_DIR: the manifests)
+// The manifests are published in docs/replaced/: `--check DIR` fails when one there differs from
+// what the importer writes now, `--write DIR` writes them.
+//
+// usage: import_replacement CACHE_DIR PACKAGE_LIST [--check DIR | --write DIR]
 // exit: 0 as listed; 1 otherwise; 77 (ctest skip) when the corpus was not fetched and CI != true.
 #include <cstdlib>
 #include <filesystem>
@@ -105,9 +108,11 @@ std::string read(const fs::path& path) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: import_replacement CACHE_DIR PACKAGE_LIST [OUTPUT_DIR]\n";
+    std::cerr << "usage: import_replacement CACHE_DIR PACKAGE_LIST [--check DIR | --write DIR]\n";
     return 2;
   }
+  const std::string mode = argc > 4 ? argv[3] : "";
+  const fs::path published = argc > 4 ? argv[4] : "";
   const fs::path cache = argv[1];
   const bool ci = std::getenv("CI") != nullptr && std::string(std::getenv("CI")) == "true";
   std::map<std::string, std::string> versions;
@@ -163,9 +168,16 @@ int main(int argc, char** argv) {
       continue;
     }
     const auto& service = result.services.front();
-    if (argc > 3) {
-      fs::create_directories(argv[3]);
-      std::ofstream(fs::path(argv[3]) / (service.name + ".toml")) << service.manifest;
+    const fs::path manifest_file = published / (service.name + ".toml");
+    if (mode == "--write") {
+      fs::create_directories(published);
+      std::ofstream(manifest_file, std::ios::binary) << service.manifest;
+    } else if (mode == "--check" && read(manifest_file) != service.manifest) {
+      ++failures;
+      std::cout << "FAIL " << manifest_file.string()
+                << " is not what the importer writes now; rewrite it with import_replacement "
+                   "CACHE_DIR PACKAGE_LIST --write "
+                << published.string() << "\n";
     }
     auto loaded = load_manifest_text(service.manifest, service.name + ".toml", TargetOs::linux);
     if (!loaded.service) {
