@@ -664,8 +664,13 @@ class AppImporter {
     if (key == "instances") {
       auto count = whole(node);
       if (count && *count == 1) return carried(key, node, "one process");
-      const std::string what = count ? std::to_string(*count) : scalar_text(node).value_or("N");
-      return dropped(key, node, "run " + what + " copies: not expressible yet; imported as one");
+      // 0 and "max" are one per CPU core, -1 one fewer.
+      const std::string text = scalar_text(node).value_or("");
+      const std::string what = count && *count > 0      ? std::to_string(*count) + " copies"
+                               : text == "-1"           ? "one copy per CPU core but one"
+                               : count || text == "max" ? "one copy per CPU core"
+                                                        : "\"" + text + "\" copies";
+      return dropped(key, node, "run " + what + ": not expressible yet; imported as one");
     }
     if (key == "exec_mode") {
       const std::string mode = scalar_text(node).value_or("");

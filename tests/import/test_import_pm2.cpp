@@ -180,6 +180,31 @@ TEST(ImportPm2, MalformedInputGetsItsLine) {
             "not a PM2 ecosystem file: expected an \"apps\" list of processes");
 }
 
+TEST(ImportPm2, InstancesSayHowManyCopiesAreLost) {
+  auto result = import_pm2({"/e.yml",
+                            "apps:\n"
+                            "  - {script: /a, name: a, instances: max}\n"
+                            "  - {script: /b, name: b, instances: -1}\n"
+                            "  - {script: /c, name: c, instances: 0}\n"
+                            "  - {script: /d, name: d, instances: 1}\n"});
+  ASSERT_TRUE(result.errors.empty());
+  std::vector<std::string> instances;
+  for (const auto& line : report_lines(result)) {
+    if (line.find(": instances — ") != std::string::npos) instances.push_back(line);
+  }
+  EXPECT_EQ(instances,
+            (std::vector<std::string>{
+                "/e.yml:2: dropped: instances — run one copy per CPU core: not expressible yet; "
+                "imported as one",
+                "/e.yml:3: dropped: instances — run one copy per CPU core but one: not "
+                "expressible yet; imported as one",
+                "/e.yml:4: dropped: instances — run one copy per CPU core: not expressible yet; "
+                "imported as one",
+                "/e.yml:5: carried: instances — one process",
+            }));
+  EXPECT_EQ(load_all(result).size(), 4U);
+}
+
 TEST(ImportPm2, DetectedByNameAndContent) {
   EXPECT_EQ(detect_format("/srv/ecosystem.config.js", "module.exports = {}"), Format::pm2);
   EXPECT_EQ(detect_format("/srv/ecosystem.yml", "apps: []"), Format::pm2);
