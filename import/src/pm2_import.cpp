@@ -280,14 +280,20 @@ std::optional<bool> boolean(const Node& node) {
   return std::nullopt;
 }
 
+std::optional<unsigned long long> parse_whole(std::string_view digits) {
+  unsigned long long value = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
 // A non-negative whole number (PM2 also takes numbers written as strings).
 std::optional<unsigned long long> whole(const Node& node) {
-  auto text = scalar_text(node);
-  if (!text || text->empty() || node.kind == Node::Kind::boolean) return std::nullopt;
-  unsigned long long value = 0;
-  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || ptr != text->data() + text->size()) return std::nullopt;
-  return value;
+  if (node.kind == Node::Kind::boolean) return std::nullopt;
+  const auto text = scalar_text(node);
+  return text ? parse_whole(*text) : std::nullopt;
 }
 
 // PM2's memory sizes: a number of bytes, or K, M, G (multiples of 1024).
@@ -301,13 +307,9 @@ std::optional<unsigned long long> memory_size(const Node& node) {
     factor = unit == 'K' ? 1024ULL : unit == 'M' ? 1024ULL * 1024 : 1024ULL * 1024 * 1024;
     value.pop_back();
   }
-  unsigned long long number = 0;
-  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
-  if (ec != std::errc() || ptr != value.data() + value.size() || value.empty() ||
-      number > ~0ULL / factor) {
-    return std::nullopt;
-  }
-  return number * factor;
+  const auto number = parse_whole(value);
+  if (!number || *number > ~0ULL / factor) return std::nullopt;
+  return *number * factor;
 }
 
 // PM2's durations: milliseconds, or a string with a unit ("30s", "1m", "500ms", "1h").
@@ -323,14 +325,12 @@ std::optional<long long> milliseconds(const Node& node) {
                                        {"m", 60000},
                                        {"h", 3600000}}) {
     if (!ends_with(*text, suffix)) continue;
-    const std::string digits = text->substr(0, text->size() - suffix.size());
-    unsigned long long number = 0;
-    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
-    if (ec != std::errc() || ptr != digits.data() + digits.size() || digits.empty() ||
-        number > 86400000ULL * 365 / static_cast<unsigned long long>(factor)) {
+    const auto number =
+        parse_whole(std::string_view(*text).substr(0, text->size() - suffix.size()));
+    if (!number || *number > 86400000ULL * 365 / static_cast<unsigned long long>(factor)) {
       return std::nullopt;
     }
-    return static_cast<long long>(number) * factor;
+    return static_cast<long long>(*number) * factor;
   }
   return std::nullopt;
 }
