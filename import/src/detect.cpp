@@ -61,8 +61,13 @@ std::optional<Format> detect_format(const std::string& path, std::string_view te
     return Format::nssm;
   }
   if (contains(text, "<service>")) return Format::winsw;
+  if (name.starts_with("ecosystem") &&
+      (ends_with(name, ".js") || ends_with(name, ".cjs") || ends_with(name, ".mjs") ||
+       ends_with(name, ".json") || ends_with(name, ".yaml") || ends_with(name, ".yml"))) {
+    return Format::pm2;  // PM2's own file name; a .js one is refused with how to convert it
+  }
   if ((ends_with(name, ".json") || ends_with(name, ".yaml") || ends_with(name, ".yml") ||
-       ends_with(name, ".js")) &&
+       ends_with(name, ".js") || ends_with(name, ".cjs")) &&
       contains(text, "apps")) {
     return Format::pm2;
   }

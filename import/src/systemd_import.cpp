@@ -36,21 +36,7 @@ struct PendingKey {
 };
 constexpr std::array kPendingKeys{
     PendingKey{"ExecCondition", "[hooks] condition"},
-    PendingKey{"ProtectProc", "[sandbox]"},
-    PendingKey{"ProcSubset", "[sandbox]"},
-    PendingKey{"PrivateMounts", "[sandbox]"},
-    PendingKey{"PrivateIPC", "[sandbox]"},
-    PendingKey{"RemoveIPC", "[sandbox]"},
-    PendingKey{"DevicePolicy", "[sandbox]"},
-    PendingKey{"DeviceAllow", "[sandbox]"},
-    PendingKey{"IPAddressDeny", "[sandbox]"},
-    PendingKey{"IPAddressAllow", "[sandbox]"},
-    PendingKey{"ReadOnlyDirectories", "[sandbox]"},
-    PendingKey{"ReadWriteDirectories", "[sandbox]"},
     PendingKey{"InaccessibleDirectories", "[sandbox]"},
-    PendingKey{"TemporaryFileSystem", "[sandbox]"},
-    PendingKey{"BindPaths", "[sandbox]"},
-    PendingKey{"BindReadOnlyPaths", "[sandbox]"},
 };
 
 // [systemd].extra allow-list (backends/systemd renders these verbatim). `list`: systemd
@@ -114,11 +100,36 @@ constexpr std::array kExtraKeys{
     ExtraKey{"Service", "SystemCallArchitectures", true},
     ExtraKey{"Service", "SystemCallErrorNumber", false},
     ExtraKey{"Service", "RestrictAddressFamilies", true},
+    ExtraKey{"Service", "ProtectProc", false},
+    ExtraKey{"Service", "ProcSubset", false},
+    ExtraKey{"Service", "RemoveIPC", false},
+    ExtraKey{"Service", "PrivateMounts", false},
+    ExtraKey{"Service", "PrivateIPC", false},
+    ExtraKey{"Service", "DevicePolicy", false},
+    ExtraKey{"Service", "DeviceAllow", true},
+    ExtraKey{"Service", "IPAddressAllow", true},
+    ExtraKey{"Service", "IPAddressDeny", true},
+    ExtraKey{"Service", "ExecPaths", true},
+    ExtraKey{"Service", "NoExecPaths", true},
+    ExtraKey{"Service", "BindPaths", true},
+    ExtraKey{"Service", "BindReadOnlyPaths", true},
+    ExtraKey{"Service", "TemporaryFileSystem", true},
     ExtraKey{"Install", "Alias", true},
     ExtraKey{"Install", "Also", true},
     ExtraKey{"Install", "RequiredBy", true},
     ExtraKey{"Install", "WantedBy", true},
 };
+
+// Two lines of a list setting as one [systemd].extra value. A `~` deny-list applies only at the
+// start of a value: two deny-lists join under one `~`; an allow-list and a deny-list do not join.
+std::optional<std::string> joined_extra(const std::string& previous, const std::string& value) {
+  const bool deny_before = previous.starts_with("~");
+  const bool deny_now = value.starts_with("~");
+  if (deny_before != deny_now) return std::nullopt;
+  if (!deny_now) return previous + " " + value;
+  const auto rest = value.find_first_not_of(" \t", 1);
+  return rest == std::string::npos ? previous : previous + " " + value.substr(rest);
+}
 
 // Settings where several lines add up (an empty assignment resets them).
 const std::set<std::string, std::less<>> kListSettings{"Environment",
@@ -374,7 +385,9 @@ class SystemdImporter {
                std::string(list ? "reset" : "replaced") + " by " + d.file + ":" +
                    std::to_string(d.line) + ", as systemd applies it");
       }
-      if (list) {
+      // An empty CapabilityBoundingSet= also means "no capability at all" (sandbox.capabilities
+      // = []), so it stays in effect.
+      if (list && d.key != "CapabilityBoundingSet") {
         effective[i] = false;
         report(d, Outcome::carried, "empty: resets the list, as systemd does");
       }
@@ -766,8 +779,8 @@ class SystemdImporter {
     std::set<std::string> unknown;
     bool instance = false;
     std::vector<std::string> argv;
-    for (const auto& word : *words)
-      argv.push_back(exec_word(word, expand_env, notes, unknown, instance));
+    for (std::size_t i = 0; i < words->size(); ++i)
+      argv.push_back(exec_word((*words)[i], expand_env, notes, unknown, instance, i > 0));
     if (!argv.front().starts_with("/")) {
       notes.push_back("\"" + argv.front() + "\" is looked up by systemd; written as /usr/bin/" +
                       argv.front());
@@ -852,6 +865,135 @@ class SystemdImporter {
                                       : "service.env_files; referenced, not copied");
   }
 
+  // An allow-list of capabilities (or an empty one: none) becomes sandbox.capabilities, settled
+  // in finish_sandbox(); a `~` deny-list stays in [systemd].extra.
+  bool map_capabilities(const UnitDirective& d) {
+    const auto words = split_unit_words(d.value);
+    if (!words || d.value.starts_with("~")) return false;
+    std::vector<std::string> names;
+    for (const auto& word : *words) {
+      const bool name = word.text.starts_with("CAP_") &&
+                        std::all_of(word.text.begin(), word.text.end(), [](char c) {
+                          return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+                        });
+      if (!name) return false;
+      names.push_back(word.text);
+    }
+    auto& lines = d.key == "CapabilityBoundingSet" ? bounding_lines_ : ambient_lines_;
+    lines.push_back({result_.report.size(), names, d.value});
+    carried(d, "sandbox.capabilities");
+    return true;
+  }
+
+  // SystemCallFilter= lines, allowed ones before denied (`~`) ones, become
+  // sandbox.system_call_filter, which renders them the same way; anything else stays in
+  // [systemd].extra.
+  bool map_system_call_filter(const UnitDirective& d) {
+    std::string value = d.value;
+    const bool deny = value.starts_with("~");
+    if (deny) value.erase(0, 1);
+    const auto words = split_unit_words(value);
+    if (!words || words->empty() || (!deny && !filter_lines_.empty() && filter_denies_)) {
+      return false;
+    }
+    std::vector<std::string> entries;
+    for (const auto& word : *words) {
+      std::string_view name = word.text;
+      if (name.starts_with("@")) name.remove_prefix(1);
+      const bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+      });
+      if (!ok) return false;
+      entries.push_back((deny ? "~" : "") + word.text);
+    }
+    filter_denies_ = filter_denies_ || deny;
+    filter_lines_.push_back({result_.report.size(), entries, d.value});
+    carried(d, "sandbox.system_call_filter");
+    return true;
+  }
+
+  // Capability and system call lines: into [sandbox] unless [systemd].extra already holds the
+  // same setting (a deny-list), where they all go then, so the unit gets one consistent set.
+  void finish_sandbox() {
+    auto to_extra = [&](const std::vector<SandboxLine>& lines, const std::string& key) {
+      for (const auto& line : lines) {
+        auto& report = result_.report[line.index];
+        auto value = extras_.contains(key) ? joined_extra(extras_[key], line.value)
+                                           : std::optional<std::string>(line.value);
+        if (!value) {
+          report.outcome = Outcome::dropped;
+          report.note = "an allow-list and a ~deny-list of " + report.key +
+                        "= do not fit one [systemd].extra value";
+          continue;
+        }
+        extras_[key] = *value;
+        draft_.set("systemd.extra", key, toml_string(*value));
+        report.note = "[systemd].extra \"" + key + "\" (systemd only)";
+      }
+    };
+    if (extras_.contains("Service.CapabilityBoundingSet") ||
+        extras_.contains("Service.AmbientCapabilities")) {
+      to_extra(bounding_lines_, "Service.CapabilityBoundingSet");
+      to_extra(ambient_lines_, "Service.AmbientCapabilities");
+    } else if (!bounding_lines_.empty() || !ambient_lines_.empty()) {
+      // Each line adds to the set; an empty one resets it.
+      auto set_of = [](const std::vector<SandboxLine>& lines) {
+        std::vector<std::string> names;
+        for (const auto& line : lines) {
+          if (line.entries.empty()) names.clear();
+          for (const auto& name : line.entries) {
+            if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+          }
+        }
+        return names;
+      };
+      const auto bounding = set_of(bounding_lines_);
+      const auto ambient = set_of(ambient_lines_);
+      const auto& chosen = bounding_lines_.empty() ? ambient : bounding;
+      draft_.set("sandbox", "capabilities", toml_array(chosen));
+      auto same = [&](std::vector<std::string> a, std::vector<std::string> b) {
+        std::sort(a.begin(), a.end());
+        std::sort(b.begin(), b.end());
+        return a == b;
+      };
+      const bool as_user = draft_.has("service", "user");
+      for (const auto& line : bounding_lines_) {
+        if (ambient_lines_.empty() && as_user && !bounding.empty()) {
+          auto& report = result_.report[line.index];
+          report.outcome = Outcome::approximated;
+          report.note =
+              "sandbox.capabilities: also ambient, so the program (run as service.user) holds "
+              "them, where systemd only bounded them";
+        }
+      }
+      for (const auto& line : ambient_lines_) {
+        if (bounding_lines_.empty()) {
+          auto& report = result_.report[line.index];
+          report.outcome = Outcome::approximated;
+          report.note = "sandbox.capabilities: the bounding set is narrowed to them too";
+        } else if (!same(bounding, ambient)) {
+          auto& report = result_.report[line.index];
+          report.outcome = Outcome::approximated;
+          report.note =
+              "sandbox.capabilities: the ambient set is the whole CapabilityBoundingSet= list";
+        }
+      }
+    }
+    if (extras_.contains("Service.SystemCallFilter")) {
+      to_extra(filter_lines_, "Service.SystemCallFilter");
+    } else if (!filter_lines_.empty()) {
+      std::vector<std::string> entries;
+      for (const auto& line : filter_lines_) {
+        for (const auto& entry : line.entries) {
+          if (std::find(entries.begin(), entries.end(), entry) == entries.end()) {
+            entries.push_back(entry);
+          }
+        }
+      }
+      draft_.set("sandbox", "system_call_filter", toml_array(entries));
+    }
+  }
+
   void map_extra(const UnitDirective& d, const ExtraKey& extra) {
     const std::string key = std::string(extra.section) + "." + std::string(extra.key);
     auto previous = extras_.find(key);
@@ -859,10 +1001,15 @@ class SystemdImporter {
       dropped(d, "only one " + d.key + "= line fits [systemd].extra");
       return;
     }
-    std::string value = d.value;
-    if (previous != extras_.end()) value = previous->second + " " + value;
-    extras_[key] = value;
-    draft_.set("systemd.extra", key, toml_string(value));
+    auto value = previous == extras_.end() ? std::optional<std::string>(d.value)
+                                           : joined_extra(previous->second, d.value);
+    if (!value) {
+      dropped(d, "an allow-list and a ~deny-list of " + d.key +
+                     "= do not fit one [systemd].extra value");
+      return;
+    }
+    extras_[key] = *value;
+    draft_.set("systemd.extra", key, toml_string(*value));
     carried(d, "[systemd].extra \"" + key + "\" (systemd only)");
   }
 
@@ -1181,10 +1328,17 @@ class SystemdImporter {
           return carried(d, "sandbox.restrict_address_families");
         }
       }
-      if (key == "ReadWritePaths" || key == "ReadOnlyPaths") {
-        auto& paths = key == "ReadWritePaths" ? read_write_paths_ : read_only_paths_;
-        const std::string manifest_key =
-            key == "ReadWritePaths" ? "read_write_paths" : "read_only_paths";
+      // ReadWriteDirectories= and ReadOnlyDirectories= are the old names of the same settings.
+      if (key == "ReadWritePaths" || key == "ReadOnlyPaths" || key == "ReadWriteDirectories" ||
+          key == "ReadOnlyDirectories") {
+        const bool writable = key.starts_with("ReadWrite");
+        auto& paths = writable ? read_write_paths_ : read_only_paths_;
+        const std::string manifest_key = writable ? "read_write_paths" : "read_only_paths";
+        const std::string renamed = key.ends_with("Directories")
+                                        ? std::string("; rendered as ") +
+                                              (writable ? "ReadWritePaths=" : "ReadOnlyPaths=") +
+                                              ", its current name"
+                                        : "";
         std::vector<std::string> skipped;
         for (const auto& word : split_unit_words(v).value_or(std::vector<UnitWord>{})) {
           std::set<std::string> unknown;
@@ -1203,9 +1357,10 @@ class SystemdImporter {
           for (const auto& path : paths) escaped.push_back(escape_interpolation(path));
           draft_.set("sandbox", manifest_key, toml_array(escaped));
         }
-        if (skipped.empty()) return carried(d, "sandbox." + manifest_key);
+        if (skipped.empty() && renamed.empty()) return carried(d, "sandbox." + manifest_key);
+        if (skipped.empty()) return approximated(d, "sandbox." + manifest_key + renamed);
         return report(d, paths.empty() ? Outcome::dropped : Outcome::approximated,
-                      "sandbox." + manifest_key + "; " + join(skipped, " ") +
+                      "sandbox." + manifest_key + renamed + "; " + join(skipped, " ") +
                           " left out (not an absolute path, or a specifier with no value here)");
       }
     }
@@ -1261,11 +1416,13 @@ class SystemdImporter {
       static const std::map<std::string, std::string, std::less<>> kPolicies{
           {"no", "never"}, {"always", "always"}, {"on-failure", "on-failure"}};
       if (auto policy = kPolicies.find(v); policy != kPolicies.end()) {
+        restart_policy_ = policy->second;
         draft_.set("restart", "policy", toml_string(policy->second));
         if (policy->second == "always") always_line_ = result_.report.size();
         return carried(d, "restart.policy = \"" + policy->second + "\"");
       }
       if (v == "on-abnormal" || v == "on-abort" || v == "on-watchdog") {
+        restart_policy_ = "on-failure";
         draft_.set("restart", "policy", toml_string("on-failure"));
         return approximated(d,
                             "restart.policy = \"on-failure\": also restarted after an "
@@ -1300,6 +1457,22 @@ class SystemdImporter {
       if (skipped.empty()) return carried(d, "restart.success_exit_codes");
       return approximated(d, "restart.success_exit_codes; " + join(skipped, " ") +
                                  " dropped (exit codes only, no signals)");
+    }
+    if (key == "NotifyAccess" && (v == "main" || v == "all" || v == "exec")) {
+      notify_access_line_ = result_.report.size();
+      notify_access_ = v;
+      return dropped(d, "no sd_notify() from the program is used");  // settled in finish_type()
+    }
+    if (key == "RestartPreventExitStatus") {
+      std::vector<unsigned long long> codes;
+      for (const auto& word : split_unit_words(v).value_or(std::vector<UnitWord>{})) {
+        auto code = parse_unsigned(word.text);
+        if (!code || *code > 255) return dropped(d, "restart.policy cannot exclude signals");
+        codes.push_back(*code);
+      }
+      if (codes.empty()) return dropped(d, "restart.policy cannot exclude exit codes");
+      prevent_lines_.push_back({result_.report.size(), codes});
+      return dropped(d, "restart.policy cannot exclude exit codes");  // settled in finish_type()
     }
     if (key == "KillSignal") {
       auto signal = manifest_signal(v);
@@ -1352,6 +1525,11 @@ class SystemdImporter {
                                  std::string(user_scope_ ? "default.target" : "multi-user.target") +
                                  " (the manifest's scope)");
     }
+    if (d.section == "Service" &&
+        (key == "CapabilityBoundingSet" || key == "AmbientCapabilities") && map_capabilities(d)) {
+      return;
+    }
+    if (d.section == "Service" && key == "SystemCallFilter" && map_system_call_filter(d)) return;
     for (const auto& extra : kExtraKeys) {
       if (extra.section == d.section && extra.key == key) return map_extra(d, extra);
     }
@@ -1393,7 +1571,37 @@ class SystemdImporter {
       } else if (pid_file_.empty()) {
         amend(pid_line_, Outcome::dropped, "not an absolute path");
       } else {
-        amend(pid_line_, Outcome::dropped, "service.pid_file is only read with Type=forking");
+        amend(pid_line_, Outcome::approximated,
+              "not written: systemd reads a pid file only with Type=forking (the main process "
+              "is the one it started), so only its removal after the stop is lost");
+      }
+    }
+    if (notify_access_line_ && type_ == "notify") {
+      if (notify_access_ == "main") {
+        amend(notify_access_line_, Outcome::carried, "service.type = \"notify\" renders it");
+      } else {
+        amend(notify_access_line_, Outcome::approximated,
+              "service.type = \"notify\": NotifyAccess=main natively; the watchdog accepts "
+              "READY=1 from every process of the service");
+      }
+    }
+    for (const auto& [index, codes] : prevent_lines_) {
+      if (restart_policy_ == "on-failure") {
+        for (auto code : codes) {
+          if (std::find(success_codes_.begin(), success_codes_.end(), code) ==
+              success_codes_.end()) {
+            success_codes_.push_back(code);
+          }
+        }
+        std::string list;
+        for (auto code : success_codes_) list += (list.empty() ? "" : ", ") + std::to_string(code);
+        draft_.set("restart", "success_exit_codes", "[" + list + "]");
+        amend(index, Outcome::approximated,
+              "restart.success_exit_codes: not restarted under \"on-failure\", but the exit "
+              "counts as a success (SuccessExitStatus=) instead of a failure");
+      } else if (restart_policy_ != "always") {
+        amend(index, Outcome::approximated,
+              "not written: nothing is restarted anyway (restart.policy = \"never\")");
       }
     }
     if (remain_after_exit_) {
@@ -1413,6 +1621,7 @@ class SystemdImporter {
 
   void finish() {
     finish_type();
+    finish_sandbox();
     finish_directory_modes();
     // dependencies.after renders After= only; wants renders Wants= and After=, requires
     // Requires= and After=.
@@ -1483,12 +1692,25 @@ class SystemdImporter {
   std::vector<std::string> read_write_paths_;
   std::vector<std::string> read_only_paths_;
   std::vector<std::string> address_families_;
+  struct SandboxLine {
+    std::size_t index;  // its report line
+    std::vector<std::string> entries;
+    std::string value;  // as written, for [systemd].extra
+  };
+  std::vector<SandboxLine> bounding_lines_;
+  std::vector<SandboxLine> ambient_lines_;
+  std::vector<SandboxLine> filter_lines_;
+  bool filter_denies_ = false;
   std::optional<std::size_t> type_line_;
   std::string pid_file_;
   std::optional<std::size_t> pid_line_;
   bool remain_after_exit_ = false;
   std::optional<std::size_t> remain_line_;
   std::optional<std::size_t> always_line_;
+  std::string restart_policy_ = "never";  // systemd's default Restart=no
+  std::optional<std::size_t> notify_access_line_;
+  std::string notify_access_;
+  std::vector<std::pair<std::size_t, std::vector<unsigned long long>>> prevent_lines_;
   std::vector<std::string> after_;
   std::vector<std::string> requires_;
   std::vector<std::pair<std::size_t, std::vector<std::string>>> after_lines_;

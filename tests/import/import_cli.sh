@@ -90,7 +90,7 @@ check "missing message" "$work/missing.service: error: cannot read it: No such f
 check "directory exit" 66 $?
 "$daemonize" import --from launchd "$work/web.service" >/dev/null 2>"$work/err"; code=$?
 check "launchd exit" 69 $code
-check "launchd message" "daemonize: importing launchd is not supported yet; this build reads systemd, supervisord, procfile" "$(cat "$work/err")"
+check "launchd message" "daemonize: importing launchd is not supported yet; this build reads systemd, supervisord, pm2, procfile" "$(cat "$work/err")"
 "$daemonize" import --from upstart "$work/web.service" >/dev/null 2>&1
 check "unknown --from exit" 2 $?
 
@@ -121,4 +121,34 @@ timeout 30 "$daemonize" run "$work/run/hello.toml" >/dev/null 2>"$work/run.err";
 check "run the imported manifest exit" 0 $code
 check "the program's output in the imported log file" "imported-and-running" \
   "$(cat "$work/run-logs/hello.log" 2>/dev/null)"
+# PM2: an ecosystem.config.js is refused at line 1 with the way to JSON; a YAML one is detected
+# by its name, and what it imports runs.
+cp "$here/pm2/ecosystem.config.js" "$work/ecosystem.config.js"
+"$daemonize" import "$work/ecosystem.config.js" >/dev/null 2>"$work/err"; code=$?
+check "pm2 javascript exit" 65 $code
+check "pm2 javascript message" "$work/ecosystem.config.js:1: error: a JavaScript ecosystem file is a program, not data: write it out as JSON first, e.g. node -e 'console.log(JSON.stringify(require(\"./ecosystem.config.js\"), null, 2))' > ecosystem.json, and import ecosystem.json" "$(cat "$work/err")"
+cat > "$work/ecosystem.yml" <<YAML
+apps:
+  - name: greeter
+    script: /bin/sh
+    args: ["-c", "echo \$GREETING from pm2; exit 0"]
+    autorestart: false
+    env:
+      GREETING: hello
+    out_file: $work/pm2-logs/greeter.log
+YAML
+mkdir -p "$work/pm2-logs"
+"$daemonize" import "$work/ecosystem.yml" -o "$work/pm2" 2>"$work/report"; code=$?
+check "pm2 import exit" 0 $code
+check "pm2 report" "$work/ecosystem.yml:2: carried: name — service.name
+$work/ecosystem.yml:3: carried: script — service.command, service.args
+$work/ecosystem.yml:4: carried: args — service.args
+$work/ecosystem.yml:5: carried: autorestart — restart.policy = \"never\"
+$work/ecosystem.yml:7: carried: env.GREETING — env.GREETING
+$work/ecosystem.yml:8: carried: out_file — logs.directory + logs.stdout
+daemonize: wrote $work/pm2/greeter.toml" "$(cat "$work/report")"
+timeout 30 "$daemonize" run "$work/pm2/greeter.toml" >/dev/null 2>"$work/run.err"; code=$?
+check "run the imported pm2 app exit" 0 $code
+check "the pm2 app's output in its out_file" "hello from pm2" \
+  "$(cat "$work/pm2-logs/greeter.log" 2>/dev/null)"
 exit $fail

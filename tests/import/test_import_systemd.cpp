@@ -79,7 +79,9 @@ TEST(ImportSystemd, MapsADirectivePerLineWithExactReport) {
           f + "9: carried: RestartSec — restart.delay (multiplier 1.0: no backoff, as systemd)",
           f + "10: carried: KillSignal — stop.signal = \"QUIT\"",
           f + "11: carried: TimeoutStopSec — stop.timeout",
-          f + "12: dropped: PIDFile — service.pid_file is only read with Type=forking",
+          f + "12: approximated: PIDFile — not written: systemd reads a pid file only with "
+              "Type=forking (the main process is the one it started), so only its removal after "
+              "the stop is lost",
           f + "13: carried: StandardOutput — \"null\"",
           f + "15: carried: WantedBy — scope = \"system\"",
       }));
@@ -454,6 +456,103 @@ TEST(ImportDetect, FromExtensionThenContent) {
   EXPECT_EQ(detect_format("/x/a.plist", ""), Format::launchd);
   EXPECT_EQ(detect_format("/x/svc.xml", "<service><id>x</id></service>"), Format::winsw);
   EXPECT_EQ(detect_format("/x/notes.txt", "hello world\n"), std::nullopt);
+}
+
+TEST(ImportSystemd, SandboxListsBecomeManifestKeys) {
+  auto result = import_systemd({"/lib/systemd/system/kr.service",
+                                "[Service]\n"
+                                "Type=notify\n"
+                                "NotifyAccess=all\n"
+                                "ExecStart=/usr/sbin/kresd\n"
+                                "User=knot-resolver\n"
+                                "Restart=on-failure\n"
+                                "RestartPreventExitStatus=255\n"
+                                "CapabilityBoundingSet=CAP_NET_BIND_SERVICE CAP_SETPCAP\n"
+                                "AmbientCapabilities=CAP_NET_BIND_SERVICE\n"
+                                "SystemCallFilter=@system-service\n"
+                                "SystemCallFilter=~ @privileged @resources\n"
+                                "ReadWriteDirectories=-/var/lib/knot-resolver\n"
+                                "ProtectProc=invisible\n"
+                                "RestrictAddressFamilies=~AF_PACKET\n"
+                                "RestrictAddressFamilies=~ AF_NETLINK\n"},
+                               {});
+  ASSERT_TRUE(result.errors.empty());
+  const std::string f = "/lib/systemd/system/kr.service:";
+  EXPECT_EQ(
+      report_lines(result),
+      (std::vector<std::string>{
+          f + "2: carried: Type — service.type = \"notify\"",
+          f + "3: approximated: NotifyAccess — service.type = \"notify\": NotifyAccess=main "
+              "natively; the watchdog accepts READY=1 from every process of the service",
+          f + "4: carried: ExecStart — service.command, service.args",
+          f + "5: carried: User — service.user",
+          f + "6: carried: Restart — restart.policy = \"on-failure\"",
+          f + "7: approximated: RestartPreventExitStatus — restart.success_exit_codes: not "
+              "restarted under \"on-failure\", but the exit counts as a success "
+              "(SuccessExitStatus=) instead of a failure",
+          f + "8: carried: CapabilityBoundingSet — sandbox.capabilities",
+          f + "9: approximated: AmbientCapabilities — sandbox.capabilities: the ambient set is "
+              "the whole CapabilityBoundingSet= list",
+          f + "10: carried: SystemCallFilter — sandbox.system_call_filter",
+          f + "11: carried: SystemCallFilter — sandbox.system_call_filter",
+          f + "12: approximated: ReadWriteDirectories — sandbox.read_write_paths; rendered as "
+              "ReadWritePaths=, its current name",
+          f + "13: carried: ProtectProc — [systemd].extra \"Service.ProtectProc\" (systemd only)",
+          f + "14: carried: RestrictAddressFamilies — [systemd].extra "
+              "\"Service.RestrictAddressFamilies\" (systemd only)",
+          f + "15: carried: RestrictAddressFamilies — [systemd].extra "
+              "\"Service.RestrictAddressFamilies\" (systemd only)",
+      }));
+  auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  const auto& s = services.front();
+  EXPECT_EQ(s.sandbox.capabilities,
+            (std::vector<std::string>{"CAP_NET_BIND_SERVICE", "CAP_SETPCAP"}));
+  EXPECT_EQ(s.sandbox.system_call_filter,
+            (std::vector<std::string>{"@system-service", "~@privileged", "~@resources"}));
+  EXPECT_EQ(s.sandbox.read_write_paths, (std::vector<std::string>{"-/var/lib/knot-resolver"}));
+  EXPECT_EQ(s.restart.success_exit_codes, (std::vector<int>{0, 255}));
+  EXPECT_EQ(s.systemd.extra.at("Service.RestrictAddressFamilies"), "~AF_PACKET AF_NETLINK");
+}
+
+TEST(ImportSystemd, CapabilityDenyListKeepsEveryLineInExtra) {
+  auto result = import_systemd({"/lib/systemd/system/c.service",
+                                "[Service]\nExecStart=/usr/sbin/c\n"
+                                "CapabilityBoundingSet=CAP_SETUID\n"
+                                "CapabilityBoundingSet=~CAP_SYS_ADMIN\n"},
+                               {});
+  ASSERT_TRUE(result.errors.empty());
+  const std::string f = "/lib/systemd/system/c.service:";
+  EXPECT_EQ(report_lines(result),
+            (std::vector<std::string>{
+                f + "2: carried: ExecStart — service.command, service.args",
+                f + "3: dropped: CapabilityBoundingSet — an allow-list and a ~deny-list of "
+                    "CapabilityBoundingSet= do not fit one [systemd].extra value",
+                f + "4: carried: CapabilityBoundingSet — [systemd].extra "
+                    "\"Service.CapabilityBoundingSet\" (systemd only)",
+            }));
+  auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  EXPECT_FALSE(services.front().sandbox.capabilities.has_value());
+}
+
+TEST(ImportSystemd, UnquotedVariableInAHookSplitsLikeInExecStart) {
+  auto result = import_systemd({"/lib/systemd/system/haproxy.service",
+                                "[Service]\n"
+                                "Environment=\"CONFIG=/etc/haproxy/haproxy.cfg\" "
+                                "\"EXTRAOPTS=-S /run/haproxy-master.sock\"\n"
+                                "ExecStart=/usr/sbin/haproxy -Ws -f $CONFIG $EXTRAOPTS\n"
+                                "ExecReload=/usr/sbin/haproxy -Ws -f $CONFIG -c -q $EXTRAOPTS\n"},
+                               {});
+  ASSERT_TRUE(result.errors.empty());
+  const std::string f = "/lib/systemd/system/haproxy.service:";
+  EXPECT_EQ(report_lines(result).at(2), f + "4: carried: ExecReload — hooks.reload");
+  auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  ASSERT_EQ(services.front().hooks.reload.size(), 1U);
+  EXPECT_EQ(services.front().hooks.reload.front().argv,
+            (std::vector<std::string>{"/usr/sbin/haproxy", "-Ws", "-f", "$@{CONFIG}", "-c", "-q",
+                                      "$@{EXTRAOPTS}"}));
 }
 
 }  // namespace

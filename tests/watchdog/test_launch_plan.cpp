@@ -84,6 +84,20 @@ TEST(LaunchPlan, ExactArgvAndPrecedence) {
   EXPECT_FALSE(plan.user);
 }
 
+TEST(LaunchPlan, HookArgumentsSplitLikeTheProgramsArguments) {
+  FakeHost host;
+  auto service = basic_service();
+  service.env = {{"CONFIG", "/etc/app.cfg"}, {"OPTS", " -S  /run/app.sock "}, {"EMPTY", ""}};
+  service.hooks.reload = {
+      {{"/bin/server", "-c", "${CONFIG}", "$@{OPTS}", "$@{EMPTY}", "$@{UNSET}", "${OPTS}"}}};
+  const auto result = prepare_launch(service, {}, host);
+  ASSERT_TRUE(result.plan) << all_messages(result);
+  ASSERT_EQ(result.plan->hooks.reload.size(), 1U);
+  EXPECT_EQ(result.plan->hooks.reload.front().argv,
+            (std::vector<std::string>{"/bin/server", "-c", "/etc/app.cfg", "-S", "/run/app.sock",
+                                      " -S  /run/app.sock "}));
+}
+
 TEST(LaunchPlan, EveryMissingVariableIsNamedOnItsOwnLine) {
   FakeHost host;
   auto service = basic_service();

@@ -60,7 +60,8 @@ std::string resolve(const std::string& text, const std::string& key,
   return std::move(resolution.value);
 }
 
-// [hooks] and [reload] command: interpolated like service.args; argv[0] must then be an absolute
+// [hooks] and [reload] command: interpolated like service.args (`$@{VAR}` elements after the
+// program split into words); argv[0] must then be an absolute
 // path (of either OS: the Windows watchdog gets Windows paths) of an executable file.
 HooksConfig resolve_hooks(const Service& service,
                           const std::map<std::string, std::string>& environment,
@@ -77,8 +78,17 @@ HooksConfig resolve_hooks(const Service& service,
               : "hooks." + std::string(to_string(phase)) + "[" + std::to_string(index) + "]";
       auto& argv = commands[index].argv;
       const std::size_t before = problems.size();
-      for (auto& argument : argv)
-        argument = resolve(argument, key, environment, problems, reported_names);
+      std::vector<std::string> resolved;
+      for (std::size_t at = 0; at < argv.size(); ++at) {
+        if (auto name = split_reference(argv[at]); name && at > 0) {  // `$@{VAR}`: 0+ words
+          if (auto found = environment.find(*name); found != environment.end()) {
+            for (auto& word : split_words(found->second)) resolved.push_back(std::move(word));
+          }
+          continue;
+        }
+        resolved.push_back(resolve(argv[at], key, environment, problems, reported_names));
+      }
+      argv = std::move(resolved);
       if (argv.empty() || problems.size() != before) continue;
       const auto& program = argv.front();
       if (!is_posix_absolute_path(program) && !is_windows_absolute_path(program)) {

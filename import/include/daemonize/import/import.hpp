@@ -68,6 +68,9 @@ struct SourceText {
 [[nodiscard]] ImportResult import_procfile(const SourceText& procfile);
 // A supervisord configuration: one manifest per [program:x].
 [[nodiscard]] ImportResult import_supervisord(const SourceText& conf);
+// A PM2 ecosystem file (JSON or YAML): one manifest per entry of `apps`. A JavaScript one
+// (`.js`, `.cjs`, `.mjs`) is refused at line 1 with how to turn it into JSON.
+[[nodiscard]] ImportResult import_pm2(const SourceText& ecosystem);
 
 // The drop-ins systemd applies to the unit at `unit_path`: `<unit_path>.d/*.conf`, sorted by
 // file name (the one place the importers look at the file system).
