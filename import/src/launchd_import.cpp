@@ -30,8 +30,8 @@ bool is_label(std::string_view label) {
     return false;
   }
   return std::all_of(label.begin(), label.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '-' || c == '_';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == '_';
   });
 }
 
@@ -242,17 +242,18 @@ class JobImporter {
   void map_keep_alive(int line, const PlistNode& value) {
     if (value.kind == Kind::boolean) {
       set_policy(value.boolean ? "always" : "never");
-      return carried(line, "KeepAlive",
-                     std::string("restart.policy = \"") + (value.boolean ? "always" : "never") +
-                         "\"");
+      return carried(
+          line, "KeepAlive",
+          std::string("restart.policy = \"") + (value.boolean ? "always" : "never") + "\"");
     }
-    if (value.kind != Kind::dictionary) return wrong_type(line, "KeepAlive", value, "a boolean or dictionary");
+    if (value.kind != Kind::dictionary)
+      return wrong_type(line, "KeepAlive", value, "a boolean or dictionary");
     if (value.keys.empty()) {
       return carried(line, "KeepAlive", "an empty dictionary: restart.policy = \"never\"");
     }
     const PlistNode* successful = value.find("SuccessfulExit");
-    const bool restart_failure = successful != nullptr && successful->kind == Kind::boolean &&
-                                 !successful->boolean;
+    const bool restart_failure =
+        successful != nullptr && successful->kind == Kind::boolean && !successful->boolean;
     for (std::size_t i = 0; i < value.keys.size(); ++i) {
       const std::string& sub = value.keys[i];
       const PlistNode& node = value.elements[i];
@@ -263,7 +264,8 @@ class JobImporter {
         if (!flag) continue;
         if (!*flag) {
           set_policy("on-failure");
-          carried(sub_line, key, "restart.policy = \"on-failure\": restarted after a non-zero exit");
+          carried(sub_line, key,
+                  "restart.policy = \"on-failure\": restarted after a non-zero exit");
         } else {
           set_policy("always");
           approximated(sub_line, key,
@@ -370,8 +372,8 @@ class JobImporter {
       const PlistNode* other = other_limits != nullptr && other_limits->kind == Kind::dictionary
                                    ? other_limits->find(sub)
                                    : nullptr;
-      const bool other_usable = other != nullptr && other->kind == Kind::integer &&
-                                other->integer >= 0;
+      const bool other_usable =
+          other != nullptr && other->kind == Kind::integer && other->integer >= 0;
       const std::string target = std::string("limits.") + manifest_key;
       if (other_usable && other->integer == *limit) {
         if (hard) draft_.set("limits", manifest_key, std::to_string(*limit));
@@ -544,8 +546,7 @@ ImportResult import_launchd(const SourceText& plist) {
   }
   auto parse = parse_plist(plist.text);
   if (!parse.root) {
-    result.errors.push_back({plist.path, parse.error_line,
-                             "not a property list: " + parse.error});
+    result.errors.push_back({plist.path, parse.error_line, "not a property list: " + parse.error});
     return result;
   }
   if (parse.root->kind != PlistNode::Kind::dictionary) {

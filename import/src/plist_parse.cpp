@@ -122,8 +122,8 @@ class XmlReader {
   }
 
   static bool is_name_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == ':' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == ':' || c == '.';
   }
 
   Tag start_tag() {
@@ -307,14 +307,13 @@ class XmlReader {
       unsigned long long magnitude = 0;
       const auto [end, error] =
           std::from_chars(number.data(), number.data() + number.size(), magnitude, base);
-      const unsigned long long limit =
-          negative ? 0x8000000000000000ULL : 0x7FFFFFFFFFFFFFFFULL;
+      const unsigned long long limit = negative ? 0x8000000000000000ULL : 0x7FFFFFFFFFFFFFFFULL;
       if (number.empty() || error != std::errc() || end != number.data() + number.size() ||
           magnitude > limit) {
         throw Failure{tag.line, "<integer> \"" + digits.substr(0, 40) + "\" is not an integer"};
       }
-      node.integer = negative ? static_cast<long long>(0 - magnitude)
-                              : static_cast<long long>(magnitude);
+      node.integer =
+          negative ? static_cast<long long>(0 - magnitude) : static_cast<long long>(magnitude);
     } else if (name == "real") {
       node.kind = PlistNode::Kind::real;
       const std::string digits = trim(content);
@@ -348,7 +347,8 @@ class BinaryReader {
 
   PlistNode document() {
     constexpr std::size_t kTrailer = 32;
-    if (bytes_.size() < 8 + kTrailer + 1) fail("a binary plist shorter than its header and trailer");
+    if (bytes_.size() < 8 + kTrailer + 1)
+      fail("a binary plist shorter than its header and trailer");
     const std::size_t trailer = bytes_.size() - kTrailer;
     offset_size_ = byte(trailer + 6);
     ref_size_ = byte(trailer + 7);
@@ -413,8 +413,8 @@ class BinaryReader {
 
   std::uint64_t reference(std::uint64_t at) const {
     const std::uint64_t index = big_endian(at, ref_size_);
-    if (index >= count_) fail("a reference to object #" + std::to_string(index) + " of " +
-                              std::to_string(count_));
+    if (index >= count_)
+      fail("a reference to object #" + std::to_string(index) + " of " + std::to_string(count_));
     return index;
   }
 

@@ -17,10 +17,10 @@ struct PlistNode {
   bool boolean = false;
   long long integer = 0;
   double real = 0;
-  std::string text;                // string; date as written (XML) or seconds since 2001 (binary)
-  std::vector<PlistNode> elements; // array elements, or dictionary values (parallel to keys)
-  std::vector<std::string> keys;   // dictionary keys, in file order
-  std::vector<int> key_lines;      // the line of each key
+  std::string text;                 // string; date as written (XML) or seconds since 2001 (binary)
+  std::vector<PlistNode> elements;  // array elements, or dictionary values (parallel to keys)
+  std::vector<std::string> keys;    // dictionary keys, in file order
+  std::vector<int> key_lines;       // the line of each key
 
   [[nodiscard]] const PlistNode* find(std::string_view key) const;
 };
