@@ -18,9 +18,12 @@ using Kind = PlistNode::Kind;
 constexpr long long kThrottleSeconds = 10;
 constexpr long long kExitTimeoutSeconds = 20;
 
-bool has_control_character(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
+// Control characters other than tab; `text_value` (an argument, an environment value) may also
+// hold line breaks, which the manifest keeps escaped.
+bool has_control_character(std::string_view text, bool text_value = false) {
+  return std::any_of(text.begin(), text.end(), [&](char c) {
+    if (c == '\t' || (text_value && (c == '\n' || c == '\r'))) return false;
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
   });
 }
 
@@ -176,7 +179,7 @@ class JobImporter {
         arguments = nullptr;
       } else {
         for (const auto& element : arguments->elements) {
-          if (element.kind != Kind::string || has_control_character(element.text) ||
+          if (element.kind != Kind::string || has_control_character(element.text, true) ||
               first_non_utf8_line(element.text) != 0) {
             return error(element.line, "ProgramArguments must hold strings of text");
           }
@@ -338,7 +341,7 @@ class JobImporter {
         notes.push_back("\"" + name + "\" is not a variable name, skipped");
         continue;
       }
-      if (node.kind != Kind::string || has_control_character(node.text) ||
+      if (node.kind != Kind::string || has_control_character(node.text, true) ||
           first_non_utf8_line(node.text) != 0) {
         notes.push_back(name + " is not a string of text, skipped");
         continue;
