@@ -155,8 +155,9 @@ class JobImporter {
     if (!is_label(label)) {
       return approximated(line, "Label",
                           "service.name \"" + name_ +
-                              "\"; the label keeps only letters, digits, '.', '-' and '_' in "
-                              "the manifest, so it is not carried as launchd.label");
+                              "\"; daemonize writes labels of letters, digits, '.', '-' and '_' "
+                              "only, so the job is labelled org.daemonize." +
+                              name_);
     }
     draft_.set("launchd", "label", toml_string(label));
     carried(line, "Label", "service.name \"" + name_ + "\", launchd.label");
@@ -210,6 +211,12 @@ class JobImporter {
     } else {
       command = argv.front();
       argv.erase(argv.begin());
+    }
+    // A job daemonize deployed runs the watchdog on the installed manifest: that is the source.
+    if ((command == "daemonize" || command.ends_with("/daemonize")) && argv.size() == 2 &&
+        argv.front() == "run") {
+      notes.push_back("a job daemonize deployed: its manifest is " + argv.back() +
+                      ", import nothing and use that file");
     }
     if (!command.starts_with("/")) {
       notes.push_back("\"" + command + "\" is looked up in PATH by /usr/bin/env" +

@@ -444,8 +444,8 @@ class BinaryReader {
           if (big_endian(at, 8) != 0) fail("an integer wider than 64 bits");
           node.integer = static_cast<long long>(big_endian(at + 8, 8));
         } else {
-          const std::uint64_t raw = big_endian(at, size);
-          node.integer = size == 8 ? static_cast<long long>(raw) : static_cast<long long>(raw);
+          // 1, 2 and 4 bytes are unsigned; 8 bytes are two's complement.
+          node.integer = static_cast<long long>(big_endian(at, size));
         }
         return node;
       }

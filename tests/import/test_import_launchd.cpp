@@ -252,6 +252,20 @@ TEST(ImportLaunchd, ProgramArgumentZeroAndKeepAliveForms) {
   EXPECT_EQ(services[0].limits.nproc, 100U);
 }
 
+TEST(ImportLaunchd, AJobDaemonizeDeployedPointsAtItsManifest) {
+  auto result = import_launchd(
+      {"/Library/LaunchDaemons/org.daemonize.web.plist",
+       job("<key>Label</key><string>org.daemonize.web</string>\n"
+           "<key>ProgramArguments</key><array><string>/usr/local/bin/daemonize</string>"
+           "<string>run</string><string>/usr/local/etc/daemonize/web.toml</string></array>\n")});
+  ASSERT_TRUE(result.errors.empty()) << error_of(result);
+  ASSERT_EQ(result.report.size(), 2U);
+  EXPECT_EQ(format_report_line(result.report[1]),
+            "/Library/LaunchDaemons/org.daemonize.web.plist:5: approximated: ProgramArguments — "
+            "service.command, service.args; a job daemonize deployed: its manifest is "
+            "/usr/local/etc/daemonize/web.toml, import nothing and use that file");
+}
+
 TEST(ImportLaunchd, MalformedXmlIsRefusedWithItsLine) {
   const auto refused = [](const std::string& text) {
     return error_of(import_launchd({"/x.plist", text}));
