@@ -1,6 +1,6 @@
 // `import --service NAME` on Linux and macOS: systemd through `systemctl cat` (the unit and its
-// drop-ins, each under its real path), launchd through the plist `launchctl print` names (or
-// the standard LaunchDaemons/LaunchAgents directories).
+// drop-ins, each under its real path; the system manager, then the user's), launchd through the
+// plist `launchctl print` names (or the standard LaunchDaemons/LaunchAgents directories).
 #include <unistd.h>
 
 #include <cstdlib>
@@ -29,7 +29,12 @@ std::variant<InstalledDefinition, std::string> from_systemd(SystemOps& ops,
                           (name.ends_with(".service") || name.ends_with(".socket") ||
                            name.ends_with(".timer") || name.ends_with(".target"));
   const std::string unit = has_suffix ? name : name + ".service";
-  const auto result = ops.run({"systemctl", "cat", "--", unit});
+  auto result = ops.run({"systemctl", "cat", "--", unit});
+  if (!result.ok() && result.exit_status != 127) {
+    // Not a system unit: the calling user's manager may have it (~/.config/systemd/user).
+    auto user = ops.run({"systemctl", "--user", "cat", "--", unit});
+    if (user.ok()) result = std::move(user);
+  }
   if (!result.ok()) {
     if (result.exit_status == 127)
       return std::string("systemctl cat " + unit + ": systemctl not found");
