@@ -448,6 +448,8 @@ class JobImporter {
       auto seconds = integer_of(line, key, value, 86400LL * 365);
       if (!seconds) return;
       draft_.set("restart", "delay", manifest_duration(*seconds * 1000));
+      // A delay must not exceed restart.max_delay (1m by default); the delay is fixed anyway.
+      if (*seconds > 60) draft_.set("restart", "max_delay", manifest_duration(*seconds * 1000));
       return approximated(line, key,
                           "restart.delay: the manifest waits this long after an exit, launchd "
                           "spaced starts this far apart");

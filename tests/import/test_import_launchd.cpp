@@ -266,6 +266,18 @@ TEST(ImportLaunchd, AJobDaemonizeDeployedPointsAtItsManifest) {
             "/usr/local/etc/daemonize/web.toml, import nothing and use that file");
 }
 
+TEST(ImportLaunchd, ALongThrottleIntervalRaisesTheMaximumDelay) {
+  // Found by fuzz_import: a delay above the default restart.max_delay did not validate.
+  auto result =
+      import_launchd({"/j.plist", job("<key>Label</key><string>slow</string>\n"
+                                      "<key>Program</key><string>/bin/true</string>\n"
+                                      "<key>ThrottleInterval</key><integer>91</integer>\n")});
+  auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  EXPECT_EQ(services[0].restart.delay, std::chrono::seconds(91));
+  EXPECT_EQ(services[0].restart.max_delay, std::chrono::seconds(91));
+}
+
 TEST(ImportLaunchd, MalformedXmlIsRefusedWithItsLine) {
   const auto refused = [](const std::string& text) {
     return error_of(import_launchd({"/x.plist", text}));
