@@ -141,7 +141,8 @@ class JobImporter {
       return std::nullopt;
     }
     if (value.integer < 0 || value.integer > maximum) {
-      dropped(line, key, std::to_string(value.integer) + " is out of range");
+      dropped(line, key,
+              std::to_string(value.integer) + " is outside 0 to " + std::to_string(maximum));
       return std::nullopt;
     }
     return value.integer;
@@ -377,13 +378,19 @@ class JobImporter {
         dropped(sub_line, sub_key, "the manifest limits open files and processes only");
         continue;
       }
-      auto limit = integer_of(sub_line, sub_key, value.elements[i], 0x7FFFFFFFFFFFFFFFLL);
+      // The manifest's range for both limits.
+      constexpr long long kMaximum = 1LL << 30;
+      auto limit = integer_of(sub_line, sub_key, value.elements[i], kMaximum);
       if (!limit) continue;
+      if (*limit == 0) {
+        dropped(sub_line, sub_key, "0 is outside the manifest's range (1 to 1073741824)");
+        continue;
+      }
       const PlistNode* other = other_limits != nullptr && other_limits->kind == Kind::dictionary
                                    ? other_limits->find(sub)
                                    : nullptr;
-      const bool other_usable =
-          other != nullptr && other->kind == Kind::integer && other->integer >= 0;
+      const bool other_usable = other != nullptr && other->kind == Kind::integer &&
+                                other->integer >= 1 && other->integer <= kMaximum;
       const std::string target = std::string("limits.") + manifest_key;
       if (other_usable && other->integer == *limit) {
         if (hard) draft_.set("limits", manifest_key, std::to_string(*limit));

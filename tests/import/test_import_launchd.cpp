@@ -278,6 +278,27 @@ TEST(ImportLaunchd, ALongThrottleIntervalRaisesTheMaximumDelay) {
   EXPECT_EQ(services[0].restart.max_delay, std::chrono::seconds(91));
 }
 
+TEST(ImportLaunchd, LimitsOutsideTheManifestsRangeAreDropped) {
+  // Found by fuzz_import: NumberOfFiles 0 made a manifest that did not validate.
+  auto result = import_launchd({"/j.plist", job("<key>Label</key><string>l</string>\n"
+                                                "<key>Program</key><string>/bin/true</string>\n"
+                                                "<key>HardResourceLimits</key><dict>"
+                                                "<key>NumberOfFiles</key><integer>0</integer>"
+                                                "<key>NumberOfProcesses</key>"
+                                                "<integer>2000000000</integer></dict>\n")});
+  const auto lines = report_lines(result);
+  ASSERT_EQ(lines.size(), 4U);
+  EXPECT_EQ(lines[2],
+            "/j.plist:6: dropped: HardResourceLimits.NumberOfFiles — 0 is outside the "
+            "manifest's range (1 to 1073741824)");
+  EXPECT_EQ(lines[3],
+            "/j.plist:6: dropped: HardResourceLimits.NumberOfProcesses — 2000000000 is "
+            "outside 0 to 1073741824");
+  auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  EXPECT_FALSE(services[0].limits.nofile.has_value());
+}
+
 TEST(ImportLaunchd, MalformedXmlIsRefusedWithItsLine) {
   const auto refused = [](const std::string& text) {
     return error_of(import_launchd({"/x.plist", text}));
