@@ -1,5 +1,7 @@
 // `daemonize import PATH... [--from F] [-o DIR] [--json] [--strict]`: other service managers'
 // definitions to manifests, with a report of every directive on stderr (or as JSON on stdout).
+// `daemonize import --service NAME [--from systemd|launchd|scm]` reads the definition this
+// host's manager holds (installed_definition.hpp) and imports it the same way.
 //
 // Nothing is written unless every input imported: an unreadable input is exit 66, input that is
 // not a service definition exit 65, and `--strict` with a dropped directive exit 65. Every
@@ -15,12 +17,14 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <variant>
 
 #include "commands.hpp"
 #include "daemonize/core/diagnostics.hpp"
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/core/loader.hpp"
 #include "daemonize/import/import.hpp"
+#include "installed_definition.hpp"
 
 namespace daemonize::cli {
 namespace {
@@ -29,6 +33,7 @@ namespace fs = std::filesystem;
 
 struct ImportOptions {
   std::vector<std::string> paths;
+  std::string service;  // --service NAME instead of paths
   std::string from;
   std::string output_directory;
   bool json = false;
@@ -89,8 +94,34 @@ int run_import(const ImportOptions& options) {
                  "stdout\n";
     return exit_code::usage;
   }
+  if (options.paths.empty() == options.service.empty()) {
+    std::cerr << "daemonize: import needs PATH... or --service NAME\n";
+    return exit_code::usage;
+  }
+  import::ImportResult all;
+  if (!options.service.empty()) {
+    auto installed = read_installed_definition(
+        options.service,
+        options.from.empty() ? std::nullopt : std::optional<std::string>(options.from));
+    if (const auto* why = std::get_if<std::string>(&installed)) {
+      std::cerr << "daemonize: " << *why << "\n";
+      return exit_code::no_input;
+    }
+    const auto& definition = std::get<InstalledDefinition>(installed);
+    if (!import::is_supported(definition.format)) {
+      std::cerr << "daemonize: " << definition.source.path << ": importing "
+                << import::to_string(definition.format) << " is not supported yet\n";
+      return exit_code::unavailable;
+    }
+    all = import::import_text(definition.format, definition.source, definition.dropins);
+  }
+  if (options.from == "scm" && options.service.empty()) {
+    std::cerr << "daemonize: --from scm reads the Windows service control manager: it needs "
+                 "--service NAME\n";
+    return exit_code::usage;
+  }
   std::optional<import::Format> forced;
-  if (!options.from.empty()) {
+  if (!options.from.empty() && options.service.empty()) {
     forced = import::parse_format(options.from);
     if (forced && !import::is_supported(*forced)) {
       std::cerr << "daemonize: importing " << options.from
@@ -99,7 +130,6 @@ int run_import(const ImportOptions& options) {
     }
   }
 
-  import::ImportResult all;
   std::vector<std::string> unreadable;
   for (const auto& path : options.paths) {
     auto read = read_file(path);
@@ -112,8 +142,9 @@ int run_import(const ImportOptions& options) {
     auto format = forced ? forced : import::detect_format(path, content);
     if (!format) {
       all.errors.push_back({path, 1,
-                            "not a service definition daemonize can read (systemd unit, "
-                            "supervisord configuration or Procfile); name its kind with --from"});
+                            "not a service definition daemonize can read (systemd unit, launchd "
+                            "plist, supervisord configuration or Procfile); name its kind with "
+                            "--from"});
       continue;
     }
     if (!import::is_supported(*format)) {
@@ -230,14 +261,19 @@ int run_import(const ImportOptions& options) {
 void add_import_command(CLI::App& app, CliContext& context) {
   auto options = std::make_shared<ImportOptions>();
   auto* command = app.add_subcommand(
-      "import", "Write manifests from systemd units, supervisord programs or a Procfile");
-  command->add_option("path", options->paths, "The definitions to import")->required();
+      "import",
+      "Write manifests from systemd units, launchd plists, supervisord programs or a Procfile");
+  auto* paths = command->add_option("path", options->paths, "The definitions to import");
+  command
+      ->add_option("--service", options->service,
+                   "Import the definition this host's service manager holds for NAME")
+      ->excludes(paths);
   command
       ->add_option("--from", options->from,
                    "Their kind (default: detected): systemd, launchd, nssm, winsw, supervisord, "
-                   "pm2, procfile")
-      ->check(
-          CLI::IsMember({"systemd", "launchd", "nssm", "winsw", "supervisord", "pm2", "procfile"}));
+                   "pm2, procfile; with --service: systemd, launchd or scm")
+      ->check(CLI::IsMember(
+          {"systemd", "launchd", "nssm", "winsw", "supervisord", "pm2", "procfile", "scm"}));
   command->add_option("-o,--output-dir", options->output_directory,
                       "Write one NAME.toml per service into DIR (default: stdout, one service)");
   command->add_flag("--json", options->json, "Print the report as JSON on stdout (needs -o)");

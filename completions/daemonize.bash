@@ -42,7 +42,7 @@ _daemonize() {
       return
       ;;
     --from)
-      COMPREPLY=($(compgen -W "systemd launchd nssm winsw supervisord pm2 procfile" -- "$cur"))
+      COMPREPLY=($(compgen -W "systemd launchd nssm winsw supervisord pm2 procfile scm" -- "$cur"))
       return
       ;;
     -o | --output-dir)
@@ -81,7 +81,7 @@ _daemonize() {
     list) flags="--json --help" ;;
     logs) flags="--lines -n --follow -f --stdout --stderr --since --events --help" ;;
     edit) flags="--target -t --root --yes -y --help" ;;
-    import) flags="--from --output-dir -o --json --strict --help" ;;
+    import) flags="--from --service --output-dir -o --json --strict --help" ;;
     *) flags="--help" ;;
   esac
 

@@ -20,8 +20,8 @@ std::optional<Format> parse_format(std::string_view name) {
 }
 
 bool is_supported(Format format) {
-  return format == Format::systemd || format == Format::supervisord || format == Format::procfile ||
-         format == Format::pm2;
+  return format == Format::systemd || format == Format::launchd || format == Format::supervisord ||
+         format == Format::procfile || format == Format::pm2;
 }
 
 const char* to_string(Outcome outcome) {
@@ -48,6 +48,8 @@ ImportResult import_text(Format format, const SourceText& source,
   switch (format) {
     case Format::systemd:
       return import_systemd(source, dropins);
+    case Format::launchd:
+      return import_launchd(source);
     case Format::supervisord:
       return import_supervisord(source);
     case Format::procfile:

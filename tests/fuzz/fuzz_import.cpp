@@ -1,6 +1,7 @@
-// Fuzzes the importers (systemd unit + a drop-in, supervisord, PM2 JSON and YAML, Procfile):
-// no crash, leak or hang; malformed input is refused with a line (>= 1); and whatever they write
-// loads with the real loader, so `daemonize import` never writes a manifest that does not validate.
+// Fuzzes the importers (systemd unit + a drop-in, launchd plist, supervisord, PM2 JSON and YAML,
+// Procfile): no crash, leak or hang; malformed input is refused with a line (>= 1); and whatever
+// they write loads with the real loader, so `daemonize import` never writes a manifest that does
+// not validate.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -39,6 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     dropins.push_back({"/u/fuzz.service.d/a.conf", text.substr(split + 1)});
   check(import_systemd({"/u/fuzz.service", unit}, dropins));
   check(import_systemd({"/u/fuzz@.service", unit}, {}));
+  check(import_launchd({"/u/fuzz.plist", text}));
   check(import_supervisord({"/u/fuzz.conf", text}));
   check(import_procfile({"/u/Procfile", text}));
   check(import_pm2({"/u/ecosystem.json", text}));

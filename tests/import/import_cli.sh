@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `daemonize import` through the real binary: stdout mode, -o, --json, --strict, the exit codes
-# (0, 2 usage, 65 not a service / --strict, 66 unreadable, 69 a kind not supported yet), and
+# (0, 2 usage, 65 not a service / --strict, 66 unreadable, 69 a kind not supported yet), launchd
+# plists (XML and binary), the --service usage errors, and
 # every manifest it writes validating with `daemonize validate`.
 set -u
 daemonize=$1; here=$2
@@ -88,9 +89,9 @@ check "missing exit" 66 $code
 check "missing message" "$work/missing.service: error: cannot read it: No such file or directory" "$(cat "$work/err")"
 "$daemonize" import "$work" >/dev/null 2>&1
 check "directory exit" 66 $?
-"$daemonize" import --from launchd "$work/web.service" >/dev/null 2>"$work/err"; code=$?
-check "launchd exit" 69 $code
-check "launchd message" "daemonize: importing launchd is not supported yet; this build reads systemd, supervisord, pm2, procfile" "$(cat "$work/err")"
+"$daemonize" import --from nssm "$work/web.service" >/dev/null 2>"$work/err"; code=$?
+check "nssm exit" 69 $code
+check "nssm message" "daemonize: importing nssm is not supported yet; this build reads systemd, launchd, supervisord, pm2, procfile" "$(cat "$work/err")"
 "$daemonize" import --from upstart "$work/web.service" >/dev/null 2>&1
 check "unknown --from exit" 2 $?
 
@@ -106,6 +107,61 @@ printf '[Service]\nRestart=always\n' > "$work/web.service.d/override.conf"
 check "drop-in applied" 0 $?
 grep -q "^$work/web.service.d/override.conf:2: carried: Restart" "$work/report"
 check "drop-in reported" 0 $?
+
+# launchd: a binary plist is detected by its content under any name, reported at line 1.
+cp "$here/launchd/com.example.cache.plist" "$work/cache-job"
+"$daemonize" import "$work/cache-job" >"$work/cache.toml" 2>"$work/report"; code=$?
+check "binary plist exit" 0 $code
+check "binary plist first report line" \
+  "$work/cache-job:1: carried: Label — service.name \"com.example.cache\", launchd.label" \
+  "$(head -1 "$work/report")"
+"$daemonize" validate "$work/cache.toml" >/dev/null 2>&1
+check "binary plist manifest validates" 0 $?
+"$daemonize" render "$work/cache.toml" --target launchd >/dev/null 2>&1
+check "it renders for launchd" 0 $?
+# A plist that is not well-formed: 65 at its line.
+printf '<plist version="1.0">\n<dict>\n<key>Label</key>\n<string>x</strin>\n</dict>\n</plist>\n' \
+  > "$work/broken.plist"
+"$daemonize" import "$work/broken.plist" >/dev/null 2>"$work/err"; code=$?
+check "broken plist exit" 65 $code
+check "broken plist message" \
+  "$work/broken.plist:4: error: not a property list: expected </string>, found </strin>" \
+  "$(cat "$work/err")"
+
+# --service: exactly one of PATH and --service; scm is Windows' manager.
+"$daemonize" import >/dev/null 2>"$work/err"; code=$?
+check "neither PATH nor --service exit" 2 $code
+check "neither PATH nor --service message" "daemonize: import needs PATH... or --service NAME" \
+  "$(cat "$work/err")"
+"$daemonize" import "$work/web.service" --service web >/dev/null 2>&1
+check "PATH and --service exit" 2 $?
+"$daemonize" import --from scm "$work/web.service" >/dev/null 2>"$work/err"; code=$?
+check "--from scm with PATH exit" 2 $code
+"$daemonize" import --service web --from scm >/dev/null 2>"$work/err"; code=$?
+check "--service --from scm exit" 66 $code
+check "--service --from scm message" \
+  "daemonize: --from scm reads the Windows service control manager, which this host does not have (use --from systemd or --from launchd)" \
+  "$(cat "$work/err")"
+
+# What was imported runs: a launchd job, through `daemonize run` with a real child.
+mkdir -p "$work/job-logs"
+cat > "$work/hello.plist" <<PLIST
+<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0">
+<dict>
+  <key>Label</key><string>local.hello</string>
+  <key>ProgramArguments</key>
+  <array><string>/bin/sh</string><string>-c</string><string>echo "launchd job ran: \$0"</string></array>
+  <key>StandardOutPath</key><string>$work/job-logs/hello.out</string>
+</dict>
+</plist>
+PLIST
+"$daemonize" import "$work/hello.plist" -o "$work/job" 2>/dev/null
+check "import hello.plist exit" 0 $?
+timeout 30 "$daemonize" run "$work/job/local.hello.toml" >/dev/null 2>"$work/job.err"; code=$?
+check "run the imported job exit" 0 $code
+check "the job's output in its StandardOutPath" 'launchd job ran: /bin/sh' \
+  "$(cat "$work/job-logs/hello.out" 2>/dev/null)"
 
 # What was imported runs: a supervisord program, through `daemonize run` with a real child.
 mkdir -p "$work/run-logs"

@@ -72,6 +72,10 @@ struct SourceText {
 // (`.js`, `.cjs`, `.mjs`) is refused at line 1 with how to turn it into JSON.
 [[nodiscard]] ImportResult import_pm2(const SourceText& ecosystem);
 
+// A launchd job (launchd.plist(5)), XML or binary (`bplist00`). A binary plist has no lines:
+// its report lines and errors say line 1.
+[[nodiscard]] ImportResult import_launchd(const SourceText& plist);
+
 // The drop-ins systemd applies to the unit at `unit_path`: `<unit_path>.d/*.conf`, sorted by
 // file name (the one place the importers look at the file system).
 [[nodiscard]] std::vector<std::string> systemd_dropin_paths(const std::string& unit_path);
