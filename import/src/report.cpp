@@ -20,7 +20,8 @@ std::optional<Format> parse_format(std::string_view name) {
 }
 
 bool is_supported(Format format) {
-  return format == Format::systemd || format == Format::supervisord || format == Format::procfile;
+  return format == Format::systemd || format == Format::supervisord || format == Format::procfile ||
+         format == Format::nssm || format == Format::winsw;
 }
 
 const char* to_string(Outcome outcome) {
@@ -51,6 +52,10 @@ ImportResult import_text(Format format, const SourceText& source,
       return import_supervisord(source);
     case Format::procfile:
       return import_procfile(source);
+    case Format::nssm:
+      return import_nssm(source);
+    case Format::winsw:
+      return import_winsw(source);
     default:
       break;
   }
