@@ -113,7 +113,8 @@ int run_import(const ImportOptions& options) {
     if (!format) {
       all.errors.push_back({path, 1,
                             "not a service definition daemonize can read (systemd unit, "
-                            "supervisord configuration or Procfile); name its kind with --from"});
+                            "NSSM registry export, WinSW XML, supervisord configuration or "
+                            "Procfile); name its kind with --from"});
       continue;
     }
     if (!import::is_supported(*format)) {

@@ -18,7 +18,8 @@ echo "fuzz_manifest: no crash, leak or hang in ${seconds}s"
 
 # The importers, seeded with the import tests' inputs.
 import_work=$(mktemp -d); trap 'rm -rf "$work" "$import_work"' EXIT
-find "$root/tests/import" -type f \( -name '*.service' -o -name '*.conf' -o -name '*.Procfile' \) \
+find "$root/tests/import" -type f \( -name '*.service' -o -name '*.conf' -o -name '*.Procfile' \
+  -o -name '*.reg' -o -name '*.xml' \) \
   -exec cp -t "$import_work/" {} + 2>/dev/null || true
 ASAN_OPTIONS=detect_leaks=1 "$build/tests/fuzz/fuzz_import" "$import_work" \
   -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \

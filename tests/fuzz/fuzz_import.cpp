@@ -1,6 +1,6 @@
-// Fuzzes the importers (systemd unit + a drop-in, supervisord, Procfile): no crash, leak or hang;
-// malformed input is refused with a line (>= 1); and whatever they write loads with the real
-// loader, so `daemonize import` never writes a manifest that does not validate.
+// Fuzzes the importers (systemd unit + a drop-in, supervisord, Procfile, NSSM .reg, WinSW XML): no
+// crash, leak or hang; malformed input is refused with a line (>= 1); and whatever they write loads
+// with the real loader, so `daemonize import` never writes a manifest that does not validate.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -41,6 +41,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(import_systemd({"/u/fuzz@.service", unit}, {}));
   check(import_supervisord({"/u/fuzz.conf", text}));
   check(import_procfile({"/u/Procfile", text}));
+  check(import_nssm({"/u/fuzz.reg", text}));
+  check(import_winsw({"/u/fuzz.xml", text}));
+  check(import_winsw({"C:\\u\\fuzz.xml", text}));
   (void)detect_format("/u/fuzz", text);
   return 0;
 }
