@@ -15,12 +15,14 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <variant>
 
 #include "commands.hpp"
 #include "daemonize/core/diagnostics.hpp"
 #include "daemonize/core/exit_codes.hpp"
 #include "daemonize/core/loader.hpp"
 #include "daemonize/import/import.hpp"
+#include "installed_definition.hpp"
 
 namespace daemonize::cli {
 namespace {
@@ -29,6 +31,7 @@ namespace fs = std::filesystem;
 
 struct ImportOptions {
   std::vector<std::string> paths;
+  std::string service;  // --service NAME: the definition this host's manager holds
   std::string from;
   std::string output_directory;
   bool json = false;
@@ -89,8 +92,16 @@ int run_import(const ImportOptions& options) {
                  "stdout\n";
     return exit_code::usage;
   }
+  if (options.service.empty() == options.paths.empty()) {
+    std::cerr << "daemonize: import needs PATH... or --service NAME (one of the two)\n";
+    return exit_code::usage;
+  }
+  if (options.from == "scm" && options.service.empty()) {
+    std::cerr << "daemonize: --from scm reads an installed service: use it with --service NAME\n";
+    return exit_code::usage;
+  }
   std::optional<import::Format> forced;
-  if (!options.from.empty()) {
+  if (!options.from.empty() && options.from != "scm") {
     forced = import::parse_format(options.from);
     if (forced && !import::is_supported(*forced)) {
       std::cerr << "daemonize: importing " << options.from
@@ -101,6 +112,37 @@ int run_import(const ImportOptions& options) {
 
   import::ImportResult all;
   std::vector<std::string> unreadable;
+  if (!options.service.empty()) {
+    auto installed = read_installed_definition(
+        options.service, options.from.empty() ? std::nullopt : std::optional(options.from));
+    if (const auto* error = std::get_if<std::string>(&installed)) {
+      std::cerr << "daemonize: " << *error << "\n";
+      return exit_code::no_input;
+    }
+    const auto& definition = std::get<InstalledDefinition>(installed);
+    if (definition.deployed_manifest) {
+      // daemonize's own manifest: nothing to convert.
+      auto loaded =
+          load_manifest_text(definition.source.text, definition.source.path, TargetOs::linux);
+      if (!loaded.service) {
+        for (const auto& diagnostic : loaded.diagnostics) {
+          std::cerr << format_diagnostic(diagnostic) << "\n";
+        }
+        return exit_code::data_error;
+      }
+      all.services.push_back(
+          {loaded.service->name, "# Imported by `daemonize import` from the service " +
+                                     options.service + ", deployed by daemonize from " +
+                                     definition.source.path + "\n" + definition.source.text});
+      all.report.push_back({definition.source.path, 1, import::Outcome::carried, "manifest",
+                            "deployed by daemonize: written as it is"});
+    } else {
+      auto result = import::import_text(definition.format, definition.source, definition.dropins);
+      all.services = std::move(result.services);
+      all.report = std::move(result.report);
+      all.errors = std::move(result.errors);
+    }
+  }
   for (const auto& path : options.paths) {
     auto read = read_file(path);
     if (!read.text) {
@@ -232,13 +274,15 @@ void add_import_command(CLI::App& app, CliContext& context) {
   auto options = std::make_shared<ImportOptions>();
   auto* command = app.add_subcommand(
       "import", "Write manifests from systemd units, supervisord programs or a Procfile");
-  command->add_option("path", options->paths, "The definitions to import")->required();
+  command->add_option("path", options->paths, "The definitions to import");
+  command->add_option("--service", options->service,
+                      "Import the definition this host's service manager holds for NAME");
   command
       ->add_option("--from", options->from,
                    "Their kind (default: detected): systemd, launchd, nssm, winsw, supervisord, "
-                   "pm2, procfile")
-      ->check(
-          CLI::IsMember({"systemd", "launchd", "nssm", "winsw", "supervisord", "pm2", "procfile"}));
+                   "pm2, procfile; with --service: systemd, launchd or scm")
+      ->check(CLI::IsMember(
+          {"systemd", "launchd", "nssm", "winsw", "supervisord", "pm2", "procfile", "scm"}));
   command->add_option("-o,--output-dir", options->output_directory,
                       "Write one NAME.toml per service into DIR (default: stdout, one service)");
   command->add_flag("--json", options->json, "Print the report as JSON on stdout (needs -o)");
