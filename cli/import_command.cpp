@@ -273,7 +273,9 @@ int run_import(const ImportOptions& options) {
 void add_import_command(CLI::App& app, CliContext& context) {
   auto options = std::make_shared<ImportOptions>();
   auto* command = app.add_subcommand(
-      "import", "Write manifests from systemd units, supervisord programs or a Procfile");
+      "import",
+      "Write manifests from systemd units, NSSM and WinSW services, supervisord programs or a "
+      "Procfile");
   command->add_option("path", options->paths, "The definitions to import");
   command->add_option("--service", options->service,
                       "Import the definition this host's service manager holds for NAME");

@@ -81,7 +81,7 @@ _daemonize() {
     list) flags="--json --help" ;;
     logs) flags="--lines -n --follow -f --stdout --stderr --since --events --help" ;;
     edit) flags="--target -t --root --yes -y --help" ;;
-    import) flags="--from --output-dir -o --json --strict --help" ;;
+    import) flags="--from --service --output-dir -o --json --strict --help" ;;
     *) flags="--help" ;;
   esac
 
@@ -92,7 +92,7 @@ _daemonize() {
   case $command in
     init | list | edit) ;;
     import)
-      # Units, supervisord configurations, Procfiles: any file.
+      # Units, registry exports, WinSW XML, supervisord configurations, Procfiles: any file.
       COMPREPLY=($(compgen -f -- "$cur"))
       ;;
     status | remove | start | stop | restart | reload)

@@ -402,26 +402,28 @@ class WinswImporter {
                                  : lowercase(e.name) == "logmode" ? trim(e.text)
                                                                   : "append");
     const std::string key = e.name + (attribute != nullptr ? " mode=" + mode : "");
-    std::optional<unsigned long long> size;
-    std::optional<unsigned long long> keep;
+    // WinSW's defaults until the children say otherwise (plain values: GCC's -Os warns
+    // about optionals here).
+    unsigned long long size_kib = kSizeThresholdKiB;
+    unsigned long long keep_files = kKeepFiles;
     for (const auto& c : e.children) {
       const std::string sub = lowercase(c.name);
       const std::string subkey = e.name + "/" + c.name;
       if (sub == "mode") continue;
       if (sub == "sizethreshold") {
-        size = parse_count(c.text);
+        const auto size = parse_count(c.text);
         if (!size || *size > (1ULL << 40U)) {
           dropped(c, subkey, "not a size in KB");
-          size.reset();
         } else {
+          size_kib = *size;
           carried(c, subkey, "logs.max_size");
         }
       } else if (sub == "keepfiles") {
-        keep = parse_count(c.text);
+        const auto keep = parse_count(c.text);
         if (!keep || *keep > 10000) {
           dropped(c, subkey, "not a count up to 10000");
-          keep.reset();
         } else {
+          keep_files = *keep;
           carried(c, subkey, "logs.max_files");
         }
       } else if (sub == "pattern" || sub == "period" || sub == "autorollattime") {
@@ -465,11 +467,11 @@ class WinswImporter {
     if (!by_size && !by_time) return dropped(e, key, "not a WinSW log mode");
     std::vector<std::string> what;
     if (by_size) {
-      draft_.set("logs", "max_size", std::to_string(size.value_or(kSizeThresholdKiB) * 1024));
-      draft_.set("logs", "max_files", std::to_string(keep.value_or(kKeepFiles)));
+      draft_.set("logs", "max_size", std::to_string(size_kib * 1024));
+      draft_.set("logs", "max_files", std::to_string(keep_files));
       what.emplace_back("logs.max_size, logs.max_files");
     } else {
-      draft_.set("logs", "max_files", std::to_string(keep.value_or(kKeepFiles)));
+      draft_.set("logs", "max_files", std::to_string(keep_files));
       what.emplace_back("logs.max_files");
     }
     if (!by_time) return carried(e, key, join(what, ""));
