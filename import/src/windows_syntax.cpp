@@ -117,6 +117,7 @@ std::pair<std::string, std::string> split_windows_path(std::string_view path) {
 
 std::string windows_references_note(const std::vector<std::string>& references) {
   std::vector<std::string> variables;
+  variables.reserve(references.size());
   for (const auto& reference : references) {
     variables.push_back("${" + reference.substr(1, reference.size() - 2) + "}");
   }
