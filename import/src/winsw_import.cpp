@@ -93,7 +93,11 @@ class WinswImporter {
     draft_.set("logs", "stdout", toml_string(stem() + ".out.log"));
     draft_.set("logs", "stderr", toml_string(stem() + ".err.log"));
     draft_.set("logs", "max_size", "0");
-    if (!base_.empty()) draft_.set("logs", "directory", toml_string(base_));
+    if (!base_.empty()) {
+      // WinSW's default working and log directory: the wrapper's.
+      draft_.set("service", "working_directory", toml_string(base_));
+      draft_.set("logs", "directory", toml_string(base_));
+    }
     has_start_arguments_ = child(root_, "startarguments") != nullptr;
     for (const auto& element : root_.children) map(element);
     finish();
@@ -255,7 +259,11 @@ class WinswImporter {
       const std::string raw = with_base(text, ignored);
       const std::string directory = manifest_text(text, notes);
       if (!is_windows_absolute_path(raw) || directory.find("${") != std::string::npos) {
-        return dropped(e, key, "not an absolute path the manifest can log to");
+        return dropped(e, key,
+                       lowercase(raw).find("%base%") != std::string::npos
+                           ? "%BASE% is not known here: import the installed service with "
+                             "--service, or write the path"
+                           : "not an absolute path the manifest can log to");
       }
       draft_.set("logs", "directory", toml_string(directory));
       return outcome_with_notes(e, key, "logs.directory", notes);
@@ -295,7 +303,13 @@ class WinswImporter {
       return map_hook(e);
     }
     if (name == "stopexecutable" || name == "stoparguments") return map_stop_executable(e);
-    if (name == "priority") return dropped(e, key, "no process priority in the manifest");
+    if (name == "priority") {
+      if (lowercase(text) == "normal") return carried(e, key, "normal priority");
+      return dropped(e, key, "no process priority in the manifest");
+    }
+    if (name == "securitydescriptor") {
+      return dropped(e, key, "the service's security descriptor has no equivalent");
+    }
     if (name == "download") {
       return dropped(e, key,
                      "nothing is downloaded at start: put the file in place before deploying");
@@ -554,7 +568,10 @@ class WinswImporter {
   void map_stop_executable(const XmlElement& e) {
     const XmlElement* stop_arguments = child(root_, "stoparguments");
     const XmlElement* stop_executable = child(root_, "stopexecutable");
-    if (lowercase(e.name) == "stopexecutable" && stop_arguments != nullptr) {
+    if (lowercase(e.name) == "stopexecutable") {
+      if (stop_arguments == nullptr) {
+        return dropped(e, e.name, "WinSW runs it only with <stoparguments>");
+      }
       return carried(e, e.name, "hooks.stop, with <stoparguments>");
     }
     std::vector<std::string> notes;

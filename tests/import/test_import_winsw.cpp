@@ -260,6 +260,29 @@ TEST(ImportWinsw, EveryExampleValidatesForLinuxToo) {
   }
 }
 
+TEST(ImportWinsw, DefaultsOfTheWrapperAndLoneStopExecutable) {
+  auto result = import_winsw({R"(C:\svc\app.xml)",
+                              "<service>\n<id>app</id>\n<executable>C:\\app\\app.exe</executable>\n"
+                              "<stopexecutable>C:\\app\\stop.exe</stopexecutable>\n"
+                              "<priority>Normal</priority>\n<logpath>%BASE%\\logs</logpath>\n"
+                              "</service>\n"});
+  ASSERT_TRUE(result.errors.empty());
+  EXPECT_EQ(
+      report_lines(result),
+      (std::vector<std::string>{
+          R"(C:\svc\app.xml:2: carried: id — service.name)",
+          R"(C:\svc\app.xml:3: carried: executable — service.command)",
+          R"(C:\svc\app.xml:4: dropped: stopexecutable — WinSW runs it only with <stoparguments>)",
+          R"(C:\svc\app.xml:5: carried: priority — normal priority)",
+          R"(C:\svc\app.xml:6: carried: logpath — logs.directory)",
+      }));
+  const auto s = load_one(result);
+  EXPECT_EQ(s.working_directory, R"(C:\svc)");  // WinSW's default: the wrapper's directory
+  EXPECT_EQ(s.logs.directory, R"(C:\svc\logs)");
+  EXPECT_TRUE(s.hooks.stop.empty());
+  EXPECT_EQ(s.logs.stdout_stream.file_name, "app.out.log");
+}
+
 std::string error_of(const std::string& text) {
   auto result = import_winsw({"w.xml", text});
   if (result.errors.empty()) return "";
