@@ -135,9 +135,23 @@ void export_key(HKEY parent, const std::wstring& relative, const std::wstring& p
   }
 }
 
+std::wstring lowercase(std::wstring text);
+
+// The SCM's reading of an ImagePath: CommandLineToArgvW, except that an unquoted program path
+// with spaces ends at the first ".exe" followed by a space, as CreateProcess finds it.
 std::vector<std::wstring> command_line_words(const std::wstring& command_line) {
   std::vector<std::wstring> words;
   if (command_line.empty()) return words;
+  if (command_line.front() != L'"') {
+    const std::wstring lower = lowercase(command_line);
+    auto exe = lower.find(L".exe");
+    while (exe != std::wstring::npos && exe + 4 < lower.size() && lower[exe + 4] != L' ') {
+      exe = lower.find(L".exe", exe + 1);
+    }
+    if (exe != std::wstring::npos && lower.find(L' ') < exe) {
+      return {command_line.substr(0, exe + 4)};  // only the program is looked at here
+    }
+  }
   int count = 0;
   LPWSTR* argv = CommandLineToArgvW(command_line.c_str(), &count);
   if (argv == nullptr) return words;

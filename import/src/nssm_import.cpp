@@ -28,6 +28,8 @@ constexpr std::uint64_t kSkipConsole = 1;
 constexpr std::uint64_t kSkipWindow = 2;
 constexpr std::uint64_t kSkipThreads = 4;
 constexpr std::uint64_t kSkipTerminate = 8;
+// NORMAL_PRIORITY_CLASS, what NSSM writes by default.
+constexpr std::uint64_t kNormalPriority = 0x20;
 
 // A service key and its subkeys, by subkey path relative to it ("", "parameters",
 // "parameters\appexit", ...; lowercase).
@@ -72,7 +74,7 @@ class ServiceImporter {
            "service " + keys_.name + " has no ImagePath: not a service registration"});
       return;
     }
-    const auto words = split_windows_command_line(value_text(*image), true);
+    const auto words = split_image_path(value_text(*image));
     const std::string program = words.empty() ? "" : lowercase_file_name(words.front());
     nssm_ = program == "nssm.exe" || program == "nssm";
     if ((program == "daemonize.exe" || program == "daemonize") &&
@@ -319,7 +321,7 @@ class ServiceImporter {
       return carried(v, v.name,
                      "nssm.exe runs Parameters\\Application; the watchdog takes its place");
     std::vector<std::string> notes;
-    auto words = split_windows_command_line(value_text(v), true);
+    auto words = split_image_path(value_text(v));
     if (words.empty() || words.front().empty()) {
       result_.errors.push_back({source_.path, v.line, "ImagePath is empty"});
       failed_ = true;
@@ -455,10 +457,16 @@ class ServiceImporter {
                      "the program's Job Object holds everything it started, which is stopped "
                      "with it");
     }
-    if (name == "apppriority") return dropped(v, key, "no process priority in the manifest");
+    if (name == "apppriority") {
+      if (is_number(v) && v.number == kNormalPriority) return carried(v, key, "normal priority");
+      return dropped(v, key, "no process priority in the manifest");
+    }
     if (name == "appaffinity") return dropped(v, key, "no processor affinity in the manifest");
     if (name == "appnoconsole") {
-      return dropped(v, key, "the watchdog decides the program's console");
+      if (is_number(v) && v.number == 0) {
+        return carried(v, key, "the program has a console (the watchdog's Ctrl+C reaches it)");
+      }
+      return dropped(v, key, "the watchdog always gives the program a console, for Ctrl+C");
     }
     if (name == "appredirecthook") {
       return dropped(v, key, "hooks get the program's stderr log in any case");

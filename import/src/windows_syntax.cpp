@@ -65,6 +65,28 @@ std::vector<std::string> split_windows_command_line(std::string_view text, bool 
   return words;
 }
 
+std::vector<std::string> split_image_path(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos || text[first] == '"') {
+    return split_windows_command_line(text, true);
+  }
+  std::string lower(text.substr(first));
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  auto exe = lower.find(".exe");
+  while (exe != std::string::npos && exe + 4 < lower.size() && lower[exe + 4] != ' ' &&
+         lower[exe + 4] != '\t') {
+    exe = lower.find(".exe", exe + 1);
+  }
+  const auto blank = lower.find_first_of(" \t");
+  if (exe == std::string::npos || blank >= exe) return split_windows_command_line(text, true);
+  std::vector<std::string> words{std::string(text.substr(first, exe + 4))};
+  for (auto& word : split_windows_command_line(text.substr(first + exe + 4), false)) {
+    words.push_back(std::move(word));
+  }
+  return words;
+}
+
 std::string windows_to_manifest_text(std::string_view text, std::vector<std::string>& references) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {

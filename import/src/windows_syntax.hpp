@@ -15,6 +15,11 @@ namespace daemonize::import {
 [[nodiscard]] std::vector<std::string> split_windows_command_line(std::string_view text,
                                                                   bool program_first);
 
+// A service's ImagePath as the SCM runs it: like `split_windows_command_line(text, true)`, but an
+// unquoted program path with spaces ("C:\Program Files\x\x.exe -a") ends at the first ".exe"
+// followed by a space, as CreateProcess's search for the program finds it.
+[[nodiscard]] std::vector<std::string> split_image_path(std::string_view text);
+
 // Text with Windows %NAME% references as manifest text: `%NAME%` → `${NAME}` (the watchdog reads
 // it from its environment when the program starts), `$` doubled. Each reference is noted once in
 // `references` ("%NAME%"); `%` that starts no reference is kept.

@@ -126,7 +126,8 @@ TEST(ImportNssm, CaddyWithExpandedPathsAndExitCodes) {
           f + "37: carried: AppKillProcessTree — the whole process tree is stopped",
           f + "38: approximated: AppThrottle — restart.reset_after: a run shorter than this makes "
               "the next restart wait longer (the watchdog's backoff instead of NSSM's throttle)",
-          f + "39: dropped: AppNoConsole — the watchdog decides the program's console",
+          f + "39: carried: AppNoConsole — the program has a console (the watchdog's Ctrl+C "
+              "reaches it)",
           f + "42: carried: AppExit\\(default) — restart.policy = \"always\"",
           f + "43: carried: AppExit\\0 — restart.policy = \"on-failure\", "
               "restart.success_exit_codes",
@@ -395,6 +396,15 @@ TEST(WindowsCommandLine, SplitsAsCommandLineToArgvW) {
   EXPECT_EQ(split_windows_command_line(R"(a\\\"b "c\\" d\\\\"e f" "g""h")", false),
             (V{R"(a\"b)", R"(c\)", R"(d\\e f)", R"(g"h)"}));
   EXPECT_EQ(split_windows_command_line("  ", false), V{});
+  // An unquoted ImagePath with spaces: the program ends at ".exe ", as CreateProcess finds it.
+  EXPECT_EQ(split_image_path(R"(C:\Program Files\nssm\nssm.exe)"),
+            (V{R"(C:\Program Files\nssm\nssm.exe)"}));
+  EXPECT_EQ(split_image_path(R"(C:\Program Files\App\app.exe -k "a b")"),
+            (V{R"(C:\Program Files\App\app.exe)", "-k", "a b"}));
+  EXPECT_EQ(split_image_path(R"("C:\Program Files\App\app.exe" -k)"),
+            (V{R"(C:\Program Files\App\app.exe)", "-k"}));
+  EXPECT_EQ(split_image_path(R"(C:\svc\app.exe -k x.exe y)"),
+            (V{R"(C:\svc\app.exe)", "-k", "x.exe", "y"}));
   std::vector<std::string> references;
   EXPECT_EQ(windows_to_manifest_text("%SystemRoot%\\x $5 %not a var% 100%", references),
             "${SystemRoot}\\x $$5 %not a var% 100%");
