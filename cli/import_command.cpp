@@ -108,12 +108,29 @@ int run_import(const ImportOptions& options) {
       return exit_code::no_input;
     }
     const auto& definition = std::get<InstalledDefinition>(installed);
-    if (!import::is_supported(definition.format)) {
+    if (definition.deployed_manifest) {
+      // daemonize's own manifest: nothing to convert.
+      auto loaded =
+          load_manifest_text(definition.source.text, definition.source.path, TargetOs::linux);
+      if (!loaded.service) {
+        for (const auto& diagnostic : loaded.diagnostics) {
+          std::cerr << format_diagnostic(diagnostic) << "\n";
+        }
+        return exit_code::data_error;
+      }
+      all.services.push_back(
+          {loaded.service->name, "# Imported by `daemonize import` from the service " +
+                                     options.service + ", deployed by daemonize from " +
+                                     definition.source.path + "\n" + definition.source.text});
+      all.report.push_back({definition.source.path, 1, import::Outcome::carried, "manifest",
+                            "deployed by daemonize: written as it is"});
+    } else if (!import::is_supported(definition.format)) {
       std::cerr << "daemonize: " << definition.source.path << ": importing "
                 << import::to_string(definition.format) << " is not supported yet\n";
       return exit_code::unavailable;
+    } else {
+      all = import::import_text(definition.format, definition.source, definition.dropins);
     }
-    all = import::import_text(definition.format, definition.source, definition.dropins);
   }
   if (options.from == "scm" && options.service.empty()) {
     std::cerr << "daemonize: --from scm reads the Windows service control manager: it needs "
@@ -143,8 +160,8 @@ int run_import(const ImportOptions& options) {
     if (!format) {
       all.errors.push_back({path, 1,
                             "not a service definition daemonize can read (systemd unit, launchd "
-                            "plist, supervisord configuration or Procfile); name its kind with "
-                            "--from"});
+                            "plist, NSSM registry export, WinSW XML, supervisord configuration, "
+                            "PM2 ecosystem file or Procfile); name its kind with --from"});
       continue;
     }
     if (!import::is_supported(*format)) {
@@ -262,7 +279,8 @@ void add_import_command(CLI::App& app, CliContext& context) {
   auto options = std::make_shared<ImportOptions>();
   auto* command = app.add_subcommand(
       "import",
-      "Write manifests from systemd units, launchd plists, supervisord programs or a Procfile");
+      "Write manifests from systemd units, launchd plists, NSSM and WinSW services, supervisord "
+      "and PM2 programs or a Procfile");
   auto* paths = command->add_option("path", options->paths, "The definitions to import");
   command
       ->add_option("--service", options->service,

@@ -19,6 +19,9 @@ struct InstalledDefinition {
   import::Format format = import::Format::systemd;
   import::SourceText source;                // path names where it came from (unit file, key)
   std::vector<import::SourceText> dropins;  // systemd drop-ins, in the order systemd applies them
+  // The source is the manifest of a service daemonize deployed (Windows: the image runs
+  // `daemonize.exe run --service MANIFEST`): it is the definition already, written as it is.
+  bool deployed_manifest = false;
 };
 
 // Where `from` is absent the manager of this host is asked. The error names the manager and the

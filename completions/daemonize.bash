@@ -92,7 +92,7 @@ _daemonize() {
   case $command in
     init | list | edit) ;;
     import)
-      # Units, supervisord configurations, Procfiles: any file.
+      # Units, registry exports, WinSW XML, supervisord configurations, Procfiles: any file.
       COMPREPLY=($(compgen -f -- "$cur"))
       ;;
     status | remove | start | stop | restart | reload)

@@ -32,7 +32,8 @@ echo "fuzz_manifest: no crash, leak or hang in ${seconds}s"
 # The importers, seeded with the import tests' inputs.
 import_work=$(mktemp -d); trap 'rm -rf "$work" "$import_work"' EXIT
 find "$root/tests/import" -type f \( -name '*.service' -o -name '*.conf' -o -name '*.Procfile' \
-  -o -name '*.json' -o -name '*.yaml' -o -name '*.yml' -o -name '*.plist' \) \
+  -o -name '*.json' -o -name '*.yaml' -o -name '*.yml' -o -name '*.plist' -o -name '*.reg' \
+  -o -name '*.xml' \) \
   -exec cp -t "$import_work/" {} + 2>/dev/null || true
 fuzz fuzz_import "$import_work"
 echo "fuzz_import: no crash, leak or hang in ${seconds}s"

@@ -7,9 +7,10 @@ namespace daemonize::import {
 namespace {
 
 // The order of the tables in a written manifest (docs/manifest.md's order).
-constexpr std::array<std::string_view, 13> kTableOrder{
-    "service", "env",          "restart",     "stop",    "reload",  "hooks",        "logs",
-    "limits",  "dependencies", "directories", "sandbox", "systemd", "systemd.extra"};
+constexpr std::array<std::string_view, 15> kTableOrder{
+    "service", "env",     "restart",       "stop",         "reload",
+    "hooks",   "logs",    "limits",        "dependencies", "directories",
+    "sandbox", "systemd", "systemd.extra", "windows",      "os.windows.dependencies"};
 
 std::size_t table_rank(std::string_view table) {
   return static_cast<std::size_t>(std::find(kTableOrder.begin(), kTableOrder.end(), table) -

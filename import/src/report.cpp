@@ -20,8 +20,9 @@ std::optional<Format> parse_format(std::string_view name) {
 }
 
 bool is_supported(Format format) {
-  return format == Format::systemd || format == Format::launchd || format == Format::supervisord ||
-         format == Format::procfile || format == Format::pm2;
+  return format == Format::systemd || format == Format::launchd || format == Format::nssm ||
+         format == Format::winsw || format == Format::supervisord || format == Format::pm2 ||
+         format == Format::procfile;
 }
 
 const char* to_string(Outcome outcome) {
@@ -56,6 +57,10 @@ ImportResult import_text(Format format, const SourceText& source,
       return import_procfile(source);
     case Format::pm2:
       return import_pm2(source);
+    case Format::nssm:
+      return import_nssm(source);
+    case Format::winsw:
+      return import_winsw(source);
     default:
       break;
   }

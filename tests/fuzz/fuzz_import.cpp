@@ -1,7 +1,7 @@
-// Fuzzes the importers (systemd unit + a drop-in, launchd plist, supervisord, PM2 JSON and YAML,
-// Procfile): no crash, leak or hang; malformed input is refused with a line (>= 1); and whatever
-// they write loads with the real loader, so `daemonize import` never writes a manifest that does
-// not validate.
+// Fuzzes the importers (systemd unit + a drop-in, launchd plist, NSSM .reg, WinSW XML,
+// supervisord, PM2 JSON and YAML, Procfile): no crash, leak or hang; malformed input is refused
+// with a line (>= 1); and whatever they write loads with the real loader, so `daemonize import`
+// never writes a manifest that does not validate.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -45,6 +45,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(import_procfile({"/u/Procfile", text}));
   check(import_pm2({"/u/ecosystem.json", text}));
   check(import_pm2({"/u/ecosystem.yaml", text}));
+  check(import_nssm({"/u/fuzz.reg", text}));
+  check(import_winsw({"/u/fuzz.xml", text}));
+  check(import_winsw({"C:\\u\\fuzz.xml", text}));
   (void)detect_format("/u/fuzz", text);
   return 0;
 }

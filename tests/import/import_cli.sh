@@ -89,9 +89,6 @@ check "missing exit" 66 $code
 check "missing message" "$work/missing.service: error: cannot read it: No such file or directory" "$(cat "$work/err")"
 "$daemonize" import "$work" >/dev/null 2>&1
 check "directory exit" 66 $?
-"$daemonize" import --from nssm "$work/web.service" >/dev/null 2>"$work/err"; code=$?
-check "nssm exit" 69 $code
-check "nssm message" "daemonize: importing nssm is not supported yet; this build reads systemd, launchd, supervisord, pm2, procfile" "$(cat "$work/err")"
 "$daemonize" import --from upstart "$work/web.service" >/dev/null 2>&1
 check "unknown --from exit" 2 $?
 
@@ -207,4 +204,28 @@ timeout 30 "$daemonize" run "$work/pm2/greeter.toml" >/dev/null 2>"$work/run.err
 check "run the imported pm2 app exit" 0 $code
 check "the pm2 app's output in its out_file" "hello from pm2" \
   "$(cat "$work/pm2-logs/greeter.log" 2>/dev/null)"
+# Windows definitions: a UTF-16LE registry export as regedit writes it, and WinSW XML; the
+# kind is detected from the extension, a password is reported and never written.
+"$daemonize" import "$here/nssm/grafana.reg" >"$work/grafana.toml" 2>"$work/report"; code=$?
+check "nssm .reg exit" 0 $code
+check "nssm .reg report" "$here/nssm/grafana.reg:17: carried: Application — service.command" \
+  "$(grep ':17:' "$work/report")"
+grep -q '^command = "C:\\\\Program Files\\\\GrafanaLabs\\\\grafana\\\\bin\\\\grafana-server.exe"$' "$work/grafana.toml"
+check "nssm command" 0 $?
+"$daemonize" validate "$work/grafana.toml" >/dev/null 2>&1
+check "nssm manifest validates" 0 $?
+"$daemonize" render "$work/grafana.toml" --target windows-service >/dev/null 2>&1
+check "nssm manifest renders for windows-service" 0 $?
+"$daemonize" import --strict "$here/winsw/jenkins.xml" -o "$work/winsw" >/dev/null 2>"$work/err"; code=$?
+check "winsw --strict exit" 65 $code
+grep -q "^$here/winsw/jenkins.xml:20: dropped: serviceaccount/password — a password is never copied" "$work/err"
+check "winsw password reported" 0 $?
+"$daemonize" import "$here/winsw/jenkins.xml" -o "$work/winsw" >/dev/null 2>&1
+check "winsw -o exit" 0 $?
+grep -q "Winter2024" "$work/winsw/jenkins.toml"
+check "winsw password not written" 1 $?
+printf '<service>\n  <id>x</id>\n  <executable>C:\\x.exe</executable>\n</servce>\n' > "$work/bad.xml"
+"$daemonize" import "$work/bad.xml" >/dev/null 2>"$work/err"; code=$?
+check "broken WinSW XML exit" 65 $code
+check "broken WinSW XML message" "$work/bad.xml:4: error: </servce> does not close <service> of line 1" "$(cat "$work/err")"
 exit $fail

@@ -76,6 +76,12 @@ struct SourceText {
 // its report lines and errors say line 1.
 [[nodiscard]] ImportResult import_launchd(const SourceText& plist);
 
+// A registry export (`.reg`) of Services\NAME: an NSSM-wrapped service (ImagePath runs nssm.exe,
+// the program in Parameters) or a plain one (ImagePath is the program). One manifest per service.
+[[nodiscard]] ImportResult import_nssm(const SourceText& reg);
+// A WinSW configuration (`<service>` XML, v2 or v3).
+[[nodiscard]] ImportResult import_winsw(const SourceText& xml);
+
 // The drop-ins systemd applies to the unit at `unit_path`: `<unit_path>.d/*.conf`, sorted by
 // file name (the one place the importers look at the file system).
 [[nodiscard]] std::vector<std::string> systemd_dropin_paths(const std::string& unit_path);
