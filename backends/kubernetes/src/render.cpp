@@ -646,8 +646,9 @@ class Renderer {
     };
     HealthProbes probes;
     if (start_period > 0) {
-      // failureThreshold x periodSeconds >= start_period, then `retries` more checks.
-      const auto checks_in_start = (start_period + period - 1) / period;
+      // The checks that fall inside start_period, then `retries` more (so failureThreshold x
+      // periodSeconds >= start_period).
+      const auto checks_in_start = start_period / period;
       probes.startup = probe(period, checks_in_start + retries);
       probes.liveness = probe(0, retries);
       probes.readiness = probe(0, 1);
