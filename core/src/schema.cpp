@@ -729,13 +729,22 @@ bool has_elements(KeyContext& context, const ReadTable& read, const std::string&
   return false;
 }
 
+// "v1", "v2beta1": an API version, not a group.
+bool is_api_version(std::string_view text) {
+  if (text.size() < 2 || text.front() != 'v') return false;
+  return std::all_of(text.begin() + 1, text.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
+  }) && text[1] >= '0' && text[1] <= '9';
+}
+
 void check_api_groups(KeyContext& context, const std::string& path, const Strings& groups) {
   for (std::size_t i = 0; i < groups.size(); ++i) {
     const auto& group = groups[i];
-    if (group.empty() || group == "*" || is_lowercase_name(group, "")) continue;
+    if (group.empty() || group == "*" || (is_lowercase_name(group, "") && !is_api_version(group)))
+      continue;
     const auto slash = group.find('/');
     std::string hint;
-    if (group == "v1") {
+    if (is_api_version(group)) {
       hint = "; the core group (v1) is \"\"";
     } else if (slash != std::string::npos && slash > 0) {
       hint = "; a group has no version: \"" + group.substr(0, slash) + "\"";
