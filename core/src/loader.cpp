@@ -799,8 +799,9 @@ class ManifestDecoder final : public schema::KeyContext {
       const std::string field_path = read.path + "." + name;
       const auto at = position_of(child.source());
       service_.positions[field_path] = at;
-      const auto field = std::find_if(key.fields.begin(), key.fields.end(),
-                                      [&](const auto& candidate) { return candidate.name == name; });
+      const auto field =
+          std::find_if(key.fields.begin(), key.fields.end(),
+                       [&](const auto& candidate) { return candidate.name == name; });
       if (field == key.fields.end()) {
         const auto suggestion = did_you_mean(name, names);
         std::string expected;

@@ -707,8 +707,8 @@ auto dns1123_label(const char* what) {
 // ones of policy, RBAC, impersonation and certificate objects).
 const std::vector<std::string>& kubernetes_verbs() {
   static const std::vector<std::string> verbs{
-      "get",  "list",     "watch",       "create",  "update", "patch", "delete", "deletecollection",
-      "use",  "bind",     "escalate",    "impersonate",       "approve", "sign",  "*"};
+      "get", "list", "watch",    "create",      "update",  "patch", "delete", "deletecollection",
+      "use", "bind", "escalate", "impersonate", "approve", "sign",  "*"};
   return verbs;
 }
 
@@ -732,9 +732,9 @@ bool has_elements(KeyContext& context, const ReadTable& read, const std::string&
 // "v1", "v2beta1": an API version, not a group.
 bool is_api_version(std::string_view text) {
   if (text.size() < 2 || text.front() != 'v') return false;
-  return std::all_of(text.begin() + 1, text.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
-  }) && text[1] >= '0' && text[1] <= '9';
+  return std::all_of(text.begin() + 1, text.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); }) &&
+         text[1] >= '0' && text[1] <= '9';
 }
 
 void check_api_groups(KeyContext& context, const std::string& path, const Strings& groups) {
@@ -782,7 +782,8 @@ void check_verbs(KeyContext& context, const std::string& path, const Strings& ve
 std::optional<KubernetesAccessRule> access_rule(KeyContext& context, const ReadTable& read) {
   KubernetesAccessRule rule;
   bool ok = true;
-  for (const char* field : {"api_groups", "resources", "verbs"}) ok &= has_elements(context, read, field);
+  for (const char* field : {"api_groups", "resources", "verbs"})
+    ok &= has_elements(context, read, field);
   const auto strings_of = [&read](const char* field) {
     const auto found = read.strings.find(field);
     return found == read.strings.end() ? Strings{} : found->second;
@@ -847,8 +848,8 @@ bool istio_principals(KeyContext& context, const std::string& path, const String
     const auto& principal = principals[i];
     const auto at = element(path, i);
     if (principal.starts_with("spiffe://")) {
-      context.error(at, "'" + at + "' is written without spiffe://: \"" + principal.substr(9) +
-                            "\"");
+      context.error(at,
+                    "'" + at + "' is written without spiffe://: \"" + principal.substr(9) + "\"");
     } else if (principal.find_first_of(" \t") != std::string::npos ||
                has_control_character(principal, false)) {
       context.error(at, "'" + at +
@@ -1248,21 +1249,21 @@ all.push_back({
 all.push_back({
     .name = "kubernetes",
     .docs = "Kubernetes only",
-    .keys = {for_targets(text<&S::kubernetes, &K::image>("image", "Container image",
-                                                         image_reference),
-                         "kubernetes (required)"),
-             integer<&S::kubernetes, &K::replicas>("replicas", "Pods run", 0, 10'000),
-             text<&S::kubernetes, &K::namespace_name>(
-                 "namespace", "Namespace of the objects",
-                 dns1123_label(" (lowercase letters, digits, '-')")),
-             with_default(text<&S::kubernetes, &K::service_account>(
-                              "service_account", "ServiceAccount of the pods", dns1123_label("")),
-                          "the DNS-1123 form of name"),
-             integer<&S::kubernetes, &K::port>("port", "Port the Service exposes", 1, 65535),
-             access_rules("rbac", "API permissions of the ServiceAccount (Role, RoleBinding)"),
-             strings<&S::kubernetes, &K::allow_principals>(
-                 "allow_principals", "Istio principals allowed to call the pods", false,
-                 istio_principals)},
+    .keys =
+        {for_targets(text<&S::kubernetes, &K::image>("image", "Container image", image_reference),
+                     "kubernetes (required)"),
+         integer<&S::kubernetes, &K::replicas>("replicas", "Pods run", 0, 10'000),
+         text<&S::kubernetes, &K::namespace_name>(
+             "namespace", "Namespace of the objects",
+             dns1123_label(" (lowercase letters, digits, '-')")),
+         with_default(text<&S::kubernetes, &K::service_account>(
+                          "service_account", "ServiceAccount of the pods", dns1123_label("")),
+                      "the DNS-1123 form of name"),
+         integer<&S::kubernetes, &K::port>("port", "Port the Service exposes", 1, 65535),
+         access_rules("rbac", "API permissions of the ServiceAccount (Role, RoleBinding)"),
+         strings<&S::kubernetes, &K::allow_principals>("allow_principals",
+                                                       "Istio principals allowed to call the pods",
+                                                       false, istio_principals)},
     .targets = "kubernetes",
 });
 return all;

@@ -343,24 +343,23 @@ class Renderer {
 
   // What the API server would silently not grant.
   void check_access_rule(const KubernetesAccessRule& rule, const std::string& key) {
-    static const std::vector<std::string_view> cluster_scoped{
-        "nodes",
-        "namespaces",
-        "persistentvolumes",
-        "storageclasses",
-        "clusterroles",
-        "clusterrolebindings",
-        "customresourcedefinitions",
-        "priorityclasses",
-        "ingressclasses",
-        "runtimeclasses",
-        "csidrivers",
-        "csinodes",
-        "volumeattachments",
-        "certificatesigningrequests",
-        "validatingwebhookconfigurations",
-        "mutatingwebhookconfigurations",
-        "apiservices"};
+    static const std::vector<std::string_view> cluster_scoped{"nodes",
+                                                              "namespaces",
+                                                              "persistentvolumes",
+                                                              "storageclasses",
+                                                              "clusterroles",
+                                                              "clusterrolebindings",
+                                                              "customresourcedefinitions",
+                                                              "priorityclasses",
+                                                              "ingressclasses",
+                                                              "runtimeclasses",
+                                                              "csidrivers",
+                                                              "csinodes",
+                                                              "volumeattachments",
+                                                              "certificatesigningrequests",
+                                                              "validatingwebhookconfigurations",
+                                                              "mutatingwebhookconfigurations",
+                                                              "apiservices"};
     if (!rule.cluster) {
       for (std::size_t i = 0; i < rule.resources.size(); ++i) {
         const std::string_view resource =
@@ -393,7 +392,8 @@ class Renderer {
     for (std::size_t i = 0; i < principals.size(); ++i) {
       const auto& principal = principals[i];
       const auto ns = principal.find("/ns/");
-      const bool shaped = ns != std::string::npos && principal.find("/sa/", ns + 4) != std::string::npos;
+      const bool shaped =
+          ns != std::string::npos && principal.find("/sa/", ns + 4) != std::string::npos;
       if (!shaped && principal.find('*') == std::string::npos) {
         warning("kubernetes.allow_principals[" + std::to_string(i) + "]",
                 "\"" + principal +
@@ -414,8 +414,8 @@ class Renderer {
             .set("action", YamlNode::string("ALLOW"))
             .set("rules", YamlNode::sequence().push(YamlNode::map().set(
                               "from", YamlNode::sequence().push(YamlNode::map().set(
-                                          "source", YamlNode::map().set(
-                                                        "principals", std::move(sources))))))));
+                                          "source", YamlNode::map().set("principals",
+                                                                        std::move(sources))))))));
     return policy;
   }
 

@@ -196,7 +196,7 @@ struct KubernetesConfig {
   std::string namespace_name = "default";
   std::string service_account;  // default: the DNS-1123-normalized service name
   std::optional<std::uint16_t> port;
-  std::vector<KubernetesAccessRule> rbac;      // empty: no API access (token not mounted)
+  std::vector<KubernetesAccessRule> rbac;     // empty: no API access (token not mounted)
   std::vector<std::string> allow_principals;  // Istio principals allowed to call the pods
 };
 
