@@ -188,6 +188,9 @@ TEST(KubernetesPermissions, RbacForTheDefaultAccountWarns) {
   ASSERT_NE(find_diagnostic(result, "kubernetes.rbac"), nullptr);
   EXPECT_EQ(result.artifacts.front().content.find("automountServiceAccountToken"),
             std::string::npos);
+  // Cluster-wide rules alone: the same warning.
+  service.kubernetes.rbac.front().cluster = true;
+  EXPECT_NE(find_diagnostic(render_kubernetes(service), "kubernetes.rbac"), nullptr);
 }
 
 TEST(KubernetesPermissions, AllowPrincipalsBecomeAnIstioAllowPolicyOnThePods) {

@@ -196,6 +196,11 @@ class Renderer {
         account.set("automountServiceAccountToken", YamlNode::boolean(false));
       content += "---\n" + emit_yaml(account);
     }
+    if (!service_.kubernetes.rbac.empty() && service_account_ == "default") {
+      warning("kubernetes.rbac",
+              "the permissions go to the namespace's \"default\" ServiceAccount, which every pod "
+              "without an account of its own uses; set [kubernetes] service_account");
+    }
     for (const bool cluster : {false, true}) {
       for (const auto& object : access_objects(cluster)) content += "---\n" + emit_yaml(object);
     }
@@ -316,11 +321,6 @@ class Renderer {
                                .set("apiGroup", YamlNode::string("rbac.authorization.k8s.io"))
                                .set("kind", YamlNode::string(role_kind))
                                .set("name", YamlNode::string(object_name)));
-    if (!cluster && service_account_ == "default") {
-      warning("kubernetes.rbac",
-              "the permissions go to the namespace's \"default\" ServiceAccount, which every pod "
-              "without an account of its own uses; set [kubernetes] service_account");
-    }
     std::vector<YamlNode> objects;
     objects.push_back(std::move(role));
     objects.push_back(std::move(binding));
