@@ -18,6 +18,21 @@ const LoadResult& ManifestCache::load(TargetOs os) {
 RenderResult render_for(const Backend& backend, const Service& service,
                         const RenderOptions& options) {
   auto result = backend.render(service, options);
+  // Permissions a cluster grants: another target must not look as if it granted them too.
+  if (backend.name() != "kubernetes") {
+    if (service.positions.contains("kubernetes.rbac")) {
+      result.diagnostics.push_back(
+          {Severity::warning, "", 0, 0, "kubernetes.rbac",
+           "[kubernetes] rbac grants Kubernetes API permissions to the pods only; this target "
+           "ignores it"});
+    }
+    if (service.positions.contains("kubernetes.allow_principals")) {
+      result.diagnostics.push_back(
+          {Severity::warning, "", 0, 0, "kubernetes.allow_principals",
+           "[kubernetes] allow_principals restricts callers in an Istio mesh only; this target "
+           "does not restrict who reaches the program"});
+    }
+  }
   const std::string prefix = std::string(backend.name()) + ": ";
   for (auto& diagnostic : result.diagnostics) {
     if (diagnostic.message.rfind(prefix, 0) != 0) diagnostic.message = prefix + diagnostic.message;

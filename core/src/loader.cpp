@@ -761,6 +761,80 @@ class ManifestDecoder final : public schema::KeyContext {
     return commands;
   }
 
+  // Each element an inline table of key.fields; every field and element keeps its position.
+  std::optional<std::vector<schema::ReadTable>> read_tables(const schema::Key& key) override {
+    const auto* node =
+        value(key, "an array of tables", [](const toml::node& n) { return n.is_array(); });
+    if (node == nullptr) return std::nullopt;
+    const std::string path = dotted_key(section_, key.name);
+    std::vector<std::string> names;
+    for (const auto& field : key.fields) names.emplace_back(field.name);
+    std::vector<schema::ReadTable> tables;
+    std::size_t index = 0;
+    for (const auto& element : *node->as_array()) {
+      schema::ReadTable read;
+      read.path = path + "[" + std::to_string(index++) + "]";
+      service_.positions[read.path] = position_of(element.source());
+      const auto* table = element.as_table();
+      if (table == nullptr) {
+        std::string keys;
+        for (const auto& name : names) keys += (keys.empty() ? "" : ", ") + name;
+        error(position_of(element.source()), read.path,
+              "'" + read.path + "' must be a table with the keys " + keys + ", got " +
+                  type_name(element));
+        tables.push_back(std::move(read));  // incomplete: the rule is not stored
+        continue;
+      }
+      read.complete = read_table_fields(*table, key, names, read);
+      tables.push_back(std::move(read));
+    }
+    return tables;
+  }
+
+  bool read_table_fields(const toml::table& table, const schema::Key& key,
+                         const std::vector<std::string>& names, schema::ReadTable& read) {
+    bool ok = true;
+    for (const auto& [name_key, child] : table) {
+      const std::string name(name_key.str());
+      const std::string field_path = read.path + "." + name;
+      const auto at = position_of(child.source());
+      service_.positions[field_path] = at;
+      const auto field =
+          std::find_if(key.fields.begin(), key.fields.end(),
+                       [&](const auto& candidate) { return candidate.name == name; });
+      if (field == key.fields.end()) {
+        const auto suggestion = did_you_mean(name, names);
+        std::string expected;
+        for (const auto& candidate : names) expected += (expected.empty() ? "" : ", ") + candidate;
+        error(position_of(name_key.source()), field_path,
+              "unknown key '" + name + "' in " + read.path +
+                  (suggestion.empty() ? " (expected one of: " + expected + ")" : suggestion));
+        ok = false;
+      } else if (field->type == schema::Type::boolean) {
+        if (const auto* flag = child.as_boolean()) {
+          read.flags[name] = flag->get();
+        } else {
+          error(at, field_path,
+                "'" + field_path + "' must be true or false, got " + type_name(child));
+          ok = false;
+        }
+      } else if (const auto* array = child.as_array()) {
+        ok &= read_argv(*array, field_path, read.strings[name]);
+      } else {
+        error(at, field_path,
+              "'" + field_path + "' must be an array of strings, got " + type_name(child));
+        ok = false;
+      }
+    }
+    for (const auto& field : key.fields) {
+      if (!field.required || table.contains(field.name)) continue;
+      error(position_of(table.source()), read.path + "." + std::string(field.name),
+            "'" + read.path + "' needs '" + std::string(field.name) + "'");
+      ok = false;
+    }
+    return ok;
+  }
+
   bool read_argv(const toml::array& array, const std::string& path,
                  std::vector<std::string>& argv) {
     bool ok = true;

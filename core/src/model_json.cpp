@@ -158,6 +158,14 @@ boost::json::value to_json(const Service& s) {
                               {"start", to_string(s.windows.start)},
                               {"account", s.windows.account},
                               {"task_trigger", to_string(s.windows.task_trigger)}};
+  boost::json::array rbac;
+  for (const auto& rule : s.kubernetes.rbac) {
+    rbac.emplace_back(boost::json::object{{"api_groups", string_array(rule.api_groups)},
+                                          {"resources", string_array(rule.resources)},
+                                          {"verbs", string_array(rule.verbs)},
+                                          {"resource_names", string_array(rule.resource_names)},
+                                          {"cluster", rule.cluster}});
+  }
   boost::json::object kubernetes{
       {"image",
        s.kubernetes.image ? boost::json::value(*s.kubernetes.image) : boost::json::value(nullptr)},
@@ -166,6 +174,8 @@ boost::json::value to_json(const Service& s) {
       {"service_account", s.kubernetes.service_account},
       {"port",
        s.kubernetes.port ? boost::json::value(*s.kubernetes.port) : boost::json::value(nullptr)},
+      {"rbac", rbac},
+      {"allow_principals", string_array(s.kubernetes.allow_principals)},
   };
   return boost::json::object{
       {"schema", s.schema},

@@ -9,6 +9,7 @@
 #include "daemonize/core/dns_label.hpp"
 #include "daemonize/core/interpolation.hpp"
 #include "daemonize/core/manifest_limits.hpp"
+#include "daemonize/core/suggest.hpp"
 #include "daemonize/core/units.hpp"
 #include "spellings.hpp"
 
@@ -702,6 +703,163 @@ auto dns1123_label(const char* what) {
   };
 }
 
+// [kubernetes] rbac: the verbs the API server authorizes (RBAC's standard verbs, then the special
+// ones of policy, RBAC, impersonation and certificate objects).
+const std::vector<std::string>& kubernetes_verbs() {
+  static const std::vector<std::string> verbs{
+      "get", "list", "watch",    "create",      "update",  "patch", "delete", "deletecollection",
+      "use", "bind", "escalate", "impersonate", "approve", "sign",  "*"};
+  return verbs;
+}
+
+bool is_lowercase_name(std::string_view text, std::string_view extra) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [extra](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           extra.find(c) != std::string_view::npos;
+  });
+}
+
+// Reports an empty array at the field (or the element when the field is missing) and returns
+// whether the field has elements.
+bool has_elements(KeyContext& context, const ReadTable& read, const std::string& field) {
+  const auto found = read.strings.find(field);
+  if (found != read.strings.end() && !found->second.empty()) return true;
+  const std::string path = read.path + "." + field;
+  if (found != read.strings.end()) context.error(path, "'" + path + "' must not be empty");
+  return false;
+}
+
+// "v1", "v2beta1": an API version, not a group.
+bool is_api_version(std::string_view text) {
+  if (text.size() < 2 || text.front() != 'v') return false;
+  return std::all_of(text.begin() + 1, text.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); }) &&
+         text[1] >= '0' && text[1] <= '9';
+}
+
+void check_api_groups(KeyContext& context, const std::string& path, const Strings& groups) {
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    const auto& group = groups[i];
+    if (group.empty() || group == "*" || (is_lowercase_name(group, "") && !is_api_version(group)))
+      continue;
+    const auto slash = group.find('/');
+    std::string hint;
+    if (is_api_version(group)) {
+      hint = "; the core group (v1) is \"\"";
+    } else if (slash != std::string::npos && slash > 0) {
+      hint = "; a group has no version: \"" + group.substr(0, slash) + "\"";
+    }
+    context.error(element(path, i), "'" + element(path, i) +
+                                        "' must be an API group like \"\" (core), \"apps\" or "
+                                        "\"batch\", got \"" +
+                                        group + "\"" + hint);
+  }
+}
+
+void check_resources(KeyContext& context, const std::string& path, const Strings& resources) {
+  for (std::size_t i = 0; i < resources.size(); ++i) {
+    if (resources[i] == "*" || is_lowercase_name(resources[i], "/*")) continue;
+    context.error(element(path, i), "'" + element(path, i) +
+                                        "' must be a resource's lowercase plural like "
+                                        "\"configmaps\" or \"pods/log\", got \"" +
+                                        resources[i] + "\"");
+  }
+}
+
+void check_verbs(KeyContext& context, const std::string& path, const Strings& verbs) {
+  const auto& known = kubernetes_verbs();
+  for (std::size_t i = 0; i < verbs.size(); ++i) {
+    if (std::find(known.begin(), known.end(), verbs[i]) != known.end()) continue;
+    context.error(element(path, i),
+                  "'" + element(path, i) +
+                      "' must be a Kubernetes verb (get, list, watch, create, update, patch, "
+                      "delete, deletecollection, use, bind, escalate, impersonate, approve, sign "
+                      "or \"*\"), got \"" +
+                      verbs[i] + "\"" + did_you_mean(verbs[i], known, '"'));
+  }
+}
+
+std::optional<KubernetesAccessRule> access_rule(KeyContext& context, const ReadTable& read) {
+  KubernetesAccessRule rule;
+  bool ok = true;
+  for (const char* field : {"api_groups", "resources", "verbs"})
+    ok &= has_elements(context, read, field);
+  const auto strings_of = [&read](const char* field) {
+    const auto found = read.strings.find(field);
+    return found == read.strings.end() ? Strings{} : found->second;
+  };
+  rule.api_groups = strings_of("api_groups");
+  rule.resources = strings_of("resources");
+  rule.verbs = strings_of("verbs");
+  rule.resource_names = strings_of("resource_names");
+  if (const auto cluster = read.flags.find("cluster"); cluster != read.flags.end())
+    rule.cluster = cluster->second;
+  check_api_groups(context, read.path + ".api_groups", rule.api_groups);
+  check_resources(context, read.path + ".resources", rule.resources);
+  check_verbs(context, read.path + ".verbs", rule.verbs);
+  for (std::size_t i = 0; i < rule.resource_names.size(); ++i) {
+    const auto path = element(read.path + ".resource_names", i);
+    if (rule.resource_names[i].empty()) context.error(path, "'" + path + "' must not be empty");
+    context.reject_control_characters(path, rule.resource_names[i], false, "one line");
+  }
+  if (!ok) return std::nullopt;
+  return rule;
+}
+
+Key access_rules(std::string_view name, std::string_view docs) {
+  Key key{.name = name,
+          .type = Type::table_array,
+          .docs = docs,
+          .fields = {{"api_groups", Type::string_array, true},
+                     {"resources", Type::string_array, true},
+                     {"verbs", Type::string_array, true},
+                     {"resource_names", Type::string_array, false},
+                     {"cluster", Type::boolean, false}}};
+  key.decode = [](KeyContext& context, const Key& self, const std::string& /*path*/) {
+    auto tables = context.read_tables(self);
+    if (!tables) return false;
+    std::vector<KubernetesAccessRule> rules;
+    bool ok = true;
+    for (const auto& table : *tables) {
+      ok &= table.complete;
+      if (auto rule = access_rule(context, table)) {
+        rules.push_back(std::move(*rule));
+      } else {
+        ok = false;
+      }
+    }
+    if (!ok) return false;
+    context.service().kubernetes.rbac = std::move(rules);
+    return true;
+  };
+  key.default_text = [](const Service&) { return std::string("[]"); };
+  return key;
+}
+
+// Istio principals: "<trust domain>/ns/<namespace>/sa/<service account>", `*` as a prefix or
+// suffix wildcard.
+bool istio_principals(KeyContext& context, const std::string& path, const Strings& principals) {
+  if (principals.empty()) {
+    context.error(path, "'" + path +
+                            "' must not be empty: an ALLOW policy without principals denies "
+                            "every caller; remove the key to allow all");
+  }
+  for (std::size_t i = 0; i < principals.size(); ++i) {
+    const auto& principal = principals[i];
+    const auto at = element(path, i);
+    if (principal.starts_with("spiffe://")) {
+      context.error(at,
+                    "'" + at + "' is written without spiffe://: \"" + principal.substr(9) + "\"");
+    } else if (principal.find_first_of(" \t") != std::string::npos ||
+               has_control_character(principal, false)) {
+      context.error(at, "'" + at +
+                            "' must be a principal like \"cluster.local/ns/shop/sa/frontend\" "
+                            "(no spaces)");
+    }
+  }
+  return true;
+}
+
 void check_restart(KeyContext& context) {
   const auto& restart = context.service().restart;
   if (restart.max_delay < restart.delay) {
@@ -1091,17 +1249,21 @@ all.push_back({
 all.push_back({
     .name = "kubernetes",
     .docs = "Kubernetes only",
-    .keys = {for_targets(text<&S::kubernetes, &K::image>("image", "Container image",
-                                                         image_reference),
-                         "kubernetes (required)"),
-             integer<&S::kubernetes, &K::replicas>("replicas", "Pods run", 0, 10'000),
-             text<&S::kubernetes, &K::namespace_name>(
-                 "namespace", "Namespace of the objects",
-                 dns1123_label(" (lowercase letters, digits, '-')")),
-             with_default(text<&S::kubernetes, &K::service_account>(
-                              "service_account", "ServiceAccount of the pods", dns1123_label("")),
-                          "the DNS-1123 form of name"),
-             integer<&S::kubernetes, &K::port>("port", "Port the Service exposes", 1, 65535)},
+    .keys =
+        {for_targets(text<&S::kubernetes, &K::image>("image", "Container image", image_reference),
+                     "kubernetes (required)"),
+         integer<&S::kubernetes, &K::replicas>("replicas", "Pods run", 0, 10'000),
+         text<&S::kubernetes, &K::namespace_name>(
+             "namespace", "Namespace of the objects",
+             dns1123_label(" (lowercase letters, digits, '-')")),
+         with_default(text<&S::kubernetes, &K::service_account>(
+                          "service_account", "ServiceAccount of the pods", dns1123_label("")),
+                      "the DNS-1123 form of name"),
+         integer<&S::kubernetes, &K::port>("port", "Port the Service exposes", 1, 65535),
+         access_rules("rbac", "API permissions of the ServiceAccount (Role, RoleBinding)"),
+         strings<&S::kubernetes, &K::allow_principals>("allow_principals",
+                                                       "Istio principals allowed to call the pods",
+                                                       false, istio_principals)},
     .targets = "kubernetes",
 });
 return all;
@@ -1135,6 +1297,8 @@ const char* to_string(Type type) {
       return "free-form table";
     case Type::command_array:
       return "array of commands";
+    case Type::table_array:
+      return "array of tables";
   }
   return "string";
 }

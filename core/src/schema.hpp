@@ -32,6 +32,7 @@ enum class Type {
   path,
   free_form_table,  // names are data ([env], [systemd.extra])
   command_array,    // [hooks]: argv arrays or { command = [...], ignore_failure, timeout }
+  table_array,      // inline tables whose fields Key::fields lists ([kubernetes] rbac)
 };
 [[nodiscard]] const char* to_string(Type type);
 
@@ -43,6 +44,22 @@ class KeyContext;
 struct ReadCommand {
   HookCommand command;
   std::string argv_path;
+};
+
+// A field of a Type::table_array element: an array of strings ("" allowed) or a boolean.
+struct TableField {
+  std::string_view name;
+  Type type = Type::string_array;
+  bool required = false;
+};
+
+// One element of a Type::table_array key as read; each field is reported under
+// "<path>.<field>" ("kubernetes.rbac[0].verbs"), its elements under "<path>.<field>[i]".
+struct ReadTable {
+  std::string path;  // "kubernetes.rbac[0]"
+  std::map<std::string, std::vector<std::string>> strings;
+  std::map<std::string, bool> flags;
+  bool complete = false;  // every field read (problems were reported otherwise)
 };
 
 struct Section;
@@ -63,6 +80,7 @@ struct Key {
   std::vector<std::string_view> spellings{};  // Type::enumeration, in message order
   bool allow_empty_entries = true;            // Type::string_array: whether "" is an element
   const Section* nested = nullptr;            // Type::free_form_table
+  std::vector<TableField> fields{};           // Type::table_array
   Decode decode{};
   OnMissing on_missing{};
   // The default as docs show it: from a default-constructed model, or a fixed text for defaults
@@ -118,6 +136,9 @@ class KeyContext {
   virtual std::optional<std::vector<std::string>> read_strings(const Key& key) = 0;
   virtual std::optional<std::vector<int>> read_integers(const Key& key) = 0;
   virtual std::optional<std::vector<ReadCommand>> read_commands(const Key& key) = 0;
+  // The elements that are tables, each with the fields it could read; unknown, mistyped and
+  // missing required fields are reported (ReadTable::complete false), as are other elements.
+  virtual std::optional<std::vector<ReadTable>> read_tables(const Key& key) = 0;
 
   // Whether the current section sets `key` (in any layer).
   [[nodiscard]] virtual bool present(std::string_view key) const = 0;

@@ -113,7 +113,8 @@ TEST(RenderKubernetes, MinimalServiceGivesServiceAccountAndDeploymentForReview) 
   EXPECT_EQ(strings(rendered.container()["command"]),
             std::vector<std::string>{"/opt/payments/bin/server"});
   EXPECT_FALSE(rendered.container()["args"]);
-  EXPECT_TRUE(rendered.result.diagnostics.empty());
+  ASSERT_EQ(rendered.result.diagnostics.size(), 1U);  // the ENTRYPOINT warning only
+  EXPECT_EQ(rendered.result.diagnostics.front().key, "service.command");
 }
 
 TEST(RenderKubernetes, PortAddsContainerPortAndService) {
@@ -201,7 +202,8 @@ TEST(RenderKubernetes, ReferencesBecomeKubeletReferencesAndDefaultsBecomeEnv) {
   EXPECT_EQ(env[1]["name"].as<std::string>(), "PORT");
   EXPECT_EQ(env[1]["value"].as<std::string>(), "8080");
   EXPECT_EQ(env[2]["name"].as<std::string>(), "LOG_LEVEL");
-  EXPECT_TRUE(rendered.result.diagnostics.empty());
+  ASSERT_EQ(rendered.result.diagnostics.size(), 1U);  // the ENTRYPOINT warning only
+  EXPECT_EQ(rendered.result.diagnostics.front().key, "service.command");
 }
 
 TEST(RenderKubernetes, RequiredEnvComesFromTheSecretNeverAsLiteral) {
@@ -298,7 +300,7 @@ TEST(RenderKubernetes, HttpHealthBecomesLivenessAndReadinessProbes) {
   health.start_period = 30s;
   service.health = health;
   const auto rendered = render(service);
-  for (const char* probe_name : {"livenessProbe", "readinessProbe"}) {
+  for (const char* probe_name : {"startupProbe", "livenessProbe", "readinessProbe"}) {
     const auto probe = rendered.container()[probe_name];
     EXPECT_EQ(probe["httpGet"]["path"].as<std::string>(), "/healthz?full=1");
     EXPECT_EQ(probe["httpGet"]["port"].as<int>(), 8080);
@@ -306,9 +308,14 @@ TEST(RenderKubernetes, HttpHealthBecomesLivenessAndReadinessProbes) {
     EXPECT_FALSE(probe["httpGet"]["host"]);
     EXPECT_EQ(probe["periodSeconds"].as<int>(), 1);
     EXPECT_EQ(probe["timeoutSeconds"].as<int>(), 2);
-    EXPECT_EQ(probe["failureThreshold"].as<int>(), 5);
-    EXPECT_EQ(probe["initialDelaySeconds"].as<int>(), 30);
   }
+  // start_period's 30 checks, then retries; liveness and readiness only after the first success.
+  EXPECT_EQ(rendered.container()["startupProbe"]["failureThreshold"].as<int>(), 35);
+  EXPECT_EQ(rendered.container()["startupProbe"]["initialDelaySeconds"].as<int>(), 1);
+  EXPECT_EQ(rendered.container()["livenessProbe"]["failureThreshold"].as<int>(), 5);
+  EXPECT_EQ(rendered.container()["readinessProbe"]["failureThreshold"].as<int>(), 1);
+  EXPECT_FALSE(rendered.container()["livenessProbe"]["initialDelaySeconds"]);
+  EXPECT_FALSE(rendered.container()["readinessProbe"]["initialDelaySeconds"]);
   ASSERT_NE(rendered.diagnostic("health.interval"), nullptr);  // 500ms rounded to 1s
   ASSERT_NE(rendered.diagnostic("health.url"), nullptr);       // loopback vs pod IP
 }
@@ -326,6 +333,7 @@ TEST(RenderKubernetes, FirstProbeAfterTheIntervalWithoutAStartPeriod) {
   for (const char* probe_name : {"livenessProbe", "readinessProbe"}) {
     EXPECT_EQ(rendered.container()[probe_name]["initialDelaySeconds"].as<int>(), 10);
   }
+  EXPECT_FALSE(rendered.container()["startupProbe"]);
 }
 
 TEST(RenderKubernetes, TcpAndExecHealth) {

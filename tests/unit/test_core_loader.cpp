@@ -75,6 +75,47 @@ TEST(Loader, KubernetesServiceAccountDefaultIsDnsNormalized) {
   EXPECT_EQ(s.kubernetes.service_account, "my-app-v2");
 }
 
+TEST(Loader, KubernetesRbacAndAllowPrincipalsLandInTheModel) {
+  const auto s = load_ok(std::string(minimal) + R"([kubernetes]
+image = "registry.example.com/payments:1.4.2"
+rbac = [
+  { api_groups = [""], resources = ["configmaps"], resource_names = ["payments"], verbs = ["get"] },
+  { api_groups = ["*"], resources = ["nodes", "pods/log"], verbs = ["list", "*"], cluster = true },
+]
+allow_principals = ["cluster.local/ns/shop/sa/frontend"]
+)");
+  ASSERT_EQ(s.kubernetes.rbac.size(), 2U);
+  const auto& first = s.kubernetes.rbac[0];
+  EXPECT_EQ(first.api_groups, std::vector<std::string>{""});
+  EXPECT_EQ(first.resources, std::vector<std::string>{"configmaps"});
+  EXPECT_EQ(first.resource_names, std::vector<std::string>{"payments"});
+  EXPECT_EQ(first.verbs, std::vector<std::string>{"get"});
+  EXPECT_FALSE(first.cluster);
+  const auto& second = s.kubernetes.rbac[1];
+  EXPECT_EQ(second.resources, (std::vector<std::string>{"nodes", "pods/log"}));
+  EXPECT_EQ(second.verbs, (std::vector<std::string>{"list", "*"}));
+  EXPECT_TRUE(second.resource_names.empty());
+  EXPECT_TRUE(second.cluster);
+  EXPECT_EQ(s.kubernetes.allow_principals,
+            std::vector<std::string>{"cluster.local/ns/shop/sa/frontend"});
+  // Positions of the elements, for the renderer's warnings.
+  EXPECT_EQ(s.position_of("kubernetes.rbac[1].resources[0]").line, 8);
+  EXPECT_EQ(s.position_of("kubernetes.rbac[1].resources[0]").column, 38);
+}
+
+TEST(Loader, KubernetesRbacIsAnArrayOfTables) {
+  EXPECT_EQ(messages(std::string(minimal) + "[kubernetes]\nrbac = \"get\"\n"),
+            std::vector<std::string>{
+                "service.toml:5:8: error: 'kubernetes.rbac' must be an array of tables, got a "
+                "string"});
+  EXPECT_EQ(
+      messages(std::string(minimal) +
+               "[kubernetes]\nrbac = [{ api_groups = [\"\"], resources = [\"pods\"], verbs = "
+               "\"get\" }]\n"),
+      std::vector<std::string>{"service.toml:5:60: error: 'kubernetes.rbac[0].verbs' must be an "
+                               "array of strings, got a string"});
+}
+
 TEST(Loader, OsOverridesDeepMergeForThatOsOnly) {
   constexpr std::string_view text = R"([service]
 name = "payments"

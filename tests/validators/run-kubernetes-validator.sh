@@ -5,7 +5,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 missing=""
 command -v node >/dev/null 2>&1 || missing="node (Debian package nodejs)"
-[ -z "$missing" ] && [ ! -d "$here/node_modules/kubernetes-models" ] && \
+[ -z "$missing" ] && { [ ! -d "$here/node_modules/kubernetes-models" ] || \
+  [ ! -d "$here/node_modules/@kubernetes-models/istio" ]; } && \
   missing="tests/validators/node_modules (run scripts/install-deps.sh)"
 if [ -n "$missing" ]; then
   if [ "${CI:-}" = "true" ]; then

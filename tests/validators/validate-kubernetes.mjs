@@ -3,7 +3,11 @@
 //     readings are identical (a string YAML 1.1 would read as a bool/number/null fails here);
 //  2. every document is a known kind and passes kubernetes-models' validate() (the OpenAPI schema
 //     of Kubernetes: types, required fields, enums);
-//  3. when FILE's sibling FILE-without-.yaml + ".expect.json" exists, the Deployment's first
+//  3. the objects of a file fit together: every RoleBinding/ClusterRoleBinding refers to a Role/
+//     ClusterRole of the file and binds the Deployment's ServiceAccount; a ServiceAccount without
+//     its token (automountServiceAccountToken: false) is bound to nothing; an Istio
+//     AuthorizationPolicy selects the Deployment's pods in its namespace;
+//  4. when FILE's sibling FILE-without-.yaml + ".expect.json" exists, the Deployment's first
 //     container matches it: "args" (as parsed) and "kubeletArgs" (after kubelet's $(VAR)/$$
 //     expansion of command/args, simulated below).
 // Usage: node validate-kubernetes.mjs [--expect-invalid] FILE.yaml...
@@ -14,12 +18,59 @@ import YAML from "yaml";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { Service } from "kubernetes-models/v1/Service";
+import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
+import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import { AuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
 
 const MODELS = {
   "apps/v1 Deployment": Deployment,
   "v1 ServiceAccount": ServiceAccount,
   "v1 Service": Service,
+  "rbac.authorization.k8s.io/v1 Role": Role,
+  "rbac.authorization.k8s.io/v1 RoleBinding": RoleBinding,
+  "rbac.authorization.k8s.io/v1 ClusterRole": ClusterRole,
+  "rbac.authorization.k8s.io/v1 ClusterRoleBinding": ClusterRoleBinding,
+  "security.istio.io/v1 AuthorizationPolicy": AuthorizationPolicy,
 };
+
+// Check 3: what kubectl would accept object by object but what would not work together.
+function crossObjectProblems(objects) {
+  const problems = [];
+  const deployment = objects.find((object) => object?.kind === "Deployment");
+  if (!deployment) return problems;
+  const namespace = deployment.metadata?.namespace ?? "default";
+  const pod = deployment.spec?.template;
+  const account = pod?.spec?.serviceAccountName ?? "default";
+  const bindings = objects.filter((object) => object?.kind?.endsWith("RoleBinding"));
+  for (const binding of bindings) {
+    const roleKind = binding.roleRef?.kind;
+    const role = objects.find(
+      (object) => object?.kind === roleKind && object?.metadata?.name === binding.roleRef?.name,
+    );
+    if (!role) problems.push(`${binding.kind} ${binding.metadata?.name}: no ${roleKind} ${binding.roleRef?.name} in the file`);
+    const bindsAccount = (binding.subjects ?? []).some(
+      (subject) => subject.kind === "ServiceAccount" && subject.name === account && subject.namespace === namespace,
+    );
+    if (!bindsAccount) problems.push(`${binding.kind} ${binding.metadata?.name}: does not bind ServiceAccount ${namespace}/${account}`);
+  }
+  const serviceAccount = objects.find((object) => object?.kind === "ServiceAccount" && object?.metadata?.name === account);
+  const tokenless = serviceAccount?.automountServiceAccountToken === false || pod?.spec?.automountServiceAccountToken === false;
+  // Only for files that decide about the token (daemonize's always do; the fixtures of other
+  // checks do not).
+  const decided = serviceAccount !== undefined || pod?.spec?.automountServiceAccountToken !== undefined;
+  if (decided && tokenless && bindings.length > 0) problems.push(`ServiceAccount ${account} is bound to a role but its token is not mounted`);
+  if (decided && !tokenless && bindings.length === 0) problems.push(`ServiceAccount ${account} has no role but its token is mounted`);
+  for (const policy of objects.filter((object) => object?.kind === "AuthorizationPolicy")) {
+    const wanted = policy.spec?.selector?.matchLabels ?? {};
+    const labels = pod?.metadata?.labels ?? {};
+    const selects = Object.keys(wanted).length > 0 && Object.entries(wanted).every(([key, value]) => labels[key] === value);
+    if (!selects) problems.push(`AuthorizationPolicy ${policy.metadata?.name}: selector ${JSON.stringify(wanted)} does not select the Deployment's pods`);
+    if ((policy.metadata?.namespace ?? "default") !== namespace) problems.push(`AuthorizationPolicy ${policy.metadata?.name}: not in namespace ${namespace}`);
+  }
+  return problems;
+}
 
 function parseAll(text, version) {
   const documents = YAML.parseAllDocuments(text, { version, strict: true, uniqueKeys: true });
@@ -108,6 +159,7 @@ function checkFile(path) {
       }
     }
   }
+  problems.push(...crossObjectProblems(yaml12.values));
   const expectPath = path.replace(/\.yaml$/, "") + ".expect.json";
   if (existsSync(expectPath)) {
     const expected = JSON.parse(readFileSync(expectPath, "utf8"));
@@ -157,7 +209,7 @@ for (const file of files) {
     for (const problem of problems) console.error(`${file}: ${problem}`);
   } else {
     const extra = checkedArgs ? "; argv as in .expect.json" : "";
-    console.log(`${file}: valid (YAML 1.1 = YAML 1.2; kubernetes-models${extra})`);
+    console.log(`${file}: valid (YAML 1.1 = YAML 1.2; kubernetes-models, @kubernetes-models/istio; objects fit together${extra})`);
   }
 }
 process.exit(failures === 0 ? 0 : 1);

@@ -147,6 +147,10 @@ class Renderer {
 
     YamlNode pod_spec = YamlNode::map();
     pod_spec.set("serviceAccountName", YamlNode::string(service_account_));
+    // Without rbac the program has no business with the API server: no token in the pod. The
+    // namespace's "default" account is not rendered, so the pod itself says so.
+    if (service_.kubernetes.rbac.empty() && service_account_ == "default")
+      pod_spec.set("automountServiceAccountToken", YamlNode::boolean(false));
     pod_spec.set("restartPolicy", YamlNode::string("Always"));
     pod_spec.set("terminationGracePeriodSeconds", YamlNode::integer(grace_period_seconds()));
     pod_spec.set("containers", YamlNode::sequence().push(std::move(container)));
@@ -188,11 +192,22 @@ class Renderer {
       account.set("apiVersion", YamlNode::string("v1"));
       account.set("kind", YamlNode::string("ServiceAccount"));
       account.set("metadata", metadata(service_account_));
+      if (service_.kubernetes.rbac.empty())
+        account.set("automountServiceAccountToken", YamlNode::boolean(false));
       content += "---\n" + emit_yaml(account);
+    }
+    if (!service_.kubernetes.rbac.empty() && service_account_ == "default") {
+      warning("kubernetes.rbac",
+              "the permissions go to the namespace's \"default\" ServiceAccount, which every pod "
+              "without an account of its own uses; set [kubernetes] service_account");
+    }
+    for (const bool cluster : {false, true}) {
+      for (const auto& object : access_objects(cluster)) content += "---\n" + emit_yaml(object);
     }
     content += "---\n" + emit_yaml(deployment);
     if (service_.kubernetes.port)
       content += "---\n" + emit_yaml(cluster_service(*service_.kubernetes.port));
+    if (auto policy = authorization_policy()) content += "---\n" + emit_yaml(*policy);
 
     result.artifacts.push_back(Artifact{name_ + ".yaml", "", std::move(content), 0644});
   }
@@ -266,6 +281,154 @@ class Renderer {
                                                   .set("targetPort", YamlNode::integer(port))
                                                   .set("protocol", YamlNode::string("TCP")))));
     return service;
+  }
+
+  // [kubernetes] rbac: the rules without `cluster` make a Role and a RoleBinding in the namespace,
+  // those with `cluster = true` a ClusterRole and a ClusterRoleBinding (named
+  // "<namespace>:<name>", as cluster objects share one name space); both bind the ServiceAccount.
+  std::vector<YamlNode> access_objects(bool cluster) {
+    YamlNode rules = YamlNode::sequence();
+    const auto& all = service_.kubernetes.rbac;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (all[i].cluster != cluster) continue;
+      check_access_rule(all[i], "kubernetes.rbac[" + std::to_string(i) + "]");
+      rules.push(policy_rule(all[i]));
+    }
+    if (rules.empty()) return {};
+    const std::string role_kind = cluster ? "ClusterRole" : "Role";
+    const std::string object_name =
+        cluster ? service_.kubernetes.namespace_name + ":" + name_ : name_;
+    const auto object_metadata = [&] {
+      if (!cluster) return metadata(object_name);
+      return YamlNode::map().set("name", YamlNode::string(object_name)).set("labels", labels());
+    };
+    YamlNode role = YamlNode::map();
+    role.set("apiVersion", YamlNode::string("rbac.authorization.k8s.io/v1"));
+    role.set("kind", YamlNode::string(role_kind));
+    role.set("metadata", object_metadata());
+    role.set("rules", std::move(rules));
+    YamlNode binding = YamlNode::map();
+    binding.set("apiVersion", YamlNode::string("rbac.authorization.k8s.io/v1"));
+    binding.set("kind", YamlNode::string(role_kind + "Binding"));
+    binding.set("metadata", object_metadata());
+    binding.set("subjects",
+                YamlNode::sequence().push(
+                    YamlNode::map()
+                        .set("kind", YamlNode::string("ServiceAccount"))
+                        .set("name", YamlNode::string(service_account_))
+                        .set("namespace", YamlNode::string(service_.kubernetes.namespace_name))));
+    binding.set("roleRef", YamlNode::map()
+                               .set("apiGroup", YamlNode::string("rbac.authorization.k8s.io"))
+                               .set("kind", YamlNode::string(role_kind))
+                               .set("name", YamlNode::string(object_name)));
+    std::vector<YamlNode> objects;
+    objects.push_back(std::move(role));
+    objects.push_back(std::move(binding));
+    return objects;
+  }
+
+  static YamlNode policy_rule(const KubernetesAccessRule& rule) {
+    const auto list = [](const std::vector<std::string>& values) {
+      YamlNode sequence = YamlNode::sequence();
+      for (const auto& value : values) sequence.push(YamlNode::string(value));
+      return sequence;
+    };
+    YamlNode policy = YamlNode::map();
+    policy.set("apiGroups", list(rule.api_groups));
+    policy.set("resources", list(rule.resources));
+    if (!rule.resource_names.empty()) policy.set("resourceNames", list(rule.resource_names));
+    policy.set("verbs", list(rule.verbs));
+    return policy;
+  }
+
+  // What the API server would silently not grant.
+  void check_access_rule(const KubernetesAccessRule& rule, const std::string& key) {
+    static const std::vector<std::string_view> cluster_scoped{"nodes",
+                                                              "namespaces",
+                                                              "persistentvolumes",
+                                                              "storageclasses",
+                                                              "clusterroles",
+                                                              "clusterrolebindings",
+                                                              "customresourcedefinitions",
+                                                              "priorityclasses",
+                                                              "ingressclasses",
+                                                              "runtimeclasses",
+                                                              "csidrivers",
+                                                              "csinodes",
+                                                              "volumeattachments",
+                                                              "certificatesigningrequests",
+                                                              "validatingwebhookconfigurations",
+                                                              "mutatingwebhookconfigurations",
+                                                              "apiservices"};
+    if (!rule.cluster) {
+      for (std::size_t i = 0; i < rule.resources.size(); ++i) {
+        const std::string_view resource =
+            std::string_view(rule.resources[i]).substr(0, rule.resources[i].find('/'));
+        if (std::find(cluster_scoped.begin(), cluster_scoped.end(), resource) ==
+            cluster_scoped.end())
+          continue;
+        warning(key + ".resources[" + std::to_string(i) + "]",
+                "\"" + std::string(resource) +
+                    "\" are cluster-scoped: a Role grants nothing on them; set cluster = true in "
+                    "this rule for a ClusterRole");
+      }
+    }
+    if (rule.resource_names.empty()) return;
+    for (std::size_t i = 0; i < rule.verbs.size(); ++i) {
+      if (rule.verbs[i] != "create" && rule.verbs[i] != "deletecollection") continue;
+      warning(key + ".verbs[" + std::to_string(i) + "]",
+              "resource_names cannot restrict \"" + rule.verbs[i] +
+                  "\" (the request names no single object): this rule never allows it; put \"" +
+                  rule.verbs[i] + "\" in a rule without resource_names");
+    }
+  }
+
+  // [kubernetes] allow_principals: an Istio ALLOW policy on the pods. Once a workload has an ALLOW
+  // policy, Istio denies every request no ALLOW policy matches.
+  std::optional<YamlNode> authorization_policy() {
+    const auto& principals = service_.kubernetes.allow_principals;
+    if (principals.empty()) return std::nullopt;
+    YamlNode sources = YamlNode::sequence();
+    for (std::size_t i = 0; i < principals.size(); ++i) {
+      const auto& principal = principals[i];
+      const auto ns = principal.find("/ns/");
+      const bool shaped =
+          ns != std::string::npos && principal.find("/sa/", ns + 4) != std::string::npos;
+      if (!shaped && principal.find('*') == std::string::npos) {
+        warning("kubernetes.allow_principals[" + std::to_string(i) + "]",
+                "\"" + principal +
+                    "\" is not an Istio workload identity "
+                    "(<trust domain>/ns/<namespace>/sa/<service account>, e.g. "
+                    "\"cluster.local/ns/shop/sa/frontend\"): no caller will match it");
+      }
+      sources.push(YamlNode::string(principal));
+    }
+    YamlNode policy = YamlNode::map();
+    policy.set("apiVersion", YamlNode::string("security.istio.io/v1"));
+    policy.set("kind", YamlNode::string("AuthorizationPolicy"));
+    policy.set("metadata", metadata(name_));
+    policy.set(
+        "spec",
+        YamlNode::map()
+            .set("selector", YamlNode::map().set("matchLabels", selector_labels()))
+            .set("action", YamlNode::string("ALLOW"))
+            .set("rules", YamlNode::sequence().push(YamlNode::map().set(
+                              "from", YamlNode::sequence().push(YamlNode::map().set(
+                                          "source", YamlNode::map().set("principals",
+                                                                        std::move(sources))))))));
+    return policy;
+  }
+
+  // The container's `command` replaces the image's ENTRYPOINT: a path written for a host must
+  // exist inside the image, and an entrypoint script of the image does not run.
+  void warn_entrypoint_override() {
+    const auto& command = service_.command;
+    if (command.empty() || command.front() != '/') return;
+    warning("service.command",
+            "command: [\"" + command + "\"] replaces the ENTRYPOINT of " +
+                *service_.kubernetes.image + ": \"" + command +
+                "\" must exist in the image, and an entrypoint script of the image (one that "
+                "prepares the environment or drops privileges) does not run");
   }
 
   // Whole seconds for a Kubernetes timing field, with a warning when rounded up.
@@ -358,6 +521,7 @@ class Renderer {
     container.set("name", YamlNode::string(name_));
     container.set("image", YamlNode::string(*service_.kubernetes.image));
     // command + args are the exact argv: kubelet execs them without a shell.
+    warn_entrypoint_override();
     container.set("command", YamlNode::sequence().push(YamlNode::string(
                                  environment.for_kubelet(service_.command, "service.command"))));
     if (!service_.args.empty()) {
@@ -383,8 +547,8 @@ class Renderer {
         }
       }
     }
-    std::optional<YamlNode> probe;
-    if (service_.health) probe = health_probe(*service_.health, environment);
+    std::optional<HealthProbes> probes;
+    if (service_.health) probes = health_probes(*service_.health, environment);
     std::optional<YamlNode> lifecycle = lifecycle_spec(environment);
     // After every other field: they may introduce `${VAR:-d}` defaults.
     YamlNode env = environment.env_list();
@@ -397,9 +561,10 @@ class Renderer {
                             .set("protocol", YamlNode::string("TCP"))));
     }
     if (auto resources = resource_spec()) container.set("resources", std::move(*resources));
-    if (probe) {
-      container.set("livenessProbe", *probe);
-      container.set("readinessProbe", std::move(*probe));
+    if (probes) {
+      if (probes->startup) container.set("startupProbe", std::move(*probes->startup));
+      container.set("livenessProbe", std::move(probes->liveness));
+      container.set("readinessProbe", std::move(probes->readiness));
     }
     if (lifecycle) container.set("lifecycle", std::move(*lifecycle));
     if (auto security = security_context()) container.set("securityContext", std::move(*security));
@@ -447,7 +612,54 @@ class Renderer {
     return security;
   }
 
-  std::optional<YamlNode> health_probe(const HealthConfig& health, PodEnvironment& environment) {
+  struct HealthProbes {
+    std::optional<YamlNode> startup;
+    YamlNode liveness;
+    YamlNode readiness;
+  };
+
+  // One check, three probes. The watchdog counts no failure inside start_period and restarts the
+  // program after `retries` consecutive failures; kubelet: the startupProbe allows start_period
+  // plus `retries` failures before the first success, then liveness restarts the container after
+  // `retries` failures, while readiness takes the pod out of its Service at the first failure
+  // (and back at the next success): traffic stops before a restart is due.
+  std::optional<HealthProbes> health_probes(const HealthConfig& health,
+                                            PodEnvironment& environment) {
+    auto action = probe_action(health, environment);
+    if (!action) return std::nullopt;
+    const auto period = seconds_of(health.interval, "health.interval", 1);
+    const auto timeout = seconds_of(health.timeout, "health.timeout", 1);
+    const auto start_period = seconds_of(health.start_period, "health.start_period", 0);
+    std::int64_t retries = health.retries;
+    if (retries < 1) {
+      warning("health.retries", "Kubernetes needs failureThreshold >= 1: 1 is used");
+      retries = 1;
+    }
+    // The first check after `interval`, as under the watchdog.
+    const auto probe = [&](std::int64_t initial_delay, std::int64_t failures) {
+      YamlNode timed = *action;
+      if (initial_delay > 0) timed.set("initialDelaySeconds", YamlNode::integer(initial_delay));
+      timed.set("periodSeconds", YamlNode::integer(period));
+      timed.set("timeoutSeconds", YamlNode::integer(timeout));
+      timed.set("failureThreshold", YamlNode::integer(failures));
+      return timed;
+    };
+    HealthProbes probes;
+    if (start_period > 0) {
+      // The checks that fall inside start_period, then `retries` more (so failureThreshold x
+      // periodSeconds >= start_period).
+      const auto checks_in_start = start_period / period;
+      probes.startup = probe(period, checks_in_start + retries);
+      probes.liveness = probe(0, retries);
+      probes.readiness = probe(0, 1);
+    } else {
+      probes.liveness = probe(period, retries);
+      probes.readiness = probe(period, 1);
+    }
+    return probes;
+  }
+
+  std::optional<YamlNode> probe_action(const HealthConfig& health, PodEnvironment& environment) {
     YamlNode probe = YamlNode::map();
     switch (health.check) {
       case HealthCheckKind::http: {
@@ -477,20 +689,6 @@ class Renderer {
         break;
       }
     }
-    // The first probe after `interval` (as the watchdog does), and none inside start_period,
-    // whose failures the watchdog never counts.
-    const auto period = seconds_of(health.interval, "health.interval", 1);
-    const auto initial_delay =
-        std::max(seconds_of(health.start_period, "health.start_period", 0), period);
-    probe.set("initialDelaySeconds", YamlNode::integer(initial_delay));
-    probe.set("periodSeconds", YamlNode::integer(period));
-    probe.set("timeoutSeconds", YamlNode::integer(seconds_of(health.timeout, "health.timeout", 1)));
-    std::int64_t failures = health.retries;
-    if (failures < 1) {
-      warning("health.retries", "Kubernetes needs failureThreshold >= 1: 1 is used");
-      failures = 1;
-    }
-    probe.set("failureThreshold", YamlNode::integer(failures));
     return probe;
   }
 

@@ -181,12 +181,23 @@ struct WindowsConfig {
   TaskTrigger task_trigger = TaskTrigger::boot;  // default boot (system) / logon (user)
 };
 
+// One element of [kubernetes] rbac: a rule of the service's Role (its ClusterRole when cluster).
+struct KubernetesAccessRule {
+  std::vector<std::string> api_groups;  // "" is the core group
+  std::vector<std::string> resources;
+  std::vector<std::string> verbs;
+  std::vector<std::string> resource_names;  // empty: every object
+  bool cluster = false;
+};
+
 struct KubernetesConfig {
   std::optional<std::string> image;  // required for the kubernetes target only
   std::uint32_t replicas = 1;
   std::string namespace_name = "default";
   std::string service_account;  // default: the DNS-1123-normalized service name
   std::optional<std::uint16_t> port;
+  std::vector<KubernetesAccessRule> rbac;     // empty: no API access (token not mounted)
+  std::vector<std::string> allow_principals;  // Istio principals allowed to call the pods
 };
 
 // Line and column (1-based) of a key or value in the manifest file.
