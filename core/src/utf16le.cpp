@@ -49,6 +49,8 @@ void append_utf16le_unit(std::string& out, std::uint16_t unit) {
   out += static_cast<char>(unit >> 8);
 }
 
+}  // namespace
+
 void append_utf8(std::string& out, char32_t code_point) {
   if (code_point < 0x80) {
     out += static_cast<char>(code_point);
@@ -66,8 +68,6 @@ void append_utf8(std::string& out, char32_t code_point) {
     out += static_cast<char>(0x80 | (code_point & 0x3F));
   }
 }
-
-}  // namespace
 
 std::string utf16le_with_bom(std::string_view utf8) {
   std::string out = "\xFF\xFE";

@@ -91,6 +91,16 @@ int first_non_utf8_line(std::string_view text) {
   return 0;
 }
 
+std::optional<ImportError> not_text_error(const SourceText& source) {
+  if (const int line = first_non_utf8_line(source.text); line != 0) {
+    return ImportError{source.path, line, "not UTF-8 text"};
+  }
+  if (const int line = first_control_character_line(source.text); line != 0) {
+    return ImportError{source.path, line, "a control character: not a text file"};
+  }
+  return std::nullopt;
+}
+
 int first_control_character_line(std::string_view text) {
   int line = 1;
   for (const char c : text) {

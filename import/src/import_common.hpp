@@ -1,6 +1,7 @@
 // What the importers share: the report being written, name and account checks.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,10 @@ void sort_report(std::vector<ReportLine>& report, const std::vector<std::string>
 
 // The 1-based line of the first control character other than tab, CR and LF, or 0.
 [[nodiscard]] int first_control_character_line(std::string_view text);
+
+// The error for input that is not a text file (not UTF-8, or a control character), at its line;
+// nullopt for text every reader can go on with.
+[[nodiscard]] std::optional<ImportError> not_text_error(const SourceText& source);
 
 // "a; b; c"
 [[nodiscard]] std::string join(const std::vector<std::string>& parts, std::string_view separator);

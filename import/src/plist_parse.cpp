@@ -4,6 +4,7 @@
 // understand with a reason, and bound depth and size, so hostile input cannot crash them.
 #include "plist_parse.hpp"
 
+#include "daemonize/core/utf16le.hpp"
 #include "import_common.hpp"
 
 #include <bit>
@@ -23,24 +24,6 @@ struct Failure {
   int line;
   std::string message;
 };
-
-void append_utf8(std::string& out, unsigned long code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6U));
-    out += static_cast<char>(0x80 | (code & 0x3FU));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | (code >> 12U));
-    out += static_cast<char>(0x80 | ((code >> 6U) & 0x3FU));
-    out += static_cast<char>(0x80 | (code & 0x3FU));
-  } else {
-    out += static_cast<char>(0xF0 | (code >> 18U));
-    out += static_cast<char>(0x80 | ((code >> 12U) & 0x3FU));
-    out += static_cast<char>(0x80 | ((code >> 6U) & 0x3FU));
-    out += static_cast<char>(0x80 | (code & 0x3FU));
-  }
-}
 
 std::string trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
@@ -232,7 +215,7 @@ class XmlReader {
           code == 0 || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
         fail("&" + std::string(name) + "; is not a character");
       }
-      append_utf8(out, code);
+      append_utf8(out, static_cast<char32_t>(code));
     } else {
       fail("&" + std::string(name) + "; is not an XML entity");
     }
@@ -492,7 +475,7 @@ class BinaryReader {
             }
           }
           if (code >= 0xD800 && code <= 0xDFFF) fail("a lone UTF-16 surrogate in a string");
-          append_utf8(node.text, code);
+          append_utf8(node.text, static_cast<char32_t>(code));
         }
         return node;
       }

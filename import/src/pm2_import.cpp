@@ -835,12 +835,8 @@ ImportResult import_pm2(const SourceText& source) {
              "\"), null, 2))' > ecosystem.json, and import ecosystem.json"});
     return result;
   }
-  if (const int line = first_non_utf8_line(source.text); line != 0) {
-    result.errors.push_back({source.path, line, "not UTF-8 text"});
-    return result;
-  }
-  if (const int line = first_control_character_line(source.text); line != 0) {
-    result.errors.push_back({source.path, line, "a control character: not a text file"});
+  if (auto error = not_text_error(source)) {
+    result.errors.push_back(std::move(*error));
     return result;
   }
   const Parsed parsed =

@@ -24,12 +24,8 @@ std::string absolute_directory(const std::string& path) {
 
 ImportResult import_procfile(const SourceText& procfile) {
   ImportResult result;
-  if (const int line = first_non_utf8_line(procfile.text); line != 0) {
-    result.errors.push_back({procfile.path, line, "not UTF-8 text"});
-    return result;
-  }
-  if (const int line = first_control_character_line(procfile.text); line != 0) {
-    result.errors.push_back({procfile.path, line, "a control character: not a text file"});
+  if (auto error = not_text_error(procfile)) {
+    result.errors.push_back(std::move(*error));
     return result;
   }
   static const std::regex entry(R"(^([A-Za-z0-9_-]+):[ \t]*(.*)$)");

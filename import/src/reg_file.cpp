@@ -2,28 +2,11 @@
 
 #include <algorithm>
 
+#include "daemonize/core/utf16le.hpp"
 #include "import_common.hpp"
 
 namespace daemonize::import {
 namespace {
-
-void append_utf8(std::string& out, std::uint32_t code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0U | (code >> 6U));
-    out += static_cast<char>(0x80U | (code & 0x3FU));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0U | (code >> 12U));
-    out += static_cast<char>(0x80U | ((code >> 6U) & 0x3FU));
-    out += static_cast<char>(0x80U | (code & 0x3FU));
-  } else {
-    out += static_cast<char>(0xF0U | (code >> 18U));
-    out += static_cast<char>(0x80U | ((code >> 12U) & 0x3FU));
-    out += static_cast<char>(0x80U | ((code >> 6U) & 0x3FU));
-    out += static_cast<char>(0x80U | (code & 0x3FU));
-  }
-}
 
 std::string trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t");
@@ -79,7 +62,7 @@ std::optional<std::string> decode_string_bytes(const std::vector<std::uint8_t>& 
   const std::string raw(bytes.begin(), bytes.end());
   if (unicode) return utf16le_to_utf8(raw, nullptr);
   std::string out;
-  for (const auto byte : bytes) append_utf8(out, byte);
+  for (const auto byte : bytes) append_utf8(out, static_cast<char32_t>(byte));
   return out;
 }
 
@@ -209,7 +192,7 @@ std::optional<std::string> utf16le_to_utf8(std::string_view bytes, int* error_li
     } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
       return fail();
     }
-    append_utf8(out, unit);
+    append_utf8(out, static_cast<char32_t>(unit));
   }
   return out;
 }

@@ -558,12 +558,8 @@ class ProgramImporter {
 
 ImportResult import_supervisord(const SourceText& conf) {
   ImportResult result;
-  if (const int line = first_non_utf8_line(conf.text); line != 0) {
-    result.errors.push_back({conf.path, line, "not UTF-8 text"});
-    return result;
-  }
-  if (const int line = first_control_character_line(conf.text); line != 0) {
-    result.errors.push_back({conf.path, line, "a control character: not a text file"});
+  if (auto error = not_text_error(conf)) {
+    result.errors.push_back(std::move(*error));
     return result;
   }
   auto parse = parse_ini(conf.text);

@@ -1,5 +1,6 @@
 #include "systemd_syntax.hpp"
 
+#include "daemonize/core/utf16le.hpp"
 #include "import_common.hpp"
 
 #include <array>
@@ -21,24 +22,6 @@ int hex_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-void append_utf8(std::string& out, unsigned long code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | ((code >> 18) & 0x07));
-    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
 }
 
 // One C-style escape after a backslash at text[i]; advances i past it.
@@ -96,7 +79,7 @@ bool unescape(std::string_view text, std::size_t& i, std::string& out) {
         code = code * 16 + static_cast<unsigned long>(value);
       }
       if (code == 0 || code > 0x10FFFF) return false;
-      append_utf8(out, code);
+      append_utf8(out, static_cast<char32_t>(code));
       i += digits;
       return true;
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "daemonize/core/utf16le.hpp"
 #include "import_common.hpp"
 #include "reg_file.hpp"
 
@@ -14,24 +15,6 @@ constexpr int kMaxDepth = 64;
 bool is_name_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '-' || c == '.' || c == ':' || static_cast<unsigned char>(c) >= 0x80;
-}
-
-void append_utf8(std::string& out, std::uint32_t code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0U | (code >> 6U));
-    out += static_cast<char>(0x80U | (code & 0x3FU));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0U | (code >> 12U));
-    out += static_cast<char>(0x80U | ((code >> 6U) & 0x3FU));
-    out += static_cast<char>(0x80U | (code & 0x3FU));
-  } else {
-    out += static_cast<char>(0xF0U | (code >> 18U));
-    out += static_cast<char>(0x80U | ((code >> 12U) & 0x3FU));
-    out += static_cast<char>(0x80U | ((code >> 6U) & 0x3FU));
-    out += static_cast<char>(0x80U | (code & 0x3FU));
-  }
 }
 
 class Parser {
@@ -147,7 +130,7 @@ class Parser {
         error_ = {line_, "&" + std::string(body) + "; is not a character"};
         return false;
       }
-      append_utf8(out, code);
+      append_utf8(out, static_cast<char32_t>(code));
     } else {
       error_ = {line_, "&" + std::string(body) + "; is not an XML entity"};
       return false;
