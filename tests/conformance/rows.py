@@ -81,7 +81,10 @@ def restart_row(policy, ending):
         if expect_restart:
             starts = wait_for(lambda: len(ctx.starts()) >= 2 and len(ctx.starts()), 12)
             return (bool(starts), f"{len(ctx.starts())} starts (restart expected)")
-        if not wait_for(lambda: ctx.exited(), 8):
+        # A loaded Wine may take seconds to start the service: the start first, then its end.
+        if not wait_for(lambda: ctx.starts(), 20):
+            return False, "the program did not start"
+        if not wait_for(lambda: ctx.exited(), 10):
             return False, "the program did not end"
         time.sleep(2.5)  # longer than delay = 1s: a restart by the watchdog would show now
         rt.manager_tick(ctx.name)
