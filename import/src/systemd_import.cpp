@@ -250,6 +250,41 @@ std::optional<unsigned long long> parse_bytes(std::string_view text) {
   return *value * factor;
 }
 
+// The prefixes of an Exec*= value (systemd.service(5), "Command lines"), taken off `value`;
+// the ones a manifest cannot say are noted for `who` ("program", "hook").
+struct ExecPrefixes {
+  std::vector<std::string> notes;
+  bool ignore_failure = false;  // '-'
+  bool argv0 = false;           // '@': the second word is argv[0]
+  bool expand_env = true;       // ':' turns it off
+};
+
+ExecPrefixes take_exec_prefixes(std::string_view& value, std::string_view who) {
+  ExecPrefixes prefixes;
+  while (!value.empty()) {
+    const char c = value.front();
+    if (c == '-') {
+      prefixes.ignore_failure = true;
+    } else if (c == '@') {
+      prefixes.argv0 = true;
+    } else if (c == ':') {
+      prefixes.expand_env = false;
+    } else if (c == '+') {
+      prefixes.notes.push_back("'+' (full privileges) dropped: the " + std::string(who) +
+                               " runs as service.user");
+    } else if (c == '!') {
+      if (value.size() > 1 && value[1] == '!') value.remove_prefix(1);
+      prefixes.notes.emplace_back("'!'/'!!' (privileges without the account switch) dropped");
+    } else if (c == '|') {
+      prefixes.notes.emplace_back("'|' (through the login shell) dropped");
+    } else {
+      break;
+    }
+    value.remove_prefix(1);
+  }
+  return prefixes;
+}
+
 class SystemdImporter {
  public:
   SystemdImporter(const SourceText& unit, const std::vector<SourceText>& dropins)
@@ -533,30 +568,7 @@ class SystemdImporter {
       return;
     }
     std::string_view value = d.value;
-    std::vector<std::string> notes;
-    bool ignore_failure = false;
-    bool argv0 = false;
-    bool expand_env = true;
-    while (!value.empty()) {
-      const char c = value.front();
-      if (c == '-') {
-        ignore_failure = true;
-      } else if (c == '@') {
-        argv0 = true;
-      } else if (c == ':') {
-        expand_env = false;
-      } else if (c == '+') {
-        notes.push_back("'+' (full privileges) dropped: the program runs as service.user");
-      } else if (c == '!') {
-        if (value.size() > 1 && value[1] == '!') value.remove_prefix(1);
-        notes.push_back("'!'/'!!' (privileges without the account switch) dropped");
-      } else if (c == '|') {
-        notes.push_back("'|' (through the login shell) dropped");
-      } else {
-        break;
-      }
-      value.remove_prefix(1);
-    }
+    auto [notes, ignore_failure, argv0, expand_env] = take_exec_prefixes(value, "program");
     auto words = split_unit_words(value);
     if (!words || words->empty()) {
       result_.errors.push_back({d.file, d.line,
@@ -742,30 +754,7 @@ class SystemdImporter {
       return dropped(d, "a manifest reloads one way: reload.signal is already set");
     }
     std::string_view value = d.value;
-    std::vector<std::string> notes;
-    bool ignore_failure = false;
-    bool argv0 = false;
-    bool expand_env = true;
-    while (!value.empty()) {
-      const char c = value.front();
-      if (c == '-') {
-        ignore_failure = true;
-      } else if (c == '@') {
-        argv0 = true;
-      } else if (c == ':') {
-        expand_env = false;
-      } else if (c == '+') {
-        notes.push_back("'+' (full privileges) dropped: the hook runs as service.user");
-      } else if (c == '!') {
-        if (value.size() > 1 && value[1] == '!') value.remove_prefix(1);
-        notes.push_back("'!'/'!!' (privileges without the account switch) dropped");
-      } else if (c == '|') {
-        notes.push_back("'|' (through the login shell) dropped");
-      } else {
-        break;
-      }
-      value.remove_prefix(1);
-    }
+    auto [notes, ignore_failure, argv0, expand_env] = take_exec_prefixes(value, "hook");
     auto words = split_unit_words(value);
     if (!words || words->empty()) {
       return dropped(d,
