@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -516,6 +517,47 @@ TEST_F(RunTest, WatchdogPingsAtHalfTheWatchdogInterval) {
   });
   EXPECT_GE(pings, 8);  // every WATCHDOG_USEC/2 = 100 ms
   EXPECT_LE(pings, 12);
+}
+
+// The handshake on an abstract socket ("@name", as systemd hands out in containers), and
+// WATCHDOG_USEC ignored when WATCHDOG_PID names another process (sd_watchdog_enabled's rule).
+TEST_F(RunTest, NotifiesAnAbstractSocketAndIgnoresAnotherProcesssWatchdog) {
+  const std::string name = "daemonize-test/notify/" + std::to_string(::getpid());
+  const int notify = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(notify, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::memcpy(address.sun_path + 1, name.data(), name.size());
+  const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+  ASSERT_EQ(::bind(notify, reinterpret_cast<sockaddr*>(&address), length), 0);
+  start(manifest("abstract", {"sleep"}), {{"NOTIFY_SOCKET", "@" + name},
+                                          {"WATCHDOG_USEC", "100000"},
+                                          {"WATCHDOG_PID", std::to_string(::getpid())}});
+  std::vector<std::string> messages;
+  char buffer[4096];
+  pollfd poller{notify, POLLIN, 0};
+  const auto deadline = Clock::now() + 10s;
+  while (Clock::now() < deadline && ::poll(&poller, 1, 500) > 0) {
+    const auto n = ::recv(notify, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    messages.emplace_back(buffer, static_cast<std::size_t>(n));
+    if (messages.back() == "READY=1") break;
+  }
+  ASSERT_FALSE(messages.empty()) << watchdog_stderr();
+  EXPECT_EQ(messages.back(), "READY=1") << watchdog_stderr();
+  // 500 ms: five WATCHDOG_USEC/2 periods in which none may come.
+  std::this_thread::sleep_for(500ms);
+  ::kill(watchdog_, SIGTERM);
+  EXPECT_EQ(wait_exit(), 0) << watchdog_stderr();
+  std::string rest;
+  while (::poll(&poller, 1, 200) > 0) {
+    const auto n = ::recv(notify, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    rest += std::string(buffer, static_cast<std::size_t>(n)) + "\n";
+  }
+  ::close(notify);
+  EXPECT_EQ(rest.find("WATCHDOG=1"), std::string::npos) << rest;
+  EXPECT_NE(rest.find("STOPPING=1"), std::string::npos) << rest;
 }
 
 TEST_F(RunTest, SighupForwardsTheReloadSignalToTheChild) {

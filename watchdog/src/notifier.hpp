@@ -19,6 +19,7 @@ class ServiceManagerNotifier {
   }
 
  private:
+  std::string socket_;  // $NOTIFY_SOCKET as read at start-up
   bool enabled_ = false;
   bool failure_reported_ = false;
   std::optional<std::chrono::microseconds> watchdog_interval_;
