@@ -4,8 +4,9 @@
 #   cpack --config BUILD/CPackConfig.cmake -G DEB   daemonize_<version>_<arch>.deb, prefix /usr
 #
 # The .deb's Depends come from the binary's shared libraries (dpkg-shlibdeps, package dpkg-dev):
-# on Debian 12 that is libc6, libstdc++6, libgcc-s1, the Boost 1.81 runtime libraries and
-# libtomlplusplus3 (plus libasan8/libubsan1 for a DAEMONIZE_SANITIZE build). `apt install ./x.deb`
+# libc6 alone for a Release build (DAEMONIZE_STATIC_LIBRARIES, cmake/Dependencies.cmake); for
+# other builds also libstdc++6, libgcc-s1, the Boost 1.81 runtime libraries and libtomlplusplus3
+# (plus libasan8/libubsan1 for a DAEMONIZE_SANITIZE build). `apt install ./x.deb`
 # fetches them; tests/docs/deb_in_container.sh installs them offline with `dpkg -i` from packages
 # downloaded on the host.
 include(GNUInstallDirs)

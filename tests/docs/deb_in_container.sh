@@ -8,13 +8,15 @@
 # recursively, minus what the rootfs already has — cached in /var/cache/daemonize/debs-bookworm/,
 # copied in and installed together with the package by one `dpkg -i`, so dpkg itself checks
 # that the Depends computed by dpkg-shlibdeps are complete and installable.
-# usage: deb_in_container.sh BUILD_DIR
+# With DEPENDS_REGEX, the package's Depends must match it (a Release build: `libc6` alone).
+# usage: deb_in_container.sh BUILD_DIR [DEPENDS_REGEX]
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/common.sh"
 source "$here/build_deb.sh"
 source "$here/../e2e/lib.sh"
 build_dir=$1
+depends_regex=${2:-}
 debs_cache=${DAEMONIZE_CACHE:-/var/cache/daemonize}/debs-bookworm
 
 e2e_init
@@ -23,6 +25,9 @@ require_tool dpkg-deb dpkg
 mkdir -p "$E2E_WORK/deb"
 build_deb "$build_dir" "$E2E_WORK/deb"
 e2e_log "built $(basename "$DEB"); Depends: $(dpkg-deb -f "$DEB" Depends)"
+if [ -n "$depends_regex" ] && ! [[ $(dpkg-deb -f "$DEB" Depends) =~ $depends_regex ]]; then
+  fail "Depends '$(dpkg-deb -f "$DEB" Depends)' does not match '$depends_regex'"
+fi
 
 rootfs_admindir=$E2E_ROOT/var/lib/dpkg
 installed_in_rootfs() {

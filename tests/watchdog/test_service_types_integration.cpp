@@ -226,6 +226,9 @@ TEST_F(ServiceTypeRun, ForkingDaemonIsAdoptedRestartedWhenKilledAndStopped) {
   EXPECT_EQ(state()->pid, daemon);
   EXPECT_EQ(parent_of(daemon), watchdog_);  // re-parented to the subreaper
   // The manager heard READY=1 only once the daemon ran.
+  // The state file and the datagram are two channels: the manager may read it a moment later.
+  ASSERT_TRUE(wait_until([&] { return manager_->first("READY=1").has_value(); }, 2s))
+      << manager_->all();
   const auto ready = manager_->first("READY=1");
   ASSERT_TRUE(ready) << manager_->all();
   EXPECT_GE(*ready, *time_of("daemon "));
@@ -309,6 +312,9 @@ TEST_F(ServiceTypeRun, OneshotSuccessIsReadyThenTheWatchdogExitsZero) {
   start(manifest("type = \"oneshot\"", {"--plan", "1:0"}));
   EXPECT_EQ(wait_exit(), 0) << watchdog_stderr();
   EXPECT_EQ(values("start").size(), 1U);
+  // The state file and the datagram are two channels: the manager may read it a moment later.
+  ASSERT_TRUE(wait_until([&] { return manager_->first("READY=1").has_value(); }, 2s))
+      << manager_->all();
   const auto ready = manager_->first("READY=1");
   ASSERT_TRUE(ready) << manager_->all();
   EXPECT_GE(*ready, *time_of("exit 0"));
@@ -322,7 +328,10 @@ TEST_F(ServiceTypeRun, OneshotRemainAfterExitStaysActiveUntilStopped) {
       << watchdog_stderr();
   EXPECT_TRUE(state()->ready);
   EXPECT_EQ(state()->pid, 0);
-  EXPECT_TRUE(manager_->first("READY=1")) << manager_->all();
+  // The state file and the datagram are two channels: the manager may read it a moment later.
+  EXPECT_TRUE(wait_until([&] { return manager_->first("READY=1").has_value(); }, 2s))
+      << manager_->all();
+
   std::this_thread::sleep_for(500ms);
   EXPECT_EQ(wait_exit(0ms), -1);  // still up
   ::kill(watchdog_, SIGTERM);

@@ -58,8 +58,9 @@ struct Reaped {
 // waitpid(-1, WNOHANG) until nothing is left to reap; `none_left` = ECHILD (no child at all).
 [[nodiscard]] std::vector<Reaped> reap_all(bool& none_left);
 
-// Once the first child runs: malloc_trim, and MADV_PAGEOUT of clean file-backed mappings, so an
-// idle watchdog keeps resident only what its loop uses.
+// A second after the first child started: malloc_trim, and MADV_PAGEOUT of clean file-backed
+// mappings (from a short-lived thread, once the loop is idle), so an idle watchdog keeps resident
+// only what its loop uses.
 void release_startup_memory();
 
 }  // namespace daemonize::posix

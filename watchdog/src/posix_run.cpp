@@ -204,6 +204,7 @@ class PosixWatchdog final : public WatchdogPlatform {
         timer_(io_),
         hook_timer_(io_),
         watchdog_timer_(io_),
+        memory_timer_(io_),
         self_(::getpid()),
         driver_(service, /*health=*/health_target.has_value(), *this, clock_, self_) {
     signals_.add(SIGCHLD);
@@ -501,7 +502,12 @@ class PosixWatchdog final : public WatchdogPlatform {
     strays_.clear();
     if (!startup_memory_released_) {
       startup_memory_released_ = true;
-      asio::post(io_, [] { posix::release_startup_memory(); });
+      // A second later, when the start-up and the first spawn's code has run: released at once,
+      // most of it was faulted back in before the loop went idle (measured by bench/watchdog).
+      memory_timer_.expires_after(std::chrono::seconds(1));
+      memory_timer_.async_wait([](const boost::system::error_code& error) {
+        if (!error) posix::release_startup_memory();
+      });
     }
     return {outcome.pid, launcher_ticks_, ""};
   }
@@ -576,6 +582,7 @@ class PosixWatchdog final : public WatchdogPlatform {
   asio::steady_timer timer_;
   asio::steady_timer hook_timer_;
   asio::steady_timer watchdog_timer_;
+  asio::steady_timer memory_timer_;  // fires once, after the first spawn
   std::unique_ptr<ChildOutput> output_;
   std::unique_ptr<HealthMonitor> health_;  // after io_: its timer and sockets use it
   std::uint64_t health_generation_ = 0;    // of the child being probed
