@@ -15,11 +15,29 @@ int main(int argc, char** argv) {
   hold_stop_signals();
   if (argc < 2 || std::string_view(argv[1]) != "run") release_stop_signals();
   cli::CliContext context;
-  cli::register_backends(context.registry);
-
   CLI::App app{"daemonize: one manifest, a well-behaved service on every platform", "daemonize"};
   app.require_subcommand(1);
   app.failure_message(cli::usage_failure_message);
+  // The watchdog (one per service, for as long as the service runs) builds only its own
+  // command: no renderers and no other commands' options in its memory or its start-up time.
+  // Parses argv[0..count) and runs the chosen command (its callback).
+  const auto parse_and_run = [&](int count) {
+    try {
+      app.parse(count, argv);
+    } catch (const CLI::ParseError& error) {
+      const int code = app.exit(error);
+      return code == 0 ? 0 : exit_code::usage;
+    } catch (const std::exception& error) {
+      std::cerr << "daemonize: internal error: " << error.what() << '\n';
+      return exit_code::software;
+    }
+    return context.exit_code;
+  };
+  if (argc >= 2 && std::string_view(argv[1]) == "run") {
+    cli::add_run_command(app, context);
+    return parse_and_run(argc);
+  }
+  cli::register_backends(context.registry);
   app.set_version_flag("--version", cli::version_text(context.registry));
   cli::add_validate_command(app, context);
   cli::add_render_command(app, context);
@@ -53,14 +71,5 @@ int main(int argc, char** argv) {
       break;
     }
   }
-  try {
-    app.parse(parsed, argv);
-  } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error);
-    return code == 0 ? 0 : exit_code::usage;
-  } catch (const std::exception& error) {
-    std::cerr << "daemonize: internal error: " << error.what() << '\n';
-    return exit_code::software;
-  }
-  return context.exit_code;
+  return parse_and_run(parsed);
 }

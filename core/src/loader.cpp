@@ -1188,10 +1188,17 @@ LoadResult load_manifest_file(const std::string& path, TargetOs os) {
   errno = 0;
   std::ifstream file(path, std::ios::binary);
   if (!file) return unreadable(std::strerror(errno != 0 ? errno : EIO));
-  // Never more than one byte over the limit in memory: that byte is enough to refuse the file.
-  std::string content(manifest_limits::file_bytes + 1, '\0');
-  file.read(content.data(), static_cast<std::streamsize>(content.size()));
-  content.resize(static_cast<std::size_t>(file.gcount()));
+  // Read in chunks, never more than one byte over the limit: that byte is enough to refuse the
+  // file. (A buffer of the whole limit, zero-filled, cost every `run` a few milliseconds.)
+  std::string content;
+  while (content.size() <= manifest_limits::file_bytes) {
+    const auto before = content.size();
+    const auto wanted = std::min(std::size_t{64} * 1024, manifest_limits::file_bytes + 1 - before);
+    content.resize(before + wanted);
+    file.read(content.data() + before, static_cast<std::streamsize>(wanted));
+    content.resize(before + static_cast<std::size_t>(file.gcount()));
+    if (!file) break;
+  }
   if (file.bad()) return unreadable(std::strerror(errno != 0 ? errno : EIO));
   return load_manifest_text(content, path, os);
 }

@@ -2,32 +2,17 @@
 
 #include <sys/stat.h>
 
-#include <boost/core/null_deleter.hpp>
-#include <boost/log/attributes/mutable_constant.hpp>
-#include <boost/log/core.hpp>
-#include <boost/log/expressions.hpp>
-#include <boost/log/sinks/sync_frontend.hpp>
-#include <boost/log/sinks/text_ostream_backend.hpp>
-#include <boost/log/sources/record_ostream.hpp>
-#include <boost/log/sources/severity_logger.hpp>
-#include <boost/smart_ptr/make_shared_object.hpp>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <string_view>
 
 #include "daemonize/watchdog/state_file.hpp"
 
 namespace daemonize::watchdog_log {
 namespace {
-
-namespace logging = boost::log;
-namespace sinks = boost::log::sinks;
-
-using Logger = logging::sources::severity_logger<SupervisorLogLevel>;
-
-BOOST_LOG_ATTRIBUTE_KEYWORD(severity_keyword, "Severity", SupervisorLogLevel)
-BOOST_LOG_ATTRIBUTE_KEYWORD(service_keyword, "Service", std::string)
 
 const char* level_name(SupervisorLogLevel level) {
   switch (level) {
@@ -75,10 +60,13 @@ bool stderr_is_journal() {
   return device == info.st_dev && inode == info.st_ino;
 }
 
+// One line per event, written with one call so that concurrent writers (the Windows watchdog's
+// pipe threads) never interleave. No logging library: this runs in every service's watchdog.
 struct State {
-  Logger logger;
-  logging::attributes::mutable_constant<std::string> service{"daemonize"};
+  std::mutex lock;
+  std::string service = "daemonize";
   bool journal = false;
+  bool debug = false;
   bool initialized = false;
 };
 
@@ -91,49 +79,47 @@ State& state() {
 
 void initialize(const std::string& service_name) {
   auto& s = state();
-  if (s.initialized) {
-    set_service_name(service_name);
-    return;
-  }
+  const std::scoped_lock guard(s.lock);
+  s.service = service_name;
+  if (s.initialized) return;
   s.initialized = true;
   s.journal = stderr_is_journal();
-  s.service.set(service_name);
-  s.logger.add_attribute("Service", s.service);
-
-  using Backend = sinks::text_ostream_backend;
-  auto backend = boost::make_shared<Backend>();
-  backend->add_stream(boost::shared_ptr<std::ostream>(&std::cerr, boost::null_deleter()));
-  backend->auto_flush(true);
-  auto sink = boost::make_shared<sinks::synchronous_sink<Backend>>(backend);
-  const bool journal = s.journal;
-  sink->set_formatter(
-      [journal](const logging::record_view& record, logging::formatting_ostream& out) {
-        const auto severity = record[severity_keyword];
-        const auto level = severity ? severity.get() : SupervisorLogLevel::info;
-        if (journal) {
-          out << '<' << journal_priority(level) << '>' << level_name(level) << ": "
-              << record[logging::expressions::smessage];
-          return;
-        }
-        const auto service = record[service_keyword];
-        out << format_rfc3339(std::chrono::system_clock::now()) << " daemonize["
-            << (service ? service.get() : std::string("daemonize")) << "] " << level_name(level)
-            << ": " << record[logging::expressions::smessage];
-      });
   // Debug events (each reaped orphan...) only with DAEMONIZE_LOG_LEVEL=debug.
   const char* wanted = std::getenv("DAEMONIZE_LOG_LEVEL");
-  const bool debug = wanted != nullptr && std::string_view(wanted) == "debug";
-  sink->set_filter(severity_keyword >=
-                   (debug ? SupervisorLogLevel::debug : SupervisorLogLevel::info));
-  logging::core::get()->add_sink(sink);
+  s.debug = wanted != nullptr && std::string_view(wanted) == "debug";
 }
 
-void set_service_name(const std::string& service_name) { state().service.set(service_name); }
+void set_service_name(const std::string& service_name) {
+  auto& s = state();
+  const std::scoped_lock guard(s.lock);
+  s.service = service_name;
+}
 
 void write(SupervisorLogLevel level, const std::string& message) {
   auto& s = state();
   if (!s.initialized) initialize("daemonize");
-  BOOST_LOG_SEV(s.logger, level) << message;
+  const std::scoped_lock guard(s.lock);
+  if (level == SupervisorLogLevel::debug && !s.debug) return;
+  std::string line;
+  line.reserve(message.size() + s.service.size() + 48);
+  if (s.journal) {
+    // sd-daemon(3): journald reads the "<N>" prefix as the entry's priority.
+    line += '<';
+    line += static_cast<char>('0' + journal_priority(level));
+    line += '>';
+  } else {
+    line += format_rfc3339(std::chrono::system_clock::now());
+    line += " daemonize[";
+    line += s.service;
+    line += "] ";
+  }
+  line += level_name(level);
+  line += ": ";
+  line += message;
+  line += '\n';
+  // std::cerr, not stderr: the Windows service host points its buffer at the log file.
+  std::cerr.write(line.data(), static_cast<std::streamsize>(line.size()));
+  std::cerr.flush();
 }
 
 }  // namespace daemonize::watchdog_log

@@ -1,4 +1,4 @@
-// The watchdog's own events through Boost.Log, to stderr (the journal under systemd).
+// The watchdog's own events, one line each, to stderr (the journal under systemd).
 #pragma once
 
 #include <string>
@@ -7,7 +7,7 @@
 
 namespace daemonize::watchdog_log {
 
-// Sets up the stderr sink. When stderr is the journal (JOURNAL_STREAM names it), lines carry
+// Reads the settings once. When stderr is the journal (JOURNAL_STREAM names it), lines carry
 // the "<N>" priority prefix that journald turns into the entry's priority.
 void initialize(const std::string& service_name);
 void set_service_name(const std::string& service_name);

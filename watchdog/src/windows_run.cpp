@@ -557,8 +557,8 @@ int run_watchdog(const RunOptions& options) {
     std::error_code ec;
     const auto directory = to_path(loaded.service->logs.directory);
     std::filesystem::create_directories(directory, ec);
-    // A service process has no standard handles: std::cerr (where the watchdog's Boost.Log
-    // sink writes) is pointed at the file itself.
+    // A service process has no standard handles: std::cerr (where the watchdog's log lines
+    // go) is pointed at the file itself.
     static std::ofstream watchdog_log_file;
     if (!ec) watchdog_log_file.open(directory / L"daemonize-watchdog.log", std::ios::app);
     if (watchdog_log_file.is_open()) std::cerr.rdbuf(watchdog_log_file.rdbuf());
