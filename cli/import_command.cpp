@@ -303,7 +303,8 @@ void add_import_command(CLI::App& app, CliContext& context) {
   command
       ->add_option("--from", options->from,
                    "Their kind (default: detected): systemd, launchd, nssm, winsw, supervisord, "
-                   "pm2, procfile; with --service: systemd, launchd or scm")
+                   "pm2, procfile, windows-service, windows-task; with --service: systemd, launchd "
+                   "or scm")
       ->check(CLI::IsMember({"systemd", "launchd", "nssm", "winsw", "supervisord", "pm2",
                              "procfile", "windows-service", "windows-task", "scm"}));
   command->add_option("-o,--output-dir", options->output_directory,

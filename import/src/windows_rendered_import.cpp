@@ -78,6 +78,19 @@ class ManifestTable {
       }
     }
   }
+  // [os.windows.dependencies] requires: Windows service names, which no other target has.
+  void set_windows_requires(const std::vector<std::string>& names) {
+    toml::array array;
+    for (const auto& name : names) array.push_back(name);
+    if (!table_["os"].is_table()) table_.insert_or_assign("os", toml::table{});
+    auto& os = *table_["os"].as_table();
+    if (!os["windows"].is_table()) os.insert_or_assign("windows", toml::table{});
+    auto& windows = *os["windows"].as_table();
+    if (!windows["dependencies"].is_table()) {
+      windows.insert_or_assign("dependencies", toml::table{});
+    }
+    windows["dependencies"].as_table()->insert_or_assign("requires", std::move(array));
+  }
   void set_strings(const std::string& table, const std::string& key,
                    const std::vector<std::string>& items) {
     toml::array array;
@@ -280,10 +293,11 @@ class ServiceScriptImporter {
       while (std::getline(names, dependency, '/')) {
         if (!dependency.empty()) requires_list.push_back(dependency);
       }
-      report(line, "depend=", Outcome::carried, "dependencies.requires");
+      report(line, "depend=", Outcome::carried, "[os.windows.dependencies] requires");
     }
-    // No depend= means none (`after` and `wants` are not registered and stay as they were).
-    table_.set_strings("dependencies", "requires", requires_list);
+    // No depend= means none; `after` and `wants` (never registered) and the other targets'
+    // `requires` stay as they were.
+    table_.set_windows_requires(requires_list);
     if (script_.text.find(" password= ") != std::string::npos) {
       report(line, "password=", Outcome::carried,
              "not stored: the script reads it from DAEMONIZE_SERVICE_PASSWORD, deploy asks");
