@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "daemonize/core/loader.hpp"
 #include "daemonize/import/import.hpp"
 #include "import_common.hpp"
 #include "manifest_draft.hpp"
@@ -114,6 +115,24 @@ class ManifestTable {
   toml::table table_;
 };
 
+// The manifest written, or the reason it would not validate (the watchdog's manifest may be
+// broken, or a value the definition holds not fit the manifest), as an error at `line`.
+void add_service(ImportResult& result, const std::string& file, int line, std::string name,
+                 std::string manifest) {
+  const auto loaded = load_manifest_text(manifest, name + ".toml", TargetOs::windows);
+  if (!loaded.service) {
+    std::string why = "the manifest made from it does not validate";
+    for (const auto& diagnostic : loaded.diagnostics) {
+      if (diagnostic.severity != Severity::error) continue;
+      why += ": " + diagnostic.message;
+      break;
+    }
+    result.errors.push_back({file, line, why});
+    return;
+  }
+  result.services.push_back({std::move(name), std::move(manifest)});
+}
+
 // ---------------------------------------------------------------------------------------------
 // windows-service: install-NAME.cmd
 
@@ -205,12 +224,12 @@ class ServiceScriptImporter {
                "reconfigures an existing service with the settings of `sc create`");
       }
     }
-    result_.services.push_back(
-        {name_,
-         table_.text({"Imported by `daemonize import` from " + script_.path +
-                          ", the windows-service registration of " + scm_name_,
-                      "The program and what the watchdog does come from " + manifest_path_,
-                      "(the manifest the service runs); the registration from the script."})});
+    add_service(
+        result_, script_.path, create->line, name_,
+        table_.text({"Imported by `daemonize import` from " + script_.path +
+                         ", the windows-service registration of " + scm_name_,
+                     "The program and what the watchdog does come from " + manifest_path_,
+                     "(the manifest the service runs); the registration from the script."}));
     std::stable_sort(result_.report.begin(), result_.report.end(),
                      [](const ReportLine& a, const ReportLine& b) { return a.line < b.line; });
   }
@@ -480,7 +499,7 @@ class TaskXmlImporter {
       comments.push_back("The program and what the watchdog does come from " + manifest_path_ +
                          " (the manifest the task runs); the task's settings from the XML.");
     }
-    result_.services.push_back({name_, table_.text(comments)});
+    add_service(result_, xml_.path, command_line_, name_, table_.text(comments));
     std::stable_sort(result_.report.begin(), result_.report.end(),
                      [](const ReportLine& a, const ReportLine& b) { return a.line < b.line; });
   }
@@ -494,6 +513,7 @@ class TaskXmlImporter {
   }
 
   bool map_action(const XmlElement& exec, const XmlElement& command) {
+    command_line_ = command.line;
     const std::string program_text = trim(command.text);
     const XmlElement* arguments = child(&exec, "Arguments");
     const std::string argument_text = arguments != nullptr ? arguments->text : "";
@@ -680,6 +700,7 @@ class TaskXmlImporter {
   ManifestTable table_;
   std::string name_;
   std::string manifest_path_;
+  int command_line_ = 1;
   bool native_ = true;
 };
 
