@@ -9,9 +9,11 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <sstream>
 
 #include "daemonize/launchd/backend.hpp"
 #include "daemonize/windows/render.hpp"
+#include "import_common.hpp"
 #include "plist_parse.hpp"
 #include "reg_file.hpp"
 #include "test_support.hpp"
@@ -619,6 +621,177 @@ TEST(ImportRenderBack, WinswServicesDoWhatTheXmlSaysForEveryCarriedElement) {
     }
   }
   tally.expect_clean(40);
+}
+
+// ---------------------------------------------------------------------------------------------
+// supervisord: each carried key of a [program:x] against the model the watchdog runs.
+
+// A command line as supervisord splits it (Python's shlex, POSIX mode).
+std::vector<std::string> shlex_split(const std::string& text) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote == '\'') {
+      if (c == '\'') quote = 0; else word += c;
+    } else if (quote == '"') {
+      if (c == '"') quote = 0;
+      else if (c == '\\' && i + 1 < text.size() && std::string("\\\"$`").find(text[i + 1]) != std::string::npos) word += text[++i];
+      else word += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+    } else if (c == '\\' && i + 1 < text.size()) {
+      word += text[++i];
+      in_word = true;
+    } else if (c == ' ' || c == '\t') {
+      if (in_word) words.push_back(word);
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(word);
+  return words;
+}
+
+// supervisord's byte sizes: a number with an optional KB, MB or GB (powers of 1024).
+std::uint64_t supervisord_bytes(std::string value) {
+  std::uint64_t factor = 1;
+  const std::string upper = [&] {
+    std::string u = value;
+    for (auto& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return u;
+  }();
+  if (upper.ends_with("KB")) factor = 1024;
+  if (upper.ends_with("MB")) factor = 1024 * 1024;
+  if (upper.ends_with("GB")) factor = 1024 * 1024 * 1024;
+  if (factor != 1) value.resize(value.size() - 2);
+  return std::stoull(value) * factor;
+}
+
+std::vector<int> int_list(const std::string& text) {
+  std::vector<int> numbers;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) numbers.push_back(std::stoi(trimmed(item)));
+  return numbers;
+}
+
+std::string log_file_path(const Service& service, const LogStream& stream) {
+  if (stream.kind != LogStream::Kind::file) return "(not a file)";
+  return service.logs.directory + "/" + stream.file_name;
+}
+
+TEST(ImportRenderBack, SupervisordProgramsRunAsTheConfigurationSaysForEveryCarriedKey) {
+  Tally tally;
+  for (const auto& path : inputs("supervisord", ".conf")) {
+    const std::string text = test::read_text(path);
+    const auto result = import_supervisord({path, text});
+    ASSERT_TRUE(result.errors.empty()) << path;
+    std::vector<std::string> lines;
+    std::stringstream stream(text);
+    for (std::string l; std::getline(stream, l);) lines.push_back(l);
+    for (const auto& line : result.report) {
+      if (line.outcome != Outcome::carried) continue;
+      // The program: the [program:x] above the line.
+      std::string program;
+      for (int i = line.line - 1; i >= 0 && program.empty(); --i) {
+        const std::string& header = lines[static_cast<std::size_t>(i)];
+        if (header.starts_with("[program:")) program = header.substr(9, header.find(']') - 9);
+      }
+      const std::string raw = lines[static_cast<std::size_t>(line.line - 1)];
+      const auto equals = raw.find_first_of("=:");
+      const std::string key = trimmed(raw.substr(0, equals));
+      // supervisord's own expansions: the configuration's directory and the program's name.
+      std::string value = trimmed(raw.substr(equals + 1));
+      for (const auto& [name, replacement] :
+           {std::pair<std::string, std::string>{"%(here)s", fs::path(path).parent_path().string()},
+            {"%(program_name)s", program}}) {
+        for (auto at = value.find(name); at != std::string::npos; at = value.find(name, at)) {
+          value.replace(at, name.size(), replacement);
+          at += replacement.size();
+        }
+      }
+      auto service = imported_service(result, service_name_from(program), TargetOs::linux, tally);
+      if (!service) continue;
+      if (key == "command") {
+        std::vector<std::string> got{service->command};
+        got.insert(got.end(), service->args.begin(), service->args.end());
+        tally.check(line, got == shlex_split(value), "runs " + joined(got));
+      } else if (key == "directory") {
+        tally.check(line, service->working_directory == value, service->working_directory);
+      } else if (key == "user") {
+        tally.check(line, service->user == value, service->user);
+      } else if (key == "umask") {
+        tally.check(line, service->umask == std::optional<std::uint32_t>(std::stoul(value, nullptr, 8)),
+                    service->umask ? std::to_string(*service->umask) : "unset");
+      } else if (key == "environment") {
+        for (const auto& pair : shlex_split([&] {
+               std::string spaced = value;
+               std::replace(spaced.begin(), spaced.end(), ',', ' ');
+               return spaced;
+             }())) {
+          const auto at = pair.find('=');
+          const auto got = service->env.find(pair.substr(0, at));
+          tally.check(line, got != service->env.end() && got->second == pair.substr(at + 1),
+                      pair + ": " + (got == service->env.end() ? "unset" : got->second));
+        }
+      } else if (key == "autorestart") {
+        // true: always; false: never; unexpected: when the code is not one of exitcodes.
+        for (const int code : {0, 1, 2, 143}) {
+          bool want = value == "true";
+          if (value == "unexpected") {
+            std::vector<int> expected{0};
+            for (const auto& other : lines) {
+              if (other.starts_with("exitcodes")) expected = int_list(other.substr(other.find_first_of("=:") + 1));
+            }
+            want = std::find(expected.begin(), expected.end(), code) == expected.end();
+          }
+          tally.check(line, restarts(*service, code) == want,
+                      "exit code " + std::to_string(code) + ": autorestart=" + value);
+        }
+      } else if (key == "exitcodes") {
+        tally.check(line, service->restart.success_exit_codes == int_list(value), "success codes");
+      } else if (key == "stopsignal") {
+        tally.check(line, lowercase(to_string(service->stop.signal)) == lowercase(value),
+                    to_string(service->stop.signal));
+      } else if (key == "stopwaitsecs") {
+        tally.check(line, service->stop.timeout.count() == std::stoll(value) * 1000,
+                    std::to_string(service->stop.timeout.count()) + "ms");
+      } else if (key == "stdout_logfile") {
+        tally.check(line, log_file_path(*service, service->logs.stdout_stream) == value,
+                    log_file_path(*service, service->logs.stdout_stream));
+      } else if (key == "stderr_logfile") {
+        tally.check(line, log_file_path(*service, service->logs.stderr_stream) == value,
+                    log_file_path(*service, service->logs.stderr_stream));
+      } else if (key == "stdout_logfile_maxbytes") {
+        tally.check(line, service->logs.max_size == supervisord_bytes(value),
+                    std::to_string(service->logs.max_size));
+      } else if (key == "stdout_logfile_backups") {
+        tally.check(line, service->logs.max_files == std::stoul(value),
+                    std::to_string(service->logs.max_files));
+      } else if (key == "redirect_stderr") {
+        tally.check(line,
+                    value == "true" && log_file_path(*service, service->logs.stderr_stream) ==
+                                           log_file_path(*service, service->logs.stdout_stream),
+                    "stderr goes to " + log_file_path(*service, service->logs.stderr_stream));
+      } else if (key == "autostart") {
+        tally.check(line, value == "true", "a deployed service starts");
+      } else if (key == "numprocs") {
+        tally.check(line, value == "1", "one process");
+      } else if (key == "process_name") {
+        tally.check(line, service->name == service_name_from(program), service->name);
+      } else {
+        tally.unknown(line);
+      }
+    }
+  }
+  tally.expect_clean(30);
 }
 
 }  // namespace
