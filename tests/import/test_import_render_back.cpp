@@ -4,6 +4,7 @@
 // for every directive the report calls carried. One comparison per carried directive; a
 // carried directive nothing here knows how to compare fails too.
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include <cmath>
 #include <filesystem>
@@ -227,7 +228,7 @@ TEST(ImportRenderBack, LaunchdPlistsRenderToTheSameJobForEveryCarriedKey) {
       }
     }
   }
-  tally.expect_clean(30);
+  tally.expect_clean(39);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -415,7 +416,7 @@ TEST(ImportRenderBack, NssmRegistrationsDoWhatTheExportSaysForEveryCarriedValue)
       }
     }
   }
-  tally.expect_clean(40);
+  tally.expect_clean(79);
 }
 
 // WinSW's time span: a number and a unit (none: milliseconds).
@@ -620,7 +621,7 @@ TEST(ImportRenderBack, WinswServicesDoWhatTheXmlSaysForEveryCarriedElement) {
       }
     }
   }
-  tally.expect_clean(40);
+  tally.expect_clean(62);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -635,11 +636,18 @@ std::vector<std::string> shlex_split(const std::string& text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (quote == '\'') {
-      if (c == '\'') quote = 0; else word += c;
+      if (c == '\'')
+        quote = 0;
+      else
+        word += c;
     } else if (quote == '"') {
-      if (c == '"') quote = 0;
-      else if (c == '\\' && i + 1 < text.size() && std::string("\\\"$`").find(text[i + 1]) != std::string::npos) word += text[++i];
-      else word += c;
+      if (c == '"')
+        quote = 0;
+      else if (c == '\\' && i + 1 < text.size() &&
+               std::string("\\\"$`").find(text[i + 1]) != std::string::npos)
+        word += text[++i];
+      else
+        word += c;
     } else if (c == '\'' || c == '"') {
       quote = c;
       in_word = true;
@@ -728,7 +736,8 @@ TEST(ImportRenderBack, SupervisordProgramsRunAsTheConfigurationSaysForEveryCarri
       } else if (key == "user") {
         tally.check(line, service->user == value, service->user);
       } else if (key == "umask") {
-        tally.check(line, service->umask == std::optional<std::uint32_t>(std::stoul(value, nullptr, 8)),
+        tally.check(line,
+                    service->umask == std::optional<std::uint32_t>(std::stoul(value, nullptr, 8)),
                     service->umask ? std::to_string(*service->umask) : "unset");
       } else if (key == "environment") {
         for (const auto& pair : shlex_split([&] {
@@ -748,7 +757,8 @@ TEST(ImportRenderBack, SupervisordProgramsRunAsTheConfigurationSaysForEveryCarri
           if (value == "unexpected") {
             std::vector<int> expected{0};
             for (const auto& other : lines) {
-              if (other.starts_with("exitcodes")) expected = int_list(other.substr(other.find_first_of("=:") + 1));
+              if (other.starts_with("exitcodes"))
+                expected = int_list(other.substr(other.find_first_of("=:") + 1));
             }
             want = std::find(expected.begin(), expected.end(), code) == expected.end();
           }
@@ -791,7 +801,199 @@ TEST(ImportRenderBack, SupervisordProgramsRunAsTheConfigurationSaysForEveryCarri
       }
     }
   }
-  tally.expect_clean(30);
+  tally.expect_clean(66);
+}
+
+// ---------------------------------------------------------------------------------------------
+// PM2: each carried key of an app against the model the watchdog runs.
+
+std::vector<std::string> words_of(const YAML::Node& node) {
+  if (!node) return {};
+  if (node.IsSequence()) {
+    std::vector<std::string> words;
+    for (const auto& item : node) words.push_back(item.as<std::string>());
+    return words;
+  }
+  return shlex_split(node.as<std::string>());
+}
+
+// A PM2 duration: milliseconds, or a number with ms, s, m or h.
+long long pm2_ms(const YAML::Node& node) {
+  const std::string text = node.as<std::string>();
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])) != 0) {
+    ++digits;
+  }
+  const long long number = std::stoll(text.substr(0, digits));
+  const std::string unit = text.substr(digits);
+  if (unit == "s") return number * 1000;
+  if (unit == "m") return number * 60000;
+  if (unit == "h") return number * 3600000;
+  return number;
+}
+
+TEST(ImportRenderBack, Pm2AppsRunAsTheEcosystemSaysForEveryCarriedKey) {
+  Tally tally;
+  std::vector<std::string> paths = inputs("pm2", ".json");
+  for (const auto* extension : {".yaml", ".yml"}) {
+    for (auto& p : inputs("pm2", extension)) paths.push_back(p);
+  }
+  for (const auto& path : paths) {
+    const std::string text = test::read_text(path);
+    const auto result = import_pm2({path, text});
+    ASSERT_TRUE(result.errors.empty()) << path;
+    const YAML::Node root = YAML::Load(text);
+    ASSERT_EQ(result.services.size(), root["apps"].size()) << path;
+    std::size_t index = 0;
+    for (const auto& app : root["apps"]) {
+      // One manifest per app, in order (an app without a name is named after its script).
+      const std::string app_name = result.services[index++].name;
+      auto service = imported_service(result, app_name, TargetOs::linux, tally);
+      if (!service) continue;
+      // The key of this app at each line (env.X for the variables).
+      std::map<int, std::pair<std::string, YAML::Node>> keys;
+      for (const auto& entry : app) {
+        const std::string key = entry.first.as<std::string>();
+        keys[entry.first.Mark().line + 1] = {key, entry.second};
+        if (key == "env" && entry.second.IsMap()) {
+          for (const auto& variable : entry.second) {
+            keys[variable.first.Mark().line + 1] = {"env." + variable.first.as<std::string>(),
+                                                    variable.second};
+          }
+        }
+      }
+      // What PM2 runs: [interpreter] interpreter_args script args, the script under cwd.
+      const std::string cwd = app["cwd"] ? app["cwd"].as<std::string>() : "";
+      std::string script = app["script"].as<std::string>();
+      // A bare name is looked up in PATH; a relative path is under cwd.
+      if (!script.starts_with("/") && script.find('/') != std::string::npos) {
+        script = cwd + "/" + (script.starts_with("./") ? script.substr(2) : script);
+      }
+      std::vector<std::string> tail =
+          words_of(app["interpreter_args"] ? app["interpreter_args"] : app["node_args"]);
+      tail.push_back(script);
+      for (auto& word : words_of(app["args"])) tail.push_back(word);
+      std::vector<std::string> argv{service->command};
+      argv.insert(argv.end(), service->args.begin(), service->args.end());
+      const bool ends_with_tail = argv.size() >= tail.size() &&
+                                  std::equal(tail.begin(), tail.end(),
+                                             argv.end() - static_cast<std::ptrdiff_t>(tail.size()));
+      const std::string interpreter =
+          app["interpreter"] ? app["interpreter"].as<std::string>() : "";
+      for (const auto& line : result.report) {
+        if (line.outcome != Outcome::carried || !keys.count(line.line)) continue;
+        const auto& [key, value] = keys.at(line.line);
+        if (key != line.key) continue;  // another app's key on this line
+        if (key == "name") {
+          tally.check(line, service->name == value.as<std::string>(), service->name);
+        } else if (key == "script" || key == "args" || key == "interpreter_args" ||
+                   key == "node_args") {
+          tally.check(line, ends_with_tail, "runs " + joined(argv));
+        } else if (key == "interpreter") {
+          // A bare interpreter is looked up in PATH, by /usr/bin/env here.
+          const std::vector<std::string> head =
+              interpreter == "none" ? std::vector<std::string>{}
+              : interpreter.starts_with("/")
+                  ? std::vector<std::string>{interpreter}
+                  : std::vector<std::string>{"/usr/bin/env", interpreter};
+          tally.check(line,
+                      argv.size() == tail.size() + head.size() && ends_with_tail &&
+                          std::equal(head.begin(), head.end(), argv.begin()),
+                      "runs " + joined(argv));
+        } else if (key == "cwd") {
+          tally.check(line, service->working_directory == cwd, service->working_directory);
+        } else if (key.starts_with("env.")) {
+          const auto got = service->env.find(key.substr(4));
+          // The manifest writes a literal `$` as `$$`; the program sees one.
+          std::string seen = got == service->env.end() ? "unset" : got->second;
+          for (auto at = seen.find("$$"); at != std::string::npos; at = seen.find("$$", at + 1)) {
+            seen.erase(at, 1);
+          }
+          tally.check(line, got != service->env.end() && seen == value.as<std::string>(), seen);
+        } else if (key == "autorestart") {
+          // PM2 restarts after every exit but those of stop_exit_codes.
+          std::vector<int> stop_codes;
+          if (const auto listed = app["stop_exit_codes"]; listed && listed.IsSequence()) {
+            for (const auto& code : listed) stop_codes.push_back(code.as<int>());
+          } else if (listed) {
+            stop_codes.push_back(listed.as<int>());
+          }
+          for (const int code : {0, 1, 2}) {
+            const bool want = value.as<bool>() && std::find(stop_codes.begin(), stop_codes.end(),
+                                                            code) == stop_codes.end();
+            tally.check(line, restarts(*service, code) == want,
+                        "exit code " + std::to_string(code) +
+                            ": restart.policy = " + to_string(service->restart.policy));
+          }
+        } else if (key == "restart_delay") {
+          const long long want = pm2_ms(value);
+          tally.check(line, nth_delay_ms(*service, 0) == want && nth_delay_ms(*service, 2) == want,
+                      "waits " + std::to_string(nth_delay_ms(*service, 0)) + "ms, then " +
+                          std::to_string(nth_delay_ms(*service, 2)) + "ms");
+        } else if (key == "exp_backoff_restart_delay") {
+          // PM2: the delay, times 1.5 per restart, up to 15 s.
+          const long long first = pm2_ms(value);
+          bool same = true;
+          double want = static_cast<double>(first);
+          for (int i = 0; i < 12; ++i) {
+            same = same && std::llabs(nth_delay_ms(*service, i) - std::llround(want)) <= 1;
+            want = std::min(want * 1.5, 15000.0);
+          }
+          tally.check(line, same,
+                      "waits " + std::to_string(nth_delay_ms(*service, 0)) + "ms first");
+        } else if (key == "kill_timeout") {
+          tally.check(line, service->stop.timeout.count() == pm2_ms(value),
+                      std::to_string(service->stop.timeout.count()) + "ms");
+        } else if (key == "out_file" && value.as<std::string>() == "/dev/null") {
+          tally.check(line, service->logs.stdout_stream.kind == LogStream::Kind::null, "kept");
+        } else if (key == "out_file") {
+          tally.check(
+              line, log_file_path(*service, service->logs.stdout_stream) == value.as<std::string>(),
+              log_file_path(*service, service->logs.stdout_stream));
+        } else if (key == "error_file") {
+          tally.check(
+              line, log_file_path(*service, service->logs.stderr_stream) == value.as<std::string>(),
+              log_file_path(*service, service->logs.stderr_stream));
+        } else if (key == "user" || key == "uid") {
+          tally.check(line, service->user == value.as<std::string>(), service->user);
+        } else if (key == "gid") {
+          tally.check(line, service->group == value.as<std::string>(), service->group);
+        } else if (key == "treekill") {
+          tally.check(line, (service->stop.kill == KillScope::group) == value.as<bool>(),
+                      std::string("stop.kill = ") + to_string(service->stop.kill));
+        } else if (key == "stop_exit_codes") {
+          std::vector<int> codes;
+          if (value.IsSequence()) {
+            for (const auto& code : value) codes.push_back(code.as<int>());
+          } else {
+            codes.push_back(value.as<int>());
+          }
+          for (const int code : {0, 1, 2}) {
+            const bool listed = std::find(codes.begin(), codes.end(), code) != codes.end();
+            tally.check(line, restarts(*service, code) == !listed,
+                        "exit code " + std::to_string(code));
+          }
+        } else if (key == "merge_logs") {
+          // One file per stream, without PM2's -N instance suffix.
+          tally.check(line, value.as<bool>(), "merge_logs false");
+        } else if (key == "instances" || key == "exec_mode") {
+          tally.check(line, !app["instances"] || app["instances"].as<std::string>() == "1",
+                      "one process");
+        } else if (key == "watch") {
+          tally.check(line, !value.as<bool>(), "no restart on file changes");
+        } else if (key == "disable_logs") {
+          tally.check(line,
+                      value.as<bool>() &&
+                          service->logs.stdout_stream.kind == LogStream::Kind::null &&
+                          service->logs.stderr_stream.kind == LogStream::Kind::null,
+                      "output is kept");
+        } else {
+          tally.unknown(line);
+        }
+      }
+    }
+  }
+  tally.expect_clean(63);
 }
 
 }  // namespace
