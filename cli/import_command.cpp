@@ -59,7 +59,7 @@ ReadResult read_file(const std::string& path) {
 
 std::string supported_list() {
   std::string list;
-  for (int i = 0; i <= static_cast<int>(import::Format::procfile); ++i) {
+  for (int i = 0; i <= static_cast<int>(import::Format::windows_task); ++i) {
     const auto format = static_cast<import::Format>(i);
     if (!import::is_supported(format)) continue;
     list += std::string(list.empty() ? "" : ", ") + import::to_string(format);
@@ -161,7 +161,8 @@ int run_import(const ImportOptions& options) {
       all.errors.push_back({path, 1,
                             "not a service definition daemonize can read (systemd unit, launchd "
                             "plist, NSSM registry export, WinSW XML, supervisord configuration, "
-                            "PM2 ecosystem file or Procfile); name its kind with --from"});
+                            "PM2 ecosystem file, Procfile, or a windows-service script or "
+                            "windows-task XML daemonize rendered); name its kind with --from"});
       continue;
     }
     if (!import::is_supported(*format)) {
@@ -182,7 +183,20 @@ int run_import(const ImportOptions& options) {
         dropins.push_back({dropin, *dropin_text.text});
       }
     }
-    auto result = import::import_text(*format, {path, content}, dropins);
+    // A rendered Windows definition runs the watchdog on a manifest: the one it names, else the
+    // file of that name next to it (where `daemonize render -o` puts both).
+    std::optional<import::SourceText> companion;
+    if (auto named = import::referenced_manifest(*format, content)) {
+      const std::string file_name = named->substr(named->find_last_of("\\/") + 1);
+      for (const auto& candidate : {*named, (fs::path(path).parent_path() / file_name).string()}) {
+        std::error_code error;
+        if (!fs::is_regular_file(candidate, error)) continue;
+        auto companion_text = read_file(candidate);
+        if (companion_text.text) companion = import::SourceText{candidate, *companion_text.text};
+        break;
+      }
+    }
+    auto result = import::import_text(*format, {path, content}, dropins, companion);
     all.services.insert(all.services.end(), result.services.begin(), result.services.end());
     all.report.insert(all.report.end(), result.report.begin(), result.report.end());
     all.errors.insert(all.errors.end(), result.errors.begin(), result.errors.end());
@@ -289,9 +303,10 @@ void add_import_command(CLI::App& app, CliContext& context) {
   command
       ->add_option("--from", options->from,
                    "Their kind (default: detected): systemd, launchd, nssm, winsw, supervisord, "
-                   "pm2, procfile; with --service: systemd, launchd or scm")
-      ->check(CLI::IsMember(
-          {"systemd", "launchd", "nssm", "winsw", "supervisord", "pm2", "procfile", "scm"}));
+                   "pm2, procfile, windows-service, windows-task; with --service: systemd, launchd "
+                   "or scm")
+      ->check(CLI::IsMember({"systemd", "launchd", "nssm", "winsw", "supervisord", "pm2",
+                             "procfile", "windows-service", "windows-task", "scm"}));
   command->add_option("-o,--output-dir", options->output_directory,
                       "Write one NAME.toml per service into DIR (default: stdout, one service)");
   command->add_flag("--json", options->json, "Print the report as JSON on stdout (needs -o)");

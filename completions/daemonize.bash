@@ -42,7 +42,7 @@ _daemonize() {
       return
       ;;
     --from)
-      COMPREPLY=($(compgen -W "systemd launchd nssm winsw supervisord pm2 procfile scm" -- "$cur"))
+      COMPREPLY=($(compgen -W "systemd launchd nssm winsw supervisord pm2 procfile windows-service windows-task scm" -- "$cur"))
       return
       ;;
     -o | --output-dir)

@@ -35,5 +35,8 @@ find "$root/tests/import" -type f \( -name '*.service' -o -name '*.conf' -o -nam
   -o -name '*.json' -o -name '*.yaml' -o -name '*.yml' -o -name '*.plist' -o -name '*.reg' \
   -o -name '*.xml' \) \
   -exec cp -t "$import_work/" {} + 2>/dev/null || true
+# What daemonize renders for Windows (a script and a UTF-16 task XML, each with a form feed and
+# the manifest it runs appended).
+cp "$root"/tests/fuzz/corpus/import/* "$import_work/"
 fuzz fuzz_import "$import_work"
 echo "fuzz_import: no crash, leak or hang in ${seconds}s"

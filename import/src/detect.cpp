@@ -16,6 +16,16 @@ bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
+// `what` (ASCII) in `text` as UTF-8 or as UTF-16LE (a task XML as Windows writes it).
+bool contains_either(std::string_view text, std::string_view what) {
+  std::string wide;
+  for (const char c : what) {
+    wide += c;
+    wide += '\0';
+  }
+  return contains(text, what) || contains(text, wide);
+}
+
 // Every non-blank, non-comment line is `name: command`.
 bool looks_like_procfile(std::string_view text) {
   static const std::regex entry(R"(^[A-Za-z0-9_-]+:[ \t]*\S.*$)");
@@ -45,6 +55,12 @@ std::optional<Format> detect_format(const std::string& path, std::string_view te
     if (ends_with(name, unit)) return Format::systemd;  // a non-service unit is refused by name
   }
   if (ends_with(name, ".plist")) return Format::launchd;
+  // What daemonize renders for Windows: the task XML, the service's sc.exe install script.
+  if (contains_either(text, "<Task ") &&
+      contains_either(text, "http://schemas.microsoft.com/windows/2004/02/mit/task")) {
+    return Format::windows_task;
+  }
+  if (contains(text, "\\System32\\sc.exe\" create ")) return Format::windows_service;
   if (ends_with(name, ".reg")) return Format::nssm;
   if (name == "Procfile" || name.starts_with("Procfile.") || ends_with(name, ".Procfile"))
     return Format::procfile;

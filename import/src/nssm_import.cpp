@@ -571,11 +571,27 @@ class ServiceImporter {
     if (lowercase(exit_default_.empty() ? "restart" : exit_default_) != "restart") {
       if (action == "restart") {
         draft_.set("restart", "policy", toml_string("on-failure"));
+        // The default's "the service stops" no longer holds for the codes not listed.
+        for (auto& line : result_.report) {
+          if (line.key == "AppExit\\(default)" && line.outcome == Outcome::carried) {
+            line.outcome = Outcome::approximated;
+            line.note = "the service stops only for 0 and the restart.success_exit_codes; " +
+                        v.name + " restarts, and so do other codes";
+          }
+        }
         return approximated(v, key,
                             "restart.policy = \"on-failure\": every code but the "
                             "restart.success_exit_codes restarts, not only " +
                                 v.name);
       }
+      // A success code, so that it stops the service even when another code restarts it
+      // (0, which stops it by default, stays one).
+      if (success_codes_.empty() && code != 0) success_codes_.push_back(0);
+      success_codes_.push_back(code);
+      std::sort(success_codes_.begin(), success_codes_.end());
+      std::string codes;
+      for (const int c : success_codes_) codes += (codes.empty() ? "" : ", ") + std::to_string(c);
+      draft_.set("restart", "success_exit_codes", "[" + codes + "]");
       return carried(v, key, "the service stops, as for other codes");
     }
     if (action == "restart") return carried(v, key, "restarted, as for other codes");

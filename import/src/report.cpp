@@ -5,8 +5,9 @@
 namespace daemonize::import {
 namespace {
 
-constexpr std::array kFormatNames{"systemd",     "launchd", "nssm",    "winsw",
-                                  "supervisord", "pm2",     "procfile"};
+constexpr std::array kFormatNames{"systemd",  "launchd",         "nssm",
+                                  "winsw",    "supervisord",     "pm2",
+                                  "procfile", "windows-service", "windows-task"};
 
 }  // namespace
 
@@ -22,7 +23,8 @@ std::optional<Format> parse_format(std::string_view name) {
 bool is_supported(Format format) {
   return format == Format::systemd || format == Format::launchd || format == Format::nssm ||
          format == Format::winsw || format == Format::supervisord || format == Format::pm2 ||
-         format == Format::procfile;
+         format == Format::procfile || format == Format::windows_service ||
+         format == Format::windows_task;
 }
 
 const char* to_string(Outcome outcome) {
@@ -45,7 +47,8 @@ std::string format_report_line(const ReportLine& line) {
 }
 
 ImportResult import_text(Format format, const SourceText& source,
-                         const std::vector<SourceText>& dropins) {
+                         const std::vector<SourceText>& dropins,
+                         const std::optional<SourceText>& companion) {
   switch (format) {
     case Format::systemd:
       return import_systemd(source, dropins);
@@ -61,8 +64,10 @@ ImportResult import_text(Format format, const SourceText& source,
       return import_nssm(source);
     case Format::winsw:
       return import_winsw(source);
-    default:
-      break;
+    case Format::windows_service:
+      return import_windows_service(source, companion);
+    case Format::windows_task:
+      return import_windows_task(source, companion);
   }
   ImportResult result;
   result.errors.push_back(

@@ -228,4 +228,36 @@ printf '<service>\n  <id>x</id>\n  <executable>C:\\x.exe</executable>\n</servce>
 "$daemonize" import "$work/bad.xml" >/dev/null 2>"$work/err"; code=$?
 check "broken WinSW XML exit" 65 $code
 check "broken WinSW XML message" "$work/bad.xml:4: error: </servce> does not close <service> of line 1" "$(cat "$work/err")"
+# What daemonize rendered for Windows, read back: the kind detected from the content, the
+# manifest the watchdog runs found next to the script, the registration's settings set over it.
+root=$(cd "$here/../.." && pwd)
+"$daemonize" render "$root/examples/windows-service.toml" --target windows-service -o "$work/ws" >/dev/null 2>&1
+script=$(ls "$work"/ws/*/install-payments.cmd)
+"$daemonize" import "$script" >/dev/null 2>"$work/err"; code=$?
+check "windows-service script without its manifest exit" 65 $code
+check "windows-service script without its manifest message" \
+  "$script:19: error: the service runs the daemonize watchdog on C:\\ProgramData\\daemonize\\payments.toml, which holds the program: put payments.toml next to the script to import both" \
+  "$(tail -1 "$work/err")"
+sed -e 's/start = "delayed-auto"/start = "demand"/' -e 's/^display_name = .*/display_name = "Old name"/' \
+  "$root/examples/windows-service.toml" > "$(dirname "$script")/payments.toml"
+"$daemonize" import "$script" -o "$work/ws-out" >/dev/null 2>"$work/report"; code=$?
+check "windows-service script exit" 0 $code
+check "windows-service script report" "$script:19: carried: start= — windows.start = \"delayed-auto\"" \
+  "$(grep ': start= ' "$work/report")"
+grep -q '^start = "delayed-auto"$' "$work/ws-out/payments.toml" && grep -q '^display_name = "Payments API"$' "$work/ws-out/payments.toml"
+check "the script's settings win over the manifest's" 0 $?
+"$daemonize" validate "$work/ws-out/payments.toml" >/dev/null 2>&1
+check "windows-service import validates" 0 $?
+"$daemonize" render "$root/tests/manifests/windows/native-task.toml" --target windows-task -o "$work/wt" >/dev/null 2>&1
+xml=$(ls "$work"/wt/*/*.xml)
+"$daemonize" import "$xml" >"$work/task.toml" 2>"$work/report"; code=$?
+check "windows-task XML (UTF-16, native) exit" 0 $code
+grep -q '^supervisor = "native"$' "$work/task.toml"
+check "windows-task native supervisor" 0 $?
+grep -q ": carried: Command — service.command$" "$work/report"
+check "windows-task Command reported" 0 $?
+printf '<?xml version="1.0"?>\n<Task xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">\n<Actions>\n</Task>\n' > "$work/broken-task.xml"
+"$daemonize" import "$work/broken-task.xml" >/dev/null 2>"$work/err"; code=$?
+check "broken task XML exit" 65 $code
+check "broken task XML message" "$work/broken-task.xml:4: error: </Task> does not close <Actions> of line 3" "$(cat "$work/err")"
 exit $fail

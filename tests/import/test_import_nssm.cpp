@@ -182,7 +182,8 @@ TEST(ImportNssm, OrdersApiHooksRotationAndExitDefault) {
           f + "30: carried: AppRestartDelay — restart.delay",
           f + "31: dropped: AppPriority — no process priority in the manifest",
           f + "32: dropped: AppAffinity — no processor affinity in the manifest",
-          f + "35: carried: AppExit\\(default) — restart.policy = \"never\": the service stops",
+          f + "35: approximated: AppExit\\(default) — the service stops only for 0 and the "
+              "restart.success_exit_codes; 2 restarts, and so do other codes",
           f + "36: approximated: AppExit\\2 — restart.policy = \"on-failure\": every code but the "
               "restart.success_exit_codes restarts, not only 2",
           f + "39: carried: AppEvents\\Start\\Pre — hooks.pre_start",

@@ -1,6 +1,7 @@
-// Round trip: every manifest of examples/ and of the systemd and launchd render tests, rendered
-// by a backend that has a reader (systemd, launchd), imported back with that reader, is
-// equivalent for the keys the rendered definition expresses (docs/import.md, "Round trip").
+// Round trip: every manifest of examples/ and of the render tests, rendered by a backend that
+// has a reader (systemd, launchd, windows-service, windows-task), imported back with that
+// reader, is equivalent for the keys the rendered definition expresses (docs/import.md,
+// "Round trip").
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,6 +10,7 @@
 
 #include "daemonize/launchd/backend.hpp"
 #include "daemonize/systemd/backend.hpp"
+#include "daemonize/windows/render.hpp"
 #include "test_support.hpp"
 
 namespace daemonize::import {
@@ -16,9 +18,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> manifests() {
+// The manifests of examples/ and of the render tests of `directories`.
+std::vector<std::string> manifests(std::initializer_list<const char*> directories = {
+                                       "tests/manifests/systemd", "tests/manifests/launchd"}) {
   std::vector<std::string> paths;
-  for (const char* directory : {"examples", "tests/manifests/systemd", "tests/manifests/launchd"}) {
+  std::vector<const char*> all{"examples"};
+  all.insert(all.end(), directories.begin(), directories.end());
+  for (const char* directory : all) {
     for (const auto& entry : fs::directory_iterator(fs::path(DAEMONIZE_SOURCE_DIR) / directory)) {
       if (entry.path().extension() == ".toml") paths.push_back(entry.path().string());
     }
@@ -63,6 +69,16 @@ std::string show(RestartPolicy policy) { return to_string(policy); }
 std::string show(Signal signal) { return to_string(signal); }
 std::string show(Scope scope) { return to_string(scope); }
 std::string show(KillScope scope) { return to_string(scope); }
+std::string show(WindowsStart start) { return to_string(start); }
+std::string show(TaskTrigger trigger) { return to_string(trigger); }
+std::string show(SupervisorMode mode) { return to_string(mode); }
+std::string show(const std::vector<std::chrono::milliseconds>& delays) {
+  std::string out = "[";
+  for (const auto& delay : delays) out += (out.size() > 1 ? ", " : "") + show(delay);
+  return out + "]";
+}
+std::string show(std::chrono::seconds seconds) { return std::to_string(seconds.count()) + "s"; }
+std::string show(std::uint32_t number) { return std::to_string(number); }
 
 // Collects "MANIFEST (TARGET): KEY: before BEFORE, after AFTER".
 class Comparison {
@@ -217,6 +233,139 @@ TEST(ImportRoundTrip, LaunchdNative) {
     }
   }
   EXPECT_GE(compared, 10);
+  std::string list;
+  for (const auto& failure : failures) list += failure + "\n";
+  EXPECT_TRUE(failures.empty()) << list;
+}
+
+// The manifest a rendered Windows definition runs, as the round trip gives it to the reader: a
+// stub that sets none of the keys the definition expresses, so each compared key comes from the
+// script or the XML.
+SourceText stub_manifest() {
+  return {"C:\\ProgramData\\daemonize\\stub.toml",
+          "[service]\nname = \"stub\"\ncommand = 'C:\\stub\\stub.exe'\n"};
+}
+
+std::vector<std::string> windows_manifests() {
+  return manifests(
+      {"tests/manifests/systemd", "tests/manifests/launchd", "tests/manifests/windows"});
+}
+
+TEST(ImportRoundTrip, WindowsServiceScript) {
+  std::vector<std::string> failures;
+  int compared = 0;
+  for (const auto& path : windows_manifests()) {
+    auto loaded = load_manifest_file(path, TargetOs::windows);
+    if (!loaded.service) continue;
+    const Service& before = *loaded.service;
+    auto rendered = windows::render_windows_service(before, RenderOptions{});
+    if (has_errors(rendered.diagnostics)) continue;  // not expressible as a service
+    ASSERT_EQ(rendered.artifacts.size(), 1U) << path;
+    const std::string what = relative(path) + " (windows-service)";
+    auto after = load_imported(
+        import_windows_service({"C:\\install\\" + rendered.artifacts.front().file_name,
+                                rendered.artifacts.front().content},
+                               stub_manifest()),
+        what, TargetOs::windows, failures);
+    if (!after) continue;
+    ++compared;
+    Comparison c(relative(path), "windows-service", failures);
+    c.same("service.name", before.name, after->name);
+    c.same("service.display_name", before.display_name.empty() ? before.name : before.display_name,
+           after->display_name);
+    c.same("service.description", before.description, after->description);
+    c.same("windows.start", before.windows.start, after->windows.start);
+    c.same("restart.policy is never", show(before.restart.policy == RestartPolicy::never),
+           show(after->restart.policy == RestartPolicy::never));
+    c.same("restart.window", before.restart.window, after->restart.window);
+    // What the SCM holds: the registration daemonize makes from each, key by key.
+    std::vector<Diagnostic> ignored;
+    const auto want = windows::service_registration(before, RenderOptions{}, ignored);
+    const auto got = windows::service_registration(*after, RenderOptions{}, ignored);
+    if (!want || !got) {
+      failures.push_back(what + ": no registration for the imported manifest");
+      continue;
+    }
+    c.same("registration.image_path", want->image_path, got->image_path);
+    c.same("registration.account", want->account.scm_name, got->account.scm_name);
+    c.same("registration.dependencies", want->dependencies, got->dependencies);
+    c.same("registration.failure_reset_period", want->failure_reset_period,
+           got->failure_reset_period);
+    c.same("registration.restart_delays", want->restart_delays, got->restart_delays);
+  }
+  // Every manifest with a Windows program (the others are refused by the renderer).
+  EXPECT_GE(compared, 8);
+  std::string list;
+  for (const auto& failure : failures) list += failure + "\n";
+  EXPECT_TRUE(failures.empty()) << list;
+}
+
+TEST(ImportRoundTrip, WindowsTaskXmlNativeAndDaemonizeMode) {
+  std::vector<std::string> failures;
+  int compared = 0;
+  int native_compared = 0;
+  for (const auto& path : windows_manifests()) {
+    auto loaded = load_manifest_file(path, TargetOs::windows);
+    if (!loaded.service) continue;
+    for (const bool native : {true, false}) {
+      Service before = *loaded.service;
+      before.supervisor = native ? SupervisorMode::native : SupervisorMode::daemonize;
+      auto rendered = windows::render_windows_task(before, RenderOptions{});
+      if (has_errors(rendered.diagnostics)) continue;  // not expressible in this mode
+      const std::string target = native ? "windows-task, native" : "windows-task, daemonize mode";
+      const std::string what = relative(path) + " (" + target + ")";
+      const auto xml = std::find_if(
+          rendered.artifacts.begin(), rendered.artifacts.end(),
+          [](const Artifact& artifact) { return artifact.file_name.ends_with(".xml"); });
+      ASSERT_NE(xml, rendered.artifacts.end()) << what;
+      auto after =
+          load_imported(import_windows_task({"C:\\tasks\\" + xml->file_name, xml->content},
+                                            native ? std::nullopt : std::optional(stub_manifest())),
+                        what, TargetOs::windows, failures);
+      if (!after) continue;
+      ++compared;
+      Comparison c(relative(path), target, failures);
+      c.same("service.name", before.name, after->name);
+      c.same("service.description", before.description, after->description);
+      c.same("service.scope", before.scope, after->scope);
+      c.same("service.supervisor", before.supervisor, after->supervisor);
+      c.same("windows.start", before.windows.start, after->windows.start);
+      if (before.windows.start != WindowsStart::demand) {  // no trigger: nothing says which
+        c.same("windows.task_trigger", before.windows.task_trigger, after->windows.task_trigger);
+      }
+      c.same("windows.account (the task's)", windows::task_account(before),
+             windows::task_account(*after));
+      if (!native) continue;  // the action runs the watchdog on the manifest
+      ++native_compared;
+      c.same("service.command", before.command, after->command);
+      c.same("service.args", before.args, after->args);
+      c.same("service.working_directory", before.working_directory, after->working_directory);
+      // Task Scheduler retries a failed task at one interval (at least PT1M), up to 255 times.
+      c.same("restart.policy is never", show(before.restart.policy == RestartPolicy::never),
+             show(after->restart.policy == RestartPolicy::never));
+      if (before.restart.policy != RestartPolicy::never) {
+        c.same("restart.delay",
+               whole_seconds_at_least_one(
+                   std::max<Duration>(before.restart.delay, std::chrono::minutes(1))),
+               after->restart.delay);
+        const std::uint32_t count =
+            before.restart.max_restarts == 0 || before.restart.max_restarts > 255
+                ? 255U
+                : before.restart.max_restarts;
+        c.same("restart.max_restarts", count, after->restart.max_restarts);
+      }
+      // And the task rendered from the imported manifest is the same task, byte for byte.
+      auto again = windows::render_windows_task(*after, RenderOptions{});
+      const auto xml_again = std::find_if(
+          again.artifacts.begin(), again.artifacts.end(),
+          [](const Artifact& artifact) { return artifact.file_name.ends_with(".xml"); });
+      if (xml_again == again.artifacts.end() || xml_again->content != xml->content) {
+        failures.push_back(what + ": the task XML rendered from the imported manifest differs");
+      }
+    }
+  }
+  EXPECT_GE(compared, 14);
+  EXPECT_GE(native_compared, 6);
   std::string list;
   for (const auto& failure : failures) list += failure + "\n";
   EXPECT_TRUE(failures.empty()) << list;

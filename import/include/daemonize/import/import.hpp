@@ -10,7 +10,17 @@
 
 namespace daemonize::import {
 
-enum class Format { systemd, launchd, nssm, winsw, supervisord, pm2, procfile };
+enum class Format {
+  systemd,
+  launchd,
+  nssm,
+  winsw,
+  supervisord,
+  pm2,
+  procfile,
+  windows_service,
+  windows_task
+};
 
 // "systemd", "launchd", ... as `--from` spells them.
 [[nodiscard]] const char* to_string(Format format);
@@ -82,12 +92,26 @@ struct SourceText {
 // A WinSW configuration (`<service>` XML, v2 or v3).
 [[nodiscard]] ImportResult import_winsw(const SourceText& xml);
 
+// What `daemonize render` writes for Windows: the windows-service install script
+// (install-NAME.cmd, its sc.exe registration) and the windows-task XML (UTF-16 as rendered).
+// Both run the daemonize watchdog on a manifest, `manifest` here (the file
+// `referenced_manifest` names, found by the caller), which gives the program; without it the
+// import fails at the line that names it. A native task runs the program itself and needs none.
+[[nodiscard]] ImportResult import_windows_service(const SourceText& script,
+                                                  const std::optional<SourceText>& manifest);
+[[nodiscard]] ImportResult import_windows_task(const SourceText& xml,
+                                               const std::optional<SourceText>& manifest);
+// The manifest path a windows-service script or windows-task XML runs the watchdog on.
+[[nodiscard]] std::optional<std::string> referenced_manifest(Format format, std::string_view text);
+
 // The drop-ins systemd applies to the unit at `unit_path`: `<unit_path>.d/*.conf`, sorted by
 // file name (the one place the importers look at the file system).
 [[nodiscard]] std::vector<std::string> systemd_dropin_paths(const std::string& unit_path);
 
-// Dispatches on `format` (a supported one).
+// Dispatches on `format` (a supported one); `companion` is the manifest a windows-service or
+// windows-task definition runs.
 [[nodiscard]] ImportResult import_text(Format format, const SourceText& source,
-                                       const std::vector<SourceText>& dropins);
+                                       const std::vector<SourceText>& dropins,
+                                       const std::optional<SourceText>& companion = std::nullopt);
 
 }  // namespace daemonize::import
