@@ -18,13 +18,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The manifests of examples/ and of the render tests of `directories`.
-std::vector<std::string> manifests(std::initializer_list<const char*> directories = {
-                                       "tests/manifests/systemd", "tests/manifests/launchd"}) {
+// The manifests of examples/ and of every target's render tests; each round trip takes those
+// that load for its OS and that its target renders.
+std::vector<std::string> manifests() {
   std::vector<std::string> paths;
-  std::vector<const char*> all{"examples"};
-  all.insert(all.end(), directories.begin(), directories.end());
-  for (const char* directory : all) {
+  for (const char* directory : {"examples", "tests/manifests/systemd", "tests/manifests/launchd",
+                                "tests/manifests/windows", "tests/manifests/kubernetes"}) {
     for (const auto& entry : fs::directory_iterator(fs::path(DAEMONIZE_SOURCE_DIR) / directory)) {
       if (entry.path().extension() == ".toml") paths.push_back(entry.path().string());
     }
@@ -149,8 +148,9 @@ TEST(ImportRoundTrip, SystemdNativeAndDaemonizeMode) {
       if (!after) continue;
       ++compared;
       Comparison c(relative(path), target, failures);
-      // Description= is the name when the manifest has no description.
-      c.same("service.description", before.description.empty() ? before.name : before.description,
+      // Description= is the display name (by default the name) when there is no description.
+      const std::string& shown = before.display_name.empty() ? before.name : before.display_name;
+      c.same("service.description", before.description.empty() ? shown : before.description,
              after->description);
       c.same("service.scope", before.scope, after->scope);
       if (!native) continue;  // the unit runs the watchdog on the manifest: nothing more in it
@@ -246,15 +246,10 @@ SourceText stub_manifest() {
           "[service]\nname = \"stub\"\ncommand = 'C:\\stub\\stub.exe'\n"};
 }
 
-std::vector<std::string> windows_manifests() {
-  return manifests(
-      {"tests/manifests/systemd", "tests/manifests/launchd", "tests/manifests/windows"});
-}
-
 TEST(ImportRoundTrip, WindowsServiceScript) {
   std::vector<std::string> failures;
   int compared = 0;
-  for (const auto& path : windows_manifests()) {
+  for (const auto& path : manifests()) {
     auto loaded = load_manifest_file(path, TargetOs::windows);
     if (!loaded.service) continue;
     const Service& before = *loaded.service;
@@ -304,7 +299,7 @@ TEST(ImportRoundTrip, WindowsTaskXmlNativeAndDaemonizeMode) {
   std::vector<std::string> failures;
   int compared = 0;
   int native_compared = 0;
-  for (const auto& path : windows_manifests()) {
+  for (const auto& path : manifests()) {
     auto loaded = load_manifest_file(path, TargetOs::windows);
     if (!loaded.service) continue;
     for (const bool native : {true, false}) {
