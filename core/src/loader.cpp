@@ -634,9 +634,13 @@ class ManifestDecoder final : public schema::KeyContext {
       }
       return std::get<std::chrono::milliseconds>(parsed);
     }
-    auto parsed = parse_duration(node->as_string()->get());
+    const std::string& text = node->as_string()->get();
+    if (key.infinity && text == "infinity") return kInfiniteDuration;
+    auto parsed = parse_duration(text);
     if (auto* failure = std::get_if<UnitError>(&parsed)) {
-      error(at, path, "'" + path + "': " + failure->message);
+      error(at, path,
+            "'" + path + "': " + failure->message +
+                (key.infinity ? did_you_mean(text, {"infinity"}, '"') : std::string()));
       return std::nullopt;
     }
     return std::get<std::chrono::milliseconds>(parsed);

@@ -62,17 +62,28 @@ boost::json::value to_json(const Service& s) {
 
   boost::json::array success_codes;
   for (int code : s.restart.success_exit_codes) success_codes.emplace_back(code);
+  boost::json::array prevent_codes;
+  for (int code : s.restart.prevent_exit_codes) prevent_codes.emplace_back(code);
   boost::json::object restart{
-      {"policy", to_string(s.restart.policy)},           {"delay_ms", s.restart.delay.count()},
-      {"max_delay_ms", s.restart.max_delay.count()},     {"multiplier", s.restart.multiplier},
-      {"reset_after_ms", s.restart.reset_after.count()}, {"max_restarts", s.restart.max_restarts},
-      {"window_ms", s.restart.window.count()},           {"success_exit_codes", success_codes},
+      {"policy", to_string(s.restart.policy)},
+      {"delay_ms", s.restart.delay.count()},
+      {"max_delay_ms", s.restart.max_delay.count()},
+      {"multiplier", s.restart.multiplier},
+      {"reset_after_ms", s.restart.reset_after.count()},
+      {"max_restarts", s.restart.max_restarts},
+      {"window_ms", s.restart.window.count()},
+      {"success_exit_codes", success_codes},
+      {"prevent_exit_codes", prevent_codes},
   };
-  boost::json::object stop{{"signal", to_string(s.stop.signal)},
-                           {"timeout_ms", s.stop.timeout.count()},
-                           {"kill", to_string(s.stop.kill)}};
+  boost::json::object stop{
+      {"signal", to_string(s.stop.signal)},
+      // "infinity" has no number of milliseconds
+      {"timeout_ms", is_infinite(s.stop.timeout) ? boost::json::value(nullptr)
+                                                 : boost::json::value(s.stop.timeout.count())},
+      {"kill", to_string(s.stop.kill)}};
   boost::json::object reload{{"signal", to_string(s.reload.signal)},
-                             {"command", string_array(s.reload.command)}};
+                             {"command", string_array(s.reload.command)},
+                             {"signal_after_hooks", s.reload.signal_after_hooks}};
   boost::json::object hooks;
   for (const auto phase : {HookPhase::pre_start, HookPhase::post_start, HookPhase::stop,
                            HookPhase::post_stop, HookPhase::reload}) {

@@ -150,6 +150,18 @@ Key duration(std::string_view name, std::string_view docs, Check check = {}) {
   return checked_key<Members...>(name, Type::duration, docs, &KeyContext::read_duration, check);
 }
 
+// A duration that may also be "infinity" (kInfiniteDuration).
+template <auto... Members>
+Key infinite_duration(std::string_view name, std::string_view docs) {
+  auto key = duration<Members...>(name, docs);
+  key.infinity = true;
+  key.default_text = [](const Service& defaults) {
+    const Duration value = field<Members...>(defaults);
+    return is_infinite(value) ? std::string("\"infinity\"") : describe(value);
+  };
+  return key;
+}
+
 template <auto... Members, typename Check = Keep>
 Key size(std::string_view name, std::string_view docs, Check check = {}) {
   return checked_key<Members...>(name, Type::size, docs, &KeyContext::read_size, check);
@@ -538,6 +550,10 @@ void check_hooks(KeyContext& context) {
                   "'hooks.reload' conflicts with 'reload.command' (both replace the reload "
                   "signal); keep one");
   }
+  // Only a signal written in the manifest follows the hooks; the default HUP is not sent.
+  auto& reload = context.service().reload;
+  reload.signal_after_hooks =
+      !context.service().hooks.reload.empty() && context.stored("reload.signal");
 }
 
 bool memory_limit(KeyContext& context, const std::string& path, std::uint64_t memory) {
@@ -860,6 +876,22 @@ bool istio_principals(KeyContext& context, const std::string& path, const String
   return true;
 }
 
+// restart.prevent_exit_codes are failures: a code cannot also be a success.
+void check_prevent_exit_codes(KeyContext& context) {
+  const auto& restart = context.service().restart;
+  for (const int code : restart.prevent_exit_codes) {
+    const auto& success = restart.success_exit_codes;
+    if (std::find(success.begin(), success.end(), code) != success.end()) {
+      context.error("restart.prevent_exit_codes",
+                    "exit code " + std::to_string(code) +
+                        " is in both 'restart.success_exit_codes' and "
+                        "'restart.prevent_exit_codes' (a success is never restarted anyway); "
+                        "keep it in one");
+      return;
+    }
+  }
+}
+
 void check_restart(KeyContext& context) {
   const auto& restart = context.service().restart;
   if (restart.max_delay < restart.delay) {
@@ -976,8 +1008,8 @@ Section hooks_section() {
               commands<&Service::hooks, &Hk::stop>("stop", "Instead of stop.signal", hook_commands),
               commands<&Service::hooks, &Hk::post_stop>(
                   "post_stop", "After every exit of the program", hook_commands),
-              commands<&Service::hooks, &Hk::reload>("reload", "Instead of reload.signal",
-                                                     hook_commands),
+              commands<&Service::hooks, &Hk::reload>(
+                  "reload", "Instead of reload.signal, or before a written one", hook_commands),
           },
       .check = check_hooks,
   };
@@ -1064,10 +1096,13 @@ all.push_back({
                                               longer_than_zero),
             integers<&S::restart, &R::success_exit_codes>(
                 "success_exit_codes", "Exit codes that count as success", 0, 255),
+            integers<&S::restart, &R::prevent_exit_codes>(
+                "prevent_exit_codes", "Failed exits that are never restarted", 0, 255),
         },
     .check =
         [](KeyContext& context) {
           check_restart(context);
+          check_prevent_exit_codes(context);
           check_oneshot_restart(context);
         },
 });
@@ -1077,7 +1112,8 @@ all.push_back({
     .keys =
         {
             choice<&S::stop, &StopConfig::signal>("signal", "Signal that asks it to stop"),
-            duration<&S::stop, &StopConfig::timeout>("timeout", "Wait before the tree is killed"),
+            infinite_duration<&S::stop, &StopConfig::timeout>("timeout",
+                                                              "Wait before the tree is killed"),
             choice<&S::stop, &StopConfig::kill>("kill", "Which processes the stop reaches"),
         },
 });

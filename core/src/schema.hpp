@@ -79,6 +79,7 @@ struct Key {
   std::int64_t maximum = 0;
   std::vector<std::string_view> spellings{};  // Type::enumeration, in message order
   bool allow_empty_entries = true;            // Type::string_array: whether "" is an element
+  bool infinity = false;                      // Type::duration: "infinity" is a value
   const Section* nested = nullptr;            // Type::free_form_table
   std::vector<TableField> fields{};           // Type::table_array
   Decode decode{};

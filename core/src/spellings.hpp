@@ -70,8 +70,11 @@ template <>
 inline constexpr std::array<Spelling<TaskTrigger>, 2> spellings<TaskTrigger>{
     {{"boot", TaskTrigger::boot}, {"logon", TaskTrigger::logon}}};
 template <>
-inline constexpr std::array<Spelling<KillScope>, 3> spellings<KillScope>{
-    {{"group", KillScope::group}, {"main", KillScope::main}, {"all", KillScope::all}}};
+inline constexpr std::array<Spelling<KillScope>, 4> spellings<KillScope>{
+    {{"group", KillScope::group},
+     {"main", KillScope::main},
+     {"all", KillScope::all},
+     {"mixed", KillScope::mixed}}};
 template <>
 inline constexpr std::array<Spelling<HookPhase>, 5> spellings<HookPhase>{
     {{"pre_start", HookPhase::pre_start},

@@ -280,6 +280,13 @@ void Supervisor::child_gone(const ExitStatus& status, bool tree_empty, Superviso
     } else {
       after_stop_ = After::exit;
       exit_code_after_stop_ = exit_code_for(status);
+      const auto& prevent = options_.restart.prevent_exit_codes;
+      if (status.kind == ExitStatus::Kind::exited &&
+          std::find(prevent.begin(), prevent.end(), status.value) != prevent.end()) {
+        out.emplace_back(supervisor_action::Log{
+            SupervisorLogLevel::notice, "exit code " + std::to_string(status.value) +
+                                            " is in restart.prevent_exit_codes: not restarted"});
+      }
     }
   }
 
@@ -291,6 +298,14 @@ void Supervisor::child_gone(const ExitStatus& status, bool tree_empty, Superviso
   if (tree_empty) {
     if (state_ == SupervisorState::stopping) out.emplace_back(supervisor_action::CancelTimer{});
     finish(out);
+    return;
+  }
+  if (state_ == SupervisorState::stopping && options_.stop.kill == KillScope::mixed) {
+    // As systemd's KillMode=mixed: once the main process is gone, the rest is killed at once.
+    if (!kill_sent_) {
+      out.emplace_back(supervisor_action::CancelTimer{});
+      kill_leftovers(out);
+    }
     return;
   }
   if (state_ != SupervisorState::stopping) {
@@ -339,6 +354,14 @@ void Supervisor::handle(const supervisor_event::TimerExpired&, SupervisorActions
                                          " expired; killing every process left"});
     out.emplace_back(supervisor_action::KillTree{options_.stop.kill == KillScope::main});
   }
+}
+
+// stop.kill = "mixed": the main process is gone, what it left behind is killed without a signal.
+void Supervisor::kill_leftovers(SupervisorActions& out) {
+  kill_sent_ = true;
+  out.emplace_back(supervisor_action::Log{SupervisorLogLevel::notice,
+                                          "the main process is gone; killing every process left"});
+  out.emplace_back(supervisor_action::KillTree{});
 }
 
 void Supervisor::handle(const supervisor_event::StopRequested& event, SupervisorActions& out) {
@@ -425,6 +448,10 @@ void Supervisor::handle(const supervisor_event::ReloadRequested&, SupervisorActi
     run_hooks(HookPhase::reload, out);
     return;
   }
+  send_reload_signal(out);
+}
+
+void Supervisor::send_reload_signal(SupervisorActions& out) {
   out.emplace_back(supervisor_action::Log{
       SupervisorLogLevel::info, "reload: sending " +
                                     std::string(to_string(options_.reload.signal)) + " to pid " +
@@ -653,6 +680,9 @@ void Supervisor::hooks_done(HookPhase phase, SupervisorActions& out) {
       finish_decided(out);
       return;
     case HookPhase::reload:
+      // [hooks] reload with a written reload.signal: the signal follows (systemd's ExecReload=
+      // lines end with /bin/kill); a failed hook stops the sequence before it (hook_failed).
+      if (options_.reload.signal_after_hooks) send_reload_signal(out);
       update_ready(/*by_event=*/true, out);  // a gate may have opened while it ran
       return;
   }
@@ -693,7 +723,9 @@ void Supervisor::hook_failed(HookPhase phase, const std::string& detail, int cod
       finish_decided(out);
       return;
     case HookPhase::reload:
-      out.emplace_back(supervisor_action::Log{SupervisorLogLevel::warning, detail});
+      out.emplace_back(supervisor_action::Log{
+          SupervisorLogLevel::warning,
+          detail + (options_.reload.signal_after_hooks ? "; the reload signal is not sent" : "")});
       return;
   }
 }
@@ -743,8 +775,20 @@ void Supervisor::begin_stopping(SupervisorActions& out) {
     out.emplace_back(supervisor_action::KillTree{main_only});
     return;
   }
-  out.emplace_back(supervisor_action::SignalTree{options_.stop.signal, main_only});
-  out.emplace_back(supervisor_action::StartTimer{options_.stop.timeout});
+  if (options_.stop.kill == KillScope::mixed) {
+    // The signal is for the main process; without one (leftovers of an exit) the rest is killed.
+    if (!child_alive_) {
+      kill_leftovers(out);
+      return;
+    }
+    out.emplace_back(supervisor_action::SignalTree{options_.stop.signal, /*main_only=*/true});
+  } else {
+    out.emplace_back(supervisor_action::SignalTree{options_.stop.signal, main_only});
+  }
+  // stop.timeout = "infinity": no kill, the stop waits for the processes to end.
+  if (!is_infinite(options_.stop.timeout)) {
+    out.emplace_back(supervisor_action::StartTimer{options_.stop.timeout});
+  }
 }
 
 // The tree is empty (or the start failed): post_stop, then the decision.
@@ -838,6 +882,11 @@ bool Supervisor::wants_restart(const ExitStatus& status) const {
   if (options_.type == ServiceType::oneshot && status.kind == ExitStatus::Kind::exited &&
       exit_code_for(status) == 0) {
     return false;
+  }
+  // restart.prevent_exit_codes: a failure that is never restarted, whatever the policy.
+  if (status.kind == ExitStatus::Kind::exited) {
+    const auto& prevent = options_.restart.prevent_exit_codes;
+    if (std::find(prevent.begin(), prevent.end(), status.value) != prevent.end()) return false;
   }
   switch (options_.restart.policy) {
     case RestartPolicy::always:

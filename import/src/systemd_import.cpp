@@ -639,10 +639,10 @@ class SystemdImporter {
       }
       const bool main_pid = words->size() == at + 1 &&
                             ((*words)[at].text == "$MAINPID" || (*words)[at].text == "${MAINPID}");
+      // After ExecReload= commands: the written reload.signal follows hooks.reload, as here.
       if (signal && main_pid && *signal != "KILL" && hooks_.contains("reload")) {
-        dropped(d,
-                "a manifest reloads one way: hooks.reload is already set, so a reload "
-                "runs the commands and sends no signal");
+        draft_.set("reload", "signal", toml_string(*signal));
+        carried(d, "reload.signal = \"" + *signal + "\", sent after hooks.reload");
         return;
       }
       if (signal && main_pid && *signal != "KILL") {
@@ -751,7 +751,9 @@ class SystemdImporter {
   // ExecStartPre= ... ExecReload= (a command): one command of hooks.<key>, in order.
   void map_hook(const UnitDirective& d, const std::string& key) {
     if (key == "reload" && draft_.has("reload", "signal")) {
-      return dropped(d, "a manifest reloads one way: reload.signal is already set");
+      return dropped(d,
+                     "reload.signal is already set: a manifest sends the signal after "
+                     "hooks.reload, never before");
     }
     std::string_view value = d.value;
     auto [notes, ignore_failure, argv0, expand_env] = take_exec_prefixes(value, "hook");
@@ -1096,11 +1098,13 @@ class SystemdImporter {
 
   void map_timeout_stop(const UnitDirective& d, bool also_start) {
     auto ms = parse_time_span(d.value);
-    if (!ms || *ms == 0) {
-      approximated(d, "no stop timeout is infinite: stop.timeout kept at 90s");
+    // 0 and "infinity" both mean: never SIGKILL.
+    const bool infinite = d.value == "infinity" || (ms && *ms == 0);
+    if (!ms && !infinite) {
+      approximated(d, "not a time span: stop.timeout kept at 90s");
       return;
     }
-    draft_.set("stop", "timeout", manifest_duration(*ms));
+    draft_.set("stop", "timeout", infinite ? toml_string("infinity") : manifest_duration(*ms));
     if (also_start) {
       draft_.set("systemd.extra", "Service.TimeoutStartSec", toml_string(d.value));
       carried(d, "stop.timeout, [systemd].extra \"Service.TimeoutStartSec\"");
@@ -1360,9 +1364,8 @@ class SystemdImporter {
       }
       if (v == "control-group") return carried(d, "stop.kill = \"group\" (the default)");
       if (v == "mixed") {
-        return approximated(d,
-                            "stop.kill = \"group\" (the default): stop.signal goes to the whole "
-                            "group, where systemd sent it to the main process only");
+        draft_.set("stop", "kill", toml_string("mixed"));
+        return carried(d, "stop.kill = \"mixed\"");
       }
       return dropped(d, "\"" + v + "\": stop.kill always kills what is left after stop.timeout");
     }
@@ -1459,9 +1462,9 @@ class SystemdImporter {
         if (!code || *code > 255) return dropped(d, "restart.policy cannot exclude signals");
         codes.push_back(*code);
       }
-      if (codes.empty()) return dropped(d, "restart.policy cannot exclude exit codes");
+      if (codes.empty()) return dropped(d, "no exit code");
       prevent_lines_.push_back({result_.report.size(), codes});
-      return dropped(d, "restart.policy cannot exclude exit codes");  // settled in finish_type()
+      return carried(d, "restart.prevent_exit_codes");  // settled in finish_type()
     }
     if (key == "KillSignal") {
       auto signal = manifest_signal(v);
@@ -1539,6 +1542,32 @@ class SystemdImporter {
     dropped(d, "no equivalent in the manifest");
   }
 
+  // RestartPreventExitStatus= lines: restart.prevent_exit_codes, without the success codes (the
+  // loader refuses a code in both lists; a success is never restarted anyway).
+  template <typename Amend>
+  void finish_prevent_exit_codes(const Amend& amend) {
+    std::vector<unsigned long long> prevent;
+    for (const auto& [index, codes] : prevent_lines_) {
+      std::vector<std::string> successes;
+      for (auto code : codes) {
+        if (std::find(success_codes_.begin(), success_codes_.end(), code) != success_codes_.end()) {
+          successes.push_back(std::to_string(code));
+        } else if (std::find(prevent.begin(), prevent.end(), code) == prevent.end()) {
+          prevent.push_back(code);
+        }
+      }
+      if (!successes.empty()) {
+        amend(index, Outcome::approximated,
+              "restart.prevent_exit_codes; " + join(successes, " ") +
+                  " left out (a success code, never restarted anyway)");
+      }
+    }
+    if (prevent.empty()) return;
+    std::string list;
+    for (auto code : prevent) list += (list.empty() ? "" : ", ") + std::to_string(code);
+    draft_.set("restart", "prevent_exit_codes", "[" + list + "]");
+  }
+
   // Type= with what it needs or excludes (the loader refuses a forking service without a pid
   // file, a pid file or remain_after_exit with another type, and a oneshot always restarted).
   void finish_type() {
@@ -1560,9 +1589,12 @@ class SystemdImporter {
       } else if (pid_file_.empty()) {
         amend(pid_line_, Outcome::dropped, "not an absolute path");
       } else {
-        amend(pid_line_, Outcome::approximated,
-              "not written: systemd reads a pid file only with Type=forking (the main process "
-              "is the one it started), so only its removal after the stop is lost");
+        // systemd reads it only for forking; for the other types it removes the file after the
+        // stop, which only systemd's own PIDFile= does.
+        draft_.set("systemd.extra", "Service.PIDFile", toml_string(pid_file_));
+        amend(pid_line_, Outcome::carried,
+              "[systemd].extra \"Service.PIDFile\" (without Type=forking systemd only removes "
+              "the file after the stop)");
       }
     }
     if (notify_access_line_ && type_ == "notify") {
@@ -1574,25 +1606,7 @@ class SystemdImporter {
               "READY=1 from every process of the service");
       }
     }
-    for (const auto& [index, codes] : prevent_lines_) {
-      if (restart_policy_ == "on-failure") {
-        for (auto code : codes) {
-          if (std::find(success_codes_.begin(), success_codes_.end(), code) ==
-              success_codes_.end()) {
-            success_codes_.push_back(code);
-          }
-        }
-        std::string list;
-        for (auto code : success_codes_) list += (list.empty() ? "" : ", ") + std::to_string(code);
-        draft_.set("restart", "success_exit_codes", "[" + list + "]");
-        amend(index, Outcome::approximated,
-              "restart.success_exit_codes: not restarted under \"on-failure\", but the exit "
-              "counts as a success (SuccessExitStatus=) instead of a failure");
-      } else if (restart_policy_ != "always") {
-        amend(index, Outcome::approximated,
-              "not written: nothing is restarted anyway (restart.policy = \"never\")");
-      }
-    }
+    finish_prevent_exit_codes(amend);
     if (remain_after_exit_) {
       if (type_ == "oneshot") {
         draft_.set("service", "remain_after_exit", "true");

@@ -4,7 +4,7 @@
 //
 //   conformance_child --events FILE [--plan SECS:OUTCOME,...] [--stop exit|ignore]
 //                     [--env NAME]... [--print] [--listen PORT --listen-after SECS]
-//                     [--grandchild] [--pid-file FILE [--launcher-exit CODE]
+//                     [--grandchild | --grandchild-records] [--pid-file FILE [--launcher-exit CODE]
 //                     [--pid-file-after SECS] [--launcher-no-wait]] [--notify-after SECS]
 //
 // --plan gives, per start (the n-th entry for the n-th start, the last one repeating), how long
@@ -212,8 +212,12 @@ int main(int argc, char** argv) {
     const pid_t pid = ::fork();
     if (pid == 0) {
       // Stays in the process group and ignores the stop signals: only a tree kill ends it.
-      for (int signal : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2})
+      // With --grandchild-records it records each one (`signal NAME PID`) and still runs.
+      ignore_stop = true;
+      for (int signal : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) {
+        if (options.grandchild_records) continue;  // on_signal stays installed
         ::signal(signal, SIG_IGN);
+      }
       for (;;) ::pause();
     }
     append_event("grandchild " + std::to_string(pid));

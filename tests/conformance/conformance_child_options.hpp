@@ -24,6 +24,9 @@ struct ChildOptions {
   std::vector<std::string> env_names;
   bool print = false;
   bool grandchild = false;
+  // --grandchild-records: the grandchild records the stop signals it gets (and keeps running),
+  // so a row can tell a signal to the main process from one to the whole group.
+  bool grandchild_records = false;
   bool grandchild_sleep = false;  // Windows: this process is the grandchild
   int port = 0;
   double listen_after = 0;
@@ -83,6 +86,9 @@ inline ChildOptions parse_options(int argc, char** argv) {
       options.notify_after = std::atof(value().c_str());
     } else if (arg == "--grandchild") {
       options.grandchild = true;
+    } else if (arg == "--grandchild-records") {
+      options.grandchild = true;
+      options.grandchild_records = true;
     } else if (arg == "--grandchild-sleep") {
       options.grandchild_sleep = true;
     } else if (arg == "--hook") {

@@ -21,6 +21,7 @@ NATIVE_LAUNCHD_UNSUPPORTED = {
     "required-env": "service.required_env", "health": "health", "env-file": "service.env_files",
     "success-codes": "restart.success_exit_codes", "stop-signal": "stop.signal",
     "hooks": "hooks.pre_start", "reload-hook": "hooks.reload",
+    "prevent-codes": "restart.prevent_exit_codes",
 }
 NATIVE_SYSTEMD_UNSUPPORTED = {
     "backoff": "restart.multiplier", "required-env": "service.required_env", "health": "health",
@@ -30,7 +31,7 @@ LAUNCHD_UNSUPPORTED = {"forking": "service.type", "notify": "service.type"}
 NATIVE_LAUNCHD_UNSUPPORTED.update(LAUNCHD_UNSUPPORTED)
 NATIVE_LAUNCHD_UNSUPPORTED["directories"] = "directories.runtime"
 WINDOWS_UNSUPPORTED = {"forking": "service.type", "notify": "service.type",
-                       "kill-main": "stop.kill"}
+                       "kill-main": "stop.kill", "reload-signal": "reload.signal"}
 
 
 class Row:
@@ -103,6 +104,32 @@ def restart_row(policy, ending):
                + ("restarted" if expect_restart else "not restarted"),
                features, manifest, lambda ctx: ["--plan", f"1:{outcome}"], check,
                wait_ticks=not expect_restart)
+
+
+def prevent_exit_codes_check(rt, ctx):
+    rt.start(ctx.name)
+    if not wait_for(lambda: ctx.starts(), 20):
+        return False, "the program did not start"
+    if not wait_for(lambda: ctx.exited(), 10):
+        return False, "the program did not end"
+    time.sleep(2.5)  # longer than delay = 1s: a restart would show now
+    rt.manager_tick(ctx.name)
+    starts = len(ctx.starts())
+    status = rt.status(ctx.name)
+    code = status.get("exit_code")
+    # Not restarted although policy = "always", and a failure: the service ends with code 3.
+    ok = starts == 1 and not status["running"] and code == 3
+    return ok, f"{starts} start(s), exit code {code} (1 start, exit code 3 expected)"
+
+
+PREVENT_EXIT_CODES = Row(
+    "restart-prevent-exit-code",
+    "policy = \"always\", prevent_exit_codes = [3], the program exits 3: not restarted, ends failed "
+    "with 3",
+    ["prevent-codes"],
+    lambda ctx: {"restart": {"policy": "always", "delay": "1s", "max_restarts": 0,
+                             "prevent_exit_codes": [3]}},
+    lambda ctx: ["--plan", "1:3"], prevent_exit_codes_check, wait_ticks=True)
 
 
 # ---- backoff growth and reset ----------------------------------------------------------------
@@ -231,6 +258,44 @@ KILL_MAIN = Row(
     "stop.kill = \"main\": the stop reaches the main process only; what it started keeps running",
     ["kill-main"], lambda ctx: {"stop": {"kill": "main", "timeout": "5s"}},
     lambda ctx: ["--grandchild"], kill_main_check)
+
+
+def kill_mixed_check(rt, ctx):
+    rt.start(ctx.name)
+    if not wait_for(lambda: ctx.event_values("grandchild"), 10):
+        return False, "the program did not start its grandchild"
+    child = int(ctx.event_values("start")[0].split()[0])
+    grandchild = int(ctx.event_values("grandchild")[0].split()[0])
+    time.sleep(0.5)  # the grandchild's handlers are in place
+    started = time.monotonic()
+    rt.stop(ctx.name)
+    try:
+        if not wait_for(lambda: not ctx.alive(child), 10):
+            return False, "the main process survived the stop"
+        # The main process exits at once on its signal: the rest is killed then, long before
+        # stop.timeout (20 s), and without a signal of its own.
+        gone = wait_for(lambda: not ctx.alive(grandchild), 8, step=0.05)
+        took = time.monotonic() - started
+        signals = [v.split()[0] for v in ctx.event_values("signal") if v.split()[1] == str(child)]
+        to_grandchild = [v for v in ctx.event_values("signal") if v.split()[1] == str(grandchild)]
+        ok = bool(signals) and not to_grandchild and gone and took < 8
+        return ok, (f"main process got {signals or 'no signal'}; grandchild got "
+                    f"{to_grandchild or 'no signal'} and was "
+                    + (f"killed {took:.1f} s after the stop" if gone else "still running"))
+    finally:
+        if ctx.alive(grandchild):  # a failed row must not leave it running
+            try:
+                rt.kill(grandchild)
+            except NotImplementedError:
+                pass  # Wine: the job of the removed service ends it
+
+
+KILL_MIXED = Row(
+    "stop-kill-mixed",
+    "stop.kill = \"mixed\": the signal reaches the main process only; once it exits, what it "
+    "started is killed without a signal",
+    ["kill-mixed"], lambda ctx: {"stop": {"kill": "mixed", "timeout": "20s"}},
+    lambda ctx: ["--grandchild-records"], kill_mixed_check)
 
 
 # ---- service types -----------------------------------------------------------------------------
@@ -393,6 +458,32 @@ RELOAD_HOOK = Row(
     lambda ctx: [], reload_hook_check)
 
 
+def reload_hooks_then_signal_check(rt, ctx):
+    rt.start(ctx.name)
+    if not wait_for(lambda: ctx.event_values("start"), 10):
+        return False, "the program did not start"
+    time.sleep(0.5)
+    child = int(ctx.event_values("start")[0].split()[0])
+    rt.reload(ctx.name)
+    signalled = lambda: [v for v in ctx.event_values("signal") if v.startswith("USR1 ")]
+    if not wait_for(signalled, 10):
+        return False, f"no USR1 after the reload; events {ctx.events()[-4:]}"
+    order = [f"{kind} {value.split()[0]}" for kind, value, _ in ctx.events()
+             if (kind, value) == ("hook", "reload") or (kind == "signal" and value.startswith("USR1 "))]
+    ok = order == ["hook reload", "signal USR1"] and ctx.alive(child) and len(ctx.starts()) == 1
+    return ok, "order " + " → ".join(order) + f"; {len(ctx.starts())} start(s), the program " + \
+        ("still runs" if ctx.alive(child) else "is gone")
+
+
+RELOAD_HOOKS_THEN_SIGNAL = Row(
+    "reload-hooks-then-signal",
+    "[hooks] reload and reload.signal = \"USR1\": the hook runs, then the program gets USR1",
+    ["reload-hook", "reload-signal"],
+    lambda ctx: {"hooks": {"reload": [[ctx.rt.child, "--events", ctx.events_path, "--hook", "reload"]]},
+                 "reload": {"signal": "USR1"}},
+    lambda ctx: ["--stop", "ignore"], reload_hooks_then_signal_check)
+
+
 # ---- environment -----------------------------------------------------------------------------
 
 def required_env_check(rt, ctx):
@@ -521,6 +612,7 @@ STREAMS = Row("both-streams-captured", "stdout and stderr each reach their log f
 
 
 ROWS = ([restart_row(p, e) for p in ("always", "on-failure", "never") for e in RESTART_EXITS]
-        + [BACKOFF, GIVE_UP, STOP_SIGNAL, stop_timeout_row(2), stop_timeout_row(0), KILL_MAIN, HOOKS, RELOAD_HOOK,
+        + [BACKOFF, GIVE_UP, STOP_SIGNAL, stop_timeout_row(2), stop_timeout_row(0), PREVENT_EXIT_CODES, KILL_MAIN, KILL_MIXED, HOOKS, RELOAD_HOOK,
+           RELOAD_HOOKS_THEN_SIGNAL,
            ONESHOT, FORKING, NOTIFY, RUNTIME_DIRECTORY, REQUIRED_ENV, ENV_PRECEDENCE, ROOT_ONLY_ENV,
            SLOW_STARTER, UNHEALTHY, READINESS, STREAMS])

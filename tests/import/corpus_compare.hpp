@@ -114,6 +114,9 @@ inline std::optional<bool> reproduced(const UnitDirective& input,
     return input.value == last();
   }
   if (key == "UMask") return std::stoul(input.value, nullptr, 8) == std::stoul(last(), nullptr, 8);
+  if (key == "TimeoutStopSec" && (input.value == "0" || input.value == "infinity")) {
+    return last() == "0" || last() == "infinity";  // both: never SIGKILL
+  }
   if (key == "RestartSec" || key == "TimeoutStopSec" || key == "StartLimitIntervalSec") {
     return parse_time_span(input.value) == parse_time_span(last());
   }

@@ -79,9 +79,8 @@ TEST(ImportSystemd, MapsADirectivePerLineWithExactReport) {
           f + "9: carried: RestartSec — restart.delay (multiplier 1.0: no backoff, as systemd)",
           f + "10: carried: KillSignal — stop.signal = \"QUIT\"",
           f + "11: carried: TimeoutStopSec — stop.timeout",
-          f + "12: approximated: PIDFile — not written: systemd reads a pid file only with "
-              "Type=forking (the main process is the one it started), so only its removal after "
-              "the stop is lost",
+          f + "12: carried: PIDFile — [systemd].extra \"Service.PIDFile\" (without Type=forking "
+              "systemd only removes the file after the stop)",
           f + "13: carried: StandardOutput — \"null\"",
           f + "15: carried: WantedBy — scope = \"system\"",
       }));
@@ -238,14 +237,63 @@ TEST(ImportSystemd, ReloadSignalAndOtherReloadCommands) {
             "/etc/systemd/system/web.service:3: carried: ExecReload — hooks.reload");
   EXPECT_EQ(load_all(result).front().hooks.reload.at(0).argv,
             (std::vector<std::string>{"/usr/bin/web", "-s", "reload"}));
-  // A manifest reloads one way.
+  // The signal comes after the hooks, never before them.
   result = import_unit(
       "[Service]\nExecStart=/usr/bin/web\nExecReload=/bin/kill -HUP $MAINPID\n"
       "ExecReload=/usr/bin/web -s reload\n");
   EXPECT_EQ(report_lines(result).back(),
-            "/etc/systemd/system/web.service:4: dropped: ExecReload — a manifest reloads one way: "
-            "reload.signal is already set");
+            "/etc/systemd/system/web.service:4: dropped: ExecReload — reload.signal is already "
+            "set: a manifest sends the signal after hooks.reload, never before");
   EXPECT_TRUE(load_all(result).front().hooks.reload.empty());
+}
+
+// sshd's and haproxy's reload: a configuration check, then the signal (only when it passed).
+TEST(ImportSystemd, ReloadCheckThenSignalIsCarried) {
+  auto result = import_unit(
+      "[Service]\nExecStart=/usr/sbin/sshd -D\nExecReload=/usr/sbin/sshd -t\n"
+      "ExecReload=/bin/kill -HUP $MAINPID\n");
+  const std::string f = "/etc/systemd/system/web.service:";
+  EXPECT_EQ(report_lines(result),
+            (std::vector<std::string>{
+                f + "2: carried: ExecStart — service.command, service.args",
+                f + "3: carried: ExecReload — hooks.reload",
+                f + "4: carried: ExecReload — reload.signal = \"HUP\", sent after hooks.reload",
+            }));
+  const auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  EXPECT_EQ(services.front().hooks.reload.at(0).argv,
+            (std::vector<std::string>{"/usr/sbin/sshd", "-t"}));
+  EXPECT_EQ(services.front().reload.signal, Signal::hangup);
+  EXPECT_TRUE(services.front().reload.signal_after_hooks);
+}
+
+// KillMode=mixed, TimeoutStopSec=0 / infinity, RestartPreventExitStatus=: carried as they are.
+TEST(ImportSystemd, MixedKillInfiniteStopAndPreventedExitCodes) {
+  auto result = import_unit(
+      "[Service]\nExecStart=/usr/sbin/web\nKillMode=mixed\nTimeoutStopSec=0\n"
+      "Restart=always\nSuccessExitStatus=3\nRestartPreventExitStatus=255 3 7\n");
+  const std::string f = "/etc/systemd/system/web.service:";
+  EXPECT_EQ(report_lines(result),
+            (std::vector<std::string>{
+                f + "2: carried: ExecStart — service.command, service.args",
+                f + "3: carried: KillMode — stop.kill = \"mixed\"",
+                f + "4: carried: TimeoutStopSec — stop.timeout",
+                f + "5: carried: Restart — restart.policy = \"always\"",
+                f + "6: carried: SuccessExitStatus — restart.success_exit_codes",
+                f + "7: approximated: RestartPreventExitStatus — restart.prevent_exit_codes; 3 "
+                    "left out (a success code, never restarted anyway)",
+            }));
+  auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  EXPECT_EQ(services.front().stop.kill, KillScope::mixed);
+  EXPECT_TRUE(is_infinite(services.front().stop.timeout));
+  EXPECT_EQ(services.front().restart.prevent_exit_codes, (std::vector<int>{255, 7}));
+
+  result = import_unit("[Service]\nExecStart=/usr/sbin/web\nTimeoutStopSec=infinity\n");
+  EXPECT_EQ(report_lines(result).back(),
+            "/etc/systemd/system/web.service:3: carried: TimeoutStopSec — stop.timeout");
+  EXPECT_TRUE(is_infinite(load_all(result).front().stop.timeout));
+  EXPECT_NE(result.services.front().manifest.find("timeout = \"infinity\""), std::string::npos);
 }
 
 TEST(ImportSystemd, ServiceTypesWithWhatTheyNeed) {
@@ -277,9 +325,7 @@ TEST(ImportSystemd, ServiceTypesWithWhatTheyNeed) {
                 f + "3: carried: ExecStart — service.command, service.args",
                 f + "4: dropped: RemainAfterExit — service.remain_after_exit is only read with "
                     "Type=oneshot",
-                f + "5: approximated: KillMode — stop.kill = \"group\" (the default): "
-                    "stop.signal goes to the whole group, where systemd sent it to the main "
-                    "process only",
+                f + "5: carried: KillMode — stop.kill = \"mixed\"",
             }));
   services = load_all(result);
   ASSERT_EQ(services.size(), 1U);
@@ -487,9 +533,7 @@ TEST(ImportSystemd, SandboxListsBecomeManifestKeys) {
           f + "4: carried: ExecStart — service.command, service.args",
           f + "5: carried: User — service.user",
           f + "6: carried: Restart — restart.policy = \"on-failure\"",
-          f + "7: approximated: RestartPreventExitStatus — restart.success_exit_codes: not "
-              "restarted under \"on-failure\", but the exit counts as a success "
-              "(SuccessExitStatus=) instead of a failure",
+          f + "7: carried: RestartPreventExitStatus — restart.prevent_exit_codes",
           f + "8: carried: CapabilityBoundingSet — sandbox.capabilities",
           f + "9: approximated: AmbientCapabilities — sandbox.capabilities: the ambient set is "
               "the whole CapabilityBoundingSet= list",
@@ -511,7 +555,8 @@ TEST(ImportSystemd, SandboxListsBecomeManifestKeys) {
   EXPECT_EQ(s.sandbox.system_call_filter,
             (std::vector<std::string>{"@system-service", "~@privileged", "~@resources"}));
   EXPECT_EQ(s.sandbox.read_write_paths, (std::vector<std::string>{"-/var/lib/knot-resolver"}));
-  EXPECT_EQ(s.restart.success_exit_codes, (std::vector<int>{0, 255}));
+  EXPECT_EQ(s.restart.success_exit_codes, (std::vector<int>{0}));
+  EXPECT_EQ(s.restart.prevent_exit_codes, (std::vector<int>{255}));
   EXPECT_EQ(s.systemd.extra.at("Service.RestrictAddressFamilies"), "~AF_PACKET AF_NETLINK");
 }
 

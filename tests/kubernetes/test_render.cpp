@@ -370,6 +370,14 @@ TEST(RenderKubernetes, NonRootUserAndGracePeriod) {
 
   EXPECT_EQ(rendered.diagnostic("stop.timeout"), nullptr);
 
+  // "infinity": the kubelet cannot wait forever; one day, with a warning.
+  service.stop.timeout = kInfiniteDuration;
+  auto forever = render(service);
+  EXPECT_EQ(forever.find("Deployment")["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+                .as<int>(),
+            86'400);
+  ASSERT_NE(forever.diagnostic("stop.timeout"), nullptr);
+
   // stop.timeout 0 (the stop signal, then SIGKILL at once): the kubelet waits at least 1 s, and
   // 0 in the pod spec would mean "no signal first", so the pod says 1 and a warning says why.
   service.stop.timeout = 0s;

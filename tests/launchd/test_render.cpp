@@ -307,6 +307,17 @@ TEST(LaunchdRender, ExitTimeOutNeverBecomesZero) {
       contains(content(render(service)), key_block("ExitTimeOut", "\t<integer>45</integer>\n")));
 }
 
+// stop.timeout = "infinity": ExitTimeOut 0 is launchd's own "never SIGKILL", in both modes.
+TEST(LaunchdRender, InfiniteStopTimeoutIsExitTimeOutZero) {
+  for (const auto mode : {SupervisorMode::native, SupervisorMode::daemonize}) {
+    auto service = make_service(mode);
+    service.stop.timeout = kInfiniteDuration;
+    const auto result = render(service);
+    EXPECT_TRUE(contains(content(result), key_block("ExitTimeOut", "\t<integer>0</integer>\n")));
+    EXPECT_EQ(diagnostic_for(result, "stop.timeout"), nullptr);
+  }
+}
+
 TEST(LaunchdRender, DaemonizeModeExitTimeOutLeavesTheWatchdogTimeToStop) {
   auto service = make_service();
   service.stop.timeout = 30s;

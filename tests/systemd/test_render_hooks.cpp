@@ -119,6 +119,61 @@ command = ["/usr/sbin/web", "-s", "reload"]
             (std::vector<std::string>{"ExecReload=/usr/sbin/web -s reload"}));
 }
 
+// [hooks] reload and a written reload.signal: the check lines, then the signal (systemd runs
+// them in order and stops at a failing one). Without a written signal, no kill line.
+TEST(SystemdHooks, NativeReloadHooksThenTheWrittenSignal) {
+  const std::string manifest = R"(
+[service]
+name = "sshd"
+command = "/usr/sbin/sshd"
+supervisor = "native"
+
+[restart]
+multiplier = 1.0
+
+[hooks]
+reload = [["/usr/sbin/sshd", "-t"]]
+)";
+  EXPECT_EQ(
+      lines_with(unit(render(load(manifest + "[reload]\nsignal = \"HUP\"\n"))), "ExecReload="),
+      (std::vector<std::string>{"ExecReload=/usr/sbin/sshd -t",
+                                "ExecReload=/bin/kill -HUP $MAINPID"}));
+  EXPECT_EQ(lines_with(unit(render(load(manifest))), "ExecReload="),
+            (std::vector<std::string>{"ExecReload=/usr/sbin/sshd -t"}));
+}
+
+// stop.kill = "mixed", stop.timeout = "infinity", restart.prevent_exit_codes in both modes.
+TEST(SystemdHooks, MixedKillInfiniteTimeoutAndPreventedExitCodes) {
+  std::string manifest = R"(
+[service]
+name = "redis"
+command = "/usr/bin/redis-server"
+supervisor = "%MODE%"
+
+[restart]
+multiplier = 1.0
+prevent_exit_codes = [255, 3]
+
+[stop]
+kill = "mixed"
+timeout = "infinity"
+)";
+  const auto native = unit(render(load(std::string(manifest).replace(
+      manifest.find("%MODE%"), std::string("%MODE%").size(), "native"))));
+  EXPECT_EQ(lines_with(native, "KillMode="), (std::vector<std::string>{"KillMode=mixed"}));
+  EXPECT_EQ(lines_with(native, "TimeoutStopSec="),
+            (std::vector<std::string>{"TimeoutStopSec=infinity"}));
+  EXPECT_EQ(lines_with(native, "RestartPreventExitStatus="),
+            (std::vector<std::string>{"RestartPreventExitStatus=255 3"}));
+  // The watchdog never kills, so systemd must not kill it; it applies prevent_exit_codes itself.
+  const auto watched = unit(render(
+      load(manifest.replace(manifest.find("%MODE%"), std::string("%MODE%").size(), "daemonize"))));
+  EXPECT_EQ(lines_with(watched, "KillMode="), (std::vector<std::string>{"KillMode=mixed"}));
+  EXPECT_EQ(lines_with(watched, "TimeoutStopSec="),
+            (std::vector<std::string>{"TimeoutStopSec=infinity"}));
+  EXPECT_TRUE(lines_with(watched, "RestartPreventExitStatus=").empty());
+}
+
 TEST(SystemdHooks, NativeHookProgramMustBeALiteralPath) {
   const auto result = render(load(R"(
 [service]

@@ -249,6 +249,44 @@ TEST_F(ServiceTypeRun, ForkingDaemonIsAdoptedRestartedWhenKilledAndStopped) {
             std::string::npos);
 }
 
+// systemd removes PIDFile= once the service is dead; so does the watchdog, after every end of
+// the adopted daemon (a crash before its restart, the stop).
+TEST_F(ServiceTypeRun, ForkingPidFileIsRemovedOnceTheDaemonIsGone) {
+  const auto pid_file = dir_ / "legacyd.pid";
+  start(manifest(
+      "type = \"forking\"\npid_file = " + quoted(pid_file.string()) + "\n[restart]\ndelay = \"1s\"",
+      {"--pid-file", pid_file.string()}));
+  ASSERT_TRUE(wait_until([&] { return state() && state()->ready; }, 10s)) << watchdog_stderr();
+  const int daemon = std::stoi(values("daemon")[0]);
+  ASSERT_TRUE(fs::exists(pid_file));
+  ::kill(daemon, SIGKILL);
+  // Removed during the backoff, before the next launcher writes it again.
+  EXPECT_TRUE(wait_until([&] { return !fs::exists(pid_file); }, 900ms)) << watchdog_stderr();
+  ASSERT_TRUE(wait_until([&] { return values("daemon").size() == 2 && state()->ready; }, 10s))
+      << watchdog_stderr();
+  EXPECT_TRUE(fs::exists(pid_file));
+  ::kill(watchdog_, SIGTERM);
+  EXPECT_EQ(wait_exit(), 0) << watchdog_stderr();
+  EXPECT_FALSE(fs::exists(pid_file));
+  EXPECT_NE(watchdog_stderr().find("removed the pid file " + pid_file.string()), std::string::npos);
+}
+
+// stop.timeout = "infinity": a program that ignores the stop signal is never killed; the stop
+// ends when it exits by itself (here: killed by the test).
+TEST_F(ServiceTypeRun, AnInfiniteStopTimeoutWaitsForTheProgram) {
+  start(manifest("[stop]\ntimeout = \"infinity\"", {"--stop", "ignore"}));
+  ASSERT_TRUE(wait_until([&] { return state() && state()->ready; }, 10s)) << watchdog_stderr();
+  const int child = std::stoi(values("start")[0]);
+  ::kill(watchdog_, SIGTERM);
+  ASSERT_TRUE(wait_until([&] { return !values("signal").empty(); }, 5s)) << watchdog_stderr();
+  std::this_thread::sleep_for(2500ms);  // 30 s would be the default; nothing kills it now
+  EXPECT_FALSE(process_gone(child));
+  EXPECT_EQ(state()->state, "stopping");
+  ::kill(child, SIGKILL);
+  EXPECT_EQ(wait_exit(), 0) << watchdog_stderr();
+  EXPECT_EQ(watchdog_stderr().find("expired"), std::string::npos);
+}
+
 TEST_F(ServiceTypeRun, ForkingNeverAdoptsAStalePid) {
   const auto pid_file = dir_ / "legacyd.pid";
   // A stale pid file naming a live process that is not the service's: this test.

@@ -387,5 +387,123 @@ TEST(SupervisorKill, KillSignalWithMainKillsOnlyTheMainProcess) {
   EXPECT_EQ(h.record(ev::StopRequested{""}), (Words{"stopping", "kill_main"}));
 }
 
+// [hooks] reload with a written reload.signal: the hooks in order, then the signal; a failing
+// hook ends the reload before it (as systemd stops at a failing ExecReload= line).
+TEST(SupervisorHooks, ReloadHooksThenTheWrittenSignal) {
+  HooksConfig hooks;
+  hooks.reload = {hook(), hook()};
+  auto options = options_with(hooks);
+  options.reload.signal = Signal::usr2;
+  options.reload.signal_after_hooks = true;
+  Harness h(options);
+  h.record(ev::Start{});
+  h.record(ev::Spawned{10, 10});
+  EXPECT_EQ(h.record(ev::ReloadRequested{}), (Words{"hook reload[0]"}));
+  EXPECT_EQ(h.hook_done(0), (Words{"hook reload[1]"}));
+  EXPECT_EQ(h.hook_done(0), (Words{"reload_signal USR2"}));
+  EXPECT_EQ(logs(h.last).front(), "reload: sending USR2 to pid 10");
+  // The check fails: no signal.
+  EXPECT_EQ(h.record(ev::ReloadRequested{}), (Words{"hook reload[0]"}));
+  EXPECT_EQ(h.hook_done(2), (Words{}));
+  EXPECT_EQ(logs(h.last).front(),
+            "hooks.reload[0] failed: exit code 2; the reload signal is not sent");
+  // ignore_failure goes on to the signal.
+  hooks.reload = {hook(30s, /*ignore_failure=*/true)};
+  options.hooks = hooks;
+  Harness ignoring(options);
+  ignoring.record(ev::Start{});
+  ignoring.record(ev::Spawned{10, 10});
+  ignoring.record(ev::ReloadRequested{});
+  EXPECT_EQ(ignoring.hook_done(1), (Words{"reload_signal USR2"}));
+}
+
+// stop.kill = "mixed": the signal to the main process, the kill to everything left — at
+// stop.timeout, or at once when the main process is gone (systemd's KillMode=mixed).
+TEST(SupervisorKill, MixedSignalsTheMainProcessAndKillsTheTreeAtTheTimeout) {
+  auto options = options_with({});
+  options.stop.kill = KillScope::mixed;
+  Harness h(options);
+  h.record(ev::Start{});
+  h.record(ev::Spawned{10, 10});
+  EXPECT_EQ(h.record(ev::StopRequested{""}),
+            (Words{"stopping", "signal_main TERM", "timer 5000ms"}));
+  EXPECT_EQ(h.record(ev::TimerExpired{}), (Words{"kill_tree"}));
+  EXPECT_EQ(h.record(ev::ChildExited{ExitStatus::signaled(9), /*tree_empty=*/false}), (Words{}));
+  EXPECT_EQ(h.record(ev::TreeEmpty{}), (Words{"cancel_timer", "exit 0"}));
+}
+
+TEST(SupervisorKill, MixedKillsWhatTheMainProcessLeftOnceItIsGone) {
+  auto options = options_with({});
+  options.stop.kill = KillScope::mixed;
+  Harness h(options);
+  h.record(ev::Start{});
+  h.record(ev::Spawned{10, 10});
+  h.record(ev::StopRequested{""});
+  EXPECT_EQ(h.record(ev::ChildExited{ExitStatus::exited(0), /*tree_empty=*/false}),
+            (Words{"cancel_timer", "kill_tree"}));
+  EXPECT_EQ(logs(h.last).back(), "the main process is gone; killing every process left");
+  EXPECT_EQ(h.record(ev::TimerExpired{}), (Words{}));  // a late timer kills nothing twice
+  EXPECT_EQ(h.record(ev::TreeEmpty{}), (Words{"cancel_timer", "exit 0"}));
+  // A crash that left processes: they are killed without a signal, then the restart.
+  Harness crash(options);
+  crash.record(ev::Start{});
+  crash.record(ev::Spawned{10, 10});
+  EXPECT_EQ(crash.record(ev::ChildExited{ExitStatus::exited(1), false}), (Words{"kill_tree"}));
+  EXPECT_EQ(crash.record(ev::TreeEmpty{}), (Words{"cancel_timer", "timer 100ms"}));
+  // With stop.signal = "KILL" the tree is killed at once.
+  options.stop.signal = Signal::kill;
+  Harness kill(options);
+  kill.record(ev::Start{});
+  kill.record(ev::Spawned{10, 10});
+  EXPECT_EQ(kill.record(ev::StopRequested{""}), (Words{"stopping", "kill_tree"}));
+}
+
+// stop.timeout = "infinity": no timer, so nothing is ever killed; the stop ends with the tree.
+TEST(SupervisorKill, AnInfiniteStopTimeoutNeverKills) {
+  auto options = options_with({});
+  options.stop.timeout = kInfiniteDuration;
+  Harness h(options);
+  h.record(ev::Start{});
+  h.record(ev::Spawned{10, 10});
+  EXPECT_EQ(h.record(ev::StopRequested{""}), (Words{"stopping", "signal_tree TERM"}));
+  EXPECT_EQ(h.record(ev::ChildExited{ExitStatus::exited(0), /*tree_empty=*/true}),
+            (Words{"cancel_timer", "exit 0"}));
+  options.stop.kill = KillScope::mixed;
+  Harness mixed(options);
+  mixed.record(ev::Start{});
+  mixed.record(ev::Spawned{10, 10});
+  EXPECT_EQ(mixed.record(ev::StopRequested{""}), (Words{"stopping", "signal_main TERM"}));
+}
+
+// restart.prevent_exit_codes: a failure that is not restarted, whatever the policy; the watchdog
+// exits with the code (the service ends failed), other failures are still restarted.
+TEST(SupervisorRestart, PreventedExitCodesEndTheServiceFailed) {
+  for (const auto policy : {RestartPolicy::always, RestartPolicy::on_failure}) {
+    auto options = options_with({});
+    options.restart.policy = policy;
+    options.restart.prevent_exit_codes = {255};
+    Harness h(options);
+    h.record(ev::Start{});
+    h.record(ev::Spawned{10, 10});
+    EXPECT_EQ(h.record(ev::ChildExited{ExitStatus::exited(3), true}), (Words{"timer 100ms"}));
+    h.record(ev::TimerExpired{});
+    h.record(ev::Spawned{11, 11});
+    EXPECT_EQ(h.record(ev::ChildExited{ExitStatus::exited(255), true}), (Words{"exit 255"}));
+    EXPECT_EQ(h.supervisor.state(), SupervisorState::stopped);
+    EXPECT_EQ(h.supervisor.snapshot().exit_code, 255);
+    const auto messages = logs(h.last);
+    EXPECT_NE(std::find(messages.begin(), messages.end(),
+                        "exit code 255 is in restart.prevent_exit_codes: not restarted"),
+              messages.end());
+  }
+  // A signal is not an exit code: still restarted.
+  auto options = options_with({});
+  options.restart.prevent_exit_codes = {9};
+  Harness h(options);
+  h.record(ev::Start{});
+  h.record(ev::Spawned{10, 10});
+  EXPECT_EQ(h.record(ev::ChildExited{ExitStatus::signaled(9), true}), (Words{"timer 100ms"}));
+}
+
 }  // namespace
 }  // namespace daemonize

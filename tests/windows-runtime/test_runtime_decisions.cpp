@@ -192,6 +192,10 @@ TEST(ServiceStatus, GiveUpIsAServiceSpecificExitCode) {
 TEST(ServiceStatus, PreshutdownTimeoutIsStopTimeoutPlusMargin) {
   EXPECT_EQ(preshutdown_timeout(30s), 45'000ms);
   EXPECT_EQ(preshutdown_timeout(500ms), 15'500ms);
+  // "infinity" is bounded on Windows: 3 minutes, then the margin.
+  EXPECT_EQ(stop_timeout(kInfiniteDuration), 180'000ms);
+  EXPECT_EQ(stop_timeout(45s), 45'000ms);
+  EXPECT_EQ(preshutdown_timeout(kInfiniteDuration), 195'000ms);
 }
 
 TEST(JobLimits, CpuRateIsTheShareOfTheMachineInHundredthsOfAPercent) {

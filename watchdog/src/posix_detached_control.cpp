@@ -166,7 +166,10 @@ std::optional<int> control_detached_watchdog(const std::string& file_or_name, Co
           std::chrono::duration_cast<std::chrono::milliseconds>(loaded.service->stop.timeout);
     }
   }
-  const auto wait_limit = stop_timeout.value_or(kDefaultStopTimeout) + kStopMargin;
+  // stop.timeout = "infinity": the watchdog never kills, so the wait is as long as it takes.
+  const bool wait_forever = stop_timeout && is_infinite(*stop_timeout);
+  const auto wait_limit = wait_forever ? std::chrono::milliseconds(std::chrono::hours(24 * 366))
+                                       : stop_timeout.value_or(kDefaultStopTimeout) + kStopMargin;
   const std::string who =
       name + " (detached watchdog pid " + std::to_string(probe.pid) + ", " + pidfile.string() + ")";
   if (probe.pid <= 0) {

@@ -443,6 +443,7 @@ class PosixWatchdog final : public WatchdogPlatform {
   }
 
   void main_exited(int wait_status, bool tree_empty) {
+    if (adopted_pid_ != 0 && main_pid_ == adopted_pid_) remove_pid_file();
     main_pid_ = 0;
     driver_.dispatch(ev::ChildExited{exit_status_of(wait_status), tree_empty});
   }
@@ -476,8 +477,22 @@ class PosixWatchdog final : public WatchdogPlatform {
     return {candidate, ""};
   }
 
+  // forking: the daemon is gone, so is its pid file (as systemd removes PIDFile=): a later start
+  // must not find the stale pid, and the file does not outlive the service.
+  void remove_pid_file() {
+    adopted_pid_ = 0;
+    std::error_code ec;
+    if (std::filesystem::remove(service_.pid_file, ec)) {
+      watchdog_log::info("removed the pid file " + service_.pid_file);
+    } else if (ec) {
+      watchdog_log::warning("cannot remove the pid file " + service_.pid_file + ": " +
+                            ec.message());
+    }
+  }
+
   void adopt_main(int pid) override {
     main_pid_ = pid;
+    adopted_pid_ = pid;
     if (auto stray = strays_.find(pid); stray != strays_.end()) {
       const int wait_status = stray->second;
       strays_.erase(stray);
@@ -498,6 +513,7 @@ class PosixWatchdog final : public WatchdogPlatform {
     output_->child_spawned();
     if (outcome.pid <= 0) return {0, 0, plan_.executable + ": " + outcome.error};
     main_pid_ = outcome.pid;
+    adopted_pid_ = 0;
     launcher_ticks_ = posix::process_start_ticks(outcome.pid).value_or(0);
     strays_.clear();
     if (!startup_memory_released_) {
@@ -525,12 +541,13 @@ class PosixWatchdog final : public WatchdogPlatform {
     if (main_pid_ > 0) ::kill(main_pid_, posix_signal_number(signal));
   }
 
-  // stop.kill = "main": the rest of the tree is left running.
+  // stop.kill = "main": the rest of the tree is left running; "mixed": it is killed later.
   void stop_main_child(Signal signal) override {
     if (main_pid_ <= 0) return;
     ::kill(main_pid_, posix_signal_number(signal));
     watchdog_log::info("sent " + std::string(to_string(signal)) + " to the main process (pid " +
-                       std::to_string(main_pid_) + ") only (stop.kill = \"main\")");
+                       std::to_string(main_pid_) + ") only (stop.kill = \"" +
+                       to_string(service_.stop.kill) + "\")");
   }
 
   void kill_main_child() override {
@@ -588,6 +605,7 @@ class PosixWatchdog final : public WatchdogPlatform {
   std::uint64_t health_generation_ = 0;    // of the child being probed
   const int self_;
   int main_pid_ = 0;
+  int adopted_pid_ = 0;        // forking: the daemon read from pid_file, 0 when none
   int hook_pid_ = 0;           // the running hook, 0 when none
   std::uint64_t hook_id_ = 0;  // its RunHook id; 0 once cancelled
   std::uint64_t hook_generation_ = 0;

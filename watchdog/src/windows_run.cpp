@@ -281,7 +281,12 @@ class WindowsWatchdog final : public WatchdogPlatform {
 
   // stop.kill = "main" is not kept apart on Windows: the program's Job Object (KILL_ON_JOB_CLOSE)
   // holds everything it started, so the stop goes to the job as for "group" (validate warns).
-  void stop_main_child(Signal signal) override { signal_tree(signal, 0); }
+  // "mixed": the stop steps reach the main process only (Ctrl+C reaches its whole console);
+  // the supervisor then ends the job (KillTree).
+  void stop_main_child(Signal signal) override {
+    stop_main_only_ = service_.stop.kill == KillScope::mixed;
+    start_stop_sequence(signal);
+  }
   void kill_main_child() override { kill_tree(0); }
 
   void on_health_results() {
@@ -318,6 +323,11 @@ class WindowsWatchdog final : public WatchdogPlatform {
 
   // The stop sequence starts; its later steps run from wait_once() at stop_step_deadline_.
   void signal_tree(Signal signal, int /*process_group: the job holds the tree*/) override {
+    stop_main_only_ = false;
+    start_stop_sequence(signal);
+  }
+
+  void start_stop_sequence(Signal signal) {
     if (!child_) return;
     stop_sequence_.emplace(signal, service_.stop.timeout);
     stop_started_ = std::chrono::steady_clock::now();
@@ -327,7 +337,7 @@ class WindowsWatchdog final : public WatchdogPlatform {
   void advance_stop() {
     stop_step_deadline_.reset();
     if (!child_ || !stop_sequence_) return;
-    windows::JobStopControl control(*child_);
+    windows::JobStopControl control(*child_, stop_main_only_);
     const auto elapsed =
         std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - stop_started_);
     const auto progress = stop_sequence_->advance(elapsed, control);
@@ -412,6 +422,7 @@ class WindowsWatchdog final : public WatchdogPlatform {
   std::optional<std::chrono::steady_clock::time_point> hook_deadline_;
   std::optional<std::chrono::steady_clock::time_point> timer_deadline_;
   std::optional<windows::StopSequence> stop_sequence_;  // the stop of the current child
+  bool stop_main_only_ = false;  // stop.kill = "mixed": the steps reach the main process only
   std::chrono::steady_clock::time_point stop_started_{};
   std::optional<std::chrono::steady_clock::time_point> stop_step_deadline_;
   bool stop_dispatched_ = false;
@@ -576,6 +587,8 @@ int run_watchdog(const RunOptions& options) {
     early_exit = exit_code::config_error;
   } else {
     watchdog_log::set_service_name(loaded.service->name);
+    // "infinity" is bounded on Windows (the SCM's wait hints), for every step of the stop.
+    loaded.service->stop.timeout = windows::stop_timeout(loaded.service->stop.timeout);
   }
 
   if (as_service) {

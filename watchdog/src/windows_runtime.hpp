@@ -90,7 +90,9 @@ struct SpawnRequest {
 // helper, WM_CLOSE to the job's top-level windows, WM_QUIT to its threads, TerminateJobObject.
 class JobStopControl final : public ChildStopControl {
  public:
-  explicit JobStopControl(const ChildProcess& child) : child_(child) {}
+  // main_only (stop.kill = "mixed"): the steps reach the main process, not the rest of the job.
+  explicit JobStopControl(const ChildProcess& child, bool main_only = false)
+      : child_(child), main_only_(main_only) {}
   StopStepResult perform(StopStep step) override;
 
  private:
@@ -99,6 +101,7 @@ class JobStopControl final : public ChildStopControl {
   StopStepResult quit_threads();
   StopStepResult terminate_job();
   const ChildProcess& child_;
+  bool main_only_ = false;
 };
 
 // The stop helper's body (`daemonize.exe internal-ctrl-c PID [--break]`): CTRL_C_EVENT cannot be

@@ -39,8 +39,14 @@ std::string read_all(HANDLE pipe) {
   return text;
 }
 
-// The processes of the job, the main child first while it runs.
-std::vector<DWORD> stop_targets(const ChildProcess& child) {
+// The processes of the job, the main child first while it runs (main_only: the main child
+// alone, none once it is gone).
+std::vector<DWORD> stop_targets(const ChildProcess& child, bool main_only) {
+  if (main_only) {
+    if (!child.process.valid() || WaitForSingleObject(child.process.get(), 0) == WAIT_OBJECT_0)
+      return {};
+    return {child.pid};
+  }
   auto ids = job_process_ids(child.job.get());
   if (child.process.valid()) {
     ids.erase(std::remove(ids.begin(), ids.end(), child.pid), ids.end());
@@ -85,7 +91,7 @@ StopStepResult JobStopControl::perform(StopStep step) {
 // `daemonize.exe internal-ctrl-c PID [--break]`: the running executable again, without a
 // console, in a job of its own; its stderr comes back through a pipe.
 StopStepResult JobStopControl::console_event(bool ctrl_break) {
-  const auto targets = stop_targets(child_);
+  const auto targets = stop_targets(child_, main_only_);
   if (targets.empty()) return {false, "no process left in the job"};
   const DWORD pid = targets.front();
   SECURITY_ATTRIBUTES attributes{sizeof(SECURITY_ATTRIBUTES), nullptr, FALSE};
@@ -120,7 +126,7 @@ StopStepResult JobStopControl::console_event(bool ctrl_break) {
 }
 
 StopStepResult JobStopControl::close_windows() {
-  const auto pids = stop_targets(child_);
+  const auto pids = stop_targets(child_, main_only_);
   WindowSearch search{&pids};
   EnumWindows(post_close, reinterpret_cast<LPARAM>(&search));
   if (search.posted == 0) return {false, "no top-level window"};
@@ -128,7 +134,7 @@ StopStepResult JobStopControl::close_windows() {
 }
 
 StopStepResult JobStopControl::quit_threads() {
-  const auto pids = stop_targets(child_);
+  const auto pids = stop_targets(child_, main_only_);
   UniqueHandle snapshot(CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0));
   if (!snapshot.valid()) return {false, "CreateToolhelp32Snapshot: " + last_error_text()};
   THREADENTRY32 entry{};

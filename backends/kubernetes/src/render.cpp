@@ -442,8 +442,16 @@ class Renderer {
               "terminationGracePeriodSeconds is 1, not 0");
       return 1;
     }
+    if (is_infinite(service_.stop.timeout)) {
+      warning("stop.timeout", "the kubelet cannot wait forever: terminationGracePeriodSeconds is " +
+                                  std::to_string(kInfiniteGracePeriodSeconds) + " (one day)");
+      return kInfiniteGracePeriodSeconds;
+    }
     return seconds_of(service_.stop.timeout, "stop.timeout", 0);
   }
+
+  // stop.timeout = "infinity": the longest grace period rendered.
+  static constexpr std::int64_t kInfiniteGracePeriodSeconds = 86'400;
 
   std::int64_t seconds_of(Duration duration, const std::string& key, std::int64_t minimum) {
     const auto whole = whole_seconds(duration);
@@ -772,7 +780,7 @@ class Renderer {
                                     " cannot be expressed");
     }
     for (const char* key : {"delay", "max_delay", "multiplier", "reset_after", "max_restarts",
-                            "window", "success_exit_codes"}) {
+                            "window", "success_exit_codes", "prevent_exit_codes"}) {
       const std::string path = std::string("restart.") + key;
       if (written(path)) {
         warning(

@@ -342,6 +342,11 @@ class PlistRenderer {
 
   void add_exit_timeout(PlistValue& job, bool native) {
     const Duration timeout = service_.stop.timeout;
+    // "infinity": launchd reads ExitTimeOut 0 as "never SIGKILL" (nor does the watchdog).
+    if (is_infinite(timeout)) {
+      job.set("ExitTimeOut", PlistValue::integer(0));
+      return;
+    }
     if (!native) {
       job.set("ExitTimeOut", PlistValue::integer(whole_seconds_rounded_up(timeout) +
                                                  watchdog_stop_margin_seconds));
@@ -548,6 +553,11 @@ class PlistRenderer {
                     "launchd: only exit status 0 counts as success for "
                     "KeepAlive = {SuccessfulExit = false}; other restart.success_exit_codes are "
                     "restarted");
+      }
+      if (restart.policy != RestartPolicy::never && !restart.prevent_exit_codes.empty()) {
+        warn_native("restart.prevent_exit_codes",
+                    "launchd: KeepAlive cannot exclude exit codes; "
+                    "restart.prevent_exit_codes are restarted like any other exit");
       }
     }
     if (service_.stop.signal != Signal::term) {

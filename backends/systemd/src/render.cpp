@@ -56,6 +56,7 @@ constexpr std::array kExtraAllowList{
     ExtraKey{"Unit", "ConditionVirtualization", true},
     ExtraKey{"Unit", "ConditionHost", true},
     ExtraKey{"Unit", "AssertPathExists", true},
+    ExtraKey{"Service", "PIDFile", false},  // a type other than forking: removed after the stop
     ExtraKey{"Service", "Nice", false},
     ExtraKey{"Service", "OOMScoreAdjust", false},
     ExtraKey{"Service", "OOMPolicy", false},
@@ -143,6 +144,7 @@ Duration saturating_multiply(Duration a, std::uint64_t factor) {
 
 // systemd time span: the largest unit that divides the duration exactly.
 std::string timespan(Duration duration) {
+  if (is_infinite(duration)) return "infinity";
   const auto ms = duration.count();
   if (ms == 0) return "0";
   if (ms % 86'400'000 == 0) return std::to_string(ms / 86'400'000) + "d";
@@ -464,9 +466,12 @@ class SystemdRenderer {
     // stop.kill = "main": what the program started must outlive the watchdog too.
     unit_.add("Service", "KillMode", service_.stop.kill == KillScope::main ? "process" : "mixed");
     unit_.add("Service", "KillSignal", "SIGTERM");
+    // stop.timeout = "infinity": the watchdog never kills, so systemd must not kill it either.
     unit_.add("Service", "TimeoutStopSec",
-              timespan(saturating_add(saturating_add(service_.stop.timeout, hooks_stop_budget()),
-                                      kStopMargin)));
+              is_infinite(service_.stop.timeout)
+                  ? std::string("infinity")
+                  : timespan(saturating_add(
+                        saturating_add(service_.stop.timeout, hooks_stop_budget()), kStopMargin)));
     std::optional<Duration> start_budget;
     if (service_.health) {
       // READY=1 is the first healthy check: give it the start period and a full retry cycle.
@@ -538,7 +543,9 @@ class SystemdRenderer {
     render_environment();
     render_exec_start();
     render_native_hooks();
-    if (effective_hooks(service_).reload.empty()) {
+    // The signal alone, or after the [hooks] reload lines when the manifest writes it (systemd
+    // runs ExecReload= lines in order and stops at a failing one, as the watchdog does).
+    if (effective_hooks(service_).reload.empty() || service_.reload.signal_after_hooks) {
       unit_.add("Service", "ExecReload",
                 std::string(kKillPath) + " -" + to_string(service_.reload.signal) + " $MAINPID");
     }
@@ -556,10 +563,12 @@ class SystemdRenderer {
     }
     unit_.add("Service", "RestartSec", timespan(restart.delay));
     render_success_exit_status();
+    render_prevent_exit_status();
     unit_.add("Service", "KillSignal", signal_name(service_.stop.signal));
     if (service_.stop.kill == KillScope::main) unit_.add("Service", "KillMode", "process");
+    if (service_.stop.kill == KillScope::mixed) unit_.add("Service", "KillMode", "mixed");
     // TimeoutStopSec=0 would mean "wait forever"; stop.timeout = 0 means no grace: SIGKILL
-    // follows KillSignal= at once, i.e. at systemd's next timer tick.
+    // follows KillSignal= at once, i.e. at systemd's next timer tick. "infinity" is infinity.
     unit_.add("Service", "TimeoutStopSec",
               timespan(std::max(service_.stop.timeout, kShortestStopTimeout)));
     render_working_directory();
@@ -829,6 +838,15 @@ class SystemdRenderer {
       warning("restart.success_exit_codes",
               "systemd always counts exit code 0 as success; it cannot be made a failure");
     }
+  }
+
+  // restart.prevent_exit_codes: systemd's own list (the watchdog's in daemonize mode).
+  void render_prevent_exit_status() {
+    std::string codes;
+    for (const int code : service_.restart.prevent_exit_codes) {
+      codes += (codes.empty() ? "" : " ") + std::to_string(code);
+    }
+    if (!codes.empty()) unit_.add("Service", "RestartPreventExitStatus", codes);
   }
 
   void render_native_logs() {

@@ -7,6 +7,8 @@
 
 #include "daemonize/core/interpolation.hpp"
 #include "daemonize/core/paths.hpp"
+#include "daemonize/core/units.hpp"
+#include "daemonize/core/windows_stop_budget.hpp"
 #include "daemonize/windows/quoting.hpp"
 #include "daemonize/windows/render.hpp"
 
@@ -179,6 +181,12 @@ void check_hooks(const Service& service, Diagnostics& diagnostics) {
 
 void check_common(const Service& service, const std::string& account, Diagnostics& diagnostics) {
   check_hooks(service, diagnostics);
+  if (is_infinite(service.stop.timeout)) {
+    diagnostics.warning("stop.timeout",
+                        "Windows cannot wait forever for a stop (the SCM needs a wait hint and a "
+                        "pre-shutdown time): stop.timeout = \"infinity\" acts as \"" +
+                            format_duration(windows::kInfiniteStopTimeout) + "\"");
+  }
   check_windows_path("service.command", service.command, diagnostics);
   if (auto problem = service_type_problem(service.type, TargetOs::windows)) {
     diagnostics.error("service.type", *problem);

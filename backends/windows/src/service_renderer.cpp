@@ -237,9 +237,9 @@ RenderResult render_windows_service(const Service& service, const RenderOptions&
   const auto& account = registration.account;
   const std::string& image = registration.image_path;
   const std::string& display_name = registration.display_name;
-  const auto stop_wait_seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(service.stop.timeout + stop_wait_margin)
-          .count();
+  const auto stop_wait_seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                                     windows::stop_timeout(service.stop.timeout) + stop_wait_margin)
+                                     .count();
 
   // The settings `sc create` and `sc config` share; reconfiguring clears dependencies with "/".
   auto sc_settings = [&](bool create) {

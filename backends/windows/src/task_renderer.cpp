@@ -204,8 +204,9 @@ void check_native(const Service& service, detail::Diagnostics& diagnostics) {
                         "Task Scheduler restarts a task only when it fails; a clean exit is not "
                         "restarted (restart.policy = \"always\" acts as \"on-failure\")");
   }
-  for (const auto* key : {"restart.success_exit_codes", "restart.multiplier", "restart.max_delay",
-                          "restart.reset_after", "restart.window"}) {
+  for (const auto* key :
+       {"restart.success_exit_codes", "restart.prevent_exit_codes", "restart.multiplier",
+        "restart.max_delay", "restart.reset_after", "restart.window"}) {
     if (is_set(service, key)) {
       diagnostics.warning(key, std::string(key) +
                                    " is not expressible: Task Scheduler retries a failed task "

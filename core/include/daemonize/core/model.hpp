@@ -16,6 +16,12 @@ namespace daemonize {
 
 using Duration = std::chrono::milliseconds;
 
+// stop.timeout = "infinity": never escalate to the kill (systemd's TimeoutStopSec=infinity).
+inline constexpr Duration kInfiniteDuration = Duration::max();
+[[nodiscard]] constexpr bool is_infinite(Duration duration) {
+  return duration == kInfiniteDuration;
+}
+
 // The operating system a manifest is merged for (selects [os.linux] / [os.macos] / [os.windows]).
 enum class TargetOs { linux, macos, windows };
 
@@ -29,8 +35,9 @@ enum class HealthCheckKind { http, tcp, exec };
 enum class WindowsBackend { service, task };
 enum class WindowsStart { automatic, delayed_automatic, demand, disabled };
 enum class TaskTrigger { boot, logon };
-// [stop] kill: which processes stop.signal (and the final SIGKILL) reach.
-enum class KillScope { group, main, all };
+// [stop] kill: which processes stop.signal (and the final SIGKILL) reach. mixed: the signal to
+// the main process, the final kill to the whole tree (systemd's KillMode=mixed).
+enum class KillScope { group, main, all, mixed };
 // [service] type: how the program tells that it started (systemd's Type=).
 enum class ServiceType { simple, forking, oneshot, notify };
 
@@ -51,17 +58,22 @@ struct RestartConfig {
   std::uint32_t max_restarts = 10;  // 0 = unlimited
   Duration window = std::chrono::minutes(5);
   std::vector<int> success_exit_codes{0};
+  // Exits that are failures but never restarted (systemd's RestartPreventExitStatus=).
+  std::vector<int> prevent_exit_codes;
 };
 
 struct StopConfig {
   Signal signal = Signal::term;
-  Duration timeout = std::chrono::seconds(30);
+  Duration timeout = std::chrono::seconds(30);  // kInfiniteDuration: "infinity"
   KillScope kill = KillScope::group;
 };
 
 struct ReloadConfig {
   Signal signal = Signal::hangup;
   std::vector<std::string> command;  // argv run instead of the signal (may use interpolation)
+  // [hooks] reload with a signal written in the manifest: the signal follows the hooks when they
+  // all succeeded (systemd's ExecReload= lines, then /bin/kill -SIG $MAINPID).
+  bool signal_after_hooks = false;
 };
 
 // One command of [hooks]: an argv array, or { command = [...], ignore_failure, timeout }.

@@ -24,6 +24,11 @@
 //
 // stop.kill = "main": stop.signal and the final kill reach the main process only; what it
 // started is never waited for or stopped (ChildExited is handled as if the tree were empty).
+// stop.kill = "mixed": stop.signal reaches the main process only; once it is gone (or at
+// stop.timeout) everything left is killed, as systemd's KillMode=mixed. stop.timeout infinite:
+// no timer, the stop waits for the processes. restart.prevent_exit_codes: such an exit is a
+// failure (the watchdog exits with it) and is never restarted. [hooks] reload with
+// reload.signal_after_hooks: the signal follows the hooks when none failed.
 // [service] type changes what "started" means (docs/watchdog.md, "Service types"):
 //   forking  the launcher runs while `starting`; its exit 0 starts the reading of pid_file
 //            (ReadPidFile, answered by MainPidFound or PidFileUnusable, polled with the timer
@@ -290,6 +295,8 @@ class Supervisor {
 
   void child_gone(const ExitStatus& status, bool tree_empty, SupervisorActions& out);
   void begin_stopping(SupervisorActions& out);
+  void kill_leftovers(SupervisorActions& out);
+  void send_reload_signal(SupervisorActions& out);
   void finish(SupervisorActions& out);
   void schedule_restart(SupervisorActions& out);
   void exit_with(SupervisorState final_state, int code, SupervisorActions& out);
