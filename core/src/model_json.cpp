@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "daemonize/core/units.hpp"
 #include "spellings.hpp"
 
 namespace daemonize {
@@ -177,7 +178,7 @@ boost::json::value to_json(const Service& s) {
       {"rbac", rbac},
       {"allow_principals", string_array(s.kubernetes.allow_principals)},
   };
-  return boost::json::object{
+  boost::json::object model{
       {"schema", s.schema},
       {"os", to_string(s.os)},
       {"service", service},
@@ -197,6 +198,17 @@ boost::json::value to_json(const Service& s) {
       {"windows", windows},
       {"kubernetes", kubernetes},
   };
+  // [schedule] appears only when the manifest has one.
+  if (s.schedule) {
+    model["schedule"] = boost::json::object{
+        {"cron", s.schedule->cron},
+        {"every", format_duration(s.schedule->every)},
+        {"randomized_delay", format_duration(s.schedule->randomized_delay)},
+        {"persistent", s.schedule->persistent},
+        {"overlap", to_string(s.schedule->overlap)},
+    };
+  }
+  return model;
 }
 
 }  // namespace daemonize
