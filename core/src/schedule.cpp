@@ -53,7 +53,8 @@ class FieldParser {
     std::size_t start = 0;
     while (true) {
       const auto comma = text_.find(',', start);
-      const auto item = text_.substr(start, comma == std::string_view::npos ? comma : comma - start);
+      const auto item =
+          text_.substr(start, comma == std::string_view::npos ? comma : comma - start);
       if (auto error = parse_item(item, start, values)) return error;
       if (comma == std::string_view::npos) break;
       start = comma + 1;
@@ -90,7 +91,8 @@ class FieldParser {
     if (!number) {
       std::string expected = "a number";
       if (!rule_.names[0].empty())
-        expected += rule_.maximum == 7 ? " or a day name (sun..sat)" : " or a month name (jan..dec)";
+        expected +=
+            rule_.maximum == 7 ? " or a day name (sun..sat)" : " or a month name (jan..dec)";
       return error_at(at, "has '" + std::string(word) + "' where " + expected + " belongs");
     }
     if (*number < rule_.minimum || *number > rule_.maximum) {
@@ -111,9 +113,9 @@ class FieldParser {
     const auto range = item.substr(0, slash);
     if (slash != std::string_view::npos) {
       const auto step_text = item.substr(slash + 1);
-      const bool digits =
-          !step_text.empty() && step_text.size() <= 2 &&
-          std::all_of(step_text.begin(), step_text.end(), [](char c) { return c >= '0' && c <= '9'; });
+      const bool digits = !step_text.empty() && step_text.size() <= 2 &&
+                          std::all_of(step_text.begin(), step_text.end(),
+                                      [](char c) { return c >= '0' && c <= '9'; });
       step = digits ? std::stoi(std::string(step_text)) : 0;
       if (step < 1) {
         return error_at(at + slash + 1,
@@ -130,8 +132,8 @@ class FieldParser {
       if (auto error = checked(range.substr(0, dash), at, low)) return error;
       if (auto error = checked(range.substr(dash + 1), at + dash + 1, high)) return error;
       if (low > high) {
-        return error_at(at, "has the range '" + std::string(range) +
-                                "', whose start is after its end");
+        return error_at(at,
+                        "has the range '" + std::string(range) + "', whose start is after its end");
       }
     } else {
       if (auto error = checked(range, at, low)) return error;
@@ -146,9 +148,7 @@ class FieldParser {
   std::size_t offset_;
 };
 
-std::string two_digits(int value) {
-  return (value < 10 ? "0" : "") + std::to_string(value);
-}
+std::string two_digits(int value) { return (value < 10 ? "0" : "") + std::to_string(value); }
 
 // A field as an OnCalendar component: "*" or a comma list.
 std::string calendar_list(const CronField& field, bool padded) {
@@ -230,8 +230,8 @@ std::vector<std::string> systemd_calendars(const CronExpression& e) {
   return {spec(true, true)};
 }
 
-std::optional<std::vector<CalendarInterval>> launchd_calendar_intervals(
-    const CronExpression& e, std::size_t limit) {
+std::optional<std::vector<CalendarInterval>> launchd_calendar_intervals(const CronExpression& e,
+                                                                        std::size_t limit) {
   // One dictionary per combination of the restricted fields' values (launchd matches a
   // dictionary when all its keys match; the job runs when any dictionary matches).
   auto expand = [&](std::vector<CalendarInterval> from, const CronField& field,
@@ -259,7 +259,8 @@ std::optional<std::vector<CalendarInterval>> launchd_calendar_intervals(
       if (!all) return std::nullopt;
     }
     if (days) all = expand(std::move(*all), e.field(CronFieldKind::day_of_month), "Day");
-    if (all && weekdays) all = expand(std::move(*all), e.field(CronFieldKind::day_of_week), "Weekday");
+    if (all && weekdays)
+      all = expand(std::move(*all), e.field(CronFieldKind::day_of_week), "Weekday");
     return all;
   };
   const auto& dom = e.field(CronFieldKind::day_of_month);
@@ -280,10 +281,12 @@ std::optional<std::string> cron_for_interval(std::chrono::milliseconds every) {
   using std::chrono::minutes;
   if (every.count() <= 0 || every % minutes(1) != std::chrono::milliseconds(0)) return std::nullopt;
   const auto total = every / minutes(1);
-  if (total < 60 && 60 % total == 0) return total == 1 ? "* * * * *" : "*/" + std::to_string(total) + " * * * *";
+  if (total < 60 && 60 % total == 0)
+    return total == 1 ? "* * * * *" : "*/" + std::to_string(total) + " * * * *";
   if (total % 60 != 0) return std::nullopt;
   const auto hours = total / 60;
-  if (hours < 24 && 24 % hours == 0) return hours == 1 ? "0 * * * *" : "0 */" + std::to_string(hours) + " * * *";
+  if (hours < 24 && 24 % hours == 0)
+    return hours == 1 ? "0 * * * *" : "0 */" + std::to_string(hours) + " * * *";
   if (hours == 24) return "0 0 * * *";
   return std::nullopt;
 }

@@ -1030,8 +1030,8 @@ Section schedule_section() {
               with_default(duration<&Service::schedule, &Sc::every>(
                                "every", "Interval between runs", longer_than_zero),
                            "not set"),
-              duration<&Service::schedule, &Sc::randomized_delay>(
-                  "randomized_delay", "Random delay added to each run"),
+              duration<&Service::schedule, &Sc::randomized_delay>("randomized_delay",
+                                                                  "Random delay added to each run"),
               flag<&Service::schedule, &Sc::persistent>("persistent",
                                                         "Catch up a run missed while off"),
               choice<&Service::schedule, &Sc::overlap>(

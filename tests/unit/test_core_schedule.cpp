@@ -47,10 +47,8 @@ command = "/usr/bin/backup"
 TEST(CronExpression, ListsRangesStepsAndNames) {
   EXPECT_EQ(values("*/15 * * * *", CronFieldKind::minute), (std::vector<int>{0, 15, 30, 45}));
   EXPECT_EQ(values("0 8-18/5 * * *", CronFieldKind::hour), (std::vector<int>{8, 13, 18}));
-  EXPECT_EQ(values("0 0 1,15,31 * *", CronFieldKind::day_of_month),
-            (std::vector<int>{1, 15, 31}));
-  EXPECT_EQ(values("0 0 * JAN-mar,dec *", CronFieldKind::month),
-            (std::vector<int>{1, 2, 3, 12}));
+  EXPECT_EQ(values("0 0 1,15,31 * *", CronFieldKind::day_of_month), (std::vector<int>{1, 15, 31}));
+  EXPECT_EQ(values("0 0 * JAN-mar,dec *", CronFieldKind::month), (std::vector<int>{1, 2, 3, 12}));
   EXPECT_EQ(values("0 0 * * mon-fri", CronFieldKind::day_of_week),
             (std::vector<int>{1, 2, 3, 4, 5}));
   // 7 is Sunday as 0 is.
@@ -71,15 +69,15 @@ TEST(CronExpression, ErrorsNameTheFieldAndItsOffset) {
   EXPECT_EQ(error.message, "the minute field has step '0' (a step is a number from 1)");
   EXPECT_EQ(error.offset, 2U);
   error = refused("0 0 * * fri-mon");
-  EXPECT_EQ(error.message, "the day of week field has the range 'fri-mon', whose start is after "
-                           "its end");
+  EXPECT_EQ(error.message,
+            "the day of week field has the range 'fri-mon', whose start is after "
+            "its end");
   EXPECT_EQ(error.offset, 8U);
   EXPECT_EQ(refused("5/10 * * * *").message,
             "the minute field has '5/10': a step follows '*' or a range (\"*/n\", \"a-b/n\")");
   EXPECT_EQ(refused("1,,2 * * * *").message, "the minute field has an empty list element");
   error = refused("0 0 * *");
-  EXPECT_EQ(error.message,
-            "needs 5 fields (minute hour day-of-month month day-of-week), got 4");
+  EXPECT_EQ(error.message, "needs 5 fields (minute hour day-of-month month day-of-week), got 4");
   EXPECT_EQ(error.offset, 7U);
   error = refused("0 0 * * * /bin/true");
   EXPECT_EQ(error.offset, 10U);
@@ -89,8 +87,7 @@ TEST(CronExpression, ErrorsNameTheFieldAndItsOffset) {
 }
 
 TEST(CronExpression, SystemdCalendarsAreFaithful) {
-  EXPECT_EQ(systemd_calendars(parsed("30 2 * * *")),
-            (std::vector<std::string>{"*-*-* 02:30:00"}));
+  EXPECT_EQ(systemd_calendars(parsed("30 2 * * *")), (std::vector<std::string>{"*-*-* 02:30:00"}));
   EXPECT_EQ(systemd_calendars(parsed("*/20 8-10 * * mon-fri")),
             (std::vector<std::string>{"Mon,Tue,Wed,Thu,Fri *-*-* 08,09,10:00,20,40:00"}));
   // Both day fields restricted: cron runs on either, a calendar line says both; two lines.
@@ -109,9 +106,10 @@ TEST(CronExpression, LaunchdIntervalsAreFaithful) {
   EXPECT_EQ(*intervals, (std::vector<CalendarInterval>{{{"Hour", 2}, {"Minute", 30}}}));
   intervals = launchd_calendar_intervals(parsed("0 4 1 * sun,sat"), 100);
   ASSERT_TRUE(intervals);
-  EXPECT_EQ(*intervals, (std::vector<CalendarInterval>{{{"Day", 1}, {"Hour", 4}, {"Minute", 0}},
-                                                       {{"Hour", 4}, {"Minute", 0}, {"Weekday", 0}},
-                                                       {{"Hour", 4}, {"Minute", 0}, {"Weekday", 6}}}));
+  EXPECT_EQ(*intervals,
+            (std::vector<CalendarInterval>{{{"Day", 1}, {"Hour", 4}, {"Minute", 0}},
+                                           {{"Hour", 4}, {"Minute", 0}, {"Weekday", 0}},
+                                           {{"Hour", 4}, {"Minute", 0}, {"Weekday", 6}}}));
   intervals = launchd_calendar_intervals(parsed("*/30 9-10 * * *"), 100);
   ASSERT_TRUE(intervals);
   EXPECT_EQ(intervals->size(), 4U);
@@ -154,17 +152,19 @@ overlap = "queue"
 }
 
 TEST(ScheduleManifest, ErrorsAtTheBadField) {
-  EXPECT_EQ(messages(std::string(head) + "\n[schedule]\ncron = \"0 3 * * 8\"\n"),
-            (std::vector<std::string>{
-                "job.toml:6:17: error: 'schedule.cron': the day of week field has 8, outside 0-7"}));
+  EXPECT_EQ(
+      messages(std::string(head) + "\n[schedule]\ncron = \"0 3 * * 8\"\n"),
+      (std::vector<std::string>{
+          "job.toml:6:17: error: 'schedule.cron': the day of week field has 8, outside 0-7"}));
   EXPECT_EQ(messages(std::string(head) + "\n[schedule]\npersistent = true\n"),
             (std::vector<std::string>{"job.toml:5:1: error: [schedule] needs 'cron' (a 5-field "
                                       "cron expression) or 'every' (an interval)"}));
   EXPECT_EQ(messages(std::string(head) + "\n[schedule]\ncron = \"* * * * *\"\nevery = \"1h\"\n"),
             (std::vector<std::string>{"job.toml:7:9: error: 'schedule.every' conflicts with "
                                       "'schedule.cron' (a schedule has one of them)"}));
-  EXPECT_EQ(messages(std::string(head) + "\n[schedule]\nevery = \"0s\"\n"),
-            (std::vector<std::string>{"job.toml:6:9: error: 'schedule.every' must be longer than 0"}));
+  EXPECT_EQ(
+      messages(std::string(head) + "\n[schedule]\nevery = \"0s\"\n"),
+      (std::vector<std::string>{"job.toml:6:9: error: 'schedule.every' must be longer than 0"}));
   EXPECT_EQ(messages(std::string(head) + "type = \"simple\"\n\n[schedule]\nevery = \"1h\"\n"),
             (std::vector<std::string>{"job.toml:4:8: error: [schedule] runs the service as a job: "
                                       "its type is \"oneshot\" (the type is \"simple\")"}));

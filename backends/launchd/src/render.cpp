@@ -360,8 +360,7 @@ class PlistRenderer {
            "time)");
     }
     if (schedule.overlap != ScheduleOverlap::skip) {
-      warn("schedule.overlap", std::string("launchd: overlap = \"") +
-                                   to_string(schedule.overlap) +
+      warn("schedule.overlap", std::string("launchd: overlap = \"") + to_string(schedule.overlap) +
                                    "\" is not expressible: launchd does not start a job that is "
                                    "still running, so that run is skipped (overlap = \"skip\")");
     }

@@ -4,11 +4,11 @@
 #include <chrono>
 
 #include "common.hpp"
-#include "task_schedule.hpp"
 #include "daemonize/core/interpolation.hpp"
 #include "daemonize/core/xml_text.hpp"
 #include "daemonize/windows/quoting.hpp"
 #include "daemonize/windows/render.hpp"
+#include "task_schedule.hpp"
 
 namespace daemonize::windows {
 
@@ -481,9 +481,9 @@ RenderResult render_windows_task(const Service& service, const RenderOptions& op
   RenderResult result;
   Artifact xml;
   xml.file_name = service.name + ".xml";
-  xml.content = utf16le_with_bom(
-      render_task_xml(service, principal, action, restart, options.deploying_user,
-                      schedule_triggers, instances_policy));
+  xml.content =
+      utf16le_with_bom(render_task_xml(service, principal, action, restart, options.deploying_user,
+                                       schedule_triggers, instances_policy));
   xml.install_path = installed_task_xml_path(service);  // where deploy puts it
   result.artifacts.push_back(std::move(xml));
   Artifact script;

@@ -49,9 +49,9 @@ std::vector<TimeRun> time_runs(const CronExpression& e) {
   return runs;
 }
 
-const std::array<const char*, 12> kMonths{"January", "February", "March",     "April",
-                                          "May",     "June",     "July",      "August",
-                                          "September", "October", "November", "December"};
+const std::array<const char*, 12> kMonths{"January",   "February", "March",    "April",
+                                          "May",       "June",     "July",     "August",
+                                          "September", "October",  "November", "December"};
 const std::array<const char*, 7> kDays{"Sunday",   "Monday", "Tuesday", "Wednesday",
                                        "Thursday", "Friday", "Saturday"};
 
@@ -105,12 +105,12 @@ std::vector<std::vector<std::string>> day_rules(const CronExpression& e, bool& e
       return wrapped("ScheduleByWeek",
                      joined({"<WeeksInterval>1</WeeksInterval>"}, weekdays_lines(dow)));
     }
-    return wrapped("ScheduleByMonthDayOfWeek",
-                   joined(joined({"<Weeks>", "  <Week>1</Week>", "  <Week>2</Week>",
-                                  "  <Week>3</Week>", "  <Week>4</Week>", "  <Week>Last</Week>",
-                                  "</Weeks>"},
-                                 weekdays_lines(dow)),
-                          months_lines(months)));
+    return wrapped(
+        "ScheduleByMonthDayOfWeek",
+        joined(joined({"<Weeks>", "  <Week>1</Week>", "  <Week>2</Week>", "  <Week>3</Week>",
+                       "  <Week>4</Week>", "  <Week>Last</Week>", "</Weeks>"},
+                      weekdays_lines(dow)),
+               months_lines(months)));
   };
   auto every_day_rule = [&]() {
     if (months.all) return wrapped("ScheduleByDay", {"<DaysInterval>1</DaysInterval>"});
@@ -148,10 +148,13 @@ std::vector<std::string> schedule_trigger_lines(const Service& service,
                             "to 31 days, in whole seconds");
       return {};
     }
-    lines = {"    <TimeTrigger>", "      <Enabled>true</Enabled>",
-             "      <StartBoundary>2000-01-01T00:00:00</StartBoundary>", "      <Repetition>",
+    lines = {"    <TimeTrigger>",
+             "      <Enabled>true</Enabled>",
+             "      <StartBoundary>2000-01-01T00:00:00</StartBoundary>",
+             "      <Repetition>",
              "        <Interval>" + xml_seconds(schedule.every) + "</Interval>",
-             "        <StopAtDurationEnd>false</StopAtDurationEnd>", "      </Repetition>"};
+             "        <StopAtDurationEnd>false</StopAtDurationEnd>",
+             "      </Repetition>"};
     if (!random_delay.empty()) lines.push_back(random_delay);
     lines.emplace_back("    </TimeTrigger>");
     return lines;

@@ -17,6 +17,6 @@ namespace daemonize::windows {
 
 // MultipleInstancesPolicy for [schedule] overlap ("IgnoreNew" without a schedule).
 [[nodiscard]] const char* multiple_instances_policy(const Service& service,
-                                                   detail::Diagnostics& diagnostics);
+                                                    detail::Diagnostics& diagnostics);
 
 }  // namespace daemonize::windows

@@ -23,7 +23,7 @@ class CronInstallTarget final : public InstallTarget {
   [[nodiscard]] std::unique_ptr<Installer> installer(const InstalledService& installed,
                                                      const InvokingUser& user) const override {
     cron::InstallerSpec spec{installed.name, installed.scope,          user.uid, user.name,
-                             user.home,      installed.daemonize_path, "", std::nullopt};
+                             user.home,      installed.daemonize_path, "",       std::nullopt};
     for (const auto& file : installed.files) {
       if (file.kind == "manifest") spec.manifest_path = file.path;
     }

@@ -203,10 +203,10 @@ struct KubernetesConfig {
 // [schedule]: the service is a job run on a calendar (`cron`) or at an interval (`every`).
 enum class ScheduleOverlap { skip, queue, allow };
 struct ScheduleConfig {
-  std::string cron;               // 5-field cron expression; "" when `every` is set
-  Duration every{0};              // 0 when `cron` is set
-  Duration randomized_delay{0};   // each run is delayed by a random time up to this
-  bool persistent = false;        // a run missed while the machine was off runs at the next start
+  std::string cron;              // 5-field cron expression; "" when `every` is set
+  Duration every{0};             // 0 when `cron` is set
+  Duration randomized_delay{0};  // each run is delayed by a random time up to this
+  bool persistent = false;       // a run missed while the machine was off runs at the next start
   ScheduleOverlap overlap = ScheduleOverlap::skip;
 };
 
