@@ -2,7 +2,6 @@
 
 #include <boost/json.hpp>
 
-#include "daemonize/core/units.hpp"
 #include "spellings.hpp"
 
 namespace daemonize {
@@ -202,8 +201,8 @@ boost::json::value to_json(const Service& s) {
   if (s.schedule) {
     model["schedule"] = boost::json::object{
         {"cron", s.schedule->cron},
-        {"every", format_duration(s.schedule->every)},
-        {"randomized_delay", format_duration(s.schedule->randomized_delay)},
+        {"every_ms", s.schedule->every.count()},
+        {"randomized_delay_ms", s.schedule->randomized_delay.count()},
         {"persistent", s.schedule->persistent},
         {"overlap", to_string(s.schedule->overlap)},
     };
