@@ -942,6 +942,12 @@ class ManifestDecoder final : public schema::KeyContext {
     error(service_.position_of(position_key), key, std::move(message));
   }
 
+  void error_in_value(const std::string& path, std::size_t offset, std::string message) override {
+    auto at = service_.position_of(path);
+    if (at.line > 0) at.column += 1 + static_cast<int>(offset);
+    error(at, path, std::move(message));
+  }
+
   // Reports interpolation syntax errors with the column inside the string.
   void check_template(const std::string& path, const std::string& text) override {
     auto parsed = parse_template(text);

@@ -45,6 +45,7 @@ const char* to_string(TargetOs os) { return spelled(os, TargetOs::linux); }
 const char* to_string(LogTimezone timezone) { return spelled(timezone, LogTimezone::utc); }
 const char* to_string(KillScope scope) { return spelled(scope, KillScope::group); }
 const char* to_string(HookPhase phase) { return spelled(phase, HookPhase::pre_start); }
+const char* to_string(ScheduleOverlap overlap) { return spelled(overlap, ScheduleOverlap::skip); }
 
 const std::vector<HookCommand>& HooksConfig::of(HookPhase phase) const {
   switch (phase) {

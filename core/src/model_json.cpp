@@ -188,7 +188,7 @@ boost::json::value to_json(const Service& s) {
       {"rbac", rbac},
       {"allow_principals", string_array(s.kubernetes.allow_principals)},
   };
-  return boost::json::object{
+  boost::json::object model{
       {"schema", s.schema},
       {"os", to_string(s.os)},
       {"service", service},
@@ -208,6 +208,17 @@ boost::json::value to_json(const Service& s) {
       {"windows", windows},
       {"kubernetes", kubernetes},
   };
+  // [schedule] appears only when the manifest has one.
+  if (s.schedule) {
+    model["schedule"] = boost::json::object{
+        {"cron", s.schedule->cron},
+        {"every_ms", s.schedule->every.count()},
+        {"randomized_delay_ms", s.schedule->randomized_delay.count()},
+        {"persistent", s.schedule->persistent},
+        {"overlap", to_string(s.schedule->overlap)},
+    };
+  }
+  return model;
 }
 
 }  // namespace daemonize

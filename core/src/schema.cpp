@@ -9,6 +9,7 @@
 #include "daemonize/core/dns_label.hpp"
 #include "daemonize/core/interpolation.hpp"
 #include "daemonize/core/manifest_limits.hpp"
+#include "daemonize/core/schedule.hpp"
 #include "daemonize/core/suggest.hpp"
 #include "daemonize/core/units.hpp"
 #include "spellings.hpp"
@@ -1015,6 +1016,64 @@ Section hooks_section() {
   };
 }
 
+// [schedule]: the service becomes a job started by the target's scheduler.
+bool cron_expression(KeyContext& context, const std::string& path, const std::string& text) {
+  context.reject_control_characters(path, text, true, "one line");
+  const auto parsed = parse_cron(text);
+  if (const auto* failure = std::get_if<CronError>(&parsed)) {
+    context.error_in_value(path, failure->offset, "'" + path + "': " + failure->message);
+    return false;
+  }
+  return true;
+}
+
+void check_schedule(KeyContext& context) {
+  const bool cron = context.present("cron");
+  const bool every = context.present("every");
+  if (!cron && !every) {
+    context.error("schedule",
+                  "[schedule] needs 'cron' (a 5-field cron expression) or 'every' (an interval)");
+  } else if (cron && every) {
+    context.error("schedule.every",
+                  "'schedule.every' conflicts with 'schedule.cron' (a schedule has one of them)");
+  }
+  // A scheduled service is a job: it runs to its end, each time the schedule says.
+  auto& service = context.service();
+  if (!context.stored("service.type")) {
+    service.type = ServiceType::oneshot;
+  } else if (service.type != ServiceType::oneshot) {
+    context.error_at("service.type", "service.type",
+                     std::string("[schedule] runs the service as a job: its type is \"oneshot\" "
+                                 "(the type is \"") +
+                         to_string(service.type) + "\")");
+  }
+}
+
+Section schedule_section() {
+  using Sc = ScheduleConfig;
+  return {
+      .name = "schedule",
+      .docs = "Run the service as a job on a calendar or at an interval",
+      .keys =
+          {
+              with_default(text<&Service::schedule, &Sc::cron>(
+                               "cron", "\"M H DoM Mon DoW\", as in crontab(5)", cron_expression),
+                           "not set"),
+              with_default(duration<&Service::schedule, &Sc::every>(
+                               "every", "Interval between runs", longer_than_zero),
+                           "not set"),
+              duration<&Service::schedule, &Sc::randomized_delay>("randomized_delay",
+                                                                  "Random delay added to each run"),
+              flag<&Service::schedule, &Sc::persistent>("persistent",
+                                                        "Catch up a run missed while off"),
+              choice<&Service::schedule, &Sc::overlap>(
+                  "overlap", "A run due while the last one runs: skipped, queued or started"),
+          },
+      .enter = [](Service& s) { s.schedule.emplace(); },
+      .check = check_schedule,
+  };
+}
+
 std::vector<Section> make_sections() {
   using S = Service;
   using R = RestartConfig;
@@ -1070,6 +1129,9 @@ std::vector<Section> make_sections() {
                                            "A oneshot stays active after success"),
            },
        .check = check_service_type});
+  // Right after [service]: a schedule makes the type "oneshot" before [restart] and [health]
+  // are checked against it.
+  all.push_back(schedule_section());
   all.push_back({.name = "env",
                  .docs = "Environment variables of the program",
                  .free_form = FreeForm{.name_problem = env_name_problem,

@@ -155,6 +155,8 @@ class KeyContext {
   void error(const std::string& key, std::string message) {
     error_at(key, key, std::move(message));
   }
+  // An error inside the string value at `path`, `offset` bytes after its opening quote.
+  virtual void error_in_value(const std::string& path, std::size_t offset, std::string message) = 0;
   // Interpolation syntax errors, with the column inside the string.
   virtual void check_template(const std::string& path, const std::string& text) = 0;
   // An absolute path of this OS; one of the other OS only warns.

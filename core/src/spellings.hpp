@@ -111,4 +111,10 @@ constexpr std::optional<Enum> value_spelled(std::string_view text) {
   return std::nullopt;
 }
 
+template <>
+inline constexpr std::array<Spelling<ScheduleOverlap>, 3> spellings<ScheduleOverlap>{
+    {{"skip", ScheduleOverlap::skip},
+     {"queue", ScheduleOverlap::queue},
+     {"allow", ScheduleOverlap::allow}}};
+
 }  // namespace daemonize

@@ -89,6 +89,14 @@ def main() -> int:
         value = table.get(name) if name else table
         return value is not None and value != {}
 
+    # [schedule] makes a service a job (a oneshot), which everything.toml is not: its keys are
+    # shown by examples/nightly-backup.toml ('every' excludes 'cron', which the example uses).
+    nightly = tomllib.loads((root / "examples/nightly-backup.toml").read_text())
+    for key in [key for key in keys if key.startswith("schedule.")]:
+        keys.remove(key)
+        if key != "schedule.every" and not is_set(nightly, key):
+            problems.append(f"examples/nightly-backup.toml: key `{key}` is not set")
+
     for key in keys:
         found = any(is_set(layer, key) for layer in layers)
         group = next((i for i, members in enumerate(exclusive_groups) if key in members), None)

@@ -13,6 +13,7 @@ For each tests/golden/launchd/<case>.plist:
 Exit 0 = all good, 1 = a check failed, 77 = a tool is missing (only when CI is not "true").
 """
 import argparse
+import datetime
 import os
 import plistlib
 import shutil
@@ -160,7 +161,81 @@ def expected_values(manifest):
     if resource_limits:
         expected["SoftResourceLimits"] = resource_limits
         expected["HardResourceLimits"] = resource_limits
+    if "schedule" in manifest:
+        # A job: started by its schedule, never at load, never kept alive.
+        del expected["RunAtLoad"]
+        del expected["KeepAlive"]
+        absent += ["RunAtLoad", "KeepAlive"]
+        if "every" in manifest["schedule"]:
+            expected["StartInterval"] = seconds_rounded_up(manifest["schedule"]["every"], "1s")
     return expected, absent
+
+
+CRON_NAMES = {3: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                  "dec"],
+              4: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]}
+CRON_RANGES = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)]
+
+
+def cron_sets(expression):
+    """crontab(5) fields as value sets, written independently of the C++ parser."""
+    sets = []
+    for index, field in enumerate(expression.split()):
+        low, high = CRON_RANGES[index]
+        names = CRON_NAMES.get(index, [])
+
+        def number(text):
+            if text.lower() in names:
+                return names.index(text.lower()) + (1 if index == 3 else 0)
+            return int(text)
+        values = set()
+        for item in field.split(","):
+            part, _, step = item.partition("/")
+            step = int(step) if step else 1
+            if part == "*":
+                first, last = low, high
+            elif "-" in part:
+                first, last = (number(bound) for bound in part.split("-"))
+            else:
+                first = last = number(part)
+            values.update(range(first, last + 1, step))
+        if index == 4 and 7 in values:
+            values.discard(7)
+            values.add(0)
+        sets.append((values, field.startswith("*")))
+    return sets
+
+
+def schedule_mismatch(expression, entries):
+    """The first minute of 2027 where cron and the StartCalendarInterval entries disagree."""
+    (minutes, _), (hours, _), (days, day_star), (months, _), (weekdays, weekday_star) = \
+        cron_sets(expression)
+    keys = {"Minute": lambda t: t.minute, "Hour": lambda t: t.hour, "Day": lambda t: t.day,
+            "Month": lambda t: t.month, "Weekday": lambda t: (t.weekday() + 1) % 7}
+    # Only minutes and hours someone names can differ (a key an entry lacks matches them all).
+    def candidates(values, key, count):
+        if any(key not in entry for entry in entries):
+            return range(count)
+        return sorted(values | {entry[key] for entry in entries})
+    day = datetime.datetime(2027, 1, 1)
+    moments = []
+    while day.year == 2027:
+        moments += [day.replace(hour=h, minute=m) for h in candidates(hours, "Hour", 24)
+                    for m in candidates(minutes, "Minute", 60)]
+        day += datetime.timedelta(days=1)
+    for moment in moments:
+        weekday = (moment.weekday() + 1) % 7
+        if day_star or weekday_star:
+            day_ok = moment.day in days and weekday in weekdays
+        else:
+            day_ok = moment.day in days or weekday in weekdays
+        cron = (moment.minute in minutes and moment.hour in hours and moment.month in months
+                and day_ok)
+        launchd = any(all(keys[key](moment) == value for key, value in entry.items())
+                      for entry in entries)
+        if cron != launchd:
+            return f"{moment:%Y-%m-%d %H:%M} (a {moment:%a}): cron {cron}, launchd {launchd}"
+    return None
 
 
 def check_types(plist):
@@ -169,7 +244,8 @@ def check_types(plist):
              "ThrottleInterval": int, "ExitTimeOut": int, "ProcessType": str, "UserName": str,
              "GroupName": str, "Umask": int, "WorkingDirectory": str, "EnvironmentVariables": dict,
              "StandardOutPath": str, "StandardErrorPath": str, "SoftResourceLimits": dict,
-             "HardResourceLimits": dict}
+             "HardResourceLimits": dict, "StartCalendarInterval": (dict, list),
+             "StartInterval": int}
     problems = []
     for key, value in plist.items():
         if key not in types:
@@ -226,6 +302,15 @@ def check_case(golden, manifest_path, plistutil):
     for key in absent:
         if key in plist:
             problems.append(f"{key} must be absent, got {plist[key]!r}")
+    with open(manifest_path, "rb") as handle:
+        schedule = tomllib.load(handle).get("schedule")
+    if schedule and "cron" in schedule:
+        entries = plist.get("StartCalendarInterval")
+        entries = [entries] if isinstance(entries, dict) else entries or []
+        mismatch = schedule_mismatch(schedule["cron"], entries)
+        if mismatch:
+            problems.append(f"StartCalendarInterval differs from cron = {schedule['cron']!r} at "
+                            f"{mismatch}")
     return problems
 
 

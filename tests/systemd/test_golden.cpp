@@ -1,6 +1,6 @@
 // Golden tests: tests/manifests/systemd/<case>.toml rendered with a fixed --daemonize-path must
 // equal tests/golden/systemd/<case>.service (and <case>.logrotate, <case>.tmpfiles,
-// <case>.diagnostics when rendered).
+// <case>.diagnostics, <case>.timer when rendered).
 // DAEMONIZE_UPDATE_GOLDEN=1 rewrites the goldens instead of comparing.
 //
 // The fixed daemonize path is /bin/true: every golden also goes through `systemd-analyze
@@ -103,6 +103,7 @@ TEST_P(SystemdGolden, MatchesGolden) {
   std::string logrotate;
   std::string tmpfiles;
   std::string env_file;
+  std::string timer;  // [schedule]
   for (const auto& artifact : result.artifacts) {
     if (artifact.file_name == loaded.service->name + ".service") {
       unit = artifact.content;
@@ -112,6 +113,8 @@ TEST_P(SystemdGolden, MatchesGolden) {
       tmpfiles = artifact.content;
     } else if (artifact.file_name == loaded.service->name + ".env") {
       env_file = artifact.content;
+    } else if (artifact.file_name == loaded.service->name + ".timer") {
+      timer = artifact.content;
     } else {
       ADD_FAILURE() << "unexpected artifact " << artifact.file_name;
     }
@@ -121,6 +124,7 @@ TEST_P(SystemdGolden, MatchesGolden) {
   check_golden(kGoldens / (name + ".logrotate"), logrotate);
   check_golden(kGoldens / (name + ".tmpfiles"), tmpfiles);
   check_golden(kGoldens / (name + ".env"), env_file);
+  check_golden(kGoldens / (name + ".timer"), timer);
   check_golden(kGoldens / (name + ".diagnostics"), format_for_golden(result.diagnostics));
 }
 

@@ -2,6 +2,8 @@
 # Checks every golden of the systemd target with systemd's own tooling:
 #   <case>.service   -> systemd-analyze verify (user units, WantedBy=default.target, with --user)
 #   <case>.logrotate -> logrotate -d
+#   <case>.timer     -> systemd-analyze verify (with its <case>.service next to it), and
+#                       systemd-analyze calendar on each OnCalendar= line
 #   <case>.tmpfiles  -> systemd-tmpfiles --create into a scratch root (user scope: --user with a
 #                       scratch $HOME), which must create every `d` directory it lists
 # Each must exit 0 and print nothing (logrotate -d always prints its plan: no "error:" lines).
@@ -63,6 +65,42 @@ for config in "$golden_dir"/*.logrotate; do
   fi
 done
 
+timers=0
+for timer in "$golden_dir"/*.timer; do
+  [ -e "$timer" ] || continue
+  timers=$((timers + 1))
+  case_name=$(basename "$timer" .timer)
+  if [ ! -e "$golden_dir/$case_name.service" ]; then
+    echo "FAIL: $(basename "$timer") has no $case_name.service to start" >&2
+    failures=$((failures + 1))
+    continue
+  fi
+  # The unit a timer starts is found by name in the timer's directory.
+  mkdir -p "$work/timers/$case_name"
+  cp "$timer" "$work/timers/$case_name/$case_name.timer"
+  cp "$golden_dir/$case_name.service" "$work/timers/$case_name/$case_name.service"
+  output=$(cd "$work" && systemd-analyze verify "$work/timers/$case_name/$case_name.timer" 2>&1)
+  status=$?
+  if [ $status -ne 0 ] || [ -n "$output" ]; then
+    echo "FAIL: systemd-analyze verify $(basename "$timer") (exit $status):" >&2
+    echo "$output" | sed 's/^/    /' >&2
+    failures=$((failures + 1))
+  else
+    echo "ok: systemd-analyze verify $(basename "$timer")"
+  fi
+  while IFS= read -r calendar; do
+    output=$(systemd-analyze calendar "$calendar" 2>&1)
+    status=$?
+    if [ $status -ne 0 ] || ! grep -q 'Next elapse:' <<<"$output"; then
+      echo "FAIL: systemd-analyze calendar '$calendar' ($(basename "$timer"), exit $status):" >&2
+      echo "$output" | sed 's/^/    /' >&2
+      failures=$((failures + 1))
+    else
+      echo "ok: systemd-analyze calendar '$calendar' ($(basename "$timer"))"
+    fi
+  done < <(sed -n 's/^OnCalendar=//p' "$timer")
+done
+
 tmpfiles_checked=0
 for config in "$golden_dir"/*.tmpfiles; do
   [ -e "$config" ] || continue
@@ -111,5 +149,5 @@ if [ $units -eq 0 ]; then
   echo "FAIL: no golden units in $golden_dir" >&2
   exit 1
 fi
-echo "$units units, $rotations logrotate files, $tmpfiles_checked tmpfiles.d files, $failures failures"
+echo "$units units, $timers timers, $rotations logrotate files, $tmpfiles_checked tmpfiles.d files, $failures failures"
 [ $failures -eq 0 ]

@@ -53,6 +53,7 @@ TEST(KeyTable, EveryEnumSpellingLoadsAndPrintsTheSame) {
         } else if (section.name == "health") {
           text += "command = [\"/bin/check\"]\n";
         }
+        if (section.name == "schedule") text += "cron = \"* * * * *\"\n";
         if (section.name == "service" && spelling == "forking")
           text += "pid_file = \"/run/a.pid\"\n";
         const auto loaded = load_manifest_text(text, "e.toml", TargetOs::linux);
@@ -76,6 +77,13 @@ TEST(KeyTable, EveryKeyIsInTheNormalizedJson) {
         "check = \"exec\"\ncommand = [\"/bin/check\"]\n"}) {
     const auto loaded = load_manifest_text(base + "[health]\n" + health, "j.toml", TargetOs::linux);
     ASSERT_TRUE(loaded.service) << health;
+    models.push_back(to_json(*loaded.service));
+  }
+  // [schedule] appears in the JSON only when the manifest has one.
+  for (const char* schedule : {"cron = \"* * * * *\"\n", "every = \"1h\"\n"}) {
+    const auto loaded = load_manifest_text(base + "[schedule]\n" + schedule, "j.toml",
+                                           TargetOs::linux);
+    ASSERT_TRUE(loaded.service) << schedule;
     models.push_back(to_json(*loaded.service));
   }
   for (const auto& section : schema::sections()) {

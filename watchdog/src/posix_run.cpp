@@ -25,6 +25,7 @@
 #include "daemonize/core/loader.hpp"
 #include "daemonize/core/supervisor.hpp"
 #include "daemonize/watchdog/child_output.hpp"
+#include "daemonize/watchdog/detached.hpp"
 #include "daemonize/watchdog/final_marker.hpp"
 #include "daemonize/watchdog/health_probe.hpp"
 #include "daemonize/watchdog/launch_plan.hpp"
@@ -166,6 +167,58 @@ void kill_previous_generation(const StateRecord& previous) {
         std::to_string(previous.process_group) + " from a previous watchdog (pid " +
         std::to_string(previous.watchdog_pid) + ")");
   }
+}
+
+// [schedule] overlap: one run of a job at a time. The lock file lives in the state directory
+// (else the detached watchdog's, which cron's environment always has) and stays locked until
+// this watchdog exits; CLOEXEC keeps it from the job. Returns the exit code of a skipped run,
+// std::nullopt to go on.
+std::optional<int> take_schedule_lock(const Service& service) {
+  if (!service.schedule) return std::nullopt;
+  const bool root = ::geteuid() == 0;
+  auto directory = state_directory(service.name, environment_value, root);
+  if (!directory) {
+    if (auto paths = detached_paths(service.name, environment_value, root))
+      directory = paths->state_directory;
+  }
+  std::error_code ec;
+  if (directory) std::filesystem::create_directories(*directory, ec);
+  if (!directory || ec) {
+    watchdog_log::warning("no directory for the overlap lock of " + service.name +
+                          " (neither a runtime directory nor HOME); runs are not kept apart");
+    return std::nullopt;
+  }
+  const auto lock_path = *directory / "schedule.lock";
+  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) {
+    watchdog_log::warning("cannot open the overlap lock " + lock_path.string() + ": " +
+                          std::strerror(errno) + "; runs are not kept apart");
+    return std::nullopt;
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    std::string holder;
+    char text[32] = {};
+    if (const auto length = ::pread(fd, text, sizeof text - 1, 0); length > 0) {
+      std::string pid(text, static_cast<std::size_t>(length));
+      while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+      if (!pid.empty()) holder = " (pid " + pid + ")";
+    }
+    if (service.schedule->overlap != ScheduleOverlap::queue) {
+      // "allow" too: one watchdog runs one run of a service (the renderers say so).
+      std::cout << service.name << ": skipped: the previous run" << holder
+                << " is still running (overlap = \"" << to_string(service.schedule->overlap)
+                << "\")" << std::endl;
+      return exit_code::success;
+    }
+    std::cout << service.name << ": waiting for the previous run" << holder
+              << " to end (overlap = \"queue\")" << std::endl;
+    while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {
+    }
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0)
+    watchdog_log::warning("cannot write the overlap lock " + lock_path.string());
+  return std::nullopt;  // fd stays open: the lock ends with the process
 }
 
 // `run --detach`: a watchdog that ended for good tells the next `run --detach` not to start.
@@ -657,6 +710,8 @@ int run_watchdog(const RunOptions& options) {
     return startup.exit_code();
   }
   if (stopped_during_startup("while the environment was built")) return exit_code::success;
+
+  if (const auto skipped = take_schedule_lock(service)) return *skipped;
 
   StateStore store;
   if (auto error = store.open(service.name); !error.empty()) {

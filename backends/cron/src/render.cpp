@@ -1,6 +1,8 @@
 #include <sstream>
 
 #include "daemonize/core/paths.hpp"
+#include "daemonize/core/schedule.hpp"
+#include "daemonize/core/units.hpp"
 #include "daemonize/cron/backend.hpp"
 
 namespace daemonize::cron {
@@ -34,6 +36,57 @@ std::string quote_plain(std::string_view word) {
   }
   quoted += '\'';
   return quoted;
+}
+
+// [schedule]: the expression itself runs the watchdog in the foreground, which applies [logs],
+// [stop] and the overlap lock (a run due while the last one runs is skipped or waits).
+RenderResult render_schedule_block(const Service& service, const RenderOptions& options,
+                                   RenderResult& result) {
+  const auto& schedule = *service.schedule;
+  auto diagnose = [&](Severity severity, std::string key, std::string message) {
+    result.diagnostics.push_back({severity, "", 0, 0, std::move(key), "cron: " + message});
+  };
+  std::string expression = schedule.cron;
+  if (expression.empty()) {
+    const auto every = cron_for_interval(schedule.every);
+    if (!every) {
+      diagnose(Severity::error, "schedule.every",
+               "every = \"" + format_duration(schedule.every) +
+                   "\" is not expressible: a crontab line repeats at minutes that divide an hour "
+                   "(1m to 30m), hours that divide a day (1h to 12h) or daily (1d); use one of "
+                   "those or 'schedule.cron'");
+      return std::move(result);
+    }
+    expression = *every;
+  }
+  if (schedule.randomized_delay.count() > 0) {
+    diagnose(Severity::warning, "schedule.randomized_delay",
+             "'schedule.randomized_delay' is not applied (cron starts each run on the minute)");
+  }
+  if (schedule.persistent) {
+    diagnose(Severity::warning, "schedule.persistent",
+             "'schedule.persistent' is not applied (cron does not run what it missed while the "
+             "machine was off)");
+  }
+  if (schedule.overlap == ScheduleOverlap::allow) {
+    diagnose(Severity::warning, "schedule.overlap",
+             "overlap = \"allow\" is not expressible: the watchdog runs one run of a service at "
+             "a time, so a run due while the last one runs is skipped (overlap = \"skip\")");
+  }
+  // stdout carries "skipped: ..." when a run overlaps: discard it so cron mails only errors.
+  const std::string command = quote_for_crontab(daemonize_path(service, options)) + " run " +
+                              quote_for_crontab(manifest_path(service, options)) + " >/dev/null";
+  std::ostringstream block;
+  block << begin_marker(service.name) << '\n'
+        << expression << ' ' << command << '\n'
+        << end_marker(service.name) << '\n';
+  Artifact artifact;
+  artifact.file_name = service.name + ".crontab";
+  artifact.install_path = "";
+  artifact.content = block.str();
+  artifact.mode = 0600;
+  result.artifacts.push_back(std::move(artifact));
+  return std::move(result);
 }
 
 class CronBackend final : public Backend {
@@ -95,6 +148,7 @@ RenderResult render_cron_block(const Service& service, const RenderOptions& opti
          "the watchdog");
   }
 
+  if (service.schedule) return render_schedule_block(service, options, result);
   const std::string command = quote_for_crontab(daemonize_path(service, options)) + " run " +
                               quote_for_crontab(manifest_path(service, options)) + " --detach";
   // stdout carries "already running (pid N)" every minute: discard it so cron mails only errors.

@@ -119,6 +119,16 @@ class Renderer {
               "run the program in the foreground (type = \"simple\")");
         return false;
       case ServiceType::oneshot:
+        if (service_.schedule) {
+          // A scheduled job would be a CronJob; this target renders Deployments only.
+          error("schedule",
+                "[schedule] needs a CronJob, which this target does not render yet (it renders "
+                "Deployments only); write the CronJob by hand with schedule: \"" +
+                    (service_.schedule->cron.empty() ? std::string("<5-field expression>")
+                                                     : service_.schedule->cron) +
+                    "\"");
+          return false;
+        }
         error("service.type",
               "type = \"oneshot\" cannot run in a Deployment, which restarts the pod after every "
               "exit; run it as a Kubernetes Job instead (this target renders Deployments only)");

@@ -13,12 +13,17 @@
 #include "daemonize/core/installer.hpp"  // posix_install_paths(): what deploy installs
 #include "daemonize/core/interpolation.hpp"
 #include "daemonize/core/paths.hpp"
+#include "daemonize/core/schedule.hpp"
 #include "daemonize/core/units.hpp"
 #include "daemonize/launchd/backend.hpp"
 #include "daemonize/launchd/plist.hpp"
 
 namespace daemonize::launchd {
 namespace {
+
+// More StartCalendarInterval dictionaries than this are refused (a cron expression whose
+// fields multiply out, like "*/5 */2 * * *", becomes one dictionary per time).
+constexpr std::size_t kMostCalendarIntervals = 256;
 
 constexpr std::int64_t milliseconds_per_second = 1000;
 // In daemonize mode launchd's SIGTERM reaches the watchdog, which gives the child stop.timeout
@@ -71,8 +76,12 @@ class PlistRenderer {
     } else {
       add_watchdog_program(job);
     }
-    job.set("RunAtLoad", PlistValue::boolean(true));
-    add_keep_alive(job, native);
+    if (service_.schedule) {
+      add_schedule(job);
+    } else {
+      job.set("RunAtLoad", PlistValue::boolean(true));
+      add_keep_alive(job, native);
+    }
     add_throttle_interval(job, native);
     add_exit_timeout(job, native);
     add_process_type(job);
@@ -306,6 +315,55 @@ class PlistRenderer {
         environment.set(std::move(*checked_name), PlistValue::string(std::move(*value)));
     }
     if (!environment.keys().empty()) job.set("EnvironmentVariables", std::move(environment));
+  }
+
+  // [schedule]: launchd starts the job on the calendar or at the interval; it never starts a
+  // job that is still running, and nothing keeps it alive.
+  void add_schedule(PlistValue& job) {
+    const auto& schedule = *service_.schedule;
+    if (!schedule.cron.empty()) {
+      const auto parsed = parse_cron(schedule.cron);
+      if (const auto* expression = std::get_if<CronExpression>(&parsed)) {
+        const auto intervals = launchd_calendar_intervals(*expression, kMostCalendarIntervals);
+        if (!intervals) {
+          error("schedule.cron", "launchd: cron = \"" + schedule.cron + "\" takes more than " +
+                                     std::to_string(kMostCalendarIntervals) +
+                                     " StartCalendarInterval entries; use fewer combinations");
+          return;
+        }
+        std::vector<PlistValue> entries;
+        for (const auto& interval : *intervals) {
+          PlistValue entry = PlistValue::dictionary();
+          for (const auto& [key, value] : interval) entry.set(key, PlistValue::integer(value));
+          entries.push_back(std::move(entry));
+        }
+        job.set("StartCalendarInterval",
+                entries.size() == 1 ? std::move(entries.front()) : PlistValue::array(entries));
+      }
+      if (schedule.persistent) {
+        warn("schedule.persistent",
+             "launchd: 'schedule.persistent' holds only for sleep: launchd runs a calendar job "
+             "missed while the Mac slept at wake, not one missed while it was off");
+      }
+    } else {
+      const auto seconds = std::chrono::ceil<std::chrono::seconds>(schedule.every).count();
+      if (schedule.every % std::chrono::seconds(1) != Duration(0)) {
+        warn("schedule.every", "launchd: StartInterval counts whole seconds; every " +
+                                   format_duration(schedule.every) + " runs every " +
+                                   std::to_string(seconds) + "s");
+      }
+      job.set("StartInterval", PlistValue::integer(seconds));
+    }
+    if (schedule.randomized_delay.count() > 0) {
+      warn("schedule.randomized_delay",
+           "launchd: 'schedule.randomized_delay' is not expressible (launchd starts a job on "
+           "time)");
+    }
+    if (schedule.overlap != ScheduleOverlap::skip) {
+      warn("schedule.overlap", std::string("launchd: overlap = \"") + to_string(schedule.overlap) +
+                                   "\" is not expressible: launchd does not start a job that is "
+                                   "still running, so that run is skipped (overlap = \"skip\")");
+    }
   }
 
   void add_keep_alive(PlistValue& job, bool native) {

@@ -14,6 +14,7 @@
 #include "daemonize/systemd/backend.hpp"
 #include "daemonize/systemd/escaping.hpp"
 #include "daemonize/systemd/logrotate.hpp"
+#include "daemonize/systemd/timer.hpp"
 #include "daemonize/systemd/tmpfiles.hpp"
 #include "daemonize/systemd/unit_file.hpp"
 
@@ -260,7 +261,9 @@ class SystemdRenderer {
     render_limits();
     render_directories();
     render_sandbox();
-    unit_.add("Install", "WantedBy", user_scope() ? "default.target" : "multi-user.target");
+    // A scheduled service is started by its timer, never at boot.
+    if (!service_.schedule)
+      unit_.add("Install", "WantedBy", user_scope() ? "default.target" : "multi-user.target");
     render_extra();
 
     Artifact unit;
@@ -271,6 +274,8 @@ class SystemdRenderer {
                                    to_string(service_.supervisor) + " mode).",
                                "Edit the manifest and deploy it again instead of this file."});
     result_.artifacts.push_back(std::move(unit));
+    if (auto timer = systemd::render_timer(service_, result_.diagnostics))
+      result_.artifacts.push_back(std::move(*timer));
 
     if (log_directory_by_tmpfiles_) {
       if (auto tmpfiles = systemd::render_log_directory_tmpfiles(service_, result_.diagnostics)) {

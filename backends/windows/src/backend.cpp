@@ -38,6 +38,12 @@ class WindowsServiceBackend final : public Backend {
     }
     return foreign_command_reason(service);
   }
+  // A scheduled job is a task unless the manifest insists on a service (then render refuses).
+  [[nodiscard]] std::optional<std::string> not_selected_reason(
+      const Service& service) const override {
+    if (!service.schedule || backend_written(service)) return std::nullopt;
+    return "windows-task serves a manifest with [schedule] (a service cannot run on a schedule)";
+  }
   [[nodiscard]] RenderResult render(const Service& service,
                                     const RenderOptions& options) const override {
     return windows::render_windows_service(service, options);
@@ -59,7 +65,8 @@ class WindowsTaskBackend final : public Backend {
   }
   [[nodiscard]] std::optional<std::string> not_selected_reason(
       const Service& service) const override {
-    if (service.scope == Scope::user || service.windows.backend == WindowsBackend::task) {
+    if (service.scope == Scope::user || service.windows.backend == WindowsBackend::task ||
+        (service.schedule && !backend_written(service))) {
       return std::nullopt;
     }
     return "windows-service serves this manifest ([windows].backend is \"service\" by default); "

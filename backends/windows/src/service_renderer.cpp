@@ -197,6 +197,13 @@ std::optional<ServiceRegistration> service_registration(const Service& service,
                       "scope = \"user\": Windows services are system-wide; a per-user service is a "
                       "Task Scheduler task at logon (--target windows-task)");
   }
+  if (service.schedule) {
+    // The SCM starts services, it does not schedule them; Task Scheduler does.
+    diagnostics.error("schedule",
+                      "[schedule]: a Windows service cannot run on a schedule; a scheduled job is "
+                      "a Task Scheduler task (--target windows-task, [windows] backend = "
+                      "\"task\")");
+  }
   const std::string watchdog = watchdog_path(options);
   const std::string manifest = installed_manifest_path(service, options);
   if (!is_absolute_windows_path(watchdog)) {

@@ -8,6 +8,7 @@
 #include "daemonize/core/xml_text.hpp"
 #include "daemonize/windows/quoting.hpp"
 #include "daemonize/windows/render.hpp"
+#include "task_schedule.hpp"
 
 namespace daemonize::windows {
 
@@ -257,7 +258,9 @@ TaskRestart task_restart(const Service& service, detail::Diagnostics& diagnostic
 
 std::string render_task_xml(const Service& service, const TaskPrincipal& principal,
                             const TaskAction& action, const TaskRestart& restart,
-                            const std::string& deploying_user) {
+                            const std::string& deploying_user,
+                            const std::vector<std::string>& schedule_triggers,
+                            const char* instances_policy) {
   std::string xml;
   auto line = [&xml](std::string_view text) {
     xml += text;
@@ -274,8 +277,13 @@ std::string render_task_xml(const Service& service, const TaskPrincipal& princip
   if (!service.description.empty()) element("    ", "Description", service.description);
   element("    ", "URI", "\\" + service.name);
   line("  </RegistrationInfo>");
-  // start = demand: no trigger, the task runs only when asked (schtasks /Run).
-  if (service.windows.start != WindowsStart::demand) {
+  if (service.schedule) {
+    // [schedule]: the task runs on its calendar or interval only.
+    line("  <Triggers>");
+    for (const auto& trigger : schedule_triggers) line(trigger);
+    line("  </Triggers>");
+  } else if (service.windows.start != WindowsStart::demand) {
+    // start = demand: no trigger, the task runs only when asked (schtasks /Run).
     line("  <Triggers>");
     const bool at_logon = service.windows.task_trigger == TaskTrigger::logon;
     line(at_logon ? "    <LogonTrigger>" : "    <BootTrigger>");
@@ -301,11 +309,13 @@ std::string render_task_xml(const Service& service, const TaskPrincipal& princip
   line("    </Principal>");
   line("  </Principals>");
   line("  <Settings>");
-  element("    ", "MultipleInstancesPolicy", "IgnoreNew");
+  element("    ", "MultipleInstancesPolicy", instances_policy);
   element("    ", "DisallowStartIfOnBatteries", "false");
   element("    ", "StopIfGoingOnBatteries", "false");
   element("    ", "AllowHardTerminate", "true");
-  element("    ", "StartWhenAvailable", "false");
+  // [schedule] persistent: a run missed while the machine was off runs when it is back.
+  element("    ", "StartWhenAvailable",
+          service.schedule && service.schedule->persistent ? "true" : "false");
   element("    ", "RunOnlyIfNetworkAvailable", "false");
   line("    <IdleSettings>");
   element("      ", "StopOnIdleEnd", "false");
@@ -457,6 +467,8 @@ RenderResult render_windows_task(const Service& service, const RenderOptions& op
     action = watchdog_action(service, options, diagnostics);
   }
   const auto restart = task_restart(service, diagnostics);
+  const auto schedule_triggers = schedule_trigger_lines(service, diagnostics);
+  const char* instances_policy = multiple_instances_policy(service, diagnostics);
   // The schema limits Command (with its quotes) and WorkingDirectory to MAX_PATH characters.
   if (action.command.size() > max_path) {
     diagnostics.error("service.command", "the task's Command is longer than 260 characters");
@@ -470,8 +482,9 @@ RenderResult render_windows_task(const Service& service, const RenderOptions& op
   RenderResult result;
   Artifact xml;
   xml.file_name = service.name + ".xml";
-  xml.content = utf16le_with_bom(
-      render_task_xml(service, principal, action, restart, options.deploying_user));
+  xml.content =
+      utf16le_with_bom(render_task_xml(service, principal, action, restart, options.deploying_user,
+                                       schedule_triggers, instances_policy));
   xml.install_path = installed_task_xml_path(service);  // where deploy puts it
   result.artifacts.push_back(std::move(xml));
   Artifact script;

@@ -16,13 +16,14 @@ class CronInstallTarget final : public InstallTarget {
   [[nodiscard]] std::unique_ptr<Installer> installer(const InstallRequest& request) const override {
     const Service& service = *request.service;
     return cron::make_installer({service.name, service.scope, request.user.uid, request.user.name,
-                                 request.user.home, request.daemonize_path, request.manifest_path});
+                                 request.user.home, request.daemonize_path, request.manifest_path,
+                                 service.schedule});
   }
 
   [[nodiscard]] std::unique_ptr<Installer> installer(const InstalledService& installed,
                                                      const InvokingUser& user) const override {
     cron::InstallerSpec spec{installed.name, installed.scope,          user.uid, user.name,
-                             user.home,      installed.daemonize_path, ""};
+                             user.home,      installed.daemonize_path, "",       std::nullopt};
     for (const auto& file : installed.files) {
       if (file.kind == "manifest") spec.manifest_path = file.path;
     }

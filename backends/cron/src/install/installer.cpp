@@ -53,7 +53,8 @@ class CronInstaller final : public Installer {
                            spec_.name + " (" + owner() + ")",
                        {install_argv(merged, crontab.text)}});
     }
-    if (!activation.start) return steps;
+    // A scheduled job runs when cron says, not at deploy.
+    if (!activation.start || spec_.schedule) return steps;
     const auto current = status(ops);
     if (!current.active) {
       steps.push_back({"start the detached watchdog of " + spec_.name, start_argvs()});
@@ -117,6 +118,14 @@ class CronInstaller final : public Installer {
     ServiceStatus result;
     const auto crontab = read_crontab(ops);
     result.enabled = crontab.error.empty() && has_block(crontab.text);
+    if (spec_.schedule) {
+      // A job is "up" while its line is in the crontab; its runs come and go.
+      result.known = result.enabled;
+      result.active = result.enabled;
+      result.state = result.enabled ? "scheduled (in the crontab of " + owner() + ")"
+                                    : "not scheduled (no crontab block)";
+      return result;
+    }
     const bool pidfile_exists = ops.exists(pidfile_);
     result.known = result.enabled || pidfile_exists;
     if (!pidfile_exists) {
@@ -208,6 +217,7 @@ class CronInstaller final : public Installer {
     Service service;
     service.name = spec_.name;
     service.scope = spec_.scope;
+    service.schedule = spec_.schedule;
     RenderOptions options;
     options.daemonize_path = spec_.daemonize_path;
     options.installed_manifest_path = spec_.manifest_path;

@@ -35,8 +35,10 @@ class SystemdInstallTarget final : public InstallTarget {
 
   [[nodiscard]] std::unique_ptr<Installer> installer(const InstallRequest& request) const override {
     const Service& service = *request.service;
-    return systemd::make_installer(
-        {service.name, service.scope, service.name + ".service", request.user.name});
+    // A scheduled service is enabled, started and watched through its timer.
+    return systemd::make_installer({service.name, service.scope,
+                                    service.name + (service.schedule ? ".timer" : ".service"),
+                                    request.user.name});
   }
 
   [[nodiscard]] std::unique_ptr<Installer> installer(const InstalledService& installed,

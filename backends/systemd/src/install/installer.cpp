@@ -49,6 +49,15 @@ class SystemdInstaller final : public Installer {
     if (current.enabled) {
       steps.push_back({"disable " + spec_.service_id, {systemctl({"disable", spec_.service_id})}});
     }
+    // A timer's job may be running: it goes with the timer.
+    if (spec_.service_id.ends_with(".timer")) {
+      const std::string job = spec_.name + ".service";
+      const auto shown = ops.run(systemctl({"show", "-p", "ActiveState", job}));
+      if (shown.ok() && shown.output.find("ActiveState=inactive") == std::string::npos &&
+          shown.output.find("ActiveState=") != std::string::npos) {
+        steps.push_back({"stop " + job, {systemctl({"stop", job})}});
+      }
+    }
     return steps;
   }
 

@@ -212,6 +212,16 @@ struct KubernetesConfig {
   std::vector<std::string> allow_principals;  // Istio principals allowed to call the pods
 };
 
+// [schedule]: the service is a job run on a calendar (`cron`) or at an interval (`every`).
+enum class ScheduleOverlap { skip, queue, allow };
+struct ScheduleConfig {
+  std::string cron;              // 5-field cron expression; "" when `every` is set
+  Duration every{0};             // 0 when `cron` is set
+  Duration randomized_delay{0};  // each run is delayed by a random time up to this
+  bool persistent = false;       // a run missed while the machine was off runs at the next start
+  ScheduleOverlap overlap = ScheduleOverlap::skip;
+};
+
 // Line and column (1-based) of a key or value in the manifest file.
 struct SourcePosition {
   int line = 0;
@@ -255,6 +265,7 @@ struct Service {
   LaunchdConfig launchd;
   WindowsConfig windows;
   KubernetesConfig kubernetes;
+  std::optional<ScheduleConfig> schedule;  // set by a [schedule] table
 
   // The OS this model was merged for, and the manifest it came from.
   TargetOs os = TargetOs::linux;
@@ -281,6 +292,7 @@ struct Service {
 [[nodiscard]] const char* to_string(LogTimezone timezone);
 [[nodiscard]] const char* to_string(KillScope scope);
 [[nodiscard]] const char* to_string(HookPhase phase);  // "pre_start", ...
+[[nodiscard]] const char* to_string(ScheduleOverlap overlap);
 
 // The hooks that run: [hooks], with [reload] command as the one reload hook when it is set (the
 // loader refuses both at once).

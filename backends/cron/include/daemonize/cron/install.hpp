@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "daemonize/core/backend.hpp"
@@ -27,6 +28,9 @@ struct InstallerSpec {
   std::string home;
   std::string daemonize_path;
   std::string manifest_path;
+  // [schedule]: the block runs the job on it (the watchdog in the foreground, no keep-alive)
+  // and deploy starts nothing.
+  std::optional<ScheduleConfig> schedule;
 };
 
 [[nodiscard]] std::unique_ptr<Installer> make_installer(const InstallerSpec& spec);
