@@ -304,6 +304,8 @@ TEST(ImportRoundTrip, WindowsTaskXmlNativeAndDaemonizeMode) {
   for (const auto& path : manifests()) {
     auto loaded = load_manifest_file(path, TargetOs::windows);
     if (!loaded.service) continue;
+    // A job's calendar triggers are reported dropped: the importer reads no schedule back.
+    if (loaded.service->schedule) continue;
     for (const bool native : {true, false}) {
       Service before = *loaded.service;
       before.supervisor = native ? SupervisorMode::native : SupervisorMode::daemonize;
