@@ -671,8 +671,8 @@ bool system_calls(KeyContext& context, const std::string& path, const Strings& n
 
 // systemd's Documentation= URLs: http(s)://, file:, man:, info: and something after the scheme.
 bool documentation_urls(KeyContext& context, const std::string& path, const Strings& urls) {
-  static constexpr std::array<std::string_view, 5> kSchemes{"http://", "https://", "file:", "man:",
-                                                            "info:"};
+  static constexpr std::array<std::string_view, 5> kSchemes{"http://", "https://",
+                                                            "file:", "man:", "info:"};
   for (std::size_t i = 0; i < urls.size(); ++i) {
     const auto& url = urls[i];
     const auto scheme = std::find_if(kSchemes.begin(), kSchemes.end(), [&](std::string_view s) {
@@ -700,8 +700,9 @@ bool alias_names(KeyContext& context, const std::string& path, const Strings& na
     static constexpr std::array<std::string_view, 10> kOtherTypes{
         ".target", ".socket", ".mount", ".automount", ".path",
         ".timer",  ".device", ".slice", ".scope",     ".swap"};
-    const bool other_type = std::any_of(kOtherTypes.begin(), kOtherTypes.end(),
-                                        [&](std::string_view type) { return name.ends_with(type); });
+    const bool other_type =
+        std::any_of(kOtherTypes.begin(), kOtherTypes.end(),
+                    [&](std::string_view type) { return name.ends_with(type); });
     if (other_type || name.find('@') != std::string::npos || name.empty()) {
       context.error(element(path, i),
                     "'" + element(path, i) +
@@ -719,14 +720,15 @@ bool device_rules(KeyContext& context, const std::string& path, const Strings& r
     const std::string_view rule = rules[i];
     const auto space = rule.find(' ');
     const auto device = rule.substr(0, space);
-    const auto access = space == std::string_view::npos ? std::string_view{} : rule.substr(space + 1);
-    const bool device_ok =
-        (device.starts_with("/dev/") && device.size() > 5) ||
-        ((device.starts_with("char-") || device.starts_with("block-")) &&
-         device.find('-') + 1 < device.size());
-    const bool access_ok =
-        (space == std::string_view::npos || !access.empty()) && access.size() <= 3 &&
-        std::all_of(access.begin(), access.end(), [](char c) { return c == 'r' || c == 'w' || c == 'm'; });
+    const auto access =
+        space == std::string_view::npos ? std::string_view{} : rule.substr(space + 1);
+    const bool device_ok = (device.starts_with("/dev/") && device.size() > 5) ||
+                           ((device.starts_with("char-") || device.starts_with("block-")) &&
+                            device.find('-') + 1 < device.size());
+    const bool access_ok = (space == std::string_view::npos || !access.empty()) &&
+                           access.size() <= 3 &&
+                           std::all_of(access.begin(), access.end(),
+                                       [](char c) { return c == 'r' || c == 'w' || c == 'm'; });
     const bool clean = std::none_of(device.begin(), device.end(), [](char c) {
       const auto byte = static_cast<unsigned char>(c);
       return byte <= 0x20 || byte == 0x7f || c == '"' || c == '\\';
@@ -1321,12 +1323,12 @@ all.push_back({
             // The kernel switches, as systemd names them.
             flag<&S::sandbox, &SandboxConfig::protect_kernel_tunables>(
                 "protect_kernel_tunables", "Read-only /proc/sys and /sys"),
-            flag<&S::sandbox, &SandboxConfig::protect_kernel_modules>(
-                "protect_kernel_modules", "No module loading"),
+            flag<&S::sandbox, &SandboxConfig::protect_kernel_modules>("protect_kernel_modules",
+                                                                      "No module loading"),
             flag<&S::sandbox, &SandboxConfig::protect_kernel_logs>("protect_kernel_logs",
                                                                    "No kernel log access"),
-            flag<&S::sandbox, &SandboxConfig::protect_control_groups>(
-                "protect_control_groups", "Read-only cgroup tree"),
+            flag<&S::sandbox, &SandboxConfig::protect_control_groups>("protect_control_groups",
+                                                                      "Read-only cgroup tree"),
             flag<&S::sandbox, &SandboxConfig::protect_clock>("protect_clock",
                                                              "No setting of the clock"),
             flag<&S::sandbox, &SandboxConfig::protect_hostname>("protect_hostname",

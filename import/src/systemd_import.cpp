@@ -40,8 +40,8 @@ constexpr std::array kPendingKeys{
 };
 
 // The URL schemes of service.documentation (systemd's Documentation=).
-constexpr std::array<std::string_view, 5> kDocumentationSchemes{"http://", "https://", "file:",
-                                                                "man:", "info:"};
+constexpr std::array<std::string_view, 5> kDocumentationSchemes{"http://", "https://",
+                                                                "file:", "man:", "info:"};
 
 // [systemd].extra allow-list (backends/systemd renders these verbatim). `list`: systemd
 // accepts several space-separated values and several lines, so lines are joined.
@@ -1648,9 +1648,10 @@ class SystemdImporter {
     }
     static const std::map<std::string, std::pair<std::string, std::vector<std::string>>,
                           std::less<>>
-        kChoices{{"DevicePolicy", {"device_policy", {"auto", "closed", "strict"}}},
-                 {"ProtectProc", {"protect_proc", {"default", "noaccess", "invisible", "ptraceable"}}},
-                 {"ProcSubset", {"proc_subset", {"all", "pid"}}}};
+        kChoices{
+            {"DevicePolicy", {"device_policy", {"auto", "closed", "strict"}}},
+            {"ProtectProc", {"protect_proc", {"default", "noaccess", "invisible", "ptraceable"}}},
+            {"ProcSubset", {"proc_subset", {"all", "pid"}}}};
     if (auto choice = kChoices.find(d.key); choice != kChoices.end()) {
       const auto& [manifest_key, values] = choice->second;
       if (std::find(values.begin(), values.end(), v) == values.end()) {
@@ -1687,9 +1688,8 @@ class SystemdImporter {
       const bool device_ok = (device.starts_with("/dev/") && device.size() > 5) ||
                              device.starts_with("char-") || device.starts_with("block-");
       const bool access_ok =
-          words.size() == 1 ||
-          (words[1].text.size() <= 3 && !words[1].text.empty() &&
-           words[1].text.find_first_not_of("rwm") == std::string::npos);
+          words.size() == 1 || (words[1].text.size() <= 3 && !words[1].text.empty() &&
+                                words[1].text.find_first_not_of("rwm") == std::string::npos);
       if (!device_ok || !access_ok || device.find('%') != std::string::npos) return false;
       device_allow_.push_back(words.size() == 1 ? device : device + " " + words[1].text);
       draft_.set("sandbox", "device_allow", toml_array(device_allow_));

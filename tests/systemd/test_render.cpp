@@ -897,12 +897,10 @@ TEST(SystemdSandbox, StrictDevicesWithoutDevNullWarnsInDaemonizeMode) {
             "systemd: device_policy = \"strict\" without \"/dev/null rw\" in device_allow: the "
             "watchdog opens /dev/null for output that goes nowhere and for exec health checks");
   service.sandbox.device_allow = {"/dev/null rw"};
-  EXPECT_EQ(find_diagnostic(render(service), "sandbox.device_policy", Severity::warning),
-            nullptr);
+  EXPECT_EQ(find_diagnostic(render(service), "sandbox.device_policy", Severity::warning), nullptr);
   service = base_service(SupervisorMode::native);
   service.sandbox.device_policy = "strict";
-  EXPECT_EQ(find_diagnostic(render(service), "sandbox.device_policy", Severity::warning),
-            nullptr);
+  EXPECT_EQ(find_diagnostic(render(service), "sandbox.device_policy", Severity::warning), nullptr);
 }
 
 TEST(SystemdUnit, DocumentationRelationsAndAliases) {

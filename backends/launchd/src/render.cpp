@@ -55,7 +55,8 @@ std::string documentation_comment(const std::vector<std::string>& urls) {
   std::string text = "<!-- Documentation:";
   for (const auto& url : urls) {
     std::string safe;
-    for (char c : url) safe += (c == '-' && !safe.empty() && safe.back() == '-') ? "%2D" : std::string(1, c);
+    for (char c : url)
+      safe += (c == '-' && !safe.empty() && safe.back() == '-') ? "%2D" : std::string(1, c);
     text += " " + safe;
   }
   return text + " -->\n";

@@ -141,8 +141,9 @@ void check_service(const Service& service, detail::Diagnostics& diagnostics) {
     diagnostics.warning(key, "'" + key + "' is not enforced by the SCM (the sandbox is systemd's)");
   }
   for (const auto& key : unit_relation_keys_set(service)) {
-    diagnostics.warning(key, "'" + key + "' is not registered: the SCM has no such relations "
-                             "or names (they are systemd's)");
+    diagnostics.warning(key, "'" + key +
+                                 "' is not registered: the SCM has no such relations "
+                                 "or names (they are systemd's)");
   }
   if (service.supervisor == SupervisorMode::native) {
     diagnostics.warning("service.supervisor",

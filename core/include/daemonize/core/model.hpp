@@ -131,8 +131,8 @@ struct DependenciesConfig {
 
   [[nodiscard]] bool empty() const {
     return after.empty() && requires_units.empty() && wants.empty() &&
-           requires_mounts_for.empty() && before.empty() && part_of.empty() &&
-           conflicts.empty() && also_enable.empty();
+           requires_mounts_for.empty() && before.empty() && part_of.empty() && conflicts.empty() &&
+           also_enable.empty();
   }
 };
 
