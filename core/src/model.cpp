@@ -116,6 +116,17 @@ int posix_signal_number(Signal signal) {
   return SIGTERM;
 }
 
+std::vector<std::string> unit_relation_keys_set(const Service& service) {
+  std::vector<std::string> keys;
+  const auto& dependencies = service.dependencies;
+  if (!dependencies.before.empty()) keys.emplace_back("dependencies.before");
+  if (!dependencies.part_of.empty()) keys.emplace_back("dependencies.part_of");
+  if (!dependencies.conflicts.empty()) keys.emplace_back("dependencies.conflicts");
+  if (!dependencies.also_enable.empty()) keys.emplace_back("dependencies.also_enable");
+  if (!service.aliases.empty()) keys.emplace_back("service.aliases");
+  return keys;
+}
+
 std::vector<std::string> SandboxConfig::keys_set() const {
   std::vector<std::string> keys;
   auto add_if = [&keys](bool set, const char* key) {
@@ -132,6 +143,24 @@ std::vector<std::string> SandboxConfig::keys_set() const {
   add_if(capabilities.has_value(), "capabilities");
   add_if(!restrict_address_families.empty(), "restrict_address_families");
   add_if(!system_call_filter.empty(), "system_call_filter");
+  add_if(protect_kernel_tunables.has_value(), "protect_kernel_tunables");
+  add_if(protect_kernel_modules.has_value(), "protect_kernel_modules");
+  add_if(protect_kernel_logs.has_value(), "protect_kernel_logs");
+  add_if(protect_control_groups.has_value(), "protect_control_groups");
+  add_if(protect_clock.has_value(), "protect_clock");
+  add_if(protect_hostname.has_value(), "protect_hostname");
+  add_if(restrict_namespaces.has_value(), "restrict_namespaces");
+  add_if(restrict_realtime.has_value(), "restrict_realtime");
+  add_if(restrict_suid_sgid.has_value(), "restrict_suid_sgid");
+  add_if(lock_personality.has_value(), "lock_personality");
+  add_if(memory_deny_write_execute.has_value(), "memory_deny_write_execute");
+  add_if(private_network.has_value(), "private_network");
+  add_if(remove_ipc.has_value(), "remove_ipc");
+  add_if(!system_call_architectures.empty(), "system_call_architectures");
+  add_if(device_policy.has_value(), "device_policy");
+  add_if(!device_allow.empty(), "device_allow");
+  add_if(protect_proc.has_value(), "protect_proc");
+  add_if(proc_subset.has_value(), "proc_subset");
   return keys;
 }
 

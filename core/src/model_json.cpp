@@ -49,6 +49,8 @@ boost::json::value to_json(const Service& s) {
       {"type", to_string(s.type)},
       {"pid_file", s.pid_file},
       {"remain_after_exit", s.remain_after_exit},
+      {"documentation", string_array(s.documentation)},
+      {"aliases", string_array(s.aliases)},
   };
   if (s.umask) {
     char text[8];
@@ -133,7 +135,11 @@ boost::json::value to_json(const Service& s) {
       {"after", string_array(s.dependencies.after)},
       {"requires", string_array(s.dependencies.requires_units)},
       {"wants", string_array(s.dependencies.wants)},
-      {"requires_mounts_for", string_array(s.dependencies.requires_mounts_for)}};
+      {"requires_mounts_for", string_array(s.dependencies.requires_mounts_for)},
+      {"before", string_array(s.dependencies.before)},
+      {"part_of", string_array(s.dependencies.part_of)},
+      {"conflicts", string_array(s.dependencies.conflicts)},
+      {"also_enable", string_array(s.dependencies.also_enable)}};
   const auto& dirs = s.directories;
   boost::json::object directories{{"runtime", string_array(dirs.runtime)},
                                   {"state", string_array(dirs.state)},
@@ -160,7 +166,25 @@ boost::json::value to_json(const Service& s) {
       {"capabilities", box.capabilities ? boost::json::value(string_array(*box.capabilities))
                                         : boost::json::value(nullptr)},
       {"restrict_address_families", string_array(box.restrict_address_families)},
-      {"system_call_filter", string_array(box.system_call_filter)}};
+      {"system_call_filter", string_array(box.system_call_filter)},
+      {"protect_kernel_tunables", optional_flag(box.protect_kernel_tunables)},
+      {"protect_kernel_modules", optional_flag(box.protect_kernel_modules)},
+      {"protect_kernel_logs", optional_flag(box.protect_kernel_logs)},
+      {"protect_control_groups", optional_flag(box.protect_control_groups)},
+      {"protect_clock", optional_flag(box.protect_clock)},
+      {"protect_hostname", optional_flag(box.protect_hostname)},
+      {"restrict_namespaces", optional_flag(box.restrict_namespaces)},
+      {"restrict_realtime", optional_flag(box.restrict_realtime)},
+      {"restrict_suid_sgid", optional_flag(box.restrict_suid_sgid)},
+      {"lock_personality", optional_flag(box.lock_personality)},
+      {"memory_deny_write_execute", optional_flag(box.memory_deny_write_execute)},
+      {"private_network", optional_flag(box.private_network)},
+      {"remove_ipc", optional_flag(box.remove_ipc)},
+      {"system_call_architectures", string_array(box.system_call_architectures)},
+      {"device_policy", optional_text(box.device_policy)},
+      {"device_allow", string_array(box.device_allow)},
+      {"protect_proc", optional_text(box.protect_proc)},
+      {"proc_subset", optional_text(box.proc_subset)}};
   boost::json::object extra;
   for (const auto& [key, value] : s.systemd.extra) extra[key] = value;
   boost::json::object systemd{{"hardening", s.systemd.hardening}, {"extra", extra}};

@@ -1,6 +1,7 @@
 #include "schema.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -683,6 +684,99 @@ bool system_calls(KeyContext& context, const std::string& path, const Strings& n
   return true;
 }
 
+// ---- service.documentation, service.aliases, [sandbox] kernel switches -----------------------
+
+// systemd's Documentation= URLs: http(s)://, file:, man:, info: and something after the scheme.
+bool documentation_urls(KeyContext& context, const std::string& path, const Strings& urls) {
+  static constexpr std::array<std::string_view, 5> kSchemes{"http://", "https://",
+                                                            "file:", "man:", "info:"};
+  for (std::size_t i = 0; i < urls.size(); ++i) {
+    const auto& url = urls[i];
+    const auto scheme = std::find_if(kSchemes.begin(), kSchemes.end(), [&](std::string_view s) {
+      return url.starts_with(s) && url.size() > s.size();
+    });
+    const bool blank = std::any_of(url.begin(), url.end(), [](char c) {
+      const auto byte = static_cast<unsigned char>(c);
+      return byte <= 0x20 || byte == 0x7f;
+    });
+    if (scheme == kSchemes.end() || blank) {
+      context.error(element(path, i), "'" + element(path, i) +
+                                          "' must be a URL starting with http://, https://, "
+                                          "file:, man: or info: (no spaces), got '" +
+                                          url + "'");
+    }
+  }
+  return true;
+}
+
+// Other names of the service's unit: a name without '@', a ".service" suffix or none.
+bool alias_names(KeyContext& context, const std::string& path, const Strings& names) {
+  unit_names(context, path, names);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto& name = names[i];
+    static constexpr std::array<std::string_view, 10> kOtherTypes{
+        ".target", ".socket", ".mount", ".automount", ".path",
+        ".timer",  ".device", ".slice", ".scope",     ".swap"};
+    const bool other_type =
+        std::any_of(kOtherTypes.begin(), kOtherTypes.end(),
+                    [&](std::string_view type) { return name.ends_with(type); });
+    if (other_type || name.find('@') != std::string::npos || name.empty()) {
+      context.error(element(path, i),
+                    "'" + element(path, i) +
+                        "' must name a service (an alias has the service's own unit type and "
+                        "is no template), got '" +
+                        name + "'");
+    }
+  }
+  return true;
+}
+
+// DeviceAllow=: a /dev path or a "char-…"/"block-…" group, then optionally access of r, w, m.
+bool device_rules(KeyContext& context, const std::string& path, const Strings& rules) {
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const std::string_view rule = rules[i];
+    const auto space = rule.find(' ');
+    const auto device = rule.substr(0, space);
+    const auto access =
+        space == std::string_view::npos ? std::string_view{} : rule.substr(space + 1);
+    const bool device_ok = (device.starts_with("/dev/") && device.size() > 5) ||
+                           ((device.starts_with("char-") || device.starts_with("block-")) &&
+                            device.find('-') + 1 < device.size());
+    const bool access_ok = (space == std::string_view::npos || !access.empty()) &&
+                           access.size() <= 3 &&
+                           std::all_of(access.begin(), access.end(),
+                                       [](char c) { return c == 'r' || c == 'w' || c == 'm'; });
+    const bool clean = std::none_of(device.begin(), device.end(), [](char c) {
+      const auto byte = static_cast<unsigned char>(c);
+      return byte <= 0x20 || byte == 0x7f || c == '"' || c == '\\';
+    });
+    if (!device_ok || !access_ok || !clean) {
+      context.error(element(path, i), "'" + element(path, i) +
+                                          "' must be a device and its access, like \"/dev/null "
+                                          "rw\" or \"char-pts rw\" (access: r, w, m), got '" +
+                                          rules[i] + "'");
+    }
+  }
+  return true;
+}
+
+// SystemCallArchitectures=: "native" or an architecture as systemd names it ("x86-64", "arm64").
+bool architectures(KeyContext& context, const std::string& path, const Strings& names) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto& name = names[i];
+    const bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    });
+    if (!ok) {
+      context.error(element(path, i), "'" + element(path, i) +
+                                          "' must be \"native\" or an architecture like "
+                                          "\"x86-64\", got '" +
+                                          name + "'");
+    }
+  }
+  return true;
+}
+
 bool reverse_dns(KeyContext& context, const std::string& path, const std::string& label) {
   const bool ok = !label.empty() && std::all_of(label.begin(), label.end(), [](char c) {
     const auto byte = static_cast<unsigned char>(c);
@@ -1127,6 +1221,11 @@ std::vector<Section> make_sections() {
                    "not set"),
                flag<&S::remain_after_exit>("remain_after_exit",
                                            "A oneshot stays active after success"),
+               // Where it is documented, and the other names of its unit.
+               strings<&S::documentation>("documentation", "URLs of its documentation", false,
+                                          documentation_urls),
+               strings<&S::aliases>("aliases", "Other names of the service (systemd)", false,
+                                    alias_names),
            },
        .check = check_service_type});
   // Right after [service]: a schedule makes the type "oneshot" before [restart] and [health]
@@ -1259,6 +1358,15 @@ all.push_back({
                 "wants", "Services started along, not needed", false, unit_names),
             strings<&S::dependencies, &DependenciesConfig::requires_mounts_for>(
                 "requires_mounts_for", "Paths whose mounts are needed", false, mount_paths),
+            // Relations only systemd keeps; other targets warn.
+            strings<&S::dependencies, &DependenciesConfig::before>(
+                "before", "Services that start after this one", false, unit_names),
+            strings<&S::dependencies, &DependenciesConfig::part_of>(
+                "part_of", "Services whose stop and restart reach this one", false, unit_names),
+            strings<&S::dependencies, &DependenciesConfig::conflicts>(
+                "conflicts", "Services stopped when this one starts", false, unit_names),
+            strings<&S::dependencies, &DependenciesConfig::also_enable>(
+                "also_enable", "Units enabled and disabled along", false, unit_names),
         },
 });
 all.push_back({
@@ -1310,6 +1418,44 @@ all.push_back({
                 symbolic_names("AF_", "an address family", {"none"})),
             strings<&S::sandbox, &SandboxConfig::system_call_filter>(
                 "system_call_filter", "Allowed (or ~denied) system calls", false, system_calls),
+            // The kernel switches, as systemd names them.
+            flag<&S::sandbox, &SandboxConfig::protect_kernel_tunables>(
+                "protect_kernel_tunables", "Read-only /proc/sys and /sys"),
+            flag<&S::sandbox, &SandboxConfig::protect_kernel_modules>("protect_kernel_modules",
+                                                                      "No module loading"),
+            flag<&S::sandbox, &SandboxConfig::protect_kernel_logs>("protect_kernel_logs",
+                                                                   "No kernel log access"),
+            flag<&S::sandbox, &SandboxConfig::protect_control_groups>("protect_control_groups",
+                                                                      "Read-only cgroup tree"),
+            flag<&S::sandbox, &SandboxConfig::protect_clock>("protect_clock",
+                                                             "No setting of the clock"),
+            flag<&S::sandbox, &SandboxConfig::protect_hostname>("protect_hostname",
+                                                                "No change of the host name"),
+            flag<&S::sandbox, &SandboxConfig::restrict_namespaces>("restrict_namespaces",
+                                                                   "No new namespaces"),
+            flag<&S::sandbox, &SandboxConfig::restrict_realtime>("restrict_realtime",
+                                                                 "No realtime scheduling"),
+            flag<&S::sandbox, &SandboxConfig::restrict_suid_sgid>("restrict_suid_sgid",
+                                                                  "No setuid/setgid files made"),
+            flag<&S::sandbox, &SandboxConfig::lock_personality>("lock_personality",
+                                                                "No change of personality"),
+            flag<&S::sandbox, &SandboxConfig::memory_deny_write_execute>(
+                "memory_deny_write_execute", "No writable and executable memory"),
+            flag<&S::sandbox, &SandboxConfig::private_network>("private_network",
+                                                               "Only a loopback network"),
+            flag<&S::sandbox, &SandboxConfig::remove_ipc>("remove_ipc",
+                                                          "IPC objects removed at stop"),
+            strings<&S::sandbox, &SandboxConfig::system_call_architectures>(
+                "system_call_architectures", "The only system call ABIs", false, architectures),
+            choice_of_texts<&S::sandbox, &SandboxConfig::device_policy>(
+                "device_policy", "Access to devices", {"auto", "closed", "strict"}),
+            strings<&S::sandbox, &SandboxConfig::device_allow>(
+                "device_allow", "Devices allowed, with access", false, device_rules),
+            choice_of_texts<&S::sandbox, &SandboxConfig::protect_proc>(
+                "protect_proc", "Other users' processes in /proc",
+                {"default", "noaccess", "invisible", "ptraceable"}),
+            choice_of_texts<&S::sandbox, &SandboxConfig::proc_subset>(
+                "proc_subset", "Only the process part of /proc", {"all", "pid"}),
         },
 });
 all.push_back({

@@ -39,6 +39,10 @@ constexpr std::array kPendingKeys{
     PendingKey{"InaccessibleDirectories", "[sandbox]"},
 };
 
+// The URL schemes of service.documentation (systemd's Documentation=).
+constexpr std::array<std::string_view, 5> kDocumentationSchemes{"http://", "https://",
+                                                                "file:", "man:", "info:"};
+
 // [systemd].extra allow-list (backends/systemd renders these verbatim). `list`: systemd
 // accepts several space-separated values and several lines, so lines are joined.
 struct ExtraKey {
@@ -1522,6 +1526,7 @@ class SystemdImporter {
       return;
     }
     if (d.section == "Service" && key == "SystemCallFilter" && map_system_call_filter(d)) return;
+    if (map_documentation(d) || map_unit_relations(d) || map_kernel_switches(d)) return;
     for (const auto& extra : kExtraKeys) {
       if (extra.section == d.section && extra.key == key) return map_extra(d, extra);
     }
@@ -1566,6 +1571,161 @@ class SystemdImporter {
     std::string list;
     for (auto code : prevent) list += (list.empty() ? "" : ", ") + std::to_string(code);
     draft_.set("restart", "prevent_exit_codes", "[" + list + "]");
+  }
+
+  // ---- Documentation=, Before=/PartOf=/Conflicts=, Alias=/Also=, the kernel switches ----------
+  // Each returns false to leave the directive to [systemd].extra (a value the own key cannot
+  // hold).
+
+  // Documentation=: the URLs service.documentation accepts; the others are left out.
+  bool map_documentation(const UnitDirective& d) {
+    if (d.section != "Unit" || d.key != "Documentation") return false;
+    std::vector<std::string> skipped;
+    for (const auto& word : split_unit_words(d.value).value_or(std::vector<UnitWord>{})) {
+      std::set<std::string> unknown;
+      bool instance = false;
+      const std::string url = expand_specifiers(word.text, unknown, instance);
+      const bool scheme = std::any_of(
+          kDocumentationSchemes.begin(), kDocumentationSchemes.end(),
+          [&](std::string_view s) { return url.starts_with(s) && url.size() > s.size(); });
+      const bool blank = std::any_of(url.begin(), url.end(), [](char c) {
+        return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
+      });
+      if (!scheme || blank || !unknown.empty()) {
+        skipped.push_back(word.text);
+      } else if (std::find(documentation_.begin(), documentation_.end(), url) ==
+                 documentation_.end()) {
+        documentation_.push_back(url);
+      }
+    }
+    if (!documentation_.empty()) draft_.set("service", "documentation", toml_array(documentation_));
+    if (skipped.empty()) {
+      carried(d, "service.documentation");
+    } else {
+      report(d, documentation_.empty() ? Outcome::dropped : Outcome::approximated,
+             "service.documentation; " + join(skipped, " ") +
+                 " left out (not an http(s)://, file:, man: or info: URL, or a specifier with "
+                 "no value here)");
+    }
+    return true;
+  }
+
+  // Before=, PartOf=, Conflicts= and Also=, Alias= into [dependencies] and service.aliases.
+  bool map_unit_relations(const UnitDirective& d) {
+    struct Relation {
+      std::string_view section;
+      std::string_view directive;
+      std::string_view table;
+      std::string_view key;
+    };
+    static constexpr std::array<Relation, 5> kRelations{{
+        {"Unit", "Before", "dependencies", "before"},
+        {"Unit", "PartOf", "dependencies", "part_of"},
+        {"Unit", "Conflicts", "dependencies", "conflicts"},
+        {"Install", "Also", "dependencies", "also_enable"},
+        {"Install", "Alias", "service", "aliases"},
+    }};
+    const auto* relation = std::find_if(kRelations.begin(), kRelations.end(), [&](const auto& r) {
+      return r.section == d.section && r.directive == d.key;
+    });
+    if (relation == kRelations.end()) return false;
+    std::vector<std::string> skipped;
+    const auto names = unit_names(d.value, skipped);
+    const bool alias = relation->key == "aliases";
+    // An alias names this service: no template, the same unit type.
+    if (alias && std::any_of(names.begin(), names.end(), [](const std::string& name) {
+          return name.find('@') != std::string::npos ||
+                 (name.find('.') != std::string::npos && !name.ends_with(".service"));
+        })) {
+      return false;
+    }
+    if (names.empty() || !skipped.empty()) return false;  // kept whole by [systemd].extra
+    auto& list = relations_[std::string(relation->key)];
+    for (const auto& name : names) {
+      if (std::find(list.begin(), list.end(), name) == list.end()) list.push_back(name);
+    }
+    draft_.set(std::string(relation->table), std::string(relation->key), toml_array(list));
+    carried(d, std::string(relation->table) + "." + std::string(relation->key));
+    return true;
+  }
+
+  // The kernel switches of [sandbox]: booleans, enums and lists with systemd's values.
+  bool map_kernel_switches(const UnitDirective& d) {
+    if (d.section != "Service") return false;
+    static const std::map<std::string, std::string, std::less<>> kFlags{
+        {"ProtectKernelTunables", "protect_kernel_tunables"},
+        {"ProtectKernelModules", "protect_kernel_modules"},
+        {"ProtectKernelLogs", "protect_kernel_logs"},
+        {"ProtectControlGroups", "protect_control_groups"},
+        {"ProtectClock", "protect_clock"},
+        {"ProtectHostname", "protect_hostname"},
+        {"RestrictNamespaces", "restrict_namespaces"},
+        {"RestrictRealtime", "restrict_realtime"},
+        {"RestrictSUIDSGID", "restrict_suid_sgid"},
+        {"LockPersonality", "lock_personality"},
+        {"MemoryDenyWriteExecute", "memory_deny_write_execute"},
+        {"PrivateNetwork", "private_network"},
+        {"RemoveIPC", "remove_ipc"}};
+    const auto& v = d.value;
+    if (auto flag = kFlags.find(d.key); flag != kFlags.end()) {
+      // RestrictNamespaces= also takes a list of namespace types: [systemd].extra keeps it.
+      const auto yes = systemd_boolean(v);
+      if (!yes) return false;
+      draft_.set("sandbox", flag->second, *yes ? "true" : "false");
+      carried(d, "sandbox." + flag->second + " = " + (*yes ? "true" : "false"));
+      return true;
+    }
+    static const std::map<std::string, std::pair<std::string, std::vector<std::string>>,
+                          std::less<>>
+        kChoices{
+            {"DevicePolicy", {"device_policy", {"auto", "closed", "strict"}}},
+            {"ProtectProc", {"protect_proc", {"default", "noaccess", "invisible", "ptraceable"}}},
+            {"ProcSubset", {"proc_subset", {"all", "pid"}}}};
+    if (auto choice = kChoices.find(d.key); choice != kChoices.end()) {
+      const auto& [manifest_key, values] = choice->second;
+      if (std::find(values.begin(), values.end(), v) == values.end()) {
+        dropped(d, "\"" + v + "\" is not a value of sandbox." + manifest_key);
+        return true;
+      }
+      draft_.set("sandbox", manifest_key, toml_string(v));
+      carried(d, "sandbox." + manifest_key + " = \"" + v + "\"");
+      return true;
+    }
+    if (d.key == "SystemCallArchitectures") {
+      auto words = split_unit_words(v).value_or(std::vector<UnitWord>{});
+      const bool ok = !words.empty() && std::all_of(words.begin(), words.end(), [](const auto& w) {
+        return std::all_of(w.text.begin(), w.text.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        });
+      });
+      if (!ok) return false;
+      for (const auto& word : words) {
+        if (std::find(architectures_.begin(), architectures_.end(), word.text) ==
+            architectures_.end()) {
+          architectures_.push_back(word.text);
+        }
+      }
+      draft_.set("sandbox", "system_call_architectures", toml_array(architectures_));
+      carried(d, "sandbox.system_call_architectures");
+      return true;
+    }
+    if (d.key == "DeviceAllow") {
+      // One device and its access per line, as sandbox.device_allow holds them.
+      auto words = split_unit_words(v).value_or(std::vector<UnitWord>{});
+      if (words.empty() || words.size() > 2) return false;
+      const auto& device = words.front().text;
+      const bool device_ok = (device.starts_with("/dev/") && device.size() > 5) ||
+                             device.starts_with("char-") || device.starts_with("block-");
+      const bool access_ok =
+          words.size() == 1 || (words[1].text.size() <= 3 && !words[1].text.empty() &&
+                                words[1].text.find_first_not_of("rwm") == std::string::npos);
+      if (!device_ok || !access_ok || device.find('%') != std::string::npos) return false;
+      device_allow_.push_back(words.size() == 1 ? device : device + " " + words[1].text);
+      draft_.set("sandbox", "device_allow", toml_array(device_allow_));
+      carried(d, "sandbox.device_allow");
+      return true;
+    }
+    return false;
   }
 
   // Type= with what it needs or excludes (the loader refuses a forking service without a pid
@@ -1723,6 +1883,11 @@ class SystemdImporter {
   std::vector<std::pair<std::size_t, std::vector<std::string>>> wants_lines_;
   std::vector<unsigned long long> success_codes_{0};
   std::map<std::string, std::string> extras_;
+  // Documentation=, the unit relations (by manifest key), the kernel switches' lists.
+  std::vector<std::string> documentation_;
+  std::map<std::string, std::vector<std::string>> relations_;
+  std::vector<std::string> architectures_;
+  std::vector<std::string> device_allow_;
   std::optional<std::string> stdout_;
   std::optional<std::string> stderr_;
   std::string log_directory_;

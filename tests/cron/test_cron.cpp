@@ -132,3 +132,19 @@ TEST(CronMerge, CrontabWithoutTrailingNewline) {
       cron::begin_marker("worker") + "\n@reboot y\n" + cron::end_marker("worker") + "\n";
   EXPECT_EQ(cron::merge_block("0 1 * * * x", "worker", mine), "0 1 * * * x\n" + mine);
 }
+
+TEST(CronRender, DocumentationIsACommentLineInTheBlock) {
+  auto service = make_service();
+  service.documentation = {"man:worker(8)", "https://example.com/worker"};
+  service.aliases = {"worker-legacy"};
+  const auto result = cron::render_cron_block(service, {});
+  ASSERT_EQ(result.artifacts.size(), 1U);
+  const auto& block = result.artifacts[0].content;
+  EXPECT_EQ(block.substr(0, block.find("@reboot")),
+            cron::begin_marker("worker") +
+                "\n# Documentation: man:worker(8) https://example.com/worker\n");
+  ASSERT_EQ(result.diagnostics.size(), 1U);
+  EXPECT_EQ(result.diagnostics[0].key, "service.aliases");
+  EXPECT_EQ(result.diagnostics[0].message,
+            "cron: a crontab entry has one name; 'service.aliases' is ignored");
+}

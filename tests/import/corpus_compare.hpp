@@ -152,6 +152,28 @@ inline std::optional<bool> reproduced(const UnitDirective& input,
       key == "PrivateUsers" || key == "ProtectSystem" || key == "ProtectHome") {
     return flag(input.value) == flag(last());
   }
+  static const std::vector<std::string> kKernelSwitches{"ProtectKernelTunables",
+                                                        "ProtectKernelModules",
+                                                        "ProtectKernelLogs",
+                                                        "ProtectControlGroups",
+                                                        "ProtectClock",
+                                                        "ProtectHostname",
+                                                        "RestrictNamespaces",
+                                                        "RestrictRealtime",
+                                                        "RestrictSUIDSGID",
+                                                        "LockPersonality",
+                                                        "MemoryDenyWriteExecute",
+                                                        "PrivateNetwork",
+                                                        "RemoveIPC"};
+  if (std::find(kKernelSwitches.begin(), kKernelSwitches.end(), key) != kKernelSwitches.end())
+    return flag(input.value) == flag(last());
+  if (key == "Before" || key == "PartOf" || key == "Conflicts" || key == "Also" || key == "Alias") {
+    auto expected = words(input.value);
+    for (auto& name : expected) name = unit_suffixed(name);
+    return contains_all(all_words(values), expected);
+  }
+  if (key == "Documentation" || key == "SystemCallArchitectures")
+    return contains_all(all_words(values), words(expand(input.value, unit)));
   if (key == "RestrictAddressFamilies" && !input.value.starts_with("~")) {
     auto expected = words(input.value);
     if (expected.size() > 1) std::erase(expected, "none");

@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
   std::map<std::string, Counts> per_package;
   Counts total;
   std::map<std::string, int> dropped_keys;
+  std::map<std::string, int> passthrough_keys;  // carried or approximated by [systemd].extra
   int failures = 0;
   for (const auto& [package, version] : packages) {
     const fs::path root = cache / (package + "_" + version);
@@ -144,11 +145,20 @@ int main(int argc, char** argv) {
         switch (report.outcome) {
           case Outcome::carried:
             ++counts.carried;
-            if (report.note.find("[systemd].extra") == std::string::npos) ++counts.own;
+            if (report.note.find("[systemd].extra") == std::string::npos) {
+              ++counts.own;
+            } else {
+              ++passthrough_keys[report.key];
+            }
             break;
           case Outcome::approximated:
             ++counts.approximated;
-            if (report.note.find("[systemd].extra") == std::string::npos) ++counts.own_approximated;
+            if (report.note.find("[systemd].extra") == std::string::npos) {
+              ++counts.own_approximated;
+            } else {
+              ++passthrough_keys[report.key];
+            }
+            if (verbose) std::cout << "  " << format_report_line(report) << "\n";
             break;
           case Outcome::dropped:
             ++counts.dropped;
@@ -208,6 +218,11 @@ int main(int argc, char** argv) {
   std::cout << "\ndropped, by directive:";
   std::vector<std::pair<int, std::string>> by_count;
   for (const auto& [key, count] : dropped_keys) by_count.emplace_back(-count, key);
+  std::sort(by_count.begin(), by_count.end());
+  for (const auto& [count, key] : by_count) std::cout << " " << key << " " << -count << ";";
+  std::cout << "\n\ncarried by the [systemd].extra passthrough, by directive:";
+  by_count.clear();
+  for (const auto& [key, count] : passthrough_keys) by_count.emplace_back(-count, key);
   std::sort(by_count.begin(), by_count.end());
   for (const auto& [count, key] : by_count) std::cout << " " << key << " " << -count << ";";
   const int all = total.carried + total.approximated + total.dropped;

@@ -383,6 +383,95 @@ TEST(ImportSystemd, DirectoriesShareOneMode) {
             (std::vector<std::string>{"/srv/web", "/var/lib/web"}));
 }
 
+TEST(ImportSystemd, KernelSwitchesBecomeSandboxKeys) {
+  const std::string f = "/etc/systemd/system/web.service:";
+  auto result = import_unit(
+      "[Service]\nExecStart=/usr/sbin/web\nProtectKernelTunables=yes\nProtectKernelModules=true\n"
+      "ProtectKernelLogs=1\nProtectControlGroups=on\nProtectClock=no\nProtectHostname=yes\n"
+      "RestrictNamespaces=true\nRestrictNamespaces=~net\nRestrictRealtime=yes\n"
+      "RestrictSUIDSGID=yes\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\n"
+      "PrivateNetwork=yes\nRemoveIPC=yes\nSystemCallArchitectures=native\n"
+      "DevicePolicy=closed\nDeviceAllow=/dev/null rw\nDeviceAllow=char-pts\n"
+      "DeviceAllow=/dev/a /dev/b\nProtectProc=invisible\nProcSubset=pid\nProcSubset=maybe\n");
+  EXPECT_EQ(report_lines(result),
+            (std::vector<std::string>{
+                f + "2: carried: ExecStart — service.command, service.args",
+                f + "3: carried: ProtectKernelTunables — sandbox.protect_kernel_tunables = true",
+                f + "4: carried: ProtectKernelModules — sandbox.protect_kernel_modules = true",
+                f + "5: carried: ProtectKernelLogs — sandbox.protect_kernel_logs = true",
+                f + "6: carried: ProtectControlGroups — sandbox.protect_control_groups = true",
+                f + "7: carried: ProtectClock — sandbox.protect_clock = false",
+                f + "8: carried: ProtectHostname — sandbox.protect_hostname = true",
+                f + "9: carried: RestrictNamespaces — replaced by "
+                    "/etc/systemd/system/web.service:10, as systemd applies it",
+                f + "10: carried: RestrictNamespaces — [systemd].extra "
+                    "\"Service.RestrictNamespaces\" (systemd only)",
+                f + "11: carried: RestrictRealtime — sandbox.restrict_realtime = true",
+                f + "12: carried: RestrictSUIDSGID — sandbox.restrict_suid_sgid = true",
+                f + "13: carried: LockPersonality — sandbox.lock_personality = true",
+                f + "14: carried: MemoryDenyWriteExecute — sandbox.memory_deny_write_execute = "
+                    "true",
+                f + "15: carried: PrivateNetwork — sandbox.private_network = true",
+                f + "16: carried: RemoveIPC — sandbox.remove_ipc = true",
+                f + "17: carried: SystemCallArchitectures — sandbox.system_call_architectures",
+                f + "18: carried: DevicePolicy — sandbox.device_policy = \"closed\"",
+                f + "19: carried: DeviceAllow — sandbox.device_allow",
+                f + "20: carried: DeviceAllow — sandbox.device_allow",
+                f + "21: carried: DeviceAllow — [systemd].extra \"Service.DeviceAllow\" (systemd "
+                    "only)",
+                f + "22: carried: ProtectProc — sandbox.protect_proc = \"invisible\"",
+                f + "23: carried: ProcSubset — replaced by /etc/systemd/system/web.service:24, as "
+                    "systemd applies it",
+                f + "24: dropped: ProcSubset — \"maybe\" is not a value of sandbox.proc_subset",
+            }));
+  const auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  const auto& box = services.front().sandbox;
+  EXPECT_EQ(box.protect_kernel_tunables, true);
+  EXPECT_EQ(box.protect_clock, false);
+  EXPECT_FALSE(box.restrict_namespaces.has_value());  // the list won, in [systemd].extra
+  EXPECT_EQ(box.remove_ipc, true);
+  EXPECT_EQ(box.system_call_architectures, (std::vector<std::string>{"native"}));
+  EXPECT_EQ(box.device_policy, "closed");
+  EXPECT_EQ(box.device_allow, (std::vector<std::string>{"/dev/null rw", "char-pts"}));
+  EXPECT_EQ(box.protect_proc, "invisible");
+  EXPECT_FALSE(box.proc_subset.has_value());  // the last line wins, and it is dropped
+}
+
+TEST(ImportSystemd, DocumentationRelationsAndAliasesBecomeManifestKeys) {
+  const std::string f = "/etc/systemd/system/web.service:";
+  auto result = import_unit(
+      "[Unit]\nDocumentation=man:web(8) https://example.com/web\nDocumentation=web.txt "
+      "file:/usr/share/doc/web\nBefore=nginx.service\nPartOf=web.target\nConflicts=old-web\n"
+      "Before=apache2@%i.service\n[Service]\nExecStart=/usr/sbin/web\n[Install]\n"
+      "Alias=webd.service\nAlias=web.socket\nAlso=web.socket\n");
+  EXPECT_EQ(
+      report_lines(result),
+      (std::vector<std::string>{
+          f + "2: carried: Documentation — service.documentation",
+          f + "3: approximated: Documentation — service.documentation; web.txt left out (not an "
+              "http(s)://, file:, man: or info: URL, or a specifier with no value here)",
+          f + "4: carried: Before — dependencies.before",
+          f + "5: carried: PartOf — dependencies.part_of",
+          f + "6: carried: Conflicts — dependencies.conflicts",
+          f + "7: carried: Before — [systemd].extra \"Unit.Before\" (systemd only)",
+          f + "9: carried: ExecStart — service.command, service.args",
+          f + "11: carried: Alias — service.aliases",
+          f + "12: carried: Alias — [systemd].extra \"Install.Alias\" (systemd only)",
+          f + "13: carried: Also — dependencies.also_enable",
+      }));
+  const auto services = load_all(result);
+  ASSERT_EQ(services.size(), 1U);
+  const auto& s = services.front();
+  EXPECT_EQ(s.documentation, (std::vector<std::string>{"man:web(8)", "https://example.com/web",
+                                                       "file:/usr/share/doc/web"}));
+  EXPECT_EQ(s.dependencies.before, (std::vector<std::string>{"nginx.service"}));
+  EXPECT_EQ(s.dependencies.part_of, (std::vector<std::string>{"web.target"}));
+  EXPECT_EQ(s.dependencies.conflicts, (std::vector<std::string>{"old-web"}));
+  EXPECT_EQ(s.dependencies.also_enable, (std::vector<std::string>{"web.socket"}));
+  EXPECT_EQ(s.aliases, (std::vector<std::string>{"webd.service"}));
+}
+
 TEST(ImportSystemd, SandboxDirectivesWithADirectKey) {
   const std::string f = "/etc/systemd/system/web.service:";
   auto result = import_unit(
@@ -541,7 +630,7 @@ TEST(ImportSystemd, SandboxListsBecomeManifestKeys) {
           f + "11: carried: SystemCallFilter — sandbox.system_call_filter",
           f + "12: approximated: ReadWriteDirectories — sandbox.read_write_paths; rendered as "
               "ReadWritePaths=, its current name",
-          f + "13: carried: ProtectProc — [systemd].extra \"Service.ProtectProc\" (systemd only)",
+          f + "13: carried: ProtectProc — sandbox.protect_proc = \"invisible\"",
           f + "14: carried: RestrictAddressFamilies — [systemd].extra "
               "\"Service.RestrictAddressFamilies\" (systemd only)",
           f + "15: carried: RestrictAddressFamilies — [systemd].extra "

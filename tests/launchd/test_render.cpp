@@ -494,5 +494,33 @@ TEST(LaunchdBackendInterface, RegistersAsLaunchdForMacos) {
             content(render(make_service())));
 }
 
+TEST(LaunchdRender, DocumentationIsACommentAndUnitRelationsWarn) {
+  auto service = make_service();
+  service.documentation = {"man:worker(8)", "https://example.com/a--b"};
+  service.aliases = {"worker-legacy"};
+  service.dependencies.before = {"nginx"};
+  service.sandbox.protect_clock = true;
+  const auto result = render(service);
+  ASSERT_EQ(result.artifacts.size(), 1U);
+  // "--" cannot stand in an XML comment; "-%2D" is the same URL.
+  EXPECT_NE(result.artifacts[0].content.find(
+                "<!-- Documentation: man:worker(8) https://example.com/a-%2Db -->\n<plist "),
+            std::string::npos)
+      << result.artifacts[0].content;
+  std::vector<std::string> warned;
+  for (const auto& diagnostic : result.diagnostics) {
+    if (diagnostic.key == "service.aliases" || diagnostic.key == "dependencies.before" ||
+        diagnostic.key == "sandbox.protect_clock") {
+      warned.push_back(diagnostic.message);
+    }
+  }
+  EXPECT_EQ(warned,
+            (std::vector<std::string>{
+                "launchd: 'sandbox.protect_clock' is not enforced (launchd has no such sandbox "
+                "setting)",
+                "launchd: 'dependencies.before' is ignored (jobs have no such relations or names)",
+                "launchd: 'service.aliases' is ignored (jobs have no such relations or names)"}));
+}
+
 }  // namespace
 }  // namespace daemonize::launchd

@@ -845,6 +845,86 @@ TEST(SystemdSandbox, EveryKeyBecomesItsDirective) {
   }
 }
 
+TEST(SystemdSandbox, KernelSwitchesInBothModes) {
+  for (const auto mode : {SupervisorMode::daemonize, SupervisorMode::native}) {
+    auto service = base_service(mode);
+    auto& box = service.sandbox;
+    box.protect_kernel_tunables = true;
+    box.protect_kernel_modules = true;
+    box.protect_kernel_logs = true;
+    box.protect_control_groups = true;
+    box.protect_clock = false;
+    box.protect_hostname = true;
+    box.restrict_namespaces = true;
+    box.restrict_realtime = true;
+    box.restrict_suid_sgid = true;
+    box.lock_personality = true;
+    box.memory_deny_write_execute = true;
+    box.private_network = false;
+    box.remove_ipc = true;
+    box.system_call_architectures = {"native", "x86"};
+    box.device_policy = "closed";
+    box.device_allow = {"/dev/null rw", "char-pts rw"};
+    box.protect_proc = "invisible";
+    box.proc_subset = "pid";
+    const auto result = render(service);
+    const auto lines = read_unit(unit_of(result).content);
+    for (const auto* setting :
+         {"ProtectKernelTunables", "ProtectKernelModules", "ProtectKernelLogs",
+          "ProtectControlGroups", "ProtectHostname", "RestrictNamespaces", "RestrictRealtime",
+          "RestrictSUIDSGID", "LockPersonality", "MemoryDenyWriteExecute", "RemoveIPC"}) {
+      EXPECT_EQ(values_of(lines, std::string("Service.") + setting), Strings{"yes"}) << setting;
+    }
+    EXPECT_EQ(values_of(lines, "Service.ProtectClock"), Strings{"no"});
+    EXPECT_EQ(values_of(lines, "Service.PrivateNetwork"), Strings{"no"});
+    EXPECT_EQ(values_of(lines, "Service.SystemCallArchitectures"), Strings{"native x86"});
+    EXPECT_EQ(values_of(lines, "Service.DevicePolicy"), Strings{"closed"});
+    EXPECT_EQ(values_of(lines, "Service.DeviceAllow"), (Strings{"/dev/null rw", "char-pts rw"}));
+    EXPECT_EQ(values_of(lines, "Service.ProtectProc"), Strings{"invisible"});
+    EXPECT_EQ(values_of(lines, "Service.ProcSubset"), Strings{"pid"});
+    for (const auto& diagnostic : result.diagnostics)
+      EXPECT_FALSE(diagnostic.key.starts_with("sandbox")) << diagnostic.message;
+  }
+}
+
+TEST(SystemdSandbox, StrictDevicesWithoutDevNullWarnsInDaemonizeMode) {
+  auto service = base_service();
+  service.sandbox.device_policy = "strict";
+  const auto result = render(service);
+  const auto* warned = find_diagnostic(result, "sandbox.device_policy", Severity::warning);
+  ASSERT_NE(warned, nullptr);
+  EXPECT_EQ(warned->message,
+            "systemd: device_policy = \"strict\" without \"/dev/null rw\" in device_allow: the "
+            "watchdog opens /dev/null for output that goes nowhere and for exec health checks");
+  service.sandbox.device_allow = {"/dev/null rw"};
+  EXPECT_EQ(find_diagnostic(render(service), "sandbox.device_policy", Severity::warning), nullptr);
+  service = base_service(SupervisorMode::native);
+  service.sandbox.device_policy = "strict";
+  EXPECT_EQ(find_diagnostic(render(service), "sandbox.device_policy", Severity::warning), nullptr);
+}
+
+TEST(SystemdUnit, DocumentationRelationsAndAliases) {
+  auto service = base_service();
+  service.documentation = {"man:demo(8)", "https://example.com/demo%20guide"};
+  service.dependencies.before = {"nginx", "web.target"};
+  service.dependencies.part_of = {"demo.target"};
+  service.dependencies.conflicts = {"old-demo"};
+  service.dependencies.also_enable = {"demo.socket"};
+  service.aliases = {"demod", "demo-legacy.service"};
+  const auto result = render(service);
+  const auto lines = read_unit(unit_of(result).content);
+  EXPECT_EQ(values_of(lines, "Unit.Documentation"),
+            Strings{"man:demo(8) https://example.com/demo%%20guide"});
+  EXPECT_EQ(values_of(lines, "Unit.Before"), Strings{"nginx.service web.target"});
+  EXPECT_EQ(values_of(lines, "Unit.PartOf"), Strings{"demo.target"});
+  EXPECT_EQ(values_of(lines, "Unit.Conflicts"), Strings{"old-demo.service"});
+  EXPECT_EQ(values_of(lines, "Install.Alias"), Strings{"demod.service demo-legacy.service"});
+  EXPECT_EQ(values_of(lines, "Install.Also"), Strings{"demo.socket"});
+  // Relations order nothing and pull nothing in.
+  EXPECT_TRUE(values_of(lines, "Unit.After").empty());
+  EXPECT_TRUE(values_of(lines, "Unit.Wants").empty());
+}
+
 TEST(SystemdSandbox, NoCapabilitiesAtAll) {
   auto service = base_service();
   service.sandbox.capabilities = Strings{};

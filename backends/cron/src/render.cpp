@@ -138,6 +138,9 @@ RenderResult render_cron_block(const Service& service, const RenderOptions& opti
   for (const auto& key : service.sandbox.keys_set()) {
     warn(key, "cron: '" + key + "' is not enforced (cron starts the watchdog without a sandbox)");
   }
+  if (!service.aliases.empty()) {
+    warn("service.aliases", "cron: a crontab entry has one name; 'service.aliases' is ignored");
+  }
   if (!service.dependencies.empty()) {
     warn("dependencies",
          "cron: dependencies are not expressible; @reboot starts the service without ordering");
@@ -154,8 +157,13 @@ RenderResult render_cron_block(const Service& service, const RenderOptions& opti
   // stdout carries "already running (pid N)" every minute: discard it so cron mails only errors.
   const std::string line_tail = command + " >/dev/null";
   std::ostringstream block;
-  block << begin_marker(service.name) << '\n'
-        << "@reboot " << line_tail << '\n'
+  block << begin_marker(service.name) << '\n';
+  if (!service.documentation.empty()) {
+    block << "# Documentation:";
+    for (const auto& url : service.documentation) block << ' ' << url;
+    block << '\n';
+  }
+  block << "@reboot " << line_tail << '\n'
         << "* * * * * " << line_tail << '\n'
         << end_marker(service.name) << '\n';
 

@@ -169,11 +169,16 @@ class Renderer {
     deployment.set("apiVersion", YamlNode::string("apps/v1"));
     deployment.set("kind", YamlNode::string("Deployment"));
     YamlNode deployment_metadata = metadata(name_);
-    if (!service_.description.empty()) {
-      deployment_metadata.set(
-          "annotations",
-          YamlNode::map().set("kubernetes.io/description", YamlNode::string(service_.description)));
+    YamlNode annotations = YamlNode::map();
+    if (!service_.description.empty())
+      annotations.set("kubernetes.io/description", YamlNode::string(service_.description));
+    if (!service_.documentation.empty()) {
+      std::string urls;
+      for (const auto& url : service_.documentation) urls += (urls.empty() ? "" : " ") + url;
+      annotations.set("daemonize/documentation", YamlNode::string(urls));
     }
+    if (!service_.description.empty() || !service_.documentation.empty())
+      deployment_metadata.set("annotations", std::move(annotations));
     deployment.set("metadata", std::move(deployment_metadata));
     deployment.set(
         "spec", YamlNode::map()
@@ -840,6 +845,9 @@ class Renderer {
     }
     for (const auto& key : service_.sandbox.keys_set()) {
       warning(key, "'" + key + "' is not enforced; set the pod's securityContext instead");
+    }
+    for (const auto& key : unit_relation_keys_set(service_)) {
+      warning(key, "'" + key + "' is ignored: pods have no such relations or names");
     }
     if (!service_.directories.empty()) {
       warning("directories",

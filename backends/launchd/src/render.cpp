@@ -52,6 +52,21 @@ bool is_valid_label(const std::string& label) {
 }
 
 // Collects diagnostics and checks every string before it enters the plist.
+
+// service.documentation as a comment before <plist>: a plist has no key for it. "--" may not
+// appear in an XML comment; "-%2D" is the same URL.
+std::string documentation_comment(const std::vector<std::string>& urls) {
+  if (urls.empty()) return "";
+  std::string text = "<!-- Documentation:";
+  for (const auto& url : urls) {
+    std::string safe;
+    for (char c : url)
+      safe += (c == '-' && !safe.empty() && safe.back() == '-') ? "%2D" : std::string(1, c);
+    text += " " + safe;
+  }
+  return text + " -->\n";
+}
+
 class PlistRenderer {
  public:
   PlistRenderer(const Service& service, const RenderOptions& options)
@@ -102,6 +117,9 @@ class PlistRenderer {
       artifact.file_name = label + ".plist";
       artifact.install_path = plist_install_path(service_);
       artifact.content = write_xml_plist(job);
+      if (auto comment = documentation_comment(service_.documentation); !comment.empty()) {
+        artifact.content.insert(artifact.content.find("<plist version="), comment);
+      }
       artifact.mode = 0644;
       result.artifacts.push_back(std::move(artifact));
     }
@@ -565,6 +583,9 @@ class PlistRenderer {
     }
     for (const auto& key : service_.sandbox.keys_set()) {
       warn(key, "launchd: '" + key + "' is not enforced (launchd has no such sandbox setting)");
+    }
+    for (const auto& key : unit_relation_keys_set(service_)) {
+      warn(key, "launchd: '" + key + "' is ignored (jobs have no such relations or names)");
     }
     if (native && !service_.directories.empty()) {
       warn("directories",

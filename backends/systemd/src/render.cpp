@@ -264,6 +264,7 @@ class SystemdRenderer {
     // A scheduled service is started by its timer, never at boot.
     if (!service_.schedule)
       unit_.add("Install", "WantedBy", user_scope() ? "default.target" : "multi-user.target");
+    render_install_names();
     render_extra();
 
     Artifact unit;
@@ -376,6 +377,7 @@ class SystemdRenderer {
     if (auto value = raw_value(key, text.empty() ? service_.name : text, false)) {
       unit_.add("Unit", "Description", *value);
     }
+    render_documentation();
 
     std::vector<std::string> after;
     std::vector<std::string> wants;
@@ -411,6 +413,7 @@ class SystemdRenderer {
     if (!after.empty()) unit_.add("Unit", "After", joined(after));
     if (!wants.empty()) unit_.add("Unit", "Wants", joined(wants));
     if (!requires_units.empty()) unit_.add("Unit", "Requires", joined(requires_units));
+    render_relations();
     render_requires_mounts_for();
 
     if (native() && service_.restart.policy != RestartPolicy::never) {
@@ -1159,6 +1162,108 @@ class SystemdRenderer {
     render_capabilities();
     render_address_families();
     render_system_call_filter();
+    render_kernel_switches();
+  }
+
+  // ---- service.documentation, service.aliases, before/part_of/conflicts/also_enable ----------
+
+  void render_documentation() {
+    std::string line;
+    for (std::size_t i = 0; i < service_.documentation.size(); ++i) {
+      const std::string key = "service.documentation[" + std::to_string(i) + "]";
+      if (auto value = raw_value(key, service_.documentation[i], false)) {
+        line += (line.empty() ? "" : " ") + *value;
+      }
+    }
+    if (!line.empty()) unit_.add("Unit", "Documentation", line);
+  }
+
+  // Unit names of a [dependencies] list (".service" added without a unit suffix), joined by
+  // spaces; an invalid name is an error at its element.
+  std::string unit_list(const std::vector<std::string>& names, const std::string& key_prefix) {
+    std::string line;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const auto& name = names[i];
+      const auto unit_name = has_unit_suffix(name) ? name : name + ".service";
+      if (!is_unit_name(name) || unit_name.size() > 255) {
+        error(key_prefix + "[" + std::to_string(i) + "]",
+              "'" + name +
+                  "' is not a valid unit name (letters, digits, \"_.-@:\\\", at most 255 "
+                  "bytes with its suffix)");
+        continue;
+      }
+      line += (line.empty() ? "" : " ") + systemd::escape_specifiers(unit_name);
+    }
+    return line;
+  }
+
+  // Before=, PartOf=, Conflicts=: relations only, nothing is pulled in.
+  void render_relations() {
+    const auto& dependencies = service_.dependencies;
+    for (const auto& [names, setting, key] :
+         {std::tuple{&dependencies.before, "Before", "dependencies.before"},
+          std::tuple{&dependencies.part_of, "PartOf", "dependencies.part_of"},
+          std::tuple{&dependencies.conflicts, "Conflicts", "dependencies.conflicts"}}) {
+      if (auto line = unit_list(*names, key); !line.empty()) unit_.add("Unit", setting, line);
+    }
+  }
+
+  // Alias= (links made by `systemctl enable`) and Also= (units enabled along).
+  void render_install_names() {
+    if (auto line = unit_list(service_.aliases, "service.aliases"); !line.empty())
+      unit_.add("Install", "Alias", line);
+    if (auto line = unit_list(service_.dependencies.also_enable, "dependencies.also_enable");
+        !line.empty()) {
+      unit_.add("Install", "Also", line);
+    }
+  }
+
+  // ---- [sandbox] kernel switches -------------------------------------------------------------
+
+  void render_kernel_switches() {
+    const auto& box = service_.sandbox;
+    auto yes_no = [](bool value) { return value ? "yes" : "no"; };
+    const std::array<std::pair<const std::optional<bool>*, const char*>, 13> flags{{
+        {&box.protect_kernel_tunables, "ProtectKernelTunables"},
+        {&box.protect_kernel_modules, "ProtectKernelModules"},
+        {&box.protect_kernel_logs, "ProtectKernelLogs"},
+        {&box.protect_control_groups, "ProtectControlGroups"},
+        {&box.protect_clock, "ProtectClock"},
+        {&box.protect_hostname, "ProtectHostname"},
+        {&box.restrict_namespaces, "RestrictNamespaces"},
+        {&box.restrict_realtime, "RestrictRealtime"},
+        {&box.restrict_suid_sgid, "RestrictSUIDSGID"},
+        {&box.lock_personality, "LockPersonality"},
+        {&box.memory_deny_write_execute, "MemoryDenyWriteExecute"},
+        {&box.private_network, "PrivateNetwork"},
+        {&box.remove_ipc, "RemoveIPC"},
+    }};
+    for (const auto& [flag, setting] : flags) {
+      if (*flag) unit_.add("Service", setting, yes_no(**flag));
+    }
+    if (!box.system_call_architectures.empty()) {
+      std::string line;
+      for (const auto& name : box.system_call_architectures)
+        line += (line.empty() ? "" : " ") + name;
+      unit_.add("Service", "SystemCallArchitectures", line);
+    }
+    if (box.device_policy) unit_.add("Service", "DevicePolicy", *box.device_policy);
+    bool null_allowed = false;
+    for (std::size_t i = 0; i < box.device_allow.size(); ++i) {
+      const auto& rule = box.device_allow[i];
+      null_allowed = null_allowed || rule == "/dev/null" || rule.starts_with("/dev/null ");
+      if (auto value = raw_value("sandbox.device_allow[" + std::to_string(i) + "]", rule, false))
+        unit_.add("Service", "DeviceAllow", *value);
+    }
+    if (box.protect_proc) unit_.add("Service", "ProtectProc", *box.protect_proc);
+    if (box.proc_subset) unit_.add("Service", "ProcSubset", *box.proc_subset);
+    if (native()) return;
+    // What the watchdog, inside the same sandbox, still needs.
+    if (box.device_policy == "strict" && !null_allowed) {
+      warning("sandbox.device_policy",
+              "device_policy = \"strict\" without \"/dev/null rw\" in device_allow: the "
+              "watchdog opens /dev/null for output that goes nowhere and for exec health checks");
+    }
   }
 
   void append_sandbox_paths(std::string& paths, const std::vector<std::string>& entries,

@@ -246,5 +246,15 @@ void CmdScript::command(std::string_view program, const std::vector<Part>& parts
   raw(line);
 }
 
+void CmdScript::documentation(const Service& service) {
+  if (service.documentation.empty()) return;
+  std::string line = "rem Documentation:";
+  for (const auto& url : service.documentation) {
+    line += ' ';
+    for (char c : url) line += c == '%' ? std::string("%%") : std::string(1, c);
+  }
+  raw(line);
+}
+
 }  // namespace detail
 }  // namespace daemonize::windows

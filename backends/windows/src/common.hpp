@@ -53,6 +53,9 @@ class CmdScript {
   void command(std::string_view program, const std::vector<Part>& parts,
                std::string_view suffix = {});
   [[nodiscard]] const std::string& text() const { return text_; }
+  // `rem Documentation: …` with service.documentation, when it is set ('%' doubled: cmd.exe
+  // expands variables in a rem line too).
+  void documentation(const Service& service);
 
  private:
   std::string text_;

@@ -134,9 +134,17 @@ struct DependenciesConfig {
   std::vector<std::string> requires_units;       // the manifest key is `requires`
   std::vector<std::string> wants;                // pulled in (soft) and ordered after
   std::vector<std::string> requires_mounts_for;  // absolute paths
+  // Relations that only a service manager with units keeps (systemd): Before=, PartOf=,
+  // Conflicts=, and Also= (enabled and disabled along with this one).
+  std::vector<std::string> before;
+  std::vector<std::string> part_of;
+  std::vector<std::string> conflicts;
+  std::vector<std::string> also_enable;
 
   [[nodiscard]] bool empty() const {
-    return after.empty() && requires_units.empty() && wants.empty() && requires_mounts_for.empty();
+    return after.empty() && requires_units.empty() && wants.empty() &&
+           requires_mounts_for.empty() && before.empty() && part_of.empty() && conflicts.empty() &&
+           also_enable.empty();
   }
 };
 
@@ -170,6 +178,25 @@ struct SandboxConfig {
   std::optional<std::vector<std::string>> capabilities;  // bounding set = ambient set
   std::vector<std::string> restrict_address_families;
   std::vector<std::string> system_call_filter;
+  // The kernel switches: systemd's names in snake_case, its values.
+  std::optional<bool> protect_kernel_tunables;
+  std::optional<bool> protect_kernel_modules;
+  std::optional<bool> protect_kernel_logs;
+  std::optional<bool> protect_control_groups;
+  std::optional<bool> protect_clock;
+  std::optional<bool> protect_hostname;
+  std::optional<bool> restrict_namespaces;
+  std::optional<bool> restrict_realtime;
+  std::optional<bool> restrict_suid_sgid;
+  std::optional<bool> lock_personality;
+  std::optional<bool> memory_deny_write_execute;
+  std::optional<bool> private_network;
+  std::optional<bool> remove_ipc;
+  std::vector<std::string> system_call_architectures;  // "native", "x86-64", ...
+  std::optional<std::string> device_policy;            // "auto" | "closed" | "strict"
+  std::vector<std::string> device_allow;               // "/dev/null rw", "char-pts rw"
+  std::optional<std::string> protect_proc;  // "default" | "noaccess" | "invisible" | "ptraceable"
+  std::optional<std::string> proc_subset;   // "all" | "pid"
 
   // The keys that are set ("sandbox.private_tmp", ...), in manifest order: what a target
   // without the sandbox warns about.
@@ -250,6 +277,10 @@ struct Service {
   ServiceType type = ServiceType::simple;
   std::string pid_file;            // type = "forking": where the daemon writes its pid
   bool remain_after_exit = false;  // type = "oneshot": active after a successful run
+  // Where the service is documented (http(s)://, file:, man:, info: URLs) and other names of
+  // its unit (systemd's Documentation= and Alias=).
+  std::vector<std::string> documentation;
+  std::vector<std::string> aliases;
 
   RestartConfig restart;
   StopConfig stop;
@@ -302,6 +333,11 @@ struct Service {
 // Why `type` cannot run on `os` (forking and notify on Windows: no pid-file daemons, no
 // sd_notify), or nullopt. Backends report it for their targets, the watchdog refuses to start.
 [[nodiscard]] std::optional<std::string> service_type_problem(ServiceType type, TargetOs os);
+
+// The keys set among those only systemd keeps (relations between units, other names of the
+// unit): "dependencies.before", "dependencies.part_of", "dependencies.conflicts",
+// "dependencies.also_enable", "service.aliases". Other targets warn about each.
+[[nodiscard]] std::vector<std::string> unit_relation_keys_set(const Service& service);
 
 // POSIX signal number of a manifest signal (the value of SIGTERM etc. on Linux/macOS).
 [[nodiscard]] int posix_signal_number(Signal signal);
