@@ -67,7 +67,7 @@ class FieldParser {
   }
 
  private:
-  CronError error_at(std::size_t at, std::string message) const {
+  CronError error_at(std::size_t at, const std::string& message) const {
     return {"the " + std::string(rule_.name) + " field " + message, offset_ + at};
   }
 

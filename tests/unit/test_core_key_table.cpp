@@ -81,8 +81,8 @@ TEST(KeyTable, EveryKeyIsInTheNormalizedJson) {
   }
   // [schedule] appears in the JSON only when the manifest has one.
   for (const char* schedule : {"cron = \"* * * * *\"\n", "every = \"1h\"\n"}) {
-    const auto loaded = load_manifest_text(base + "[schedule]\n" + schedule, "j.toml",
-                                           TargetOs::linux);
+    const auto loaded =
+        load_manifest_text(base + "[schedule]\n" + schedule, "j.toml", TargetOs::linux);
     ASSERT_TRUE(loaded.service) << schedule;
     models.push_back(to_json(*loaded.service));
   }

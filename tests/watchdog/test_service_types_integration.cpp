@@ -276,6 +276,8 @@ TEST_F(ServiceTypeRun, ForkingPidFileIsRemovedOnceTheDaemonIsGone) {
 TEST_F(ServiceTypeRun, AnInfiniteStopTimeoutWaitsForTheProgram) {
   start(manifest("[stop]\ntimeout = \"infinity\"", {"--stop", "ignore"}));
   ASSERT_TRUE(wait_until([&] { return state() && state()->ready; }, 10s)) << watchdog_stderr();
+  // Ready comes at the spawn; the program writes its start a moment later.
+  ASSERT_TRUE(wait_until([&] { return !values("start").empty(); }, 10s)) << watchdog_stderr();
   const int child = std::stoi(values("start")[0]);
   ::kill(watchdog_, SIGTERM);
   ASSERT_TRUE(wait_until([&] { return !values("signal").empty(); }, 5s)) << watchdog_stderr();

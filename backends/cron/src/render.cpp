@@ -43,7 +43,7 @@ std::string quote_plain(std::string_view word) {
 RenderResult render_schedule_block(const Service& service, const RenderOptions& options,
                                    RenderResult& result) {
   const auto& schedule = *service.schedule;
-  auto diagnose = [&](Severity severity, std::string key, std::string message) {
+  auto diagnose = [&](Severity severity, std::string key, const std::string& message) {
     result.diagnostics.push_back({severity, "", 0, 0, std::move(key), "cron: " + message});
   };
   std::string expression = schedule.cron;

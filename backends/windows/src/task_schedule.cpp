@@ -78,9 +78,10 @@ std::vector<std::string> month_days_lines(const CronField& days) {
   return lines;
 }
 
-std::vector<std::string> wrapped(const std::string& element, std::vector<std::string> inner) {
+std::vector<std::string> wrapped(const std::string& element,
+                                 const std::vector<std::string>& inner) {
   std::vector<std::string> lines{"<" + element + ">"};
-  for (auto& line : inner) lines.push_back("  " + line);
+  for (const auto& line : inner) lines.push_back("  " + line);
   lines.push_back("</" + element + ">");
   return lines;
 }
