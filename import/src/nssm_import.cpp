@@ -109,6 +109,16 @@ class ServiceImporter {
                                       keys_.name + " with its subkeys)"});
         return;
       }
+      // NSSM reads Application as a string; any other type (or an empty one) runs nothing.
+      if (!is_text(*application) ||
+          application->text.find_first_not_of(" \t") == std::string::npos) {
+        result_.errors.push_back({source_.path, application->line,
+                                  "service " + keys_.name +
+                                      ": Parameters\\Application is not a program path "
+                                      "(NSSM reads it as a REG_SZ or REG_EXPAND_SZ string): "
+                                      "nothing to run"});
+        return;
+      }
     } else {
       draft_.comment("The SCM restarts a service only by its recovery actions (FailureActions).");
       draft_.set("restart", "policy", toml_string("never"));
@@ -176,6 +186,11 @@ class ServiceImporter {
     approximated(v, key, what + "; " + join(notes, "; "));
   }
 
+  // The manifest's one-line texts refuse these (newline, tab, NUL...).
+  static bool has_control_character(const std::string& text) {
+    return std::any_of(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  }
   bool is_text(const RegValue& v) const {
     return v.kind == RegValue::Kind::string || v.kind == RegValue::Kind::expand_string;
   }
@@ -238,11 +253,13 @@ class ServiceImporter {
     }
     if (name == "displayname" && is_text(v)) {
       if (v.text.starts_with("@")) return dropped(v, key, "a resource string, not text");
+      if (has_control_character(v.text)) return dropped(v, key, "not one line of text");
       draft_.set("service", "display_name", toml_string(v.text));
       return carried(v, key, "service.display_name");
     }
     if (name == "description" && is_text(v)) {
       if (v.text.starts_with("@")) return dropped(v, key, "a resource string, not text");
+      if (has_control_character(v.text)) return dropped(v, key, "not one line of text");
       draft_.set("service", "description", toml_string(v.text));
       return carried(v, key, "service.description");
     }

@@ -345,6 +345,29 @@ TEST(ImportNssm, MalformedExportsNameTheirLine) {
   EXPECT_EQ(error_of(v5 + kKey + "\"ImagePath\"=\"C:\\\\nssm\\\\nssm.exe\"\n"),
             "x.reg:4: service web runs nssm.exe but has no Parameters\\Application: nothing to "
             "run (export Services\\web with its subkeys)");
+  // Found by fuzzing: a display name or description that is not one line is left out.
+  {
+    const auto result = daemonize::import::import_nssm(
+        {"x.reg",
+         v5 + kKey + "\"ImagePath\"=\"C:\\\\app\\\\app.exe\"\n\"DisplayName\"=\"A\tB\"\n"});
+    ASSERT_TRUE(result.errors.empty());
+    ASSERT_EQ(result.services.size(), 1U);
+    EXPECT_EQ(result.services.front().manifest.find("display_name"), std::string::npos);
+    EXPECT_TRUE(std::any_of(result.report.begin(), result.report.end(), [](const auto& line) {
+      return line.outcome == daemonize::import::Outcome::dropped &&
+             line.note == "not one line of text";
+    }));
+  }
+  // Found by fuzzing: an Application of another type, or an empty one, runs nothing.
+  for (const char* application : {"dword:00000001", "\"  \""}) {
+    EXPECT_EQ(
+        error_of(v5 + kKey + "\"ImagePath\"=\"C:\\\\nssm\\\\nssm.exe\"\n" +
+                 "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\web\\Parameters]\n" +
+                 "\"Application\"=" + application + "\n"),
+        "x.reg:6: service web: Parameters\\Application is not a program path (NSSM reads it "
+        "as a REG_SZ or REG_EXPAND_SZ string): nothing to run")
+        << application;
+  }
   EXPECT_EQ(error_of(v5 + kKey + "\"Type\"=dword:00000001\n\"ImagePath\"=\"C:\\\\d.sys\"\n"),
             "x.reg:4: Type 1 is a driver, not a service program");
   EXPECT_EQ(error_of(v5 + kKey +
