@@ -194,13 +194,18 @@ class WinswImporter {
       if (name_ == id_) return carried(e, key, "service.name");
       return approximated(e, key, "service.name = \"" + name_ + "\" (a manifest name)");
     }
-    if (name == "name") {
-      draft_.set("service", "display_name", toml_string(text));
-      return carried(e, key, "service.display_name");
-    }
-    if (name == "description") {
-      draft_.set("service", "description", toml_string(text));
-      return carried(e, key, "service.description");
+    if (name == "name" || name == "description") {
+      const std::string manifest_key = name == "name" ? "display_name" : "description";
+      // The manifest's texts are one line: line breaks and tabs become spaces.
+      std::string line = text;
+      std::replace_if(
+          line.begin(), line.end(),
+          [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, ' ');
+      draft_.set("service", manifest_key, toml_string(line));
+      if (line != text) {
+        return approximated(e, key, "service." + manifest_key + ", on one line");
+      }
+      return carried(e, key, "service." + manifest_key);
     }
     if (name == "executable") {
       std::vector<std::string> notes;

@@ -327,3 +327,23 @@ TEST(XmlDocument, EntitiesCdataAndLines) {
 
 }  // namespace
 }  // namespace daemonize::import
+
+// Found by fuzzing: a description on several lines is written on one (the manifest's texts are
+// one line), and the report says so.
+TEST(ImportWinsw, ADescriptionOnSeveralLinesBecomesOneLine) {
+  const auto result = daemonize::import::import_winsw(
+      {"w.xml",
+       "<service>\n  <id>w</id>\n  <executable>C:\\w\\w.exe</executable>\n"
+       "  <description>First line\n  second\tline</description>\n</service>\n"});
+  ASSERT_TRUE(result.errors.empty());
+  ASSERT_EQ(result.services.size(), 1U);
+  EXPECT_NE(result.services.front().manifest.find("description = \"First line   second line\""),
+            std::string::npos)
+      << result.services.front().manifest;
+  const auto line = std::find_if(result.report.begin(), result.report.end(),
+                                 [](const auto& entry) { return entry.key == "description"; });
+  ASSERT_NE(line, result.report.end());
+  EXPECT_EQ(line->line, 4);
+  EXPECT_EQ(line->outcome, daemonize::import::Outcome::approximated);
+  EXPECT_EQ(line->note, "service.description, on one line");
+}
