@@ -17,6 +17,12 @@ namespace daemonize::import {
 // A POSIX account name as the manifest accepts it.
 [[nodiscard]] bool is_account_name(std::string_view name);
 
+// `text` in ASCII lower case.
+[[nodiscard]] std::string lowercase(std::string text);
+
+// `text` without leading and trailing spaces, tabs, CR and LF.
+[[nodiscard]] std::string trimmed(std::string_view text);
+
 // A variable name `[A-Za-z_][A-Za-z0-9_]*`.
 [[nodiscard]] bool is_variable_name(std::string_view name);
 

@@ -14,12 +14,6 @@
 namespace daemonize::import {
 namespace {
 
-std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 // NSSM's defaults (nssm.h): 1500 ms for each stop step and for the throttle.
 constexpr long long kNssmStepMs = 1500;
 constexpr long long kNssmThrottleMs = 1500;

@@ -25,13 +25,6 @@ struct Failure {
   std::string message;
 };
 
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
-
 class XmlReader {
  public:
   explicit XmlReader(std::string_view text) : text_(text) {}
@@ -269,7 +262,7 @@ class XmlReader {
     if (name == "true" || name == "false") {
       node.kind = PlistNode::Kind::boolean;
       node.boolean = name == "true";
-      if (!tag.empty && !trim(text_content(name)).empty()) fail("<" + name + "> holds text");
+      if (!tag.empty && !trimmed(text_content(name)).empty()) fail("<" + name + "> holds text");
       return node;
     }
     const std::string content = tag.empty ? std::string() : text_content(name);
@@ -278,7 +271,7 @@ class XmlReader {
       node.text = content;
     } else if (name == "integer") {
       node.kind = PlistNode::Kind::integer;
-      const std::string digits = trim(content);
+      const std::string digits = trimmed(content);
       const bool negative = digits.starts_with("-");
       std::string_view number(digits);
       if (negative || number.starts_with("+")) number.remove_prefix(1);
@@ -299,7 +292,7 @@ class XmlReader {
           negative ? static_cast<long long>(0 - magnitude) : static_cast<long long>(magnitude);
     } else if (name == "real") {
       node.kind = PlistNode::Kind::real;
-      const std::string digits = trim(content);
+      const std::string digits = trimmed(content);
       const auto [end, error] =
           std::from_chars(digits.data(), digits.data() + digits.size(), node.real);
       if (digits.empty() || error != std::errc() || end != digits.data() + digits.size()) {
@@ -307,10 +300,10 @@ class XmlReader {
       }
     } else if (name == "date") {
       node.kind = PlistNode::Kind::date;
-      node.text = trim(content);
+      node.text = trimmed(content);
     } else if (name == "data") {
       node.kind = PlistNode::Kind::data;
-      node.text = trim(content);
+      node.text = trimmed(content);
     } else {
       throw Failure{tag.line, "<" + name + "> is not a plist element"};
     }

@@ -257,12 +257,6 @@ bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 // A scalar as text (strings, numbers, booleans); nullopt for arrays, objects, null.
 std::optional<std::string> scalar_text(const Node& node) {
   if (node.kind == Node::Kind::array || node.kind == Node::Kind::object ||

@@ -34,12 +34,6 @@ std::string trim(std::string_view text) {
   return std::string(text.substr(first, last - first + 1));
 }
 
-std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 // An inline comment starts at ';' or '#' after whitespace.
 std::string strip_inline_comment(const std::string& value) {
   for (std::size_t i = 1; i < value.size(); ++i) {

@@ -18,19 +18,6 @@
 namespace daemonize::import {
 namespace {
 
-std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
-
 // "90s", "1500ms", "5m" (manifest_duration without its TOML quotes).
 std::string duration_text(long long milliseconds) {
   const std::string quoted = manifest_duration(milliseconds);
@@ -468,12 +455,12 @@ class TaskXmlImporter {
   void run() {
     const XmlElement* exec = child(child(&root_, "Actions"), "Exec");
     const XmlElement* command = child(exec, "Command");
-    if (command == nullptr || trim(command->text).empty()) {
+    if (command == nullptr || trimmed(command->text).empty()) {
       return error(exec != nullptr ? exec->line : root_.line,
                    "the task has no <Exec><Command>: nothing runs");
     }
     const XmlElement* uri = child(child(&root_, "RegistrationInfo"), "URI");
-    std::string task_name = uri != nullptr ? trim(uri->text) : "";
+    std::string task_name = uri != nullptr ? trimmed(uri->text) : "";
     if (task_name.starts_with("\\")) task_name.erase(0, 1);
     if (task_name.empty()) {
       task_name = split_windows_path(xml_.path).second;
@@ -514,7 +501,7 @@ class TaskXmlImporter {
 
   bool map_action(const XmlElement& exec, const XmlElement& command) {
     command_line_ = command.line;
-    const std::string program_text = trim(command.text);
+    const std::string program_text = trimmed(command.text);
     const XmlElement* arguments = child(&exec, "Arguments");
     const std::string argument_text = arguments != nullptr ? arguments->text : "";
     auto words = split_windows_command_line(program_text + " " + argument_text, true);
@@ -565,7 +552,7 @@ class TaskXmlImporter {
     if (const XmlElement* directory = child(&exec, "WorkingDirectory")) {
       std::vector<std::string> directory_references;
       table_.set("service", "working_directory",
-                 windows_to_manifest_text(trim(directory->text), directory_references));
+                 windows_to_manifest_text(trimmed(directory->text), directory_references));
       report(*directory, "WorkingDirectory",
              directory_references.empty() ? Outcome::carried : Outcome::approximated,
              directory_references.empty()
@@ -583,12 +570,12 @@ class TaskXmlImporter {
     if (principal == nullptr) return;
     const XmlElement* user = child(principal, "UserId");
     const XmlElement* logon = child(principal, "LogonType");
-    const std::string logon_type = logon != nullptr ? trim(logon->text) : "";
+    const std::string logon_type = logon != nullptr ? trimmed(logon->text) : "";
     if (logon_type == "InteractiveToken") {
       table_.set("service", "scope", std::string("user"));
       report(*logon, "LogonType", Outcome::carried, "service.scope = \"user\"");
       if (user != nullptr) {
-        table_.set("windows", "account", trim(user->text));
+        table_.set("windows", "account", trimmed(user->text));
         report(*user, "UserId", Outcome::carried, "windows.account");
       }
     } else {
@@ -600,7 +587,7 @@ class TaskXmlImporter {
         static const std::map<std::string, std::string> well_known{{"S-1-5-18", "LocalSystem"},
                                                                    {"S-1-5-19", "LocalService"},
                                                                    {"S-1-5-20", "NetworkService"}};
-        const std::string id = trim(user->text);
+        const std::string id = trimmed(user->text);
         const auto known = well_known.find(id);
         table_.set("windows", "account", known != well_known.end() ? known->second : id);
         report(*user, "UserId", Outcome::carried,
@@ -609,7 +596,7 @@ class TaskXmlImporter {
       }
     }
     if (const XmlElement* level = child(principal, "RunLevel")) {
-      if (trim(level->text) == "LeastPrivilege") {
+      if (trimmed(level->text) == "LeastPrivilege") {
         report(*level, "RunLevel", Outcome::carried, "daemonize's tasks run least privileged");
       } else {
         report(*level, "RunLevel", Outcome::dropped,
@@ -632,7 +619,7 @@ class TaskXmlImporter {
           std::string("windows.task_trigger = \"") + (boot != nullptr ? "boot" : "logon") + "\"");
       if (const XmlElement* delay = child(trigger, "Delay")) {
         start = "delayed-auto";
-        const auto delay_ms = parse_xml_duration(trim(delay->text));
+        const auto delay_ms = parse_xml_duration(trimmed(delay->text));
         report(*delay, "Delay", delay_ms == 120000 ? Outcome::carried : Outcome::approximated,
                delay_ms == 120000 ? "windows.start = \"delayed-auto\""
                                   : "windows.start = \"delayed-auto\" (which waits PT2M)");
@@ -646,7 +633,7 @@ class TaskXmlImporter {
     }
     const XmlElement* settings = child(&root_, "Settings");
     const XmlElement* enabled = child(settings, "Enabled");
-    if (enabled != nullptr && trim(enabled->text) == "false") {
+    if (enabled != nullptr && trimmed(enabled->text) == "false") {
       start = "disabled";
       report(*enabled, "Enabled", Outcome::carried, "windows.start = \"disabled\"");
     }
@@ -669,7 +656,7 @@ class TaskXmlImporter {
     const XmlElement* interval = child(restart, "Interval");
     const XmlElement* count = child(restart, "Count");
     if (interval != nullptr) {
-      if (const auto ms = parse_xml_duration(trim(interval->text))) {
+      if (const auto ms = parse_xml_duration(trimmed(interval->text))) {
         table_.set("restart", "delay", duration_text(*ms));
         report(*interval, "Interval", Outcome::carried, "restart.delay");
       } else {
@@ -677,7 +664,7 @@ class TaskXmlImporter {
       }
     }
     if (count != nullptr) {
-      const std::string text = trim(count->text);
+      const std::string text = trimmed(count->text);
       const bool number =
           !text.empty() && text.size() < 4 &&
           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -753,7 +740,7 @@ std::optional<std::string> referenced_manifest(Format format, std::string_view t
     const XmlElement* arguments = child(exec, "Arguments");
     if (command == nullptr) return std::nullopt;
     return watchdog_manifest(split_windows_command_line(
-        trim(command->text) + " " + (arguments != nullptr ? arguments->text : ""), true));
+        trimmed(command->text) + " " + (arguments != nullptr ? arguments->text : ""), true));
   }
   return std::nullopt;
 }

@@ -15,31 +15,18 @@
 namespace daemonize::import {
 namespace {
 
-std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
-
 constexpr long long kStopTimeoutMs = 15000;
 constexpr unsigned long long kSizeThresholdKiB = 10240;
 constexpr unsigned long long kKeepFiles = 8;
 
 // WinSW's time spans: a number and an optional unit (ms, sec, min, hour, day; no unit: ms).
 std::optional<long long> parse_time_span(const std::string& text) {
-  std::string value = trim(text);
+  std::string value = trimmed(text);
   std::size_t digits = 0;
   while (digits < value.size() && value[digits] >= '0' && value[digits] <= '9') ++digits;
   if (digits == 0 || digits > 9) return std::nullopt;
   const long long number = std::stoll(value.substr(0, digits));
-  const std::string unit = lowercase(trim(value.substr(digits)));
+  const std::string unit = lowercase(trimmed(value.substr(digits)));
   static const std::map<std::string, long long> kUnits{
       {"", 1},           {"ms", 1},         {"sec", 1000},     {"secs", 1000},
       {"min", 60000},    {"mins", 60000},   {"hour", 3600000}, {"hours", 3600000},
@@ -50,7 +37,7 @@ std::optional<long long> parse_time_span(const std::string& text) {
 }
 
 std::optional<unsigned long long> parse_count(const std::string& text) {
-  const std::string value = trim(text);
+  const std::string value = trimmed(text);
   unsigned long long number = 0;
   auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
   if (value.empty() || ec != std::errc() || ptr != value.data() + value.size()) return std::nullopt;
@@ -58,7 +45,7 @@ std::optional<unsigned long long> parse_count(const std::string& text) {
 }
 
 std::optional<bool> parse_flag(const std::string& text) {
-  const std::string value = lowercase(trim(text));
+  const std::string value = lowercase(trimmed(text));
   if (value == "true" || value == "1" || value == "yes") return true;
   if (value == "false" || value == "0" || value == "no") return false;
   return std::nullopt;
@@ -75,13 +62,13 @@ class WinswImporter {
   void run() {
     const XmlElement* id = child(root_, "id");
     const XmlElement* executable = child(root_, "executable");
-    if (id == nullptr || trim(id->text).empty()) {
+    if (id == nullptr || trimmed(id->text).empty()) {
       return error(root_.line, "<service> has no <id>: not a WinSW configuration");
     }
-    if (executable == nullptr || trim(executable->text).empty()) {
+    if (executable == nullptr || trimmed(executable->text).empty()) {
       return error(root_.line, "<service> has no <executable>: nothing to run");
     }
-    id_ = trim(id->text);
+    id_ = trimmed(id->text);
     name_ = service_name_from(id_);
     draft_.comment("Imported by `daemonize import` from " + xml_.path + ", WinSW service " + id_);
     draft_.comment("WinSW's defaults are written where the manifest's differ: no restart without");
@@ -167,7 +154,7 @@ class WinswImporter {
   }
   std::string program(const std::string& raw, std::vector<std::string>& notes) const {
     std::vector<std::string> own;
-    std::string text = windows_program(with_base(trim(raw), notes), true, own);
+    std::string text = windows_program(with_base(trimmed(raw), notes), true, own);
     for (auto& note : own) {
       if (note.find("%BASE%") == std::string::npos) notes.push_back(std::move(note));
     }
@@ -189,7 +176,7 @@ class WinswImporter {
   void map(const XmlElement& e) {
     const std::string key = e.name;
     const std::string name = lowercase(e.name);
-    const std::string text = trim(e.text);
+    const std::string text = trimmed(e.text);
     if (name == "id") {
       if (name_ == id_) return carried(e, key, "service.name");
       return approximated(e, key, "service.name = \"" + name_ + "\" (a manifest name)");
@@ -298,7 +285,7 @@ class WinswImporter {
       if (!parse_flag(text)) return dropped(e, key, "not true or false");
       if (!*parse_flag(text)) return carried(e, key, "not delayed");
       const XmlElement* mode = child(root_, "startmode");
-      if (mode != nullptr && lowercase(trim(mode->text)) != "automatic") {
+      if (mode != nullptr && lowercase(trimmed(mode->text)) != "automatic") {
         return dropped(e, key, "only with startmode Automatic");
       }
       draft_.set("windows", "start", toml_string("delayed-auto"));
@@ -417,8 +404,8 @@ class WinswImporter {
     const std::string* attribute = e.attribute("mode");
     const XmlElement* mode_element = child(e, "mode");
     std::string mode = lowercase(attribute != nullptr             ? *attribute
-                                 : mode_element != nullptr        ? trim(mode_element->text)
-                                 : lowercase(e.name) == "logmode" ? trim(e.text)
+                                 : mode_element != nullptr        ? trimmed(mode_element->text)
+                                 : lowercase(e.name) == "logmode" ? trimmed(e.text)
                                                                   : "append");
     const std::string key = e.name + (attribute != nullptr ? " mode=" + mode : "");
     // WinSW's defaults until the children say otherwise (plain values: GCC's -Os warns
@@ -495,7 +482,7 @@ class WinswImporter {
     }
     if (!by_time) return carried(e, key, join(what, ""));
     const XmlElement* pattern = child(e, "pattern");
-    const std::string p = pattern == nullptr ? "yyyyMMdd" : trim(pattern->text);
+    const std::string p = pattern == nullptr ? "yyyyMMdd" : trimmed(pattern->text);
     std::string every = "daily";
     if (p.find('H') != std::string::npos || p.find('h') != std::string::npos)
       every = "hourly";
@@ -511,8 +498,8 @@ class WinswImporter {
     std::string user;
     for (const auto& c : e.children) {
       const std::string sub = lowercase(c.name);
-      if (sub == "domain") domain = trim(c.text);
-      if (sub == "user" || sub == "username") user = trim(c.text);
+      if (sub == "domain") domain = trimmed(c.text);
+      if (sub == "user" || sub == "username") user = trimmed(c.text);
     }
     std::string account = user;
     if (!domain.empty() && !user.empty() && user.find('\\') == std::string::npos &&
@@ -546,7 +533,7 @@ class WinswImporter {
                                                            {"poststop", "post_stop"}};
     const std::string hook = kHooks.at(lowercase(e.name));
     const XmlElement* executable = child(e, "executable");
-    if (executable == nullptr || trim(executable->text).empty()) {
+    if (executable == nullptr || trimmed(executable->text).empty()) {
       return dropped(e, e.name, "no <executable>");
     }
     std::vector<std::string> notes;
